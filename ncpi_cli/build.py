@@ -1,0 +1,81 @@
+"""The pipeline: load → validate → render → write. The only module that knows all four stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ncpi_cli.checking import check_project
+from ncpi_cli.errors import NcpiError, ValidationFailed
+from ncpi_cli.model import Common, Report
+from ncpi_cli.outputs import write_outputs
+from ncpi_cli.pdf import DEFAULT_VARIANT, html_to_pdf
+from ncpi_cli.project import Project
+from ncpi_cli.render import render_documents
+from ncpi_cli.templating import builtin_templates_dir
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How documents are built; part of what decides whether an output is up to date."""
+
+    pdf_variant: str = DEFAULT_VARIANT
+    final: bool = False
+
+
+def checked_report(project: Project, slug: str) -> tuple[Report, Common]:
+    """The report and common data, or ValidationFailed carrying every problem found."""
+    result = check_project(project, [slug])
+    if result.errors or slug not in result.reports or result.common is None:
+        raise ValidationFailed(result.problems)
+    return result.reports[slug], result.common
+
+
+def _pdf(project: Project, html: str, options: BuildOptions) -> bytes:
+    builtin = builtin_templates_dir()
+    fonts_dir = project.templates_dir / "fonts"
+    if not (fonts_dir / "Lato-Regular.ttf").is_file():
+        fonts_dir = builtin / "fonts"
+    return html_to_pdf(html, base_dir=project.templates_dir if project.templates_dir.is_dir()
+                       else builtin, fonts_dir=fonts_dir,
+                       allowed_dirs=[project.templates_dir, builtin], variant=options.pdf_variant)
+
+
+def output_paths(project: Project, slug: str) -> dict[str, Path]:
+    """Where each of a force's documents is written."""
+    folder = project.build_dir / slug
+    return {
+        "report.html": folder / f"{slug}-report.html",
+        "report.pdf": folder / f"{slug}-report.pdf",
+        "press-release.txt": folder / f"{slug}-press-release.txt",
+        "press-release.html": folder / f"{slug}-press-release.html",
+        "press-release.pdf": folder / f"{slug}-press-release.pdf",
+    }
+
+
+def build_report(project: Project, slug: str, options: BuildOptions = BuildOptions()) -> list[Path]:
+    """Validate one force's report, then write its re-inspection report as HTML and PDF."""
+    report, common = checked_report(project, slug)
+    if options.final and report.status == "draft":
+        raise NcpiError(f"{project.display(project.report_path(slug))} is a draft "
+                        "(status: draft); --final refuses to build it")
+    documents = render_documents(report, common, project.templates_dir)
+    paths = output_paths(project, slug)
+    pdf = _pdf(project, documents.report_html, options)
+    return write_outputs({paths["report.html"]: documents.report_html.encode(),
+                          paths["report.pdf"]: pdf})
+
+
+def build_press_release(project: Project, slug: str,
+                        options: BuildOptions = BuildOptions()) -> list[Path]:
+    """Validate one force's report, then write its press release as text, HTML and PDF."""
+    report, common = checked_report(project, slug)
+    if options.final and report.status == "draft":
+        raise NcpiError(f"{project.display(project.report_path(slug))} is a draft "
+                        "(status: draft); --final refuses to build it")
+    documents = render_documents(report, common, project.templates_dir)
+    paths = output_paths(project, slug)
+    pdf = _pdf(project, documents.press_release_html, options)
+    return write_outputs({paths["press-release.txt"]: documents.press_release_text.encode(),
+                          paths["press-release.html"]: documents.press_release_html.encode(),
+                          paths["press-release.pdf"]: pdf})

@@ -1,0 +1,104 @@
+"""Stage 2, validate: load, schema, domain rules and a dry-run render, for every file at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from ncpi_cli.errors import RenderError
+from ncpi_cli.loading import load_yaml_file
+from ncpi_cli.model import Common, Report
+from ncpi_cli.problems import Problem
+from ncpi_cli.project import Project
+from ncpi_cli.rules import check_common, check_report
+from ncpi_cli.schema_check import check_schema
+from ncpi_cli.templating import builtin_templates_dir, make_environment
+
+
+@dataclass
+class CheckResult:
+    """What validation found: the reports that passed, the common data, every problem."""
+
+    reports: dict[str, Report] = field(default_factory=dict)
+    common: Common | None = None
+    problems: list[Problem] = field(default_factory=list)
+    files_checked: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def _template_problem(project: Project, error: RenderError) -> Problem:
+    template = Path(error.template) if error.template else None
+    shown = project.display(template) if template and template.is_absolute() else str(template)
+    message = str(error.message).split(": ", 1)[-1] if error.template else error.message
+    return Problem(shown, error.line, 1, "", f"template: {message}", code="template")
+
+
+def check_templates(project: Project) -> list[Problem]:
+    """Every template, built-in and the user's, parses."""
+    env = make_environment(project.templates_dir)
+    problems = []
+    for folder in dict.fromkeys([project.templates_dir, builtin_templates_dir()]):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*.j2")):
+            try:
+                env.parse(path.read_text(encoding="utf-8"), path.name, str(path))
+            except jinja2.TemplateSyntaxError as error:
+                problems.append(Problem(project.display(path), error.lineno or 1, 1, "",
+                                        f"template syntax: {error.message}", code="template"))
+    return problems
+
+
+def check_project(project: Project, slugs: list[str] | None = None, *,
+                  dry_run: bool = True) -> CheckResult:
+    """Check the common data and the named reports (all of them by default)."""
+    from ncpi_cli.render import render_documents  # Jinja only; never WeasyPrint.
+
+    result = CheckResult()
+    common_display = project.display(project.common_path)
+    if not project.common_path.is_file():
+        result.problems.append(Problem(common_display, 1, 1, "",
+                                       "the common data file is missing", code="missing-common"))
+    else:
+        loaded, problems = load_yaml_file(project.common_path, common_display)
+        result.files_checked += 1
+        result.problems += problems
+        if loaded is not None and not problems:
+            result.common, problems = check_schema(loaded, Common)
+            result.problems += problems
+            if result.common is not None:
+                result.problems += check_common(result.common, loaded)
+    template_problems = check_templates(project) if dry_run else []
+    result.problems += template_problems
+    for slug in project.report_slugs() if slugs is None else slugs:
+        path = project.report_path(slug)
+        loaded, problems = load_yaml_file(path, project.display(path))
+        result.files_checked += 1
+        result.problems += problems
+        if loaded is None or problems:
+            continue
+        report, problems = check_schema(loaded, Report)
+        result.problems += problems
+        if report is None:
+            continue
+        rule_problems = check_report(report, loaded, result.common, slug)
+        result.problems += rule_problems
+        if any(p.severity == "error" for p in rule_problems) or result.common is None:
+            continue
+        if dry_run and not template_problems:
+            try:
+                render_documents(report, result.common, project.templates_dir)
+            except RenderError as error:
+                result.problems.append(_template_problem(project, error))
+                continue
+        result.reports[slug] = report
+    return result

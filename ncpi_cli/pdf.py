@@ -1,0 +1,112 @@
+"""Stage 3b, PDF: one WeasyPrint call on the rendered HTML, reading only the project's own assets.
+
+WeasyPrint is imported here and only here, on first use, so `ncpi validate` and `ncpi --help`
+start fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from ncpi_cli.errors import RenderError
+
+#: The PDF variant a build makes unless told otherwise: tagged and accessible.
+DEFAULT_VARIANT = "pdf/ua-1"
+PDF_VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-3b", "pdf/a-3u")
+
+FONT_FILES = {
+    ("normal", "400"): "Lato-Regular.ttf",
+    ("italic", "400"): "Lato-Italic.ttf",
+    ("normal", "700"): "Lato-Bold.ttf",
+    ("italic", "700"): "Lato-BoldItalic.ttf",
+}
+
+
+class _CollectingHandler(logging.Handler):
+    """Keeps WeasyPrint's warnings and errors, which it only logs, so a build can fail on them."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _font_faces(fonts_dir: Path) -> str:
+    # WeasyPrint needs file:// URIs in @font-face; a bare path silently falls back to DejaVu.
+    rules = []
+    for (style, weight), name in FONT_FILES.items():
+        path = fonts_dir / name
+        if not path.is_file():
+            raise RenderError(f"font file missing: {path}; reinstall ncpi or restore templates/fonts/")
+        rules.append(
+            f'@font-face {{ font-family: Lato; font-style: {style}; font-weight: {weight}; '
+            f'src: url("{path.resolve().as_uri()}"); }}')
+    return "\n".join(rules)
+
+
+def make_fetcher(allowed_dirs: list[Path]):
+    """A URL fetcher that serves data: URLs and files under `allowed_dirs`, and refuses the rest."""
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    roots = [d.resolve() for d in allowed_dirs]
+
+    class ProjectOnlyFetcher(URLFetcher):
+        """Reads only the project's own assets; anything else stops the build."""
+
+        def fetch(self, url, headers=None):
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                # Symlinks are resolved first, so a link inside an asset folder cannot point out.
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if any(path.is_relative_to(root) for root in roots) and path.is_file():
+                    return super().fetch(path.as_uri(), headers)
+            raise FatalURLFetchingError(f"refused to read {url}: only the project's own "
+                                        "templates, fonts and images may be used")
+
+    return ProjectOnlyFetcher(fail_on_errors=True)
+
+
+def html_to_pdf(html: str, *, base_dir: Path, fonts_dir: Path, allowed_dirs: list[Path],
+                variant: str = DEFAULT_VARIANT) -> bytes:
+    """The PDF of an HTML document; WeasyPrint's warnings and refused resources fail the build."""
+    import weasyprint
+    from weasyprint.urls import FatalURLFetchingError
+
+    if variant not in PDF_VARIANTS:
+        raise RenderError(f"unknown PDF variant '{variant}'; choose one of {', '.join(PDF_VARIANTS)}")
+    fetcher = make_fetcher([*allowed_dirs, fonts_dir])
+    handler = _CollectingHandler()
+    weasyprint.LOGGER.addHandler(handler)
+    try:
+        document = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/",
+                                   url_fetcher=fetcher)
+        fonts = weasyprint.text.fonts.FontConfiguration()
+        stylesheet = weasyprint.CSS(string=_font_faces(fonts_dir), font_config=fonts,
+                                    url_fetcher=fetcher)
+        pdf = document.write_pdf(
+            stylesheets=[stylesheet], font_config=fonts, pdf_variant=variant,
+            pdf_identifier=False, custom_metadata=True, uncompressed_pdf=False)
+    except FatalURLFetchingError as error:
+        # A BaseException in WeasyPrint: caught by name so it cannot escape as a traceback.
+        cause = error.__cause__ or error
+        raise RenderError(str(cause.args[0] if cause.args else cause)) from error
+    except OSError as error:
+        raise RenderError(f"PDF rendering failed: {error}") from error
+    finally:
+        weasyprint.LOGGER.removeHandler(handler)
+    if handler.messages:
+        raise RenderError("WeasyPrint reported a problem: " + "; ".join(handler.messages))
+    return pdf
+
+
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH if set, for reproducible builds (reproducible-builds.org)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    return int(value) if value and value.isdigit() else None

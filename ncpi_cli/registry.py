@@ -1,0 +1,42 @@
+"""The registry of the 43 territorial police forces of England and Wales."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Force:
+    """A force as HMIC names it in its reports of 2014–2017."""
+
+    slug: str
+    name: str
+    region: str
+
+    @property
+    def area_name(self) -> str:
+        """The name used in report titles: 'Essex' for Essex Police."""
+        if self.name.endswith(" Police Service"):
+            return self.name  # HMIC titles the Met's reports with its full name.
+        for suffix in (" Constabulary", " Police"):
+            if self.name.endswith(suffix):
+                return self.name.removesuffix(suffix)
+        return self.name
+
+
+@cache
+def forces() -> dict[str, Force]:
+    """Every force in the registry, by slug, in the registry's (alphabetical) order."""
+    text = resources.files("ncpi_cli").joinpath("forces.tsv").read_text(encoding="utf-8")
+    rows = csv.DictReader(text.splitlines(), delimiter="\t")
+    return {row["slug"]: Force(row["slug"], row["official name"], row["region"]) for row in rows}
+
+
+def suggest(word: str, candidates) -> str:
+    """' Did you mean 'x'?' for the closest candidate, or an empty string."""
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" Did you mean '{matches[0]}'?" if matches else ""

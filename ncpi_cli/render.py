@@ -1,0 +1,151 @@
+"""Stage 3, render: a checked report and the common data into HTML and text, from templates."""
+
+from __future__ import annotations
+
+import base64
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from ncpi_cli.errors import RenderError
+from ncpi_cli.model import AREAS, GRADES, PROGRESS_STATUSES, Common, Report
+from ncpi_cli.registry import Force, forces
+from ncpi_cli.templating import (
+    PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT, REPORT_HTML, make_environment, number_words,
+)
+
+
+@dataclass(frozen=True)
+class AreaSection:
+    """One area of the child's journey as the report presents it."""
+
+    key: str
+    label: str
+    recommendations: list
+    findings: list[str]
+    progress: list
+
+
+def report_title(report: Report, force: Force) -> str:
+    """'Essex – National Child Protection Re-inspection', as on the cover and in 'Get the report'."""
+    if report.reinspection.kind == "post-inspection review":
+        return f"{force.area_name} – National Child Protection Inspection Post-Inspection Review"
+    return f"{force.area_name} – National Child Protection Re-inspection"
+
+
+def _audit_chart(report: Report) -> str | None:
+    """The case audit as a bar chart: an SVG data URL, so the HTML stays one file."""
+    audit = report.case_audit
+    if audit is None:
+        return None
+    rows = [(GRADES[g], audit.grades[g]) for g in GRADES if g in audit.grades]
+    width, bar_height, gap, label_width = 480, 28, 12, 170
+    height = len(rows) * (bar_height + gap) + gap
+    most = max(count for _, count in rows) or 1
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="Lato, Arial, sans-serif" font-size="14">'
+    ]
+    for index, (label, count) in enumerate(rows):
+        y = gap + index * (bar_height + gap)
+        bar = round((width - label_width - 50) * count / most)
+        parts.append(
+            f'<text x="0" y="{y + 19}" fill="#0b0c0c">{label}</text>'
+            f'<rect x="{label_width}" y="{y}" width="{bar}" height="{bar_height}" fill="#1d4f91"/>'
+            f'<text x="{label_width + bar + 6}" y="{y + 19}" fill="#0b0c0c">{count}</text>'
+        )
+    parts.append("</svg>")
+    return "data:image/svg+xml;base64," + base64.b64encode("".join(parts).encode()).decode()
+
+
+def document_context(report: Report, common: Common) -> dict:
+    """Everything the templates see; what can be derived is derived here or in the templates."""
+    force = forces()[report.force.slug]
+    recommendations = report.inspection.recommendations
+    progress_by_id = {p.recommendation: p for p in report.reinspection.progress}
+    findings_by_area = {f.area: f.paragraphs for f in report.reinspection.findings}
+    sections = []
+    for key, label in AREAS.items():
+        recs = [r for r in recommendations if r.area == key]
+        if recs or key in findings_by_area:
+            sections.append(AreaSection(
+                key, label, recs, findings_by_area.get(key, []),
+                [(r, progress_by_id[r.id]) for r in recs if r.id in progress_by_id]))
+    audit = report.case_audit
+    audit_rows = []
+    if audit is not None:
+        audit_rows = [(GRADES[g], audit.grades[g], round(100 * audit.grades[g] / audit.cases))
+                      for g in GRADES if g in audit.grades]
+    inspectorate = common.inspectorate_on(report.reinspection.published)
+    title = report_title(report, force)
+    # The contents: (anchor, section number or None, heading), in the order of the report.
+    numbered = [("introduction", "Introduction"), ("context", "Context for the force")]
+    numbered += [(s.key, s.label) for s in sections]
+    if audit is not None:
+        numbered.append(("case-file-analysis", "Case file analysis"))
+    numbered += [("conclusion", "Conclusion"), ("next-steps", "Next steps")]
+    contents = [("summary", None, "Summary")]
+    contents += [(anchor, str(n), label) for n, (anchor, label) in enumerate(numbered, start=1)]
+    contents.append(("annex-a", "Annex A", "Methodology"))
+    return {
+        "report": report,
+        "common": common,
+        "force": force,
+        "inspectorate": inspectorate,
+        "title": title,
+        "areas": AREAS,
+        "sections": sections,
+        "contents": contents,
+        "number_of": {anchor: number for anchor, number, _ in contents},
+        "statuses": PROGRESS_STATUSES,
+        "progress_by_id": progress_by_id,
+        "audit_rows": audit_rows,
+        "audit_chart": _audit_chart(report),
+        "recommendation_count": number_words(len(recommendations)),
+        "notes": [common.notes[n] for n in report.press_release.notes if n in common.notes],
+        "report_href": f"{report.force.slug}-report.html",
+        "draft": report.status == "draft",
+    }
+
+
+def _template_location(error: BaseException) -> tuple[str, int]:
+    """The template file and line of an error: its innermost template frame."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return (error.filename or error.name or "template", error.lineno)
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.endswith(".j2"):
+            return (frame.filename, frame.lineno or 1)
+    return ("template", 1)
+
+
+def render_template(name: str, context: dict, user_templates: Path | None) -> str:
+    """Render one template; a template's mistake becomes a RenderError naming file and line."""
+    env = make_environment(user_templates)
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateNotFound as error:
+        raise RenderError(f"template not found: {error.name}") from error
+    except jinja2.TemplateError as error:
+        template, line = _template_location(error)
+        raise RenderError(f"{template}:{line}: {error.message}", template, line) from error
+
+
+@dataclass(frozen=True)
+class RenderedDocuments:
+    """The HTML and text of one force's documents, before any PDF is made."""
+
+    report_html: str
+    press_release_html: str
+    press_release_text: str
+
+
+def render_documents(report: Report, common: Common, user_templates: Path | None) -> RenderedDocuments:
+    """Render the report and the press release from one context, so they never disagree."""
+    context = document_context(report, common)
+    return RenderedDocuments(
+        render_template(REPORT_HTML, context, user_templates),
+        render_template(PRESS_RELEASE_HTML, context, user_templates),
+        render_template(PRESS_RELEASE_TEXT, context, user_templates),
+    )

@@ -1,0 +1,138 @@
+"""Stage 2a, schema: check loaded data against the data model, with each error located."""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ncpi_cli.loading import LoadedYaml
+from ncpi_cli.problems import KeyPath, Problem
+from ncpi_cli.registry import suggest
+
+_READ_AS = {
+    "tag:yaml.org,2002:bool": "a yes/no value",
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:timestamp": "a date",
+    "tag:yaml.org,2002:null": "nothing (an empty value)",
+}
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The types an annotation can hold, with Annotated, Optional and unions taken apart."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [t for arg in typing.get_args(annotation) for t in _unwrap(arg)]
+    return [annotation]
+
+
+def _model_at(model: type[BaseModel], loc: KeyPath) -> type[BaseModel] | None:
+    """The model class that holds the mapping at `loc`, to list its valid keys."""
+    current: Any = model
+    for part in loc:
+        candidates = _unwrap(current)
+        found = None
+        for candidate in candidates:
+            if isinstance(part, int) and typing.get_origin(candidate) is list:
+                found = typing.get_args(candidate)[0]
+            elif (isinstance(part, str) and isinstance(candidate, type)
+                  and issubclass(candidate, BaseModel) and part in candidate.model_fields):
+                found = candidate.model_fields[part].annotation
+            if found is not None:
+                break
+        if found is None:
+            return None
+        current = found
+    for candidate in _unwrap(current):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping of keys"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "a yes/no value"
+    if value is None:
+        return "empty"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return f"'{value}'" if len(str(value)) < 60 else "text"
+
+
+def _message(loaded: LoadedYaml, model: type[BaseModel], error: dict) -> tuple[KeyPath, str, bool, str]:
+    """Plain-words message for one pydantic error: (path, message, at the key?, code)."""
+    loc: KeyPath = tuple(error["loc"])
+    kind = error["type"]
+    value = error.get("input")
+    if "[key]" in loc:
+        loc = loc[: loc.index("[key]")]
+        allowed = typing.get_args(typing.get_args(_model_field_type(model, loc))[0]) or ()
+        return loc, (f"'{loc[-1]}' is not an allowed key here; allowed: "
+                     f"{', '.join(allowed)}.{suggest(str(loc[-1]), allowed)}"), True, "unknown-key"
+    if kind == "missing":
+        return loc[:-1], f"missing required key '{loc[-1]}'", True, "missing-key"
+    if kind == "extra_forbidden":
+        holder = _model_at(model, loc[:-1])
+        valid = list(holder.model_fields) if holder else []
+        hint = suggest(str(loc[-1]), valid) if valid else ""
+        listing = f" Valid keys here: {', '.join(valid)}." if valid and not hint else ""
+        return loc, f"unknown key '{loc[-1]}'.{hint}{listing}", True, "unknown-key"
+    if kind == "literal_error":
+        expected = [e.strip().strip("'") for e in error["ctx"]["expected"].replace(" or ", ", ").split(", ")]
+        return loc, (f"{_kind_of(value)} is not one of: {', '.join(expected)}."
+                     f"{suggest(str(value), expected)}"), False, "unknown-value"
+    source = loaded.scalars.get(loc)
+    if kind == "string_type" and source is not None and source.style is None and source.tag in _READ_AS:
+        read_as = _READ_AS[source.tag]
+        if source.tag.endswith(":null"):
+            return loc, "is empty: write the text here", False, "empty"
+        return loc, (f"'{source.raw}' was read as {read_as}, not text: put it in quotes: "
+                     f"\"{source.raw}\""), False, "yaml-trap"
+    if kind == "string_type":
+        return loc, f"should be text, not {_kind_of(value)}", False, "wrong-type"
+    if kind == "string_pattern_mismatch":
+        return loc, "should not be empty or only spaces", False, "empty"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return loc, (f"should be a mapping of keys ('key: value' lines), not {_kind_of(value)}"),\
+            False, "wrong-type"
+    if kind == "list_type":
+        return loc, f"should be a list (lines starting with '- '), not {_kind_of(value)}", False,\
+            "wrong-type"
+    if kind == "too_short":
+        return loc, "needs at least one item", False, "empty"
+    if kind.startswith("date"):
+        return loc, (f"{_kind_of(value)} is not a date: write it as YEAR-MONTH-DAY, e.g. "
+                     "2016-09-12"), False, "wrong-type"
+    if kind.startswith("int") or kind.startswith("greater_than"):
+        return loc, f"{_kind_of(value)} is not allowed: {error['msg'].lower()}", False, "wrong-type"
+    return loc, f"{error['msg']} (found {_kind_of(value)})", False, "invalid"
+
+
+def _model_field_type(model: type[BaseModel], loc: KeyPath) -> Any:
+    holder = _model_at(model, loc[:-1])
+    annotation = holder.model_fields[loc[-1]].annotation if holder else None
+    for candidate in _unwrap(annotation):
+        if typing.get_origin(candidate) is dict:
+            return candidate
+    return None
+
+
+def check_schema(loaded: LoadedYaml, model: type[BaseModel]) -> tuple[Any, list[Problem]]:
+    """Validate against the model: the model instance, or None and every problem located."""
+    try:
+        return model.model_validate(loaded.data), []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_url=False):
+            path, message, at_key, code = _message(loaded, model, error)
+            problems.append(loaded.problem(path, message, key=at_key, code=code))
+        return None, sorted(set(problems))

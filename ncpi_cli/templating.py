@@ -1,0 +1,88 @@
+"""Jinja2 set-up: strict, escaping HTML, with a user's templates before the built-in ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+#: Templates a user's templates/ folder may override; also what `validate` dry-runs.
+REPORT_HTML = "report.html.j2"
+PRESS_RELEASE_HTML = "press-release.html.j2"
+PRESS_RELEASE_TEXT = "press-release.txt.j2"
+DOCUMENT_TEMPLATES = (REPORT_HTML, PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT)
+
+_NUMBER_WORDS = (
+    "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty",
+)
+
+
+def builtin_templates_dir() -> Path:
+    """The package's own templates: bundled in the wheel, or the checkout's templates/."""
+    here = Path(__file__).resolve().parent
+    bundled = here / "_templates"
+    return bundled if bundled.is_dir() else here.parent / "templates"
+
+
+def month_year(day: dt.date) -> str:
+    """'September 2016'."""
+    return f"{day:%B %Y}"
+
+
+def long_date(day: dt.date) -> str:
+    """'1 March 2017', without a leading zero."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def date_range(start: dt.date, end: dt.date) -> str:
+    """'25–28 August 2015', '29 June – 3 July 2015' or '30 December 2015 – 2 January 2016'."""
+    if start == end:
+        return long_date(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{long_date(end)}"
+    if start.year == end.year:
+        return f"{start.day} {start:%B} – {long_date(end)}"
+    return f"{long_date(start)} – {long_date(end)}"
+
+
+def number_words(count: int) -> str:
+    """'six' for 6, as reports write counts in prose; digits from 21 on."""
+    return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else str(count)
+
+
+def sentence_start(text: str) -> str:
+    """The text with its first letter capitalised: 'within three months' -> 'Within three months'."""
+    return text[:1].upper() + text[1:]
+
+
+def _autoescape(name: str | None) -> bool:
+    # select_autoescape() does not match '*.html.j2'; plain text must never be escaped.
+    return name is None or not name.endswith(".txt.j2")
+
+
+@cache
+def make_environment(user_templates: Path | None) -> jinja2.Environment:
+    """A strict environment: the user's folder first, then the defaults, also as 'default:…'."""
+    builtin = jinja2.FileSystemLoader(str(builtin_templates_dir()))
+    loaders: list[jinja2.BaseLoader] = []
+    if user_templates is not None and user_templates.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(user_templates)))
+    loaders += [builtin, jinja2.PrefixLoader({"default": builtin}, delimiter=":")]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=_autoescape,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        month_year=month_year, long_date=long_date, number_words=number_words,
+        sentence_start=sentence_start,
+    )
+    env.globals["date_range"] = date_range
+    return env
