@@ -189,10 +189,10 @@ def _press_release_rules(report: Report, loaded: LoadedYaml, common: Common | No
             problems.append(loaded.problem(
                 ("press_release", "notes", release.notes.index(note)),
                 f"note '{note}' is listed {count} times", code="duplicate-note"))
-    force_area = forces()[report.force.slug].area_name
-    if _fold(force_area) not in _fold(release.headline):
+    force = forces().get(report.force.slug)
+    if force is not None and _fold(force.area_name) not in _fold(release.headline):
         problems.append(loaded.problem(
-            ("press_release", "headline"), f"the headline does not name the force ('{force_area}')",
+            ("press_release", "headline"), f"the headline does not name the force ('{force.area_name}')",
             severity="warning", code="headline"))
     return problems
 

@@ -112,8 +112,10 @@ def _message(loaded: LoadedYaml, model: type[BaseModel], error: dict) -> tuple[K
     if kind.startswith("date"):
         return loc, (f"{_kind_of(value)} is not a date: write it as YEAR-MONTH-DAY, e.g. "
                      "2016-09-12"), False, "wrong-type"
-    if kind.startswith("int") or kind.startswith("greater_than"):
-        return loc, f"{_kind_of(value)} is not allowed: {error['msg'].lower()}", False, "wrong-type"
+    if kind.startswith("int"):
+        return loc, f"should be a whole number, not {_kind_of(value)}", False, "wrong-type"
+    if kind.startswith("greater_than"):
+        return loc, f"should be {error['msg'].split('greater than ')[-1].replace('or equal to ', 'at least ')}, not {_kind_of(value)}", False, "out-of-range"
     return loc, f"{error['msg']} (found {_kind_of(value)})", False, "invalid"
 
 

@@ -1,0 +1,17 @@
+# The two commands of the README, and a few conveniences.
+.PHONY: essex test preview clean
+
+# Set up, then validate every report and build the Essex report and press release.
+essex:
+	scripts/setup.sh
+	.venv/bin/ncpi validate
+	.venv/bin/ncpi build essex
+	.venv/bin/ncpi press-release essex
+
+# Set up with the test tools, then run the whole test suite.
+test:
+	scripts/setup.sh --test
+	.venv/bin/python -m pytest
+
+clean:
+	rm -rf build

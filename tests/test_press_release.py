@@ -1,0 +1,56 @@
+"""The press release reproduces HMIC's published Essex release, in text, HTML and PDF."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from pdftools import flowing_text, squash
+from conftest import GOLDEN
+
+EXPECTED = (GOLDEN / "essex-press-release.txt").read_text(encoding="utf-8")
+
+
+def _fragments(text: str) -> list[str]:
+    """Each paragraph, and each note without its number (HTML numbers notes as a list)."""
+    fragments = []
+    for paragraph in text.split("\n\n"):
+        if re.match(r"\s*1\. ", paragraph.lstrip("\n")):
+            fragments += [re.sub(r"^\s*\d+\. ", "", line) for line in paragraph.strip().splitlines()]
+        elif paragraph.strip():
+            fragments.append(squash(paragraph))
+    return fragments
+
+
+def test_text_equals_the_published_release_byte_for_byte(essex_build):
+    produced = essex_build["essex-press-release.txt"].read_bytes()
+    assert produced == EXPECTED.encode("utf-8") + b"\n"
+
+
+def test_html_contains_the_same_text(essex_build):
+    page = essex_build["essex-press-release.html"].read_text(encoding="utf-8")
+    visible = squash(html.unescape(re.sub(r"<[^>]+>", " ", page.split("<body", 1)[1])))
+    fragments = _fragments(EXPECTED)
+    assert len(fragments) == 21
+    for fragment in fragments:
+        assert fragment in visible, fragment[:80]
+
+
+def test_html_get_the_report_links_to_the_report(essex_build):
+    page = essex_build["essex-press-release.html"].read_text(encoding="utf-8")
+    assert page.count('<a href="essex-report.html">Essex – National Child Protection '
+                      "Re-inspection</a>") == 2
+    assert '<html lang="en-GB">' in page
+
+
+def test_pdf_contains_the_same_text(essex_build):
+    text = flowing_text(essex_build["essex-press-release.pdf"])
+    for fragment in _fragments(EXPECTED):
+        assert fragment in text, fragment[:80]
+
+
+def test_lists_of_findings_are_punctuated(kent_build):
+    text = kent_build["kent-press-release.txt"].read_text(encoding="utf-8")
+    assert ("Inspectors were pleased to find:\n\n  - risks recorded;\n"
+            "  - checks mostly on time; and\n  - good leadership.\n") in text
+    assert "Kent – National Child Protection Inspection Post-Inspection Review" in text
