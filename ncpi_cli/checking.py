@@ -61,8 +61,6 @@ def check_templates(project: Project) -> list[Problem]:
 def check_project(project: Project, slugs: list[str] | None = None, *,
                   dry_run: bool = True) -> CheckResult:
     """Check the common data and the named reports (all of them by default)."""
-    from ncpi_cli.render import render_documents  # Jinja only; never WeasyPrint.
-
     result = CheckResult()
     common_display = project.display(project.common_path)
     if not project.common_path.is_file():
@@ -80,25 +78,38 @@ def check_project(project: Project, slugs: list[str] | None = None, *,
     template_problems = check_templates(project) if dry_run else []
     result.problems += template_problems
     for slug in project.report_slugs() if slugs is None else slugs:
-        path = project.report_path(slug)
-        loaded, problems = load_yaml_file(path, project.display(path))
-        result.files_checked += 1
-        result.problems += problems
-        if loaded is None or problems:
-            continue
-        report, problems = check_schema(loaded, Report)
-        result.problems += problems
-        if report is None:
-            continue
-        rule_problems = check_report(report, loaded, result.common, slug)
-        result.problems += rule_problems
-        if any(p.severity == "error" for p in rule_problems) or result.common is None:
-            continue
-        if dry_run and not template_problems:
-            try:
-                render_documents(report, result.common, project.templates_dir)
-            except RenderError as error:
-                result.problems.append(_template_problem(project, error))
-                continue
-        result.reports[slug] = report
+        try:
+            _check_one(project, slug, result, dry_run=dry_run and not template_problems)
+        except Exception as error:  # noqa: BLE001 - a bug in ncpi must not hide other files' problems
+            result.problems.append(Problem(
+                project.display(project.report_path(slug)), 1, 1, "",
+                f"ncpi could not check this file ({type(error).__name__}: {error}); please report "
+                "this as a bug in ncpi", code="internal-error"))
     return result
+
+
+def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: bool) -> None:
+    """Check one report, adding its problems (and the report, if it passed) to `result`."""
+    from ncpi_cli.render import render_documents  # Jinja only; never WeasyPrint.
+
+    path = project.report_path(slug)
+    loaded, problems = load_yaml_file(path, project.display(path))
+    result.files_checked += 1
+    result.problems += problems
+    if loaded is None or problems:
+        return
+    report, problems = check_schema(loaded, Report)
+    result.problems += problems
+    if report is None:
+        return
+    rule_problems = check_report(report, loaded, result.common, slug)
+    result.problems += rule_problems
+    if any(p.severity == "error" for p in rule_problems) or result.common is None:
+        return
+    if dry_run:
+        try:
+            render_documents(report, result.common, project.templates_dir)
+        except RenderError as error:
+            result.problems.append(_template_problem(project, error))
+            return
+    result.reports[slug] = report

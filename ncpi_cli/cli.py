@@ -133,6 +133,33 @@ def press_release(project: Project, force: str, pdf_variant: str, final: bool) -
         click.echo(f"wrote {project.display(path)}")
 
 
+@cli.command(epilog=EXIT_CODES)
+@click.option("--check", is_flag=True, help="Do not write; exit 1 if schema/ is out of date.")
+@click.pass_obj
+def schema(project: Project, check: bool) -> None:
+    """Write the JSON Schema of reports to schema/, for editors that complete and check keys.
+
+    Each report's first line, `# yaml-language-server: $schema=../schema/report.schema.json`,
+    points VS Code (with the YAML extension) and other editors at it.
+
+    \b
+    Example:
+      ncpi schema
+    """
+    from ncpi_cli.schema_export import schema_texts, write_schemas
+
+    folder = project.root / "schema"
+    if check:
+        stale = [name for name, text in schema_texts().items()
+                 if not (folder / name).is_file() or (folder / name).read_text("utf-8") != text]
+        if stale:
+            raise NcpiError(f"schema/ is out of date ({', '.join(stale)}): run `ncpi schema`")
+        click.echo("schema/ is up to date.")
+        return
+    for path in write_schemas(folder):
+        click.echo(f"wrote {project.display(path)}")
+
+
 def main() -> None:
     """Entry point of the `ncpi` command."""
     cli(prog_name="ncpi")

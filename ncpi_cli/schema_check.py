@@ -75,9 +75,10 @@ def _message(loaded: LoadedYaml, model: type[BaseModel], error: dict) -> tuple[K
     value = error.get("input")
     if "[key]" in loc:
         loc = loc[: loc.index("[key]")]
-        allowed = typing.get_args(typing.get_args(_model_field_type(model, loc))[0]) or ()
-        return loc, (f"'{loc[-1]}' is not an allowed key here; allowed: "
-                     f"{', '.join(allowed)}.{suggest(str(loc[-1]), allowed)}"), True, "unknown-key"
+        allowed = _expected(error) if kind == "literal_error" else []
+        listing = f"; allowed: {', '.join(allowed)}." if allowed else "."
+        return loc, (f"'{loc[-1]}' is not an allowed key here{listing}"
+                     f"{suggest(str(loc[-1]), allowed)}"), True, "unknown-key"
     if kind == "missing":
         return loc[:-1], f"missing required key '{loc[-1]}'", True, "missing-key"
     if kind == "extra_forbidden":
@@ -87,7 +88,7 @@ def _message(loaded: LoadedYaml, model: type[BaseModel], error: dict) -> tuple[K
         listing = f" Valid keys here: {', '.join(valid)}." if valid and not hint else ""
         return loc, f"unknown key '{loc[-1]}'.{hint}{listing}", True, "unknown-key"
     if kind == "literal_error":
-        expected = [e.strip().strip("'") for e in error["ctx"]["expected"].replace(" or ", ", ").split(", ")]
+        expected = _expected(error)
         return loc, (f"{_kind_of(value)} is not one of: {', '.join(expected)}."
                      f"{suggest(str(value), expected)}"), False, "unknown-value"
     source = loaded.scalars.get(loc)
@@ -119,13 +120,10 @@ def _message(loaded: LoadedYaml, model: type[BaseModel], error: dict) -> tuple[K
     return loc, f"{error['msg']} (found {_kind_of(value)})", False, "invalid"
 
 
-def _model_field_type(model: type[BaseModel], loc: KeyPath) -> Any:
-    holder = _model_at(model, loc[:-1])
-    annotation = holder.model_fields[loc[-1]].annotation if holder else None
-    for candidate in _unwrap(annotation):
-        if typing.get_origin(candidate) is dict:
-            return candidate
-    return None
+def _expected(error: dict) -> list[str]:
+    """The allowed values of a literal_error, from pydantic's "'a', 'b' or 'c'"."""
+    text = error.get("ctx", {}).get("expected", "")
+    return [part.strip().strip("'") for part in text.replace(" or ", ", ").split(", ") if part]
 
 
 def check_schema(loaded: LoadedYaml, model: type[BaseModel]) -> tuple[Any, list[Problem]]:

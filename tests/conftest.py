@@ -29,7 +29,9 @@ def make_project(target: Path, fixture: str | None = None) -> Project:
 @pytest.fixture
 def project_from(tmp_path):
     """Factory: a fresh project holding the named fixture's reports."""
-    return lambda fixture=None: make_project(tmp_path / (fixture or "repo"), fixture)
+    import tempfile
+
+    return lambda fixture=None: make_project(Path(tempfile.mkdtemp(dir=tmp_path)), fixture)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,31 @@
+"""The JSON Schema of the data model, for editors (yaml-language-server) and other tools."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ncpi_cli.model import Common, Report
+from ncpi_cli.outputs import write_atomically
+
+SCHEMAS = {"report.schema.json": Report, "common.schema.json": Common}
+
+
+def schema_texts() -> dict[str, str]:
+    """Each schema file's name and its JSON text, stable from run to run."""
+    texts = {}
+    for name, model in SCHEMAS.items():
+        schema = model.model_json_schema()
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                  "$id": f"https://ncpi.invalid/schema/{name}", **schema}
+        texts[name] = json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return texts
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    """Write the schemas into `folder`; return their paths."""
+    paths = []
+    for name, text in schema_texts().items():
+        write_atomically(folder / name, text.encode("utf-8"))
+        paths.append(folder / name)
+    return paths

@@ -1,0 +1,37 @@
+"""The committed JSON Schema matches the data model, and every report points editors at it."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from ncpi_cli.cli import cli
+from ncpi_cli.schema_export import schema_texts
+
+from conftest import REPO
+
+
+def test_committed_schema_is_up_to_date():
+    for name, text in schema_texts().items():
+        committed = (REPO / "schema" / name).read_text(encoding="utf-8")
+        assert committed == text, f"schema/{name} is out of date: run `ncpi schema`"
+
+
+def test_schema_check_reports_a_stale_schema(tmp_path):
+    (tmp_path / "schema").mkdir()
+    (tmp_path / "schema" / "report.schema.json").write_text("{}")
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "schema", "--check"])
+    assert result.exit_code == 1 and "out of date" in result.stderr
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "schema"])
+    assert result.exit_code == 0
+    schema = json.loads((tmp_path / "schema" / "report.schema.json").read_text())
+    assert schema["additionalProperties"] is False
+    assert "press_release" in schema["required"]
+
+
+def test_every_report_starts_with_the_schema_line():
+    for report in (REPO / "reports").glob("*.yaml"):
+        first = report.read_text(encoding="utf-8").splitlines()[0]
+        expected = "common" if report.name == "_common.yaml" else "report"
+        assert first == f"# yaml-language-server: $schema=../schema/{expected}.schema.json"
