@@ -108,10 +108,13 @@ class _PositionLoader(yaml.SafeLoader):
 
 
 def _line_col_of_offset(text: str | bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters, as editors count) of an offset."""
     newline = b"\n" if isinstance(text, bytes) else "\n"
     line = text.count(newline, 0, offset) + 1
-    column = offset - (text.rfind(newline, 0, offset) + 1) + 1
-    return line, column
+    before = text[text.rfind(newline, 0, offset) + 1 : offset]
+    if isinstance(before, bytes):
+        before = before.decode("utf-8", "replace")
+    return line, len(before) + 1
 
 
 def _yaml_error_problem(display: str, error: yaml.YAMLError, text: str) -> Problem:

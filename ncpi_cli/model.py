@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, StringConstraints
 
-Text = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]
+# Strict: YAML values that are not text (numbers, dates, yes/no, binary) are errors, not coerced.
+Text = Annotated[StrictStr, StringConstraints(min_length=1, pattern=r"\S")]
 Paragraphs = Annotated[list[Text], Field(min_length=1)]
 
 #: The areas of the child's journey, in the order reports discuss them.
@@ -76,14 +77,14 @@ class Fieldwork(Model):
 class ForceRef(Model):
     """The force inspected, as in the registry of the 43 forces."""
 
-    slug: str = Field(description="The force's id in the registry, e.g. essex; also the file name.")
+    slug: StrictStr = Field(description="The force's id in the registry, e.g. essex; also the file name.")
     name: Text = Field(description="The force's official name, e.g. Essex Police.")
 
 
 class Recommendation(Model):
     """One recommendation of the original inspection report."""
 
-    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]*$")] = Field(
+    id: Annotated[StrictStr, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]*$")] = Field(
         description="A short id used to link progress to it, e.g. R1.")
     area: Area = Field(description="The area of the child's journey it concerns.")
     timescale: Timescale = Field(description="When the force should act; leads the sentence.")
@@ -118,7 +119,7 @@ class AreaFindings(Model):
 class Progress(Model):
     """The re-inspection's assessment of one original recommendation."""
 
-    recommendation: str = Field(description="The id of the recommendation assessed, e.g. R1.")
+    recommendation: StrictStr = Field(description="The id of the recommendation assessed, e.g. R1.")
     status: ProgressStatus
     evidence: Paragraphs = Field(description="The evidence for the status, in prose.")
 
@@ -131,7 +132,7 @@ class Reinspection(Model):
     fieldwork: Fieldwork
     published: dt.date = Field(description="Publication date; also the PDF's creation date.")
     inspector: Inspector
-    isbn: str | None = Field(default=None, description="The report's ISBN, if it has one.")
+    isbn: StrictStr | None = Field(default=None, description="The report's ISBN, if it has one.")
     summary: Paragraphs
     context: Paragraphs = Field(description="Context for the force: size, area, demand.")
     findings: list[AreaFindings]
@@ -170,7 +171,7 @@ class PressRelease(Model):
         default_factory=list,
         description="Items after 'However, inspectors were concerned to find:'.")
     quote: Quote
-    notes: Annotated[list[str], Field(min_length=1)] = Field(
+    notes: Annotated[list[StrictStr], Field(min_length=1)] = Field(
         description="Ids of the standard notes to editors, in order, from reports/_common.yaml.")
 
 
