@@ -7,7 +7,6 @@ start fast.
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -103,10 +102,7 @@ def html_to_pdf(html: str, *, base_dir: Path, fonts_dir: Path, allowed_dirs: lis
         weasyprint.LOGGER.removeHandler(handler)
     if handler.messages:
         raise RenderError("WeasyPrint reported a problem: " + "; ".join(handler.messages))
-    return pdf
+    from ncpi_cli.pdf_artifacts import mark_margins_as_artifacts
 
+    return mark_margins_as_artifacts(pdf)
 
-def source_date_epoch() -> int | None:
-    """SOURCE_DATE_EPOCH if set, for reproducible builds (reproducible-builds.org)."""
-    value = os.environ.get("SOURCE_DATE_EPOCH")
-    return int(value) if value and value.isdigit() else None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import os
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,7 +109,20 @@ def document_context(report: Report, common: Common) -> dict:
         "notes": [common.notes[n] for n in report.press_release.notes if n in common.notes],
         "report_href": f"{report.force.slug}-report.html",
         "draft": report.status == "draft",
+        "modified": _modified_date(report),
     }
+
+
+def _modified_date(report: Report) -> str:
+    """The PDF's modification date: SOURCE_DATE_EPOCH if set, else the publication date.
+
+    Never the clock, so rebuilding the same inputs gives the same bytes.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return report.reinspection.published.isoformat()
 
 
 def _template_location(error: BaseException) -> tuple[str, int]:

@@ -1,0 +1,82 @@
+"""Mark a PDF's running headers and footers as artifacts, as PDF/UA requires.
+
+WeasyPrint 70 tags page-margin content (running header, "Page N of M") as marked content whose
+structure elements are not linked into the structure tree (Kozea/WeasyPrint#1836), so a screen
+reader may read it and checkers see content that is neither real content nor an artifact.
+Marked content owned by no element reachable from the tree's root is exactly that margin
+content; it is re-marked here as /Artifact and dropped from the parent tree.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import pikepdf
+
+
+def _reachable(pdf: pikepdf.Pdf) -> set[tuple[int, int]]:
+    """The structure elements linked into the tree from its root, by object number."""
+    seen: set[tuple[int, int]] = set()
+    stack = [pdf.Root.StructTreeRoot.get("/K")]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(node)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+            stack.append(node.get("/K"))
+    return seen
+
+
+def _owned_mcids(pdf: pikepdf.Pdf) -> dict[int, set[int]]:
+    """For each StructParents key, the MCIDs owned by linked elements; unlinked ones are nulled."""
+    reachable = _reachable(pdf)
+    owned: dict[int, set[int]] = {}
+    tree = pdf.Root.StructTreeRoot.get("/ParentTree")
+    if tree is None:
+        return owned
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.get("/Kids", []))
+        nums = node.get("/Nums", [])
+        for index in range(0, len(nums), 2):
+            entries = nums[index + 1]
+            if not isinstance(entries, pikepdf.Array):
+                continue
+            mine = owned.setdefault(int(nums[index]), set())
+            for mcid, element in enumerate(entries):
+                if isinstance(element, pikepdf.Dictionary) and element.objgen in reachable:
+                    mine.add(mcid)
+                else:
+                    entries[mcid] = None
+    return owned
+
+
+def mark_margins_as_artifacts(pdf_bytes: bytes) -> bytes:
+    """The same PDF with unowned marked content re-marked as /Artifact; bytes are deterministic."""
+    with pikepdf.open(BytesIO(pdf_bytes)) as pdf:
+        if "/StructTreeRoot" not in pdf.Root:
+            return pdf_bytes
+        owned = _owned_mcids(pdf)
+        for page in pdf.pages:
+            key = page.obj.get("/StructParents")
+            mine = owned.get(int(key), set()) if key is not None else set()
+            changed = False
+            instructions = []
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if (str(operator) == "BDC" and len(operands) == 2
+                        and isinstance(operands[1], pikepdf.Dictionary)
+                        and "/MCID" in operands[1] and int(operands[1].MCID) not in mine):
+                    instructions.append(([pikepdf.Name.Artifact], pikepdf.Operator("BMC")))
+                    changed = True
+                else:
+                    instructions.append((operands, operator))
+            if changed:
+                page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+        out = BytesIO()
+        pdf.save(out, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return out.getvalue()
