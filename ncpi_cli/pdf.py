@@ -48,6 +48,19 @@ def _font_faces(fonts_dir: Path) -> str:
     return "\n".join(rules)
 
 
+def _require_language_and_title(root) -> None:
+    # PDF/UA needs both; WeasyPrint only logs a missing language and says nothing of a title.
+    missing = []
+    if not (root.get("lang") or "").strip():
+        missing.append("a language (<html lang=\"en-GB\">)")
+    title = root.find(".//title")
+    if title is None or not "".join(title.itertext()).strip():
+        missing.append("a title (<title>)")
+    if missing:
+        raise RenderError("WeasyPrint reported a problem: the document has no "
+                          + " and no ".join(missing))
+
+
 def make_fetcher(allowed_dirs: list[Path]):
     """A URL fetcher that serves data: URLs and files under `allowed_dirs`, and refuses the rest."""
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
@@ -86,6 +99,7 @@ def html_to_pdf(html: str, *, base_dir: Path, fonts_dir: Path, allowed_dirs: lis
     try:
         document = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/",
                                    url_fetcher=fetcher)
+        _require_language_and_title(document.etree_element)
         fonts = weasyprint.text.fonts.FontConfiguration()
         stylesheet = weasyprint.CSS(string=_font_faces(fonts_dir), font_config=fonts,
                                     url_fetcher=fetcher)

@@ -1,0 +1,42 @@
+"""A draft is watermarked on every page and in the HTML; --final refuses it."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from ncpi_cli.cli import cli
+from pdftools import page_texts, squash
+
+
+def _draft_project(project_from):
+    project = project_from("valid")
+    path = project.root / "reports" / "kent.yaml"
+    path.write_text(path.read_text("utf-8").replace("status: final", "status: draft"), "utf-8")
+    return project
+
+
+def test_draft_is_watermarked_on_every_page_and_in_html(project_from):
+    project = _draft_project(project_from)
+    result = CliRunner().invoke(cli, ["--root", str(project.root), "build", "kent"])
+    assert result.exit_code == 0, result.output
+    folder = project.build_dir / "kent"
+    pages = page_texts(folder / "kent-report.pdf", "-raw")
+    assert len(pages) > 3
+    for text in pages:
+        assert "DRAFT – not for publication" in squash(text)
+    assert '<p class="draft-banner" role="note">DRAFT – not for publication</p>' in \
+        (folder / "kent-report.html").read_text("utf-8")
+
+
+def test_final_report_has_no_watermark(kent_build):
+    assert "DRAFT" not in " ".join(page_texts(kent_build["kent-report.pdf"]))
+
+
+def test_final_refuses_a_draft(project_from):
+    project = _draft_project(project_from)
+    for command in ("build", "press-release"):
+        result = CliRunner().invoke(cli, ["--root", str(project.root), command, "kent", "--final"])
+        assert result.exit_code == 1
+        assert "reports/kent.yaml is a draft (status: draft); --final refuses to build it" \
+            in result.stderr
+    assert not (project.build_dir / "kent").exists()

@@ -1,0 +1,86 @@
+"""A user's templates override the built-in ones; WeasyPrint's problems fail the build."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from ncpi_cli.cli import cli
+
+EXTENDS_DEFAULT = """{% extends "default:report.html.j2" %}
+{% block styles %}{{ super() }}
+.cover { border-top-color: #8b0000; }
+{% endblock %}
+"""
+
+
+def _override(project, name, text):
+    folder = project.root / "templates"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def _build(project):
+    return CliRunner().invoke(cli, ["--root", str(project.root), "build", "essex"])
+
+
+def test_override_extends_the_default(project_from):
+    project = project_from()
+    _override(project, "report.html.j2", EXTENDS_DEFAULT)
+    result = _build(project)
+    assert result.exit_code == 0, result.output
+    html = (project.build_dir / "essex" / "essex-report.html").read_text(encoding="utf-8")
+    assert ".cover { border-top-color: #8b0000; }" in html
+    assert "Essex – National Child Protection Re-inspection" in html
+
+
+def test_override_of_a_stylesheet(project_from):
+    project = project_from()
+    (project.root / "templates" / "css").mkdir(parents=True)
+    _override(project, "css/report.css", "h2 { color: #123456; }\n")
+    assert _build(project).exit_code == 0
+    html = (project.build_dir / "essex" / "essex-report.html").read_text(encoding="utf-8")
+    assert "h2 { color: #123456; }" in html and "leader(" not in html
+
+
+@pytest.mark.parametrize("markup,expected", [
+    ('<img src="https://example.org/logo.png" alt="Logo">', "refused to read https://example.org"),
+    ('<link rel="attachment" href="file:///etc/passwd">', "refused to read file:///etc/passwd"),
+    ('<img src="file:///etc/hostname" alt="x">', "refused to read file:///etc/hostname"),
+])
+def test_resources_outside_the_project_fail_the_build(project_from, markup, expected):
+    project = project_from()
+    _override(project, "report.html.j2",
+              '{% extends "default:report.html.j2" %}{% block body %}' + markup
+              + "{{ super() }}{% endblock %}")
+    result = _build(project)
+    assert result.exit_code == 1
+    assert expected in result.stderr
+    assert "Traceback" not in result.output
+    assert not (project.build_dir / "essex" / "essex-report.pdf").exists()
+
+
+SVG = ("data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHdpZHRo"
+       "PSIxMCIgaGVpZ2h0PSIxMCIvPg==")
+
+
+@pytest.mark.parametrize("template,expected", [
+    ('{% extends "default:report.html.j2" %}{% block body %}<img src="' + SVG + '">'
+     "{{ super() }}{% endblock %}", "has no required alt description"),
+    ("<html><head><title>t</title></head><body><h1>t</h1></body></html>", "lang"),
+    ('<html lang="en-GB"><head></head><body><h1>t</h1></body></html>', "title"),
+], ids=["image without alt", "no language", "no title"])
+def test_weasyprint_accessibility_warnings_fail_the_build(project_from, template, expected):
+    project = project_from()
+    _override(project, "report.html.j2", template)
+    result = _build(project)
+    assert result.exit_code == 1, result.output
+    assert "WeasyPrint reported a problem" in result.stderr and expected in result.stderr
+
+
+def test_a_template_mistake_fails_with_file_and_line(project_from):
+    project = project_from()
+    _override(project, "press-release.txt.j2", "line\n{{ nonsense.field }}\n")
+    result = CliRunner().invoke(cli, ["--root", str(project.root), "press-release", "essex"])
+    assert result.exit_code == 1
+    assert "templates/press-release.txt.j2:2:1: template: 'nonsense' is undefined" in result.stderr
