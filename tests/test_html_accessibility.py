@@ -1,0 +1,76 @@
+"""The HTML editions pass axe-core (WCAG 2.2 AA) in headless Chromium, with zero violations."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the run, driven by Debian's chromedriver."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    if not AXE.is_file():
+        pytest.fail("axe-core is not installed: run scripts/setup.sh --test (npm ci)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in FLAGS:
+        options.add_argument(flag)
+    with tempfile.TemporaryDirectory() as profile:
+        options.add_argument(f"--user-data-dir={profile}")
+        driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+        yield driver
+        driver.quit()
+
+
+def axe_violations(driver, page: Path) -> list[dict]:
+    driver.get(page.resolve().as_uri())
+    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    found = driver.execute_script(
+        "return axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})"
+        ".then(r => JSON.stringify(r.violations));", TAGS)
+    return json.loads(found)
+
+
+def _summary(violations) -> str:
+    return "\n".join(f"{v['id']} ({v['impact']}): {v['help']} at "
+                     f"{[n['target'] for n in v['nodes']][:3]}" for v in violations)
+
+
+@pytest.mark.parametrize("build,name", [
+    ("essex_build", "essex-report.html"), ("essex_build", "essex-press-release.html"),
+    ("kent_build", "kent-report.html"), ("kent_build", "kent-press-release.html"),
+])
+def test_no_wcag_violations(request, browser, build, name):
+    page = request.getfixturevalue(build)[name]
+    violations = axe_violations(browser, page)
+    assert violations == [], _summary(violations)
+
+
+def test_axe_does_catch_a_broken_page(browser, tmp_path):
+    page = tmp_path / "bad.html"
+    page.write_text('<html><body><img src="x.png"><p style="color:#bbb">faint</p></body></html>')
+    ids = {v["id"] for v in axe_violations(browser, page)}
+    assert {"image-alt", "html-has-lang", "color-contrast"} <= ids
+
+
+def test_html_is_standalone_and_semantic(essex_build):
+    html = essex_build["essex-report.html"].read_text(encoding="utf-8")
+    assert '<html lang="en-GB">' in html
+    assert '<a class="skip-link" href="#main">Skip to main content</a>' in html
+    assert '<main id="main">' in html and "@media print" in html
+    assert '<li><a href="#introduction-heading"><span class="section-number">1</span> ' \
+           "Introduction</a></li>" in html
+    assert "<link" not in html and "<script" not in html  # one file, nothing to fetch
