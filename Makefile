@@ -13,5 +13,10 @@ test:
 	scripts/setup.sh --test
 	.venv/bin/python -m pytest
 
+# Render the Essex report's pages as PNG images in build/essex/preview/, to look at.
+preview:
+	scripts/setup.sh --test
+	.venv/bin/ncpi build essex --png
+
 clean:
 	rm -rf build

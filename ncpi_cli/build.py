@@ -79,3 +79,22 @@ def build_press_release(project: Project, slug: str,
     return write_outputs({paths["press-release.txt"]: documents.press_release_text.encode(),
                           paths["press-release.html"]: documents.press_release_html.encode(),
                           paths["press-release.pdf"]: pdf})
+
+
+def preview_pages(project: Project, slug: str) -> list[Path]:
+    """Render the built report's pages as PNG images with poppler's pdftoppm, to look at."""
+    import shutil
+    import subprocess
+
+    pdf = output_paths(project, slug)["report.pdf"]
+    folder = pdf.parent / "preview"
+    if shutil.which("pdftoppm") is None:
+        raise NcpiError("--png needs pdftoppm: install Debian's poppler-utils")
+    folder.mkdir(exist_ok=True)
+    for old in folder.glob("page-*.png"):
+        old.unlink()
+    done = subprocess.run(["pdftoppm", "-png", "-r", "70", str(pdf), str(folder / "page")],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise NcpiError(f"pdftoppm failed: {done.stderr.strip()}")
+    return sorted(folder.glob("page-*.png"))

@@ -97,18 +97,24 @@ def _pdf_variant_option(function):
 @click.argument("force")
 @_pdf_variant_option
 @click.option("--final", is_flag=True, help="Refuse to build a report whose status is draft.")
+@click.option("--png", is_flag=True, help="Also render each page as a PNG (build/FORCE/preview/).")
 @click.pass_obj
-def build(project: Project, force: str, pdf_variant: str, final: bool) -> None:
+def build(project: Project, force: str, pdf_variant: str, final: bool, png: bool) -> None:
     """Validate FORCE's report, then write its re-inspection report to build/FORCE/ (PDF + HTML).
 
     \b
     Example:
       ncpi build essex
+      ncpi build essex --png        # and look at the pages
     """
     from ncpi_cli.build import BuildOptions, build_report
 
     slug = project.resolve_force(force)
     paths = _run(lambda: build_report(project, slug, BuildOptions(pdf_variant, final)))
+    if png:
+        from ncpi_cli.build import preview_pages
+
+        paths += preview_pages(project, slug)
     for path in paths:
         click.echo(f"wrote {project.display(path)}")
 

@@ -94,3 +94,26 @@ def test_python_dash_m_and_validate_do_not_import_weasyprint():
     assert out.stdout.splitlines()[-1] == "exit 0", out.stderr
     out = subprocess.run([sys.executable, "-m", "ncpi_cli", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and re.search(r"Usage: (ncpi|python -m ncpi_cli)", out.stdout)
+
+
+def test_build_png_renders_every_page(project_from):
+    project = project_from()
+    result = invoke(project, "build", "essex", "--png")
+    assert result.exit_code == 0, result.output
+    pngs = sorted((project.build_dir / "essex" / "preview").glob("page-*.png"))
+    import pypdf
+
+    pages = len(pypdf.PdfReader(project.build_dir / "essex" / "essex-report.pdf").pages)
+    assert len(pngs) == pages and all(p.read_bytes()[:4] == b"\x89PNG" for p in pngs)
+
+
+def test_pdf_variant_archival(project_from):
+    import pikepdf
+
+    project = project_from()
+    result = invoke(project, "build", "essex", "--pdf-variant", "pdf/a-3b")
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(project.build_dir / "essex" / "essex-report.pdf") as pdf:
+        with pdf.open_metadata() as xmp:
+            assert xmp.get("pdfaid:part") == "3" and xmp.get("pdfaid:conformance") == "B"
+    assert invoke(project, "build", "essex", "--pdf-variant", "pdf/ua-2").exit_code == 0
