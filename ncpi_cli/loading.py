@@ -225,13 +225,16 @@ def load_yaml_text(raw: bytes, display: str) -> tuple[LoadedYaml | None, list[Pr
         return None, [Problem(display, line, column, "",
                               "the file contains a NUL byte: it is binary, not a text report",
                               code="encoding")]
-    loader = _PositionLoader(text)
+    loader = None
     try:
+        # The reader checks the first characters already while the loader is made.
+        loader = _PositionLoader(text)
         node = loader.get_single_node()
     except yaml.YAMLError as error:
         return None, [_yaml_error_problem(display, error, text)]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     loaded = LoadedYaml(display, None)
     if node is None:
         return None, [Problem(display, 1, 1, "", "the file is empty", code="empty")]

@@ -46,6 +46,7 @@ CASES: dict[str, bytes] = {
     "UTF-16": VALID.encode("utf-16"),
     "a NUL byte": _edit("Progress is good.", "Progress\x00 is good."),
     "a control character": _edit("Progress is good.", "Progress\x07 is good."),
+    "a control character first": b"\x01" + VALID.encode("utf-8"),
     "tabs for indentation": _edit("  slug: kent\n", "\tslug: kent\n"),
     "a very long line": _edit("status: final\n", "x" * 200_000 + ": 1\nstatus: final\n"),
     "above the size limit": b"a: " + b"x" * (MAX_FILE_BYTES + 10) + b"\n",
