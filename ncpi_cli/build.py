@@ -11,7 +11,7 @@ from ncpi_cli.model import Common, Report
 from ncpi_cli.outputs import write_outputs
 from ncpi_cli.pdf import DEFAULT_VARIANT, html_to_pdf
 from ncpi_cli.project import Project
-from ncpi_cli.render import render_documents
+from ncpi_cli.render import RenderedDocuments, render_documents
 from ncpi_cli.templating import builtin_templates_dir
 
 
@@ -53,13 +53,18 @@ def output_paths(project: Project, slug: str) -> dict[str, Path]:
     }
 
 
-def build_report(project: Project, slug: str, options: BuildOptions = BuildOptions()) -> list[Path]:
-    """Validate one force's report, then write its re-inspection report as HTML and PDF."""
+def _rendered(project: Project, slug: str, options: BuildOptions) -> RenderedDocuments:
+    """Validate, refuse a draft under --final, and render the force's documents."""
     report, common = checked_report(project, slug)
     if options.final and report.status == "draft":
         raise NcpiError(f"{project.display(project.report_path(slug))} is a draft "
                         "(status: draft); --final refuses to build it")
-    documents = render_documents(report, common, project.templates_dir)
+    return render_documents(report, common, project.templates_dir)
+
+
+def build_report(project: Project, slug: str, options: BuildOptions = BuildOptions()) -> list[Path]:
+    """Validate one force's report, then write its re-inspection report as HTML and PDF."""
+    documents = _rendered(project, slug, options)
     paths = output_paths(project, slug)
     pdf = _pdf(project, documents.report_html, options)
     return write_outputs({paths["report.html"]: documents.report_html.encode(),
@@ -69,11 +74,7 @@ def build_report(project: Project, slug: str, options: BuildOptions = BuildOptio
 def build_press_release(project: Project, slug: str,
                         options: BuildOptions = BuildOptions()) -> list[Path]:
     """Validate one force's report, then write its press release as text, HTML and PDF."""
-    report, common = checked_report(project, slug)
-    if options.final and report.status == "draft":
-        raise NcpiError(f"{project.display(project.report_path(slug))} is a draft "
-                        "(status: draft); --final refuses to build it")
-    documents = render_documents(report, common, project.templates_dir)
+    documents = _rendered(project, slug, options)
     paths = output_paths(project, slug)
     pdf = _pdf(project, documents.press_release_html, options)
     return write_outputs({paths["press-release.txt"]: documents.press_release_text.encode(),
