@@ -35,3 +35,16 @@ def test_every_report_starts_with_the_schema_line():
         first = report.read_text(encoding="utf-8").splitlines()[0]
         expected = "common" if report.name == "_common.yaml" else "report"
         assert first == f"# yaml-language-server: $schema=../schema/{expected}.schema.json"
+
+
+def test_pre_commit_hook_runs_ncpi_validate():
+    import tomllib
+
+    import yaml
+
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in hooks if h["id"] == "ncpi-validate")
+    assert hook["entry"] == "ncpi validate" and hook["language"] == "python"
+    assert hook["pass_filenames"] is False
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["ncpi"] == "ncpi_cli.cli:main"
