@@ -8,10 +8,11 @@ from pathlib import Path
 import jinja2
 
 from ncpi_cli.errors import RenderError
-from ncpi_cli.loading import load_yaml_file
+from ncpi_cli.loading import LoadedYaml, load_yaml_file
 from ncpi_cli.model import Common, Report
 from ncpi_cli.problems import Problem
 from ncpi_cli.project import Project
+from ncpi_cli.scaffold import BLANK_MARKER
 from ncpi_cli.rules import check_common, check_report
 from ncpi_cli.schema_check import check_schema
 from ncpi_cli.templating import builtin_templates_dir, make_environment
@@ -88,6 +89,29 @@ def check_project(project: Project, slugs: list[str] | None = None, *,
     return result
 
 
+def blank_problems(loaded: LoadedYaml) -> list[Problem]:
+    """A problem for every value still "TODO: …", as `ncpi new` writes them."""
+    found = []
+
+    def walk(value, path):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, (*path, index))
+        elif isinstance(value, str) and value.startswith(BLANK_MARKER):
+            hint = value.removeprefix(BLANK_MARKER).strip()
+            found.append(loaded.problem(path, f"not filled in yet: {hint}", code="blank"))
+
+    walk(loaded.data, ())
+    return found
+
+
+def _within_any(path: str, blanks: list[Problem]) -> bool:
+    return any(path == b.path or path.startswith((b.path + ".", b.path + "[")) for b in blanks)
+
+
 def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: bool) -> None:
     """Check one report, adding its problems (and the report, if it passed) to `result`."""
     from ncpi_cli.render import render_documents  # Jinja only; never WeasyPrint.
@@ -98,9 +122,11 @@ def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: boo
     result.problems += problems
     if loaded is None or problems:
         return
+    blanks = blank_problems(loaded)
     report, problems = check_schema(loaded, Report)
-    result.problems += problems
-    if report is None:
+    # A blank's own "not a date" or "not one of …" would only repeat the blank, less clearly.
+    result.problems += blanks + [p for p in problems if not _within_any(p.path, blanks)]
+    if report is None or blanks:
         return
     rule_problems = check_report(report, loaded, result.common, slug)
     result.problems += rule_problems

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
 
 from ncpi_cli import __version__
 from ncpi_cli.errors import NcpiError, ValidationFailed
+from ncpi_cli.pdf import DEFAULT_VARIANT, PDF_VARIANTS  # constants only; WeasyPrint loads later
 from ncpi_cli.problems import problems_as_json
 from ncpi_cli.project import Project
 
@@ -86,57 +88,233 @@ def validate(project: Project, forces: tuple[str, ...], strict: bool, output_for
         sys.exit(1)
 
 
-def _pdf_variant_option(function):
-    from ncpi_cli.pdf import DEFAULT_VARIANT, PDF_VARIANTS
+def _batch_options(function):
+    """The options `build` and `press-release` share."""
+    for option in reversed([
+        click.argument("forces", nargs=-1, metavar="[FORCE]..."),
+        click.option("--all", "all_forces", is_flag=True, help="Every force that has a report."),
+        click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+                     help="Worker processes  [default: the number of cores]"),
+        click.option("--force", "rebuild", is_flag=True,
+                     help="Rebuild even what is up to date."),
+        click.option("--watch", is_flag=True,
+                     help="Keep running; rebuild whenever an input changes. Ctrl-C stops."),
+        click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), default=DEFAULT_VARIANT,
+                     show_default=True, help="The PDF standard to meet."),
+        click.option("--final", is_flag=True, help="Refuse to build a report whose status is draft."),
+    ]):
+        function = option(function)
+    return function
 
-    return click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), default=DEFAULT_VARIANT,
-                        show_default=True, help="The PDF standard to meet.")(function)
+
+def _targets(project: Project, forces: tuple[str, ...], all_forces: bool, kinds: list[str]):
+    from ncpi_cli.incremental import Target
+
+    if all_forces and forces:
+        raise click.UsageError("name forces or use --all, not both")
+    if not all_forces and not forces:
+        raise click.UsageError("name a force (e.g. essex), or use --all for every report")
+    slugs = project.report_slugs() if all_forces else [project.resolve_force(f) for f in forces]
+    if not slugs:
+        raise NcpiError("there are no reports to build: `ncpi new FORCE` starts one")
+    return [Target(slug, kind) for slug in dict.fromkeys(slugs) for kind in kinds]
+
+
+def _build_and_report(project: Project, targets, options, *, jobs: int | None, rebuild: bool,
+                      png: bool = False) -> list:
+    """Run a batch with progress; print what was written, what failed and a summary."""
+    from ncpi_cli.batch import default_jobs, run_batch
+    from ncpi_cli.progress import Progress
+
+    started = time.perf_counter()
+    progress = Progress(len(targets), sys.stderr, terminal=sys.stderr.isatty())
+    outcomes = run_batch(project, targets, options, jobs=jobs or default_jobs(), rebuild=rebuild,
+                         on_start=progress.start, on_done=progress.finish)
+    progress.close()
+    order = {target: index for index, target in enumerate(targets)}
+    outcomes.sort(key=lambda outcome: order[outcome.target])
+    for outcome in outcomes:
+        for path in outcome.paths:
+            click.echo(f"wrote {project.display(path)}")
+        if png and outcome.state == "built" and outcome.target.kind == "report":
+            from ncpi_cli.build import preview_pages
+
+            for path in _run(lambda: preview_pages(project, outcome.target.slug)):
+                click.echo(f"wrote {project.display(path)}")
+    failed = [outcome for outcome in outcomes if outcome.state == "failed"]
+    for outcome in failed:
+        click.echo(f"{outcome.target} failed: {outcome.reason}", err=True)
+        for problem in outcome.problems:
+            click.echo(f"  {problem.as_text()}", err=True)
+    counts = {state: sum(1 for o in outcomes if o.state == state)
+              for state in ("built", "up to date", "failed")}
+    summary = ", ".join(f"{count} {state}" for state, count in counts.items())
+    click.echo(f"{summary} ({time.perf_counter() - started:.1f} s).", err=bool(failed))
+    if counts["up to date"] and not counts["built"] and not failed:
+        click.echo("Nothing changed since the last build; --force rebuilds anyway.")
+    return outcomes
+
+
+def _batch_command(project: Project, kinds: list[str], forces, all_forces, jobs, rebuild, watch,
+                   pdf_variant, final, png=False) -> None:
+    from ncpi_cli.build import BuildOptions
+
+    options = BuildOptions(pdf_variant, final)
+    targets = _targets(project, forces, all_forces, kinds)
+    if watch:
+        _watch(project, targets, options)
+        return
+    outcomes = _build_and_report(project, targets, options, jobs=jobs, rebuild=rebuild, png=png)
+    if any(outcome.state == "failed" for outcome in outcomes):
+        sys.exit(1)
+
+
+def _watch(project: Project, targets, options) -> None:
+    from ncpi_cli.watching import watch
+
+    def rebuild() -> None:
+        click.echo(time.strftime("%H:%M:%S") + " building…", err=True)
+        _build_and_report(project, targets, options, jobs=1, rebuild=False)
+
+    forces_watched = ", ".join(dict.fromkeys(t.slug for t in targets))
+    click.echo(f"Watching {forces_watched}: rebuilding when its report, the common data or a "
+               "template changes. Ctrl-C stops.", err=True)
+    import signal
+
+    # `kill` (SIGTERM) stops the watch as cleanly as Ctrl-C does.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        watch(project, [t.slug for t in targets], rebuild)
+    except KeyboardInterrupt:
+        click.echo("Stopped watching.", err=True)
+
+
+@cli.command(epilog=EXIT_CODES)
+@_batch_options
+@click.option("--png", is_flag=True, help="Also render each page as a PNG (build/FORCE/preview/).")
+@click.pass_obj
+def build(project: Project, forces, all_forces, jobs, rebuild, watch, pdf_variant, final,
+          png) -> None:
+    """Validate, then write each FORCE's re-inspection report to build/FORCE/ (PDF + HTML).
+
+    Only what changed is rebuilt: a report is skipped while its file, the common data, its
+    templates, fonts and images, ncpi and the options are the same as at its last build.
+    Forces are built in parallel, one worker per core; one failing does not stop the others.
+
+    \b
+    Examples:
+      ncpi build essex
+      ncpi build --all              # every force, in parallel
+      ncpi build essex --png        # and look at the pages
+      ncpi build essex --watch      # rebuild on every save
+    """
+    _batch_command(project, ["report"], forces, all_forces, jobs, rebuild, watch, pdf_variant,
+                   final, png)
+
+
+@cli.command("press-release", epilog=EXIT_CODES)
+@_batch_options
+@click.pass_obj
+def press_release(project: Project, forces, all_forces, jobs, rebuild, watch, pdf_variant,
+                  final) -> None:
+    """Validate, then write each FORCE's press release (text for email, HTML, PDF).
+
+    Incremental and parallel like `ncpi build`.
+
+    \b
+    Examples:
+      ncpi press-release essex
+      ncpi press-release --all -j 4
+    """
+    _batch_command(project, ["press-release"], forces, all_forces, jobs, rebuild, watch,
+                   pdf_variant, final)
 
 
 @cli.command(epilog=EXIT_CODES)
 @click.argument("force")
-@_pdf_variant_option
-@click.option("--final", is_flag=True, help="Refuse to build a report whose status is draft.")
-@click.option("--png", is_flag=True, help="Also render each page as a PNG (build/FORCE/preview/).")
+@click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), default=DEFAULT_VARIANT,
+              show_default=True, help="The PDF standard to meet.")
 @click.pass_obj
-def build(project: Project, force: str, pdf_variant: str, final: bool, png: bool) -> None:
-    """Validate FORCE's report, then write its re-inspection report to build/FORCE/ (PDF + HTML).
+def watch(project: Project, force: str, pdf_variant: str) -> None:
+    """Build FORCE's report and press release, then rebuild them whenever an input changes.
+
+    For editing with the PDF open in a viewer: save the YAML file and the PDF follows. A
+    mistake is printed with its line; the previous PDF stays until the file is fixed.
 
     \b
     Example:
-      ncpi build essex
-      ncpi build essex --png        # and look at the pages
+      ncpi watch essex
     """
-    from ncpi_cli.build import BuildOptions, build_report
+    from ncpi_cli.build import BuildOptions
+    from ncpi_cli.incremental import KINDS, Target
 
     slug = project.resolve_force(force)
-    paths = _run(lambda: build_report(project, slug, BuildOptions(pdf_variant, final)))
-    if png:
-        from ncpi_cli.build import preview_pages
-
-        paths += preview_pages(project, slug)
-    for path in paths:
-        click.echo(f"wrote {project.display(path)}")
+    _watch(project, [Target(slug, kind) for kind in KINDS], BuildOptions(pdf_variant))
 
 
-@cli.command("press-release", epilog=EXIT_CODES)
+@cli.command("list", epilog=EXIT_CODES)
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="table for people, json for tools.")
+@click.pass_obj
+def list_forces(project: Project, output_format: str) -> None:
+    """List the 43 forces: region, whether a report exists, its status, validity and outputs.
+
+    \b
+    Examples:
+      ncpi list
+      ncpi list --format json
+    """
+    import json
+
+    from ncpi_cli.listing import force_rows, rows_as_table
+
+    rows = force_rows(project)
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        click.echo(rows_as_table(rows))
+
+
+@cli.command(epilog=EXIT_CODES)
 @click.argument("force")
-@_pdf_variant_option
-@click.option("--final", is_flag=True, help="Refuse to build a report whose status is draft.")
 @click.pass_obj
-def press_release(project: Project, force: str, pdf_variant: str, final: bool) -> None:
-    """Validate FORCE's report, then write its press release (text for email, HTML, PDF).
+def new(project: Project, force: str) -> None:
+    """Start reports/FORCE.yaml for a force, with its name filled in and TODO blanks to fill.
+
+    `ncpi validate FORCE` lists the blanks left, with their lines. An existing report is
+    never overwritten.
 
     \b
     Example:
-      ncpi press-release essex
+      ncpi new kent && ncpi validate kent
     """
-    from ncpi_cli.build import BuildOptions, build_press_release
+    from ncpi_cli.scaffold import new_report
 
-    slug = project.resolve_force(force)
-    paths = _run(lambda: build_press_release(project, slug, BuildOptions(pdf_variant, final)))
-    for path in paths:
-        click.echo(f"wrote {project.display(path)}")
+    path = new_report(project, force)
+    click.echo(f"wrote {project.display(path)}: fill in its TODO values; "
+               f"`ncpi validate {path.stem}` lists them.")
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("forces", nargs=-1, metavar="[FORCE]...")
+@click.pass_obj
+def clean(project: Project, forces: tuple[str, ...]) -> None:
+    """Remove the built documents of the FORCEs named (of every force by default).
+
+    Only files ncpi writes are removed: outputs, previews, build records, unfinished temporary
+    files. Reports and templates are never touched.
+
+    \b
+    Examples:
+      ncpi clean
+      ncpi clean essex
+    """
+    from ncpi_cli.outputs import remove_outputs
+    from ncpi_cli.project import check_slug
+
+    slugs = [check_slug(name) for name in forces] or None
+    removed = remove_outputs(project, slugs)
+    click.echo(f"removed {len(removed)} file(s) from {project.display(project.build_dir)}/.")
 
 
 @cli.command(epilog=EXIT_CODES)

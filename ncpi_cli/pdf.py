@@ -35,6 +35,18 @@ class _CollectingHandler(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def import_weasyprint() -> None:
+    """Import WeasyPrint, or explain which system libraries are missing; about 1 s, once."""
+    try:
+        import weasyprint  # noqa: F401
+    except (OSError, ImportError) as error:
+        # cffi raises OSError ("cannot load library 'libpango-1.0-0'") when Pango is missing.
+        raise RenderError(
+            f"WeasyPrint cannot start: {error}. It needs the Pango and HarfBuzz libraries: "
+            "run scripts/setup.sh, or `sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
+            "libharfbuzz-subset0`") from error
+
+
 def _font_faces(fonts_dir: Path) -> str:
     # WeasyPrint needs file:// URIs in @font-face; a bare path silently falls back to DejaVu.
     rules = []
@@ -61,9 +73,15 @@ def _require_language_and_title(root) -> None:
                           + " and no ".join(missing))
 
 
-def make_fetcher(allowed_dirs: list[Path]):
-    """A URL fetcher that serves data: URLs and files under `allowed_dirs`, and refuses the rest."""
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+def make_fetcher(allowed_dirs: list[Path], served: dict[str, str] | None = None):
+    """A URL fetcher that serves data: URLs and files under `allowed_dirs`, and refuses the rest.
+
+    Each file served is recorded in `served` (path -> SHA-256 of the bytes read), for the build
+    manifest.
+    """
+    import hashlib
+
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     roots = [d.resolve() for d in allowed_dirs]
 
@@ -78,7 +96,14 @@ def make_fetcher(allowed_dirs: list[Path]):
                 # Symlinks are resolved first, so a link inside an asset folder cannot point out.
                 path = Path(unquote(urlsplit(url).path)).resolve()
                 if any(path.is_relative_to(root) for root in roots) and path.is_file():
-                    return super().fetch(path.as_uri(), headers)
+                    response = super().fetch(path.as_uri(), headers)
+                    try:
+                        body = response.read()
+                    finally:
+                        response.close()
+                    if served is not None:
+                        served[str(path)] = hashlib.sha256(body).hexdigest()
+                    return URLFetcherResponse(response.url, body, response.headers, response.status)
             raise FatalURLFetchingError(f"refused to read {url}: only the project's own "
                                         "templates, fonts and images may be used")
 
@@ -86,14 +111,18 @@ def make_fetcher(allowed_dirs: list[Path]):
 
 
 def html_to_pdf(html: str, *, base_dir: Path, fonts_dir: Path, allowed_dirs: list[Path],
-                variant: str = DEFAULT_VARIANT) -> bytes:
-    """The PDF of an HTML document; WeasyPrint's warnings and refused resources fail the build."""
+                variant: str = DEFAULT_VARIANT, served: dict[str, str] | None = None) -> bytes:
+    """The PDF of an HTML document; WeasyPrint's warnings and refused resources fail the build.
+
+    The files WeasyPrint read (fonts, images, stylesheets) are recorded in `served`.
+    """
+    import_weasyprint()
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
     if variant not in PDF_VARIANTS:
         raise RenderError(f"unknown PDF variant '{variant}'; choose one of {', '.join(PDF_VARIANTS)}")
-    fetcher = make_fetcher([*allowed_dirs, fonts_dir])
+    fetcher = make_fetcher([*allowed_dirs, fonts_dir], served)
     handler = _CollectingHandler()
     weasyprint.LOGGER.addHandler(handler)
     try:

@@ -55,12 +55,18 @@ class Project:
         """A force named on the command line as a registry slug that has a report, or an error."""
         have = self.report_slugs()
         listing = f" Forces with reports: {', '.join(have)}." if have else " There are no reports yet."
-        if not _SLUG.match(name) or name not in forces():
-            # Only registry slugs are accepted, so a name can never be a path like ../../etc.
-            hint = suggest(name, have or forces()) or suggest(name, forces())
-            raise UnknownForce(f"'{name}' is not a force.{hint}{listing}")
+        check_slug(name, have, listing)
         if name not in have:
             raise UnknownForce(
                 f"{forces()[name].name} has no report: {self.display(self.report_path(name))} "
                 f"does not exist.{listing}")
         return name
+
+
+def check_slug(name: str, have: list[str] | None = None, listing: str = "") -> str:
+    """`name` if it is a registry slug, else UnknownForce with a suggestion."""
+    if not _SLUG.match(name) or name not in forces():
+        # Only registry slugs are accepted, so a name can never be a path like ../../etc.
+        hint = suggest(name, have or forces()) or suggest(name, forces())
+        raise UnknownForce(f"'{name}' is not a force.{hint}{listing or ' `ncpi list` shows the 43.'}")
+    return name

@@ -64,12 +64,18 @@ def _autoescape(name: str | None) -> bool:
     return name is None or not name.endswith(".txt.j2")
 
 
-@cache
 def make_environment(user_templates: Path | None) -> jinja2.Environment:
     """A strict environment: the user's folder first, then the defaults, also as 'default:…'."""
+    # Keyed on the folder's existence too, so that one created later (under `watch`) counts.
+    exists = user_templates is not None and user_templates.is_dir()
+    return _environment(user_templates if exists else None)
+
+
+@cache
+def _environment(user_templates: Path | None) -> jinja2.Environment:
     builtin = jinja2.FileSystemLoader(str(builtin_templates_dir()))
     loaders: list[jinja2.BaseLoader] = []
-    if user_templates is not None and user_templates.is_dir():
+    if user_templates is not None:
         loaders.append(jinja2.FileSystemLoader(str(user_templates)))
     loaders += [builtin, jinja2.PrefixLoader({"default": builtin}, delimiter=":")]
     env = jinja2.Environment(

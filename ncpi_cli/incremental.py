@@ -1,0 +1,188 @@
+"""Incremental builds: what each document depends on, by content hash, in a manifest per target.
+
+A target (one force's report, or its press release) is up to date when its manifest exists and
+every file it records still has the same SHA-256: the report, the common data, each template it
+reached (and which file that name resolved to, so a new override counts as a change), each font,
+stylesheet or image WeasyPrint fetched, and the outputs themselves. ncpi's own code and version,
+the versions of the libraries that shape the bytes, and the build options are recorded too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta
+
+from ncpi_cli import __version__
+from ncpi_cli.project import Project
+from ncpi_cli.templating import (
+    PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT, REPORT_HTML, builtin_templates_dir, make_environment,
+)
+
+#: What can be built for a force: the re-inspection report and the press release.
+KINDS = ("report", "press-release")
+ENTRY_TEMPLATES = {"report": (REPORT_HTML,), "press-release": (PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT)}
+OUTPUT_SUFFIXES = {"report": ("report.html", "report.pdf"),
+                   "press-release": ("press-release.txt", "press-release.html", "press-release.pdf")}
+MANIFEST_FORMAT = 1
+
+# (path, inode, size, mtime) -> SHA-256: a file is read once per process unless it changes.
+_hash_cache: dict[tuple, str] = {}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One document set to build: a force's report (HTML + PDF) or its press release."""
+
+    slug: str
+    kind: str
+
+    def __str__(self) -> str:
+        return f"{self.slug} {self.kind.replace('-', ' ')}"
+
+
+@dataclass
+class Inputs:
+    """What a target was built from, hashed before the build read it."""
+
+    files: dict[str, str] = field(default_factory=dict)  # path -> sha256
+    templates: dict[str, list[str]] = field(default_factory=dict)  # name -> [path, sha256]
+
+
+def file_hash(path: Path) -> str | None:
+    """The SHA-256 of a file's bytes, or None if it cannot be read."""
+    try:
+        stat = path.stat()
+        key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        if key not in _hash_cache:
+            _hash_cache[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+        return _hash_cache[key]
+    except OSError:
+        return None
+
+
+@cache
+def code_fingerprint() -> str:
+    """ncpi's version and source, and the versions of the libraries that shape the output."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted([*package.glob("*.py"), package / "forces.tsv"]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for library in ("weasyprint", "pikepdf", "jinja2", "pydantic"):
+        try:
+            digest.update(f"{library}={metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library}=none".encode())
+    return f"{__version__}+{digest.hexdigest()[:16]}"
+
+
+def template_closure(project: Project, kind: str) -> dict[str, Path] | None:
+    """Every template a target's entry templates reach, by name, as the loader resolves it.
+
+    None when a template includes a name computed at render time, which cannot be followed.
+    """
+    env = make_environment(project.templates_dir)
+    found: dict[str, Path] = {}
+    pending = list(ENTRY_TEMPLATES[kind])
+    while pending:
+        name = pending.pop()
+        if name in found:
+            continue
+        try:
+            source, filename, _ = env.loader.get_source(env, name)
+            found[name] = Path(filename)
+            referenced = list(meta.find_referenced_templates(env.parse(source)))
+        except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):
+            continue  # validation reports it; the build will fail and leave no manifest.
+        if None in referenced:
+            return None
+        pending += referenced
+    return found
+
+
+def _all_template_files(project: Project) -> list[Path]:
+    return [path for folder in dict.fromkeys([project.templates_dir, builtin_templates_dir()])
+            if folder.is_dir() for path in sorted(folder.rglob("*")) if path.is_file()]
+
+
+def current_inputs(project: Project, target: Target) -> Inputs:
+    """Hash the report, the common data and the templates the target uses, as they are now."""
+    inputs = Inputs()
+    for path in (project.report_path(target.slug), project.common_path):
+        inputs.files[str(path)] = file_hash(path) or "missing"
+    closure = template_closure(project, target.kind)
+    if closure is None:  # A computed include: depend on every template file there is.
+        for path in _all_template_files(project):
+            inputs.files[str(path)] = file_hash(path) or "missing"
+    else:
+        for name, path in sorted(closure.items()):
+            inputs.templates[name] = [str(path), file_hash(path) or "missing"]
+    return inputs
+
+
+def manifest_path(project: Project, target: Target) -> Path:
+    """Where a target's manifest lives: beside its outputs, hidden."""
+    return project.build_dir / target.slug / f".manifest-{target.kind}.json"
+
+
+def output_files(project: Project, target: Target) -> list[Path]:
+    """The files a target writes."""
+    folder = project.build_dir / target.slug
+    return [folder / f"{target.slug}-{suffix}" for suffix in OUTPUT_SUFFIXES[target.kind]]
+
+
+def manifest_text(inputs: Inputs, assets: dict[str, str], outputs: dict[Path, bytes],
+                  options: dict) -> str:
+    """The manifest of a finished build, as JSON."""
+    return json.dumps({
+        "format": MANIFEST_FORMAT,
+        "ncpi": code_fingerprint(),
+        "options": options,
+        "inputs": inputs.files,
+        "templates": inputs.templates,
+        "assets": assets,
+        "outputs": {path.name: hashlib.sha256(data).hexdigest() for path, data in outputs.items()},
+    }, indent=1, sort_keys=True) + "\n"
+
+
+def why_stale(project: Project, target: Target, options: dict) -> str | None:
+    """Why a target must be rebuilt, in a few words; None when it is up to date."""
+    try:
+        recorded = json.loads(manifest_path(project, target).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return "not built yet"
+    except (OSError, ValueError):
+        return "its build record is unreadable"
+    if not isinstance(recorded, dict) or recorded.get("format") != MANIFEST_FORMAT:
+        return "its build record is from another version"
+    if recorded.get("ncpi") != code_fingerprint():
+        return "ncpi was upgraded"
+    if recorded.get("options") != options:
+        return "the build options changed"
+    display = lambda path: project.display(Path(path))  # noqa: E731
+    for path, digest in {**recorded.get("inputs", {}), **recorded.get("assets", {})}.items():
+        if file_hash(Path(path)) != digest:
+            return f"{display(path)} changed"
+    if recorded.get("templates"):
+        env = make_environment(project.templates_dir)
+        for name, (path, digest) in recorded["templates"].items():
+            try:
+                now = env.loader.get_source(env, name)[1]
+            except jinja2.TemplateNotFound:
+                return f"template {name} is gone"
+            if os.path.normpath(now) != os.path.normpath(path):
+                return f"template {name} is now {display(now)}"
+            if file_hash(Path(path)) != digest:
+                return f"{display(path)} changed"
+    outputs = recorded.get("outputs", {})
+    for path in output_files(project, target):
+        if path.name not in outputs or file_hash(path) != outputs[path.name]:
+            return f"{display(path)} is missing or was changed"
+    return None

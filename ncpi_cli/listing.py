@@ -1,0 +1,81 @@
+"""`ncpi list`: every force of the registry with the state of its report and outputs."""
+
+from __future__ import annotations
+
+from ncpi_cli.checking import check_project
+from ncpi_cli.incremental import KINDS, Target, manifest_path, why_stale
+from ncpi_cli.project import Project
+from ncpi_cli.registry import forces
+
+
+
+def _output_state(project: Project, target: Target) -> str:
+    import json
+
+    path = manifest_path(project, target)
+    if not path.is_file():
+        return "not built"
+    try:  # Up to date with the options it was last built with.
+        options = json.loads(path.read_text(encoding="utf-8"))["options"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return "out of date"
+    return "up to date" if why_stale(project, target, options) is None else "out of date"
+
+
+def force_rows(project: Project) -> list[dict]:
+    """One row per registry force, in registry order."""
+    have = set(project.report_slugs())
+    checked = check_project(project, sorted(have & set(forces()))) if have else None
+    rows = []
+    for slug, force in forces().items():
+        row = {"slug": slug, "name": force.name, "region": force.region, "report": slug in have,
+               "status": None, "valid": None, "errors": None, "outputs": None}
+        if slug in have:
+            shown = project.display(project.report_path(slug))
+            errors = [p for p in checked.errors if p.file in (shown, project.display(
+                project.common_path))]
+            report = checked.reports.get(slug)
+            row.update(status=report.status if report else _status_from_text(project, slug),
+                       valid=not errors, errors=len(errors),
+                       outputs={kind: _output_state(project, Target(slug, kind)) for kind in KINDS})
+        rows.append(row)
+    return rows
+
+
+def _status_from_text(project: Project, slug: str) -> str | None:
+    # An invalid report still usually says whether it is a draft; read just that line.
+    try:
+        for line in project.report_path(slug).read_text(encoding="utf-8").splitlines():
+            if line.startswith("status:"):
+                value = line.split(":", 1)[1].split("#")[0].strip()
+                return value if value in ("draft", "final") else None
+    except (OSError, UnicodeDecodeError):
+        return None
+    return "final"  # The schema's default.
+
+
+def _outputs_cell(outputs: dict | None) -> str:
+    if outputs is None:
+        return "–"
+    states = set(outputs.values())
+    if len(states) == 1:
+        return states.pop()
+    return ", ".join(f"{kind}: {state}" for kind, state in outputs.items())
+
+
+def rows_as_table(rows: list[dict]) -> str:
+    """The rows as an aligned text table, with a count at the end."""
+    header = ("Force", "Region", "Report", "Status", "Valid", "Outputs")
+    cells = [header]
+    for row in rows:
+        valid = "–" if row["valid"] is None else ("yes" if row["valid"] else
+                                                  f"no ({row['errors']} error(s))")
+        cells.append((row["name"], row["region"], "yes" if row["report"] else "–",
+                      row["status"] or "–", valid, _outputs_cell(row["outputs"])))
+    widths = [max(len(line[i]) for line in cells) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip()
+             for line in cells]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    with_reports = sum(1 for row in rows if row["report"])
+    lines.append(f"\n{len(rows)} forces, {with_reports} with a report.")
+    return "\n".join(lines)

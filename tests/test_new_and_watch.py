@@ -1,0 +1,137 @@
+"""`ncpi new` starts a report whose blanks validate reports; `ncpi watch` rebuilds on a save."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+from click.testing import CliRunner
+
+from ncpi_cli.cli import cli
+
+# What a person might write in each blank, by the last key of its path.
+FILLED = {
+    "inspection.fieldwork.start": "2015-03-02", "inspection.fieldwork.end": "2015-03-13",
+    "inspection.published": "2015-07-01", "reinspection.fieldwork.start": "2015-11-09",
+    "reinspection.fieldwork.end": "2015-11-13", "reinspection.published": "2016-02-10",
+    "inspection.recommendations[0].area": "initial-contact",
+    "reinspection.findings[0].area": "initial-contact",
+    "inspection.recommendations[0].timescale": "immediately",
+    "reinspection.progress[0].status": "met",
+    "reinspection.inspector.name": "Zoë Billingham", "press_release.quote.speaker": "Zoë Billingham",
+    "press_release.headline": "Kent Police is making progress in protecting children",
+}
+
+
+def invoke(project, *args):
+    return CliRunner().invoke(cli, ["--root", str(project.root), *args])
+
+
+def test_new_writes_a_report_whose_blanks_validate_lists(project_from):
+    project = project_from()
+    result = invoke(project, "new", "kent")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("wrote reports/kent.yaml: fill in its TODO values")
+    text = project.report_path("kent").read_text("utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../schema/report.schema.json\n")
+    assert "  slug: kent\n  name: Kent Police\n" in text
+    todo_lines = [n for n, line in enumerate(text.splitlines(), 1)
+                  if '"TODO:' in line and not line.startswith("#")]
+
+    checked = invoke(project, "validate", "kent", "--format", "json")
+    assert checked.exit_code == 1
+    problems = json.loads(checked.stdout)
+    # One problem per blank, at its line, and nothing else: no "not a date" echoes.
+    assert [p["line"] for p in problems] == todo_lines
+    assert {p["code"] for p in problems} == {"blank"}
+    assert problems[0]["message"] == ("not filled in yet: first day of the original "
+                                      "inspection's fieldwork, YYYY-MM-DD")
+
+    lines = text.splitlines()
+    for problem in problems:
+        value = FILLED.get(problem["path"], "Some words written by the inspector.")
+        index = problem["line"] - 1
+        lines[index] = re.sub(r'"TODO:[^"]*"', json.dumps(value, ensure_ascii=False), lines[index])
+    project.report_path("kent").write_text("\n".join(lines) + "\n", "utf-8")
+    assert invoke(project, "validate", "kent").exit_code == 0
+    built = invoke(project, "build", "kent")
+    assert built.exit_code == 0, built.output
+    assert (project.build_dir / "kent" / "kent-report.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_new_never_overwrites_and_refuses_unknown_forces(project_from):
+    project = project_from()
+    before = project.report_path("essex").read_bytes()
+    result = invoke(project, "new", "essex")
+    assert result.exit_code == 1
+    assert "reports/essex.yaml already exists; ncpi new never overwrites a report" in result.stderr
+    assert project.report_path("essex").read_bytes() == before
+    unknown = invoke(project, "new", "kentt")
+    assert unknown.exit_code == 1
+    assert "'kentt' is not a force. Did you mean 'kent'?" in unknown.stderr
+    assert invoke(project, "new", "../kent").exit_code == 1
+    assert sorted(p.name for p in project.reports_dir.iterdir()) == ["_common.yaml", "essex.yaml"]
+
+
+def _line_reader(stream) -> queue.Queue:
+    """The stream's lines through a queue, so that waiting for one can time out."""
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in stream], daemon=True).start()
+    return lines
+
+
+def _wait_for(lines: queue.Queue, pattern, timeout=60):
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        seen.append(line)
+        if re.search(pattern, line):
+            return seen
+    raise AssertionError(f"no line matching {pattern!r} in {seen!r}")
+
+
+def test_watch_rebuilds_when_the_report_is_saved(project_from):
+    project = project_from()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ncpi_cli", "--root", str(project.root), "watch", "essex"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    lines = _line_reader(process.stderr)
+    try:
+        _wait_for(lines, r"essex press release: built")
+        pdf = project.build_dir / "essex" / "essex-report.pdf"
+        first = pdf.read_bytes()
+        path = project.report_path("essex")
+        path.write_text(path.read_text("utf-8").replace("status: final", "status: draft"), "utf-8")
+        seen = _wait_for(lines, r"essex press release: built")
+        assert any("essex report: built" in line and "reports/essex.yaml changed" in line
+                   for line in seen)
+        assert pdf.read_bytes() != first
+        # A mistake is reported with its line, and the last good PDF stays.
+        path.write_text(path.read_text("utf-8").replace("status: draft", "status: drafty"), "utf-8")
+        seen = _wait_for(lines, r"failed \(")
+        assert any(line.startswith("  reports/essex.yaml:19:9: status:") for line in seen)
+        assert pdf.read_bytes().startswith(b"%PDF-")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    rest = "".join(_drain(lines))
+    assert process.returncode == 0
+    assert "Stopped watching." in rest and "Traceback" not in rest
+
+
+def _drain(lines: queue.Queue):
+    time.sleep(0.2)
+    while not lines.empty():
+        yield lines.get()
