@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ncpi_cli.build import BuildOptions, build_target
-from ncpi_cli.checking import check_project
-from ncpi_cli.errors import NcpiError
-from ncpi_cli.incremental import Inputs, Target, current_inputs, why_stale
-from ncpi_cli.model import Common, Report
+from ncpi_cli.errors import NcpiError, RenderError
+from ncpi_cli.incremental import BuildOptions, Inputs, Target, current_inputs, why_stale
 from ncpi_cli.problems import Problem
 from ncpi_cli.project import Project
+
+# The build and validation modules (pydantic, pikepdf) are imported only when something is out
+# of date, so that a build with nothing to do returns at once.
 
 
 @dataclass
@@ -39,11 +39,16 @@ class Outcome:
 
 @dataclass
 class _Job:
-    target: Target
+    """A target validated and rendered by the parent; a worker makes its PDF and writes it."""
+
+    rendered: object  # ncpi_cli.build.RenderedTarget
     options: BuildOptions
-    checked: tuple[Report, Common]
     inputs: Inputs
     reason: str
+
+    @property
+    def target(self) -> Target:
+        return self.rendered.target
 
 
 def default_jobs() -> int:
@@ -52,28 +57,33 @@ def default_jobs() -> int:
 
 
 def _start_worker() -> None:
-    # Paid once per worker, before its first document, rather than inside the first render.
+    # Paid once per worker, while the parent validates, rather than inside the first render.
     from ncpi_cli.pdf import import_weasyprint
 
     try:
         import_weasyprint()
-    except NcpiError:
+        import pikepdf  # noqa: F401
+    except (NcpiError, ImportError):
         pass  # The first build in this worker reports it, with the message.
 
 
+def _failure(target: Target, error: Exception) -> Outcome:
+    if isinstance(error, NcpiError):
+        return Outcome(target, "failed", reason=error.format_message())
+    return Outcome(target, "failed", reason=f"ncpi failed unexpectedly ({type(error).__name__}: "
+                   f"{error}); please report this as a bug in ncpi")
+
+
 def _run_job(project: Project, job: _Job) -> Outcome:
-    """Build one target in this process; a failure becomes an Outcome, never an exception."""
+    """Make one target's PDF and write its outputs; a failure is an Outcome, never raised."""
+    from ncpi_cli.build import finish_target
+
     started = time.perf_counter()
     try:
-        paths = build_target(project, job.target, job.options, checked=job.checked,
-                             inputs=job.inputs)
+        paths = finish_target(project, job.rendered, job.options, job.inputs)
         outcome = Outcome(job.target, "built", paths, job.reason)
-    except NcpiError as error:
-        outcome = Outcome(job.target, "failed", reason=error.format_message())
-    except Exception as error:  # noqa: BLE001 - one target's bug must not stop the other 85
-        outcome = Outcome(job.target, "failed",
-                          reason=f"ncpi failed unexpectedly ({type(error).__name__}: {error}); "
-                          "please report this as a bug in ncpi")
+    except Exception as error:  # noqa: BLE001 - one target's failure must not stop the other 85
+        outcome = _failure(job.target, error)
     outcome.seconds = time.perf_counter() - started
     outcome.peak_memory_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     outcome.process_id = os.getpid()
@@ -88,10 +98,14 @@ def _problems_by_file(problems: list[Problem]) -> dict[str, list[Problem]]:
 
 
 def run_batch(project: Project, targets: list[Target], options: BuildOptions = BuildOptions(), *,
-              jobs: int = 1, rebuild: bool = False,
+              jobs: int = 1, rebuild: bool = False, in_process: bool = False,
               on_start: Callable[[Target], None] = lambda target: None,
               on_done: Callable[[Outcome], None] = lambda outcome: None) -> list[Outcome]:
-    """Build the targets that are out of date (all with `rebuild`), `jobs` at a time."""
+    """Build the targets that are out of date (all with `rebuild`), `jobs` at a time.
+
+    Workers start (and import WeasyPrint) while this process validates the reports; with
+    `in_process`, everything happens here instead, which suits a long-lived `watch`.
+    """
     outcomes: list[Outcome] = []
     stale: dict[Target, tuple[str, Inputs]] = {}
     for target in targets:
@@ -104,13 +118,28 @@ def run_batch(project: Project, targets: list[Target], options: BuildOptions = B
             stale[target] = (reason, current_inputs(project, target))
     if not stale:
         return outcomes
+    if in_process:
+        return outcomes + _build_stale(project, stale, options, None, on_start, on_done)
+    workers = min(jobs, len(stale))
+    # Workers only make PDFs (WeasyPrint, pikepdf); validation and Jinja stay in this process.
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool:
+        pool.submit(int)  # Starts the workers now, so WeasyPrint loads during validation.
+        return outcomes + _build_stale(project, stale, options, (pool, workers), on_start, on_done)
 
+
+def _build_stale(project, stale, options, pool_and_size, on_start, on_done) -> list[Outcome]:
+    """Validate the stale targets' reports together, render them here, make PDFs in the pool."""
+    from ncpi_cli.build import render_target
+    from ncpi_cli.checking import check_project, template_problem
+
+    outcomes: list[Outcome] = []
     slugs = list(dict.fromkeys(target.slug for target in stale))
-    checked = check_project(project, slugs)
+    checked = check_project(project, slugs, dry_run=False)  # The build itself renders.
     by_file = _problems_by_file(checked.errors)
     shared = [p for p in checked.errors
               if p.file not in {project.display(project.report_path(slug)) for slug in slugs}]
     jobs_to_run: list[_Job] = []
+    running: dict = {}
     for target, (reason, inputs) in stale.items():
         report = checked.reports.get(target.slug)
         if report is None or checked.common is None or shared:
@@ -120,33 +149,47 @@ def run_batch(project: Project, targets: list[Target], options: BuildOptions = B
                                     problems=problems))
             on_done(outcomes[-1])
         else:
-            jobs_to_run.append(_Job(target, options, (report, checked.common), inputs, reason))
-
-    if jobs <= 1 or len(jobs_to_run) <= 1:
-        for job in jobs_to_run:
-            on_start(job.target)
-            outcomes.append(_run_job(project, job))
-            on_done(outcomes[-1])
+            try:
+                rendered = render_target(project, target, options, (report, checked.common))
+            except RenderError as error:  # A template's mistake: shown as FILE:LINE like others.
+                if error.template is None:
+                    outcomes.append(_failure(target, error))
+                else:
+                    outcomes.append(Outcome(target, "failed", reason="1 problem(s) found; not built",
+                                            problems=[template_problem(project, error)]))
+                on_done(outcomes[-1])
+                continue
+            except Exception as error:  # noqa: BLE001 - reported with the others at the end
+                outcomes.append(_failure(target, error))
+                on_done(outcomes[-1])
+                continue
+            job = _Job(rendered, options, inputs, reason)
+            if pool_and_size is None:
+                on_start(target)
+                outcomes.append(_run_job(project, job))
+                on_done(outcomes[-1])
+            else:  # Submitted as soon as rendered: the workers start on the first at once.
+                jobs_to_run.append(job)
+                running[pool_and_size[0].submit(_run_job, project, job)] = job
+                if len(running) <= pool_and_size[1]:
+                    on_start(target)
+    if pool_and_size is None:
         return outcomes
 
-    with ProcessPoolExecutor(max_workers=min(jobs, len(jobs_to_run)),
-                             initializer=_start_worker) as pool:
-        running = {pool.submit(_run_job, project, job): job for job in jobs_to_run}
-        for job in jobs_to_run[:jobs]:
-            on_start(job.target)
-        started = min(jobs, len(jobs_to_run))
-        while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                job = running.pop(future)
-                try:
-                    outcome = future.result()
-                except Exception as error:  # noqa: BLE001 - a worker died (killed, out of memory)
-                    outcome = Outcome(job.target, "failed",
-                                      reason=f"the worker process stopped ({error})")
-                outcomes.append(outcome)
-                if started < len(jobs_to_run):
-                    on_start(jobs_to_run[started].target)
-                    started += 1
-                on_done(outcome)
+    workers = pool_and_size[1]
+    started = min(workers, len(jobs_to_run))
+    while running:
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in done:
+            job = running.pop(future)
+            try:
+                outcome = future.result()
+            except Exception as error:  # noqa: BLE001 - a worker died (killed, out of memory)
+                outcome = Outcome(job.target, "failed",
+                                  reason=f"the worker process stopped ({error})")
+            outcomes.append(outcome)
+            if started < len(jobs_to_run):
+                on_start(jobs_to_run[started].target)
+                started += 1
+            on_done(outcome)
     return outcomes

@@ -2,39 +2,41 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ncpi_cli.checking import check_project
 from ncpi_cli.errors import NcpiError, ValidationFailed
-from ncpi_cli.model import Common, Report
 from ncpi_cli.incremental import (
-    KINDS, OUTPUT_SUFFIXES, Inputs, Target, current_inputs, manifest_path, manifest_text,
+    KINDS, OUTPUT_SUFFIXES, BuildOptions, Inputs, Target, current_inputs, manifest_path,
+    manifest_text,
 )
 from ncpi_cli.outputs import write_atomically, write_outputs
-from ncpi_cli.pdf import DEFAULT_VARIANT, html_to_pdf
+from ncpi_cli.pdf import html_to_pdf
 from ncpi_cli.project import Project
-from ncpi_cli.render import render_documents
-from ncpi_cli.templating import builtin_templates_dir
+from ncpi_cli.templating import (
+    PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT, REPORT_HTML, builtin_templates_dir,
+)
+
+if TYPE_CHECKING:  # Validation and rendering (pydantic, Jinja) load only where they run.
+    from ncpi_cli.model import Common, Report
 
 
 @dataclass(frozen=True)
-class BuildOptions:
-    """How documents are built; part of what decides whether an output is up to date."""
+class RenderedTarget:
+    """A target's HTML and text, rendered; what is left is its PDF and writing it all."""
 
-    pdf_variant: str = DEFAULT_VARIANT
-    final: bool = False
-
-    def as_record(self) -> dict:
-        """The options as the build manifest records them, with the dates' SOURCE_DATE_EPOCH."""
-        return {"pdf_variant": self.pdf_variant, "final": self.final,
-                "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", "")}
+    target: Target
+    files: dict[Path, bytes]  # the HTML and text outputs
+    pdf_path: Path
+    pdf_html: str  # the HTML the PDF is made from
 
 
 def checked_report(project: Project, slug: str) -> tuple[Report, Common]:
     """The report and common data, or ValidationFailed carrying every problem found."""
-    result = check_project(project, [slug])
+    from ncpi_cli.checking import check_project
+
+    result = check_project(project, [slug], dry_run=False)  # The build itself renders.
     if result.errors or slug not in result.reports or result.common is None:
         raise ValidationFailed(result.problems)
     return result.reports[slug], result.common
@@ -58,6 +60,40 @@ def output_paths(project: Project, slug: str) -> dict[str, Path]:
             for kind in KINDS for suffix in OUTPUT_SUFFIXES[kind]}
 
 
+def render_target(project: Project, target: Target, options: BuildOptions,
+                  checked: tuple[Report, Common] | None = None) -> RenderedTarget:
+    """Validate (unless `checked` is given), refuse a draft under --final, render the HTML."""
+    from ncpi_cli.render import document_context, render_template
+
+    report, common = checked or checked_report(project, target.slug)
+    if options.final and report.status == "draft":
+        raise NcpiError(f"{project.display(project.report_path(target.slug))} is a draft "
+                        "(status: draft); --final refuses to build it")
+    context = document_context(report, common)
+    paths = output_paths(project, target.slug)
+    if target.kind == "report":
+        html = render_template(REPORT_HTML, context, project.templates_dir)
+        return RenderedTarget(target, {paths["report.html"]: html.encode()},
+                              paths["report.pdf"], html)
+    text = render_template(PRESS_RELEASE_TEXT, context, project.templates_dir)
+    html = render_template(PRESS_RELEASE_HTML, context, project.templates_dir)
+    return RenderedTarget(target, {paths["press-release.txt"]: text.encode(),
+                                   paths["press-release.html"]: html.encode()},
+                          paths["press-release.pdf"], html)
+
+
+def finish_target(project: Project, rendered: RenderedTarget, options: BuildOptions,
+                  inputs: Inputs) -> list[Path]:
+    """Make the PDF, write every output atomically, and only then the build record."""
+    served: dict[str, str] = {}
+    outputs = {**rendered.files,
+               rendered.pdf_path: _pdf(project, rendered.pdf_html, options, served)}
+    written = write_outputs(outputs)
+    write_atomically(manifest_path(project, rendered.target),
+                     manifest_text(inputs, served, outputs, options.as_record()).encode())
+    return written
+
+
 def build_target(project: Project, target: Target, options: BuildOptions = BuildOptions(), *,
                  checked: tuple[Report, Common] | None = None,
                  inputs: Inputs | None = None) -> list[Path]:
@@ -67,25 +103,8 @@ def build_target(project: Project, target: Target, options: BuildOptions = Build
     build run again. The manifest is written only after every output is in place.
     """
     inputs = inputs or current_inputs(project, target)
-    report, common = checked or checked_report(project, target.slug)
-    if options.final and report.status == "draft":
-        raise NcpiError(f"{project.display(project.report_path(target.slug))} is a draft "
-                        "(status: draft); --final refuses to build it")
-    documents = render_documents(report, common, project.templates_dir)
-    paths = output_paths(project, target.slug)
-    served: dict[str, str] = {}
-    if target.kind == "report":
-        outputs = {paths["report.html"]: documents.report_html.encode(),
-                   paths["report.pdf"]: _pdf(project, documents.report_html, options, served)}
-    else:
-        outputs = {paths["press-release.txt"]: documents.press_release_text.encode(),
-                   paths["press-release.html"]: documents.press_release_html.encode(),
-                   paths["press-release.pdf"]: _pdf(project, documents.press_release_html,
-                                                     options, served)}
-    written = write_outputs(outputs)
-    write_atomically(manifest_path(project, target),
-                     manifest_text(inputs, served, outputs, options.as_record()).encode())
-    return written
+    rendered = render_target(project, target, options, checked)
+    return finish_target(project, rendered, options, inputs)
 
 
 def build_report(project: Project, slug: str, options: BuildOptions = BuildOptions()) -> list[Path]:

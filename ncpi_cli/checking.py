@@ -36,7 +36,8 @@ class CheckResult:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-def _template_problem(project: Project, error: RenderError) -> Problem:
+def template_problem(project: Project, error: RenderError) -> Problem:
+    """A template's render error as a problem at the template's file and line."""
     template = Path(error.template) if error.template else None
     shown = project.display(template) if template and template.is_absolute() else str(template)
     message = str(error.message).split(": ", 1)[-1] if error.template else error.message
@@ -136,6 +137,6 @@ def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: boo
         try:
             render_documents(report, result.common, project.templates_dir)
         except RenderError as error:
-            result.problems.append(_template_problem(project, error))
+            result.problems.append(template_problem(project, error))
             return
     result.reports[slug] = report

@@ -121,7 +121,7 @@ def _targets(project: Project, forces: tuple[str, ...], all_forces: bool, kinds:
 
 
 def _build_and_report(project: Project, targets, options, *, jobs: int | None, rebuild: bool,
-                      png: bool = False) -> list:
+                      png: bool = False, in_process: bool = False) -> list:
     """Run a batch with progress; print what was written, what failed and a summary."""
     from ncpi_cli.batch import default_jobs, run_batch
     from ncpi_cli.progress import Progress
@@ -129,7 +129,7 @@ def _build_and_report(project: Project, targets, options, *, jobs: int | None, r
     started = time.perf_counter()
     progress = Progress(len(targets), sys.stderr, terminal=sys.stderr.isatty())
     outcomes = run_batch(project, targets, options, jobs=jobs or default_jobs(), rebuild=rebuild,
-                         on_start=progress.start, on_done=progress.finish)
+                         in_process=in_process, on_start=progress.start, on_done=progress.finish)
     progress.close()
     order = {target: index for index, target in enumerate(targets)}
     outcomes.sort(key=lambda outcome: order[outcome.target])
@@ -157,7 +157,7 @@ def _build_and_report(project: Project, targets, options, *, jobs: int | None, r
 
 def _batch_command(project: Project, kinds: list[str], forces, all_forces, jobs, rebuild, watch,
                    pdf_variant, final, png=False) -> None:
-    from ncpi_cli.build import BuildOptions
+    from ncpi_cli.incremental import BuildOptions
 
     options = BuildOptions(pdf_variant, final)
     targets = _targets(project, forces, all_forces, kinds)
@@ -174,7 +174,8 @@ def _watch(project: Project, targets, options) -> None:
 
     def rebuild() -> None:
         click.echo(time.strftime("%H:%M:%S") + " building…", err=True)
-        _build_and_report(project, targets, options, jobs=1, rebuild=False)
+        # In this process: WeasyPrint is imported by the first build and kept for the rest.
+        _build_and_report(project, targets, options, jobs=1, rebuild=False, in_process=True)
 
     forces_watched = ", ".join(dict.fromkeys(t.slug for t in targets))
     click.echo(f"Watching {forces_watched}: rebuilding when its report, the common data or a "
@@ -245,7 +246,7 @@ def watch(project: Project, force: str, pdf_variant: str) -> None:
     Example:
       ncpi watch essex
     """
-    from ncpi_cli.build import BuildOptions
+    from ncpi_cli.incremental import BuildOptions
     from ncpi_cli.incremental import KINDS, Target
 
     slug = project.resolve_force(force)

@@ -21,6 +21,7 @@ import jinja2
 from jinja2 import meta
 
 from ncpi_cli import __version__
+from ncpi_cli.pdf import DEFAULT_VARIANT
 from ncpi_cli.project import Project
 from ncpi_cli.templating import (
     PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT, REPORT_HTML, builtin_templates_dir, make_environment,
@@ -35,6 +36,19 @@ MANIFEST_FORMAT = 1
 
 # (path, inode, size, mtime) -> SHA-256: a file is read once per process unless it changes.
 _hash_cache: dict[tuple, str] = {}
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How documents are built; part of what decides whether an output is up to date."""
+
+    pdf_variant: str = DEFAULT_VARIANT
+    final: bool = False
+
+    def as_record(self) -> dict:
+        """The options as the build manifest records them, with the dates' SOURCE_DATE_EPOCH."""
+        return {"pdf_variant": self.pdf_variant, "final": self.final,
+                "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", "")}
 
 
 @dataclass(frozen=True)
