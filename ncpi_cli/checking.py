@@ -9,6 +9,7 @@ import jinja2
 
 from ncpi_cli.errors import RenderError
 from ncpi_cli.loading import LoadedYaml, load_yaml_file
+from ncpi_cli.markup import allowed_link, links_in
 from ncpi_cli.model import Common, Report
 from ncpi_cli.problems import Problem
 from ncpi_cli.project import Project
@@ -90,23 +91,31 @@ def check_project(project: Project, slugs: list[str] | None = None, *,
     return result
 
 
+def _strings(value, path=()):
+    """Every string in loaded data, with its key path."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index))
+    elif isinstance(value, str):
+        yield path, value
+
+
 def blank_problems(loaded: LoadedYaml) -> list[Problem]:
     """A problem for every value still "TODO: …", as `ncpi new` writes them."""
-    found = []
+    return [loaded.problem(path, "not filled in yet: " + text.removeprefix(BLANK_MARKER).strip(),
+                           code="blank")
+            for path, text in _strings(loaded.data) if text.startswith(BLANK_MARKER)]
 
-    def walk(value, path):
-        if isinstance(value, dict):
-            for key, item in value.items():
-                walk(item, (*path, key))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                walk(item, (*path, index))
-        elif isinstance(value, str) and value.startswith(BLANK_MARKER):
-            hint = value.removeprefix(BLANK_MARKER).strip()
-            found.append(loaded.problem(path, f"not filled in yet: {hint}", code="blank"))
 
-    walk(loaded.data, ())
-    return found
+def link_problems(loaded: LoadedYaml) -> list[Problem]:
+    """A problem for every [label](address) whose address is not https://, http:// or mailto:."""
+    return [loaded.problem(path, f"the link '[{label}]({url})' may not go to '{url}': links "
+                           "may only go to https://, http:// or mailto: addresses", code="link")
+            for path, text in _strings(loaded.data) for label, url in links_in(text)
+            if not allowed_link(url)]
 
 
 def _within_any(path: str, blanks: list[Problem]) -> bool:
@@ -127,10 +136,12 @@ def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: boo
     report, problems = check_schema(loaded, Report)
     # A blank's own "not a date" or "not one of …" would only repeat the blank, less clearly.
     result.problems += blanks + [p for p in problems if not _within_any(p.path, blanks)]
+    links = link_problems(loaded)
+    result.problems += links
     if report is None or blanks:
         return
-    rule_problems = check_report(report, loaded, result.common, slug)
-    result.problems += rule_problems
+    rule_problems = check_report(report, loaded, result.common, slug) + links
+    result.problems += rule_problems[:len(rule_problems) - len(links)]
     if any(p.severity == "error" for p in rule_problems) or result.common is None:
         return
     if dry_run:

@@ -86,9 +86,11 @@ def _environment(user_templates: Path | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    from ncpi_cli.markup import block, inline
+
     env.filters.update(
         month_year=month_year, long_date=long_date, number_words=number_words,
-        sentence_start=sentence_start,
+        sentence_start=sentence_start, block=block, inline=inline,
     )
     env.globals["date_range"] = date_range
     return env

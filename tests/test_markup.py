@@ -1,0 +1,80 @@
+"""The small markup: emphasis, lists and links become HTML (and PDF links); nothing else does."""
+
+from __future__ import annotations
+
+import pikepdf
+import pytest
+from click.testing import CliRunner
+
+from ncpi_cli.cli import cli
+from ncpi_cli.markup import block, inline, plain
+
+
+@pytest.mark.parametrize("text, html", [
+    ("plain words", "plain words"),
+    ("an *important* point", "an <em>important</em> point"),
+    ("a **very** important point", "a <strong>very</strong> important point"),
+    ("3 * 4 * 5 and a*b", "3 * 4 * 5 and a*b"),  # lone asterisks stay
+    ("see [the report](https://www.example.org/r?a=1&b=2)",
+     'see <a href="https://www.example.org/r?a=1&amp;b=2">the report</a>'),
+    ("write to [us](mailto:press@example.org)", 'write to <a href="mailto:press@example.org">us</a>'),
+    ("[*new*](http://example.org)", '<a href="http://example.org"><em>new</em></a>'),
+    ("[x](javascript:alert(1))", "[x](javascript:alert(1))"),
+    ("[x](javascript:alert)", "[x](javascript:alert)"),
+    ("[x](file:///etc/passwd)", "[x](file:///etc/passwd)"),
+    ('[x](https://e.org/"onmouseover="alert(1))', '[x](https://e.org/&#34;onmouseover=&#34;alert(1))'),
+    ("<em>raw</em> & *fine*", "&lt;em&gt;raw&lt;/em&gt; &amp; <em>fine</em>"),
+    ("*<script>*", "<em>&lt;script&gt;</em>"),
+])
+def test_inline_markup_is_escaped_then_converted(text, html):
+    assert str(inline(text)) == html
+
+
+def test_a_paragraph_of_dashes_is_a_list_and_anything_else_a_paragraph():
+    assert str(block("- one\n- *two*\n")) == "<ul><li>one</li><li><em>two</em></li></ul>"
+    assert str(block("- only one")) == "<p>- only one</p>"
+    assert str(block("text\n- not a list")) == "<p>text\n- not a list</p>"
+    assert plain("**a** [b](https://x.org) &amp;") == "a b &"
+
+
+def _kent_with(project_from, old: str, new: str):
+    project = project_from("valid")
+    path = project.report_path("kent")
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    return project
+
+
+def test_markup_reaches_the_html_and_the_pdf_and_stays_typed_in_the_text(project_from):
+    project = _kent_with(
+        project_from, "    - Inspectors found progress.\n",
+        "    - 'Inspectors found *real* progress: read [the report](https://www.example.org/kent).'\n"
+        "    - |\n      - first point\n      - second point\n")
+    result = CliRunner().invoke(cli, ["--root", str(project.root), "press-release", "kent"])
+    assert result.exit_code == 0, result.output
+    folder = project.build_dir / "kent"
+    html = (folder / "kent-press-release.html").read_text("utf-8")
+    assert ('<p>Inspectors found <em>real</em> progress: read '
+            '<a href="https://www.example.org/kent">the report</a>.</p>') in html
+    assert "<ul><li>first point</li><li>second point</li></ul>" in html
+    text = (folder / "kent-press-release.txt").read_text("utf-8")
+    assert "Inspectors found *real* progress: read [the report](https://www.example.org/kent)." in text
+    with pikepdf.open(folder / "kent-press-release.pdf") as pdf:
+        uris = [str(annot.A.URI) for page in pdf.pages for annot in page.get("/Annots", [])
+                if "/A" in annot and "/URI" in annot.A]
+    assert "https://www.example.org/kent" in uris
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "file:///etc/passwd", "data:text/html,x",
+                                 "ftp://example.org/x", "//example.org/x"])
+def test_a_link_to_anything_but_the_web_or_mail_is_a_located_error(project_from, url):
+    project = _kent_with(project_from, "    - Progress is good.\n",
+                         f"    - Progress is [good]({url}).\n")
+    result = CliRunner().invoke(cli, ["--root", str(project.root), "validate"])
+    assert result.exit_code == 1
+    assert (f"reports/kent.yaml:52:7: reinspection.conclusion[0]: the link '[good]({url})' may not "
+            f"go to '{url}': links may only go to https://, http:// or mailto: addresses") \
+        in result.stdout
+    built = CliRunner().invoke(cli, ["--root", str(project.root), "build", "kent"])
+    assert built.exit_code == 1 and not (project.build_dir / "kent").exists()
