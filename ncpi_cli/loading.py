@@ -22,6 +22,9 @@ MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 40
 
 STR_TAG = "tag:yaml.org,2002:str"
+#: The only types a report is made of; any other tag (!!python/…, !!binary, !!set) is refused.
+ALLOWED_TAGS = {f"tag:yaml.org,2002:{name}"
+                for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 
 # PyYAML's messages are written for parser authors; these say the same in plain words.
 _PLAIN_WORDS = {
@@ -149,6 +152,14 @@ class _Converter:
 
     def convert(self, node: yaml.Node, path: KeyPath) -> Any:
         self.loaded.value_positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if node.tag not in ALLOWED_TAGS:
+            # e.g. !!python/object/apply or !!binary: never constructed, only reported.
+            shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.problems.append(Problem(
+                self.loaded.file, node.start_mark.line + 1, node.start_mark.column + 1,
+                format_path(path), f"YAML: the tag '{shown}' is not allowed in a report; "
+                "write plain text, numbers, dates, lists and keys", code="yaml-tag"))
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
