@@ -37,8 +37,14 @@ class _CollectingHandler(logging.Handler):
 
 def import_weasyprint() -> None:
     """Import WeasyPrint, or explain which system libraries are missing; about 1 s, once."""
+    import contextlib
+    import io
+
     try:
-        import weasyprint  # noqa: F401
+        # WeasyPrint prints its own troubleshooting banner to stdout when a library is missing;
+        # the message below says the same in one line.
+        with contextlib.redirect_stdout(io.StringIO()):
+            import weasyprint  # noqa: F401
     except (OSError, ImportError) as error:
         # cffi raises OSError ("cannot load library 'libpango-1.0-0'") when Pango is missing.
         raise RenderError(
@@ -140,7 +146,10 @@ def html_to_pdf(html: str, *, base_dir: Path, fonts_dir: Path, allowed_dirs: lis
         cause = error.__cause__ or error
         raise RenderError(str(cause.args[0] if cause.args else cause)) from error
     except OSError as error:
-        raise RenderError(f"PDF rendering failed: {error}") from error
+        # WeasyPrint writes the fonts to a temporary folder for fontconfig: a full /tmp ends here.
+        where = f" writing {error.filename}" if error.filename else ""
+        raise RenderError(f"PDF rendering failed{where}: {error.strerror or error}; is the disk "
+                          "full? The previous outputs are unchanged") from error
     finally:
         weasyprint.LOGGER.removeHandler(handler)
     if handler.messages:
