@@ -1,0 +1,95 @@
+"""Property: any text in any text field builds with the text shown as typed, or fails cleanly."""
+
+from __future__ import annotations
+
+import copy
+import tempfile
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ncpi_cli.build import build_target
+from ncpi_cli.errors import NcpiError
+from ncpi_cli.incremental import BuildOptions, Target
+from ncpi_cli.project import Project
+
+from conftest import FIXTURES, REPO
+
+VALID = yaml.safe_load((FIXTURES / "valid" / "reports" / "kent.yaml").read_text("utf-8"))
+COMMON = (REPO / "reports" / "_common.yaml").read_bytes()
+# Not free text: ids, enumerations and names that must match the registry.
+NOT_TEXT = {"status", "slug", "area", "timescale", "kind", "id", "recommendation", "notes"}
+
+
+def _text_fields(node, path=()):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key not in NOT_TEXT and path != ("force",):
+                yield from _text_fields(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _text_fields(value, (*path, index))
+    elif isinstance(node, str):
+        yield path
+
+
+TEXT_FIELDS = sorted(_text_fields(VALID), key=str)
+# Fields the plain-text press release prints as they are.
+IN_TEXT_OUTPUT = [p for p in TEXT_FIELDS if p[0] == "press_release" and p[1] != "quote"
+                  or p[:2] == ("press_release", "quote") and p[2] == "paragraphs"]
+
+texts = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60)
+
+
+def test_the_text_fields_are_found():
+    assert len(TEXT_FIELDS) >= 20 and ("press_release", "headline") in IN_TEXT_OUTPUT
+
+
+def _build(data) -> tuple[Project, dict[str, Path] | None, NcpiError | None]:
+    root = Path(tempfile.mkdtemp())
+    (root / "reports").mkdir()
+    (root / "reports" / "_common.yaml").write_bytes(COMMON)
+    (root / "reports" / "kent.yaml").write_text(
+        yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    project = Project(root)
+    try:
+        paths = build_target(project, Target("kent", "press-release"), BuildOptions())
+        paths += build_target(project, Target("kent", "report"), BuildOptions())
+    except NcpiError as error:  # the clean failure: a message for the author
+        assert error.format_message().strip()
+        return project, None, error
+    return project, {p.name: p for p in paths}, None
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(field=st.sampled_from(TEXT_FIELDS), text=texts)
+def test_any_text_in_any_field_is_built_verbatim_or_refused_cleanly(field, text):
+    data = copy.deepcopy(VALID)
+    node = data
+    for key in field[:-1]:
+        node = node[key]
+    node[field[-1]] = text
+    project, paths, error = _build(data)
+    if paths is None:
+        assert not (project.build_dir / "kent" / "kent-report.pdf").exists() or error
+        return
+    assert paths["kent-report.pdf"].read_bytes().startswith(b"%PDF-")
+    if field in IN_TEXT_OUTPUT:
+        assert text in paths["kent-press-release.txt"].read_text("utf-8")
+
+
+@settings(max_examples=15, deadline=None)
+@given(text=st.sampled_from(["{{ 7*7 }}", "<script>x</script>", "*a* [b](https://x.org)",
+                             "- a\n- b", "\u202egnp.exe", "tab\there", "€ “quotes” ’"]),
+       field=st.sampled_from(IN_TEXT_OUTPUT))
+def test_tricky_text_reaches_the_text_output_as_typed(text, field):
+    data = copy.deepcopy(VALID)
+    node = data
+    for key in field[:-1]:
+        node = node[key]
+    node[field[-1]] = text
+    _, paths, error = _build(data)
+    assert error is None, error
+    assert text in paths["kent-press-release.txt"].read_text("utf-8")
