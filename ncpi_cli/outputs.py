@@ -9,11 +9,8 @@ from pathlib import Path
 from ncpi_cli.errors import OutputError
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, flush it to disk, then rename it into place.
-
-    A crash or a full disk leaves either the previous file or the new one, never half of one.
-    """
+def _complete_temporary(path: Path, data: bytes) -> Path:
+    """`data` in a new temporary file beside `path`, flushed to disk, ready to be renamed."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -25,14 +22,27 @@ def write_atomically(path: Path, data: bytes) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
+    except BaseException as error:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise OutputError(f"cannot write {path}: {error.strerror}; the previous file, if "
+                              "any, is unchanged") from error
+        raise
+    return Path(temporary)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, flush it to disk, then rename it into place.
+
+    A crash or a full disk leaves either the previous file or the new one, never half of one.
+    """
+    temporary = _complete_temporary(path, data)
+    try:
         os.replace(temporary, path)
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise OutputError(f"cannot write {path}: {error.strerror}; the previous file, if any, "
                           "is unchanged") from error
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def write_outputs(files: dict[Path, bytes]) -> list[Path]:
@@ -44,24 +54,15 @@ def write_outputs(files: dict[Path, bytes]) -> list[Path]:
 
 def write_new_file(path: Path, data: bytes) -> None:
     """Write a file that must not exist yet, completely or not at all; never replace one."""
+    temporary = _complete_temporary(path, data)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise OutputError(f"cannot write to {path.parent}: {error.strerror}") from error
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
         os.link(temporary, path)  # Unlike rename, a hard link fails if the name exists.
     except FileExistsError as error:
         raise OutputError(f"{path} already exists; it was left as it is") from error
     except OSError as error:
         raise OutputError(f"cannot write {path}: {error.strerror}") from error
     finally:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
 
 
 def remove_outputs(project, slugs: list[str] | None = None) -> list[Path]:
