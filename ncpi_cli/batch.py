@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Callable
 
 from ncpi_cli.errors import NcpiError, RenderError
-from ncpi_cli.incremental import BuildOptions, Inputs, Target, current_inputs, why_stale
+from ncpi_cli.incremental import (
+    BuildOptions, Inputs, Target, current_inputs, manifest_path, why_stale,
+)
 from ncpi_cli.problems import Problem
 from ncpi_cli.project import Project
 
@@ -106,25 +108,39 @@ def run_batch(project: Project, targets: list[Target], options: BuildOptions = B
     Workers start (and import WeasyPrint) while this process validates the reports; with
     `in_process`, everything happens here instead, which suits a long-lived `watch`.
     """
-    outcomes: list[Outcome] = []
-    stale: dict[Target, tuple[str, Inputs]] = {}
-    for target in targets:
-        reason = "--force" if rebuild else why_stale(project, target, options.as_record())
-        if reason is None:
-            outcomes.append(Outcome(target, "up to date"))
-            on_done(outcomes[-1])
-        else:
-            # Hashed before validation reads the files: an edit from now on means a rebuild.
-            stale[target] = (reason, current_inputs(project, target))
-    if not stale:
-        return outcomes
-    if in_process:
-        return outcomes + _build_stale(project, stale, options, None, on_start, on_done)
-    workers = min(jobs, len(stale))
+    # Whatever has no build record will be built: start the workers (and their 1 s import of
+    # WeasyPrint) at once. Otherwise only once the hashes show something to do.
+    certain = rebuild or any(not manifest_path(project, target).is_file() for target in targets)
+    pool = None if in_process or not certain else _start_pool(jobs, len(targets))
+    try:
+        outcomes: list[Outcome] = []
+        stale: dict[Target, tuple[str, Inputs]] = {}
+        for target in targets:
+            reason = "--force" if rebuild else why_stale(project, target, options.as_record())
+            if reason is None:
+                outcomes.append(Outcome(target, "up to date"))
+                on_done(outcomes[-1])
+            else:
+                # Hashed before validation reads the files: an edit from now on means a rebuild.
+                stale[target] = (reason, current_inputs(project, target))
+        if not stale:
+            return outcomes
+        if in_process:
+            return outcomes + _build_stale(project, stale, options, None, on_start, on_done)
+        pool = pool or _start_pool(jobs, len(stale))
+        return outcomes + _build_stale(project, stale, options, pool, on_start, on_done)
+    finally:
+        if pool is not None:
+            pool[0].shutdown()
+
+
+def _start_pool(jobs: int, targets: int) -> tuple[ProcessPoolExecutor, int]:
+    """Worker processes, started now: they import WeasyPrint while this process validates."""
+    workers = max(1, min(jobs, targets))
     # Workers only make PDFs (WeasyPrint, pikepdf); validation and Jinja stay in this process.
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool:
-        pool.submit(int)  # Starts the workers now, so WeasyPrint loads during validation.
-        return outcomes + _build_stale(project, stale, options, (pool, workers), on_start, on_done)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
+    pool.submit(int)  # The first task starts every worker.
+    return pool, workers
 
 
 def _build_stale(project, stale, options, pool_and_size, on_start, on_done) -> list[Outcome]:

@@ -17,9 +17,6 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-import jinja2
-from jinja2 import meta
-
 from ncpi_cli import __version__
 from ncpi_cli.pdf import DEFAULT_VARIANT
 from ncpi_cli.project import Project
@@ -102,6 +99,9 @@ def template_closure(project: Project, kind: str) -> dict[str, Path] | None:
 
     None when a template includes a name computed at render time, which cannot be followed.
     """
+    import jinja2
+    from jinja2 import meta
+
     env = make_environment(project.templates_dir)
     found: dict[str, Path] = {}
     pending = list(ENTRY_TEMPLATES[kind])
@@ -185,6 +185,8 @@ def why_stale(project: Project, target: Target, options: dict) -> str | None:
         if file_hash(Path(path)) != digest:
             return f"{display(path)} changed"
     if recorded.get("templates"):
+        import jinja2
+
         env = make_environment(project.templates_dir)
         for name, (path, digest) in recorded["templates"].items():
             try:

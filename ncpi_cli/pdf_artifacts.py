@@ -9,9 +9,14 @@ content; it is re-marked here as /Artifact and dropped from the parent tree.
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 import pikepdf
+
+
+# `/Span <</MCID 3>> BDC`: the start of marked content with an id, as WeasyPrint writes it.
+MARKED_CONTENT = re.compile(rb"/[A-Za-z]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 
 
 def _reachable(pdf: pikepdf.Pdf) -> set[tuple[int, int]]:
@@ -64,18 +69,19 @@ def mark_margins_as_artifacts(pdf_bytes: bytes) -> bytes:
         for page in pdf.pages:
             key = page.obj.get("/StructParents")
             mine = owned.get(int(key), set()) if key is not None else set()
-            changed = False
-            instructions = []
-            for operands, operator in pikepdf.parse_content_stream(page):
-                if (str(operator) == "BDC" and len(operands) == 2
-                        and isinstance(operands[1], pikepdf.Dictionary)
-                        and "/MCID" in operands[1] and int(operands[1].MCID) not in mine):
-                    instructions.append(([pikepdf.Name.Artifact], pikepdf.Operator("BMC")))
-                    changed = True
-                else:
-                    instructions.append((operands, operator))
-            if changed:
-                page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+            content = page.obj.get("/Contents")
+            if not isinstance(content, pikepdf.Stream):
+                continue  # WeasyPrint writes one stream per page; anything else is left alone.
+            before = content.read_bytes()
+
+            def to_artifact(match: re.Match, mine: set[int] = mine) -> bytes:
+                return match.group(0) if int(match.group(1)) in mine else b"/Artifact BMC"
+
+            # Text is written as hex glyph strings, so this pattern can only match operators;
+            # a regular expression is some ten times faster than parsing every operator.
+            after = MARKED_CONTENT.sub(to_artifact, before)
+            if after != before:
+                page.obj.Contents = pdf.make_stream(after)
         out = BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)

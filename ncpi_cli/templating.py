@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
+if TYPE_CHECKING:
+    import jinja2
+
 
 #: Templates a user's templates/ folder may override; also what `validate` dry-runs.
 REPORT_HTML = "report.html.j2"
@@ -73,6 +76,8 @@ def make_environment(user_templates: Path | None) -> jinja2.Environment:
 
 @cache
 def _environment(user_templates: Path | None) -> jinja2.Environment:
+    import jinja2  # Here, not at the top: a build with nothing to do never needs Jinja.
+
     builtin = jinja2.FileSystemLoader(str(builtin_templates_dir()))
     loaders: list[jinja2.BaseLoader] = []
     if user_templates is not None:
