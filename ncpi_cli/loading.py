@@ -34,6 +34,16 @@ _PLAIN_WORDS = {
     "mapping values are not allowed here": (
         "a ':' where a value was expected: put text that contains ': ' in quotes"
     ),
+    # libyaml's wording of the same two mistakes.
+    "found a tab character that violates indentation": (
+        "a tab character: indent with spaces, not tabs"
+    ),
+    "found a tab character where an indentation space is expected": (
+        "a tab character: indent with spaces, not tabs"
+    ),
+    "mapping values are not allowed in this context": (
+        "a ':' where a value was expected: put text that contains ': ' in quotes"
+    ),
     "could not find expected ':'": "expected 'key: value' on this line",
     "found unexpected end of stream": (
         "the file ends inside quoted text or a bracket: close the quote or bracket"
@@ -81,12 +91,8 @@ class LoadedYaml:
         return Problem(self.file, line, column, format_path(path), message, **kwargs)
 
 
-class _PositionLoader(yaml.SafeLoader):
-    """A safe loader that composes nodes only, refusing anchors, aliases and deep nesting."""
-
-    def __init__(self, stream):
-        super().__init__(stream)
-        self._depth = 0
+class _Composer(yaml.composer.Composer):
+    """Composes nodes only, refusing anchors, aliases and deep nesting."""
 
     def compose_node(self, parent, index):
         event = self.peek_event()
@@ -100,7 +106,7 @@ class _PositionLoader(yaml.SafeLoader):
                 None, None,
                 "an anchor (&name) is not allowed in a report: write the text out in full",
                 event.start_mark)
-        self._depth += 1
+        self._depth = getattr(self, "_depth", 0) + 1
         if self._depth > MAX_DEPTH:
             raise yaml.composer.ComposerError(
                 None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
@@ -108,6 +114,23 @@ class _PositionLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+class _PositionLoader(_Composer, yaml.SafeLoader):
+    """The pure-Python scanner and parser, where libyaml is missing."""
+
+
+if yaml.__with_libyaml__:
+    class _PositionLoader(_Composer, yaml.cyaml.CParser, yaml.resolver.Resolver):  # noqa: F811
+        """libyaml's scanner and parser (several times faster), with our composer on top."""
+
+        def __init__(self, stream):
+            yaml.cyaml.CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+        def dispose(self):
+            pass
 
 
 def _line_col_of_offset(text: str | bytes, offset: int) -> tuple[int, int]:
@@ -197,7 +220,8 @@ class _Converter:
         return result
 
     def _scalar(self, node: yaml.ScalarNode, path: KeyPath) -> Any:
-        self.loaded.scalars[path] = ScalarSource(node.value, node.tag, node.style)
+        # libyaml marks a plain scalar's style as '' where PyYAML says None.
+        self.loaded.scalars[path] = ScalarSource(node.value, node.tag, node.style or None)
         if node.tag == STR_TAG:
             return node.value
         try:
