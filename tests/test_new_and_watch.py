@@ -135,3 +135,21 @@ def _drain(lines: queue.Queue):
     time.sleep(0.2)
     while not lines.empty():
         yield lines.get()
+
+
+def test_build_watch_builds_the_report_and_stops_on_sigterm(project_from):
+    project = project_from()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ncpi_cli", "--root", str(project.root), "build", "essex",
+         "--watch"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    lines = _line_reader(process.stderr)
+    try:
+        seen = _wait_for(lines, r"essex report: built")
+        assert seen[0].startswith("Watching essex: rebuilding when")
+        assert not (project.build_dir / "essex" / "essex-press-release.pdf").exists()
+    finally:
+        process.terminate()  # SIGTERM, as a service manager or `kill` sends
+        process.wait(timeout=30)
+    assert process.returncode == 0
+    assert "Stopped watching." in "".join(_drain(lines))

@@ -47,13 +47,14 @@ def test_the_text_fields_are_found():
     assert len(TEXT_FIELDS) >= 20 and ("press_release", "headline") in IN_TEXT_OUTPUT
 
 
-def _with_text(field: tuple, text: str) -> dict:
-    """The valid report with `text` in one field."""
+def _with_text(fields: list[tuple], text: str) -> dict:
+    """The valid report with `text` in each of the fields."""
     data = copy.deepcopy(VALID)
-    node = data
-    for key in field[:-1]:
-        node = node[key]
-    node[field[-1]] = text
+    for field in fields:
+        node = data
+        for key in field[:-1]:
+            node = node[key]
+        node[field[-1]] = text
     return data
 
 
@@ -76,7 +77,7 @@ def _build(data) -> tuple[Project, dict[str, Path] | None, NcpiError | None]:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(field=st.sampled_from(TEXT_FIELDS), text=texts)
 def test_any_text_in_any_field_is_built_verbatim_or_refused_cleanly(field, text):
-    project, paths, error = _build(_with_text(field, text))
+    project, paths, error = _build(_with_text([field], text))
     if paths is None:
         assert not (project.build_dir / "kent" / "kent-report.pdf").exists() or error
         return
@@ -90,6 +91,16 @@ def test_any_text_in_any_field_is_built_verbatim_or_refused_cleanly(field, text)
                              "- a\n- b", "\u202egnp.exe", "tab\there", "€ “quotes” ’"]),
        field=st.sampled_from(IN_TEXT_OUTPUT))
 def test_tricky_text_reaches_the_text_output_as_typed(text, field):
-    _, paths, error = _build(_with_text(field, text))
+    _, paths, error = _build(_with_text([field], text))
     assert error is None, error
     assert text in paths["kent-press-release.txt"].read_text("utf-8")
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=texts)
+def test_the_same_text_in_every_field_at_once(text):
+    _, paths, _ = _build(_with_text(TEXT_FIELDS, text))
+    if paths is not None:
+        shown = paths["kent-press-release.txt"].read_text("utf-8")
+        assert text in shown
+        assert paths["kent-report.pdf"].read_bytes().startswith(b"%PDF-")
