@@ -239,3 +239,23 @@ def test_list_shows_every_force_with_its_state(project_from):
     kent_pdf_src.write_text(kent_pdf_src.read_text("utf-8") + "# edit\n", "utf-8")
     rows = json.loads(invoke(project, "list", "--format", "json").stdout)
     assert {r["slug"]: r for r in rows}["essex"]["outputs"]["report"] == "out of date"
+
+
+def test_an_image_the_report_uses_is_a_dependency(project_from):
+    project = project_from()
+    project.templates_dir.mkdir()
+    logo = project.templates_dir / "logo.svg"
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+           '<rect width="40" height="20" fill="{}"/></svg>')
+    logo.write_text(svg.format("#1d4f91"), "utf-8")
+    (project.templates_dir / "report.html.j2").write_text(
+        '{% extends "default:report.html.j2" %}{% block body %}'
+        '<img src="logo.svg" alt="The inspectorate\'s logo">{{ super() }}{% endblock %}', "utf-8")
+    assert invoke(project, "build", "essex").exit_code == 0
+    record = json.loads(manifest_path(project, Target("essex", "report")).read_text("utf-8"))
+    assert str(logo.resolve()) in record["assets"]
+    assert any(name.endswith("Lato-Regular.ttf") for name in record["assets"])
+    assert "0 built, 1 up to date" in invoke(project, "build", "essex").stdout
+    logo.write_text(svg.format("#0b0c0c"), "utf-8")
+    result = invoke(project, "build", "essex")
+    assert "templates/logo.svg changed" in result.stderr and "1 built" in result.stdout
