@@ -1,7 +1,8 @@
 """Many targets at once: skip what is up to date, validate the rest together, render in workers.
 
-Each worker process imports WeasyPrint once and renders many documents. One target failing
-does not stop the others; every outcome is returned for the summary.
+Each worker process imports WeasyPrint once and renders many documents. This process validates,
+renders the HTML, and writes what the workers return. One target failing does not stop the
+others; every outcome is returned for the summary.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ class Outcome:
     seconds: float = 0.0
     peak_memory_kib: int = 0  # of the process that built it
     process_id: int = 0  # which process built it: workers render many documents each
+    pdf: bytes | None = field(default=None, repr=False)  # from a worker, before it is written
+    served: dict = field(default_factory=dict, repr=False)  # the files WeasyPrint read
 
 
 @dataclass
@@ -64,8 +67,7 @@ def _start_worker() -> None:
 
     try:
         import_weasyprint()
-        import pikepdf  # noqa: F401
-    except (NcpiError, ImportError):
+    except NcpiError:
         pass  # The first build in this worker reports it, with the message.
 
 
@@ -77,18 +79,35 @@ def _failure(target: Target, error: Exception) -> Outcome:
 
 
 def _run_job(project: Project, job: _Job) -> Outcome:
-    """Make one target's PDF and write its outputs; a failure is an Outcome, never raised."""
-    from ncpi_cli.build import finish_target
+    """In a worker: make one target's PDF with WeasyPrint; a failure is an Outcome, not raised."""
+    from ncpi_cli.build import make_pdf
 
     started = time.perf_counter()
     try:
-        paths = finish_target(project, job.rendered, job.options, job.inputs)
-        outcome = Outcome(job.target, "built", paths, job.reason)
+        pdf, served = make_pdf(project, job.rendered, job.options)
+        outcome = Outcome(job.target, "built", reason=job.reason, pdf=pdf, served=served)
     except Exception as error:  # noqa: BLE001 - one target's failure must not stop the other 85
         outcome = _failure(job.target, error)
     outcome.seconds = time.perf_counter() - started
     outcome.peak_memory_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     outcome.process_id = os.getpid()
+    return outcome
+
+
+def _write_job(project: Project, job: _Job, outcome: Outcome) -> Outcome:
+    """Here, while the workers render: finish the PDF and write the outputs, then the record."""
+    from ncpi_cli.build import write_target
+
+    if outcome.state == "built":
+        started = time.perf_counter()
+        try:
+            outcome.paths = write_target(project, job.rendered, outcome.pdf, outcome.served,
+                                         job.options, job.inputs)
+        except Exception as error:  # noqa: BLE001 - e.g. a full disk: reported, others go on
+            failed = _failure(job.target, error)
+            outcome.state, outcome.reason = failed.state, failed.reason
+        outcome.seconds += time.perf_counter() - started
+    outcome.pdf, outcome.served = None, {}
     return outcome
 
 
@@ -137,7 +156,7 @@ def run_batch(project: Project, targets: list[Target], options: BuildOptions = B
 def _start_pool(jobs: int, targets: int) -> tuple[ProcessPoolExecutor, int]:
     """Worker processes, started now: they import WeasyPrint while this process validates."""
     workers = max(1, min(jobs, targets))
-    # Workers only make PDFs (WeasyPrint, pikepdf); validation and Jinja stay in this process.
+    # Workers only run WeasyPrint; validation, Jinja and writing stay in this process.
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
     pool.submit(int)  # The first task starts every worker.
     return pool, workers
@@ -145,6 +164,7 @@ def _start_pool(jobs: int, targets: int) -> tuple[ProcessPoolExecutor, int]:
 
 def _build_stale(project, stale, options, pool_and_size, on_start, on_done) -> list[Outcome]:
     """Validate the stale targets' reports together, render them here, make PDFs in the pool."""
+    import ncpi_cli.pdf_artifacts  # noqa: F401 - pikepdf loads here while workers load WeasyPrint
     from ncpi_cli.build import render_target
     from ncpi_cli.checking import check_project, template_problem
 
@@ -182,7 +202,7 @@ def _build_stale(project, stale, options, pool_and_size, on_start, on_done) -> l
             job = _Job(rendered, options, inputs, reason)
             if pool_and_size is None:
                 on_start(target)
-                outcomes.append(_run_job(project, job))
+                outcomes.append(_write_job(project, job, _run_job(project, job)))
                 on_done(outcomes[-1])
             else:  # Submitted as soon as rendered: the workers start on the first at once.
                 jobs_to_run.append(job)
@@ -199,7 +219,7 @@ def _build_stale(project, stale, options, pool_and_size, on_start, on_done) -> l
         for future in done:
             job = running.pop(future)
             try:
-                outcome = future.result()
+                outcome = _write_job(project, job, future.result())
             except Exception as error:  # noqa: BLE001 - a worker died (killed, out of memory)
                 outcome = Outcome(job.target, "failed",
                                   reason=f"the worker process stopped ({error})")

@@ -12,7 +12,7 @@ from ncpi_cli.incremental import (
     manifest_text,
 )
 from ncpi_cli.outputs import write_atomically, write_outputs
-from ncpi_cli.pdf import html_to_pdf
+from ncpi_cli.pdf import weasyprint_pdf
 from ncpi_cli.project import Project
 from ncpi_cli.templating import (
     PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT, REPORT_HTML, builtin_templates_dir,
@@ -43,14 +43,15 @@ def checked_report(project: Project, slug: str) -> tuple[Report, Common]:
 
 
 def _pdf(project: Project, html: str, options: BuildOptions, served: dict[str, str]) -> bytes:
+    """WeasyPrint's PDF, before its running headers are marked as artifacts."""
     builtin = builtin_templates_dir()
     fonts_dir = project.templates_dir / "fonts"
     if not (fonts_dir / "Lato-Regular.ttf").is_file():
         fonts_dir = builtin / "fonts"
-    return html_to_pdf(html, base_dir=project.templates_dir if project.templates_dir.is_dir()
-                       else builtin, fonts_dir=fonts_dir,
-                       allowed_dirs=[project.templates_dir, builtin], variant=options.pdf_variant,
-                       served=served)
+    return weasyprint_pdf(html, base_dir=project.templates_dir if project.templates_dir.is_dir()
+                          else builtin, fonts_dir=fonts_dir,
+                          allowed_dirs=[project.templates_dir, builtin],
+                          variant=options.pdf_variant, served=served)
 
 
 def output_paths(project: Project, slug: str) -> dict[str, Path]:
@@ -82,16 +83,30 @@ def render_target(project: Project, target: Target, options: BuildOptions,
                           paths["press-release.pdf"], html)
 
 
-def finish_target(project: Project, rendered: RenderedTarget, options: BuildOptions,
-                  inputs: Inputs) -> list[Path]:
-    """Make the PDF, write every output atomically, and only then the build record."""
+def make_pdf(project: Project, rendered: RenderedTarget,
+             options: BuildOptions) -> tuple[bytes, dict[str, str]]:
+    """WeasyPrint's PDF of a rendered target, and the files it read (path -> SHA-256)."""
     served: dict[str, str] = {}
-    outputs = {**rendered.files,
-               rendered.pdf_path: _pdf(project, rendered.pdf_html, options, served)}
+    return _pdf(project, rendered.pdf_html, options, served), served
+
+
+def write_target(project: Project, rendered: RenderedTarget, pdf: bytes, served: dict[str, str],
+                 options: BuildOptions, inputs: Inputs) -> list[Path]:
+    """Finish the PDF, write every output atomically, and only then the build record."""
+    from ncpi_cli.pdf_artifacts import mark_margins_as_artifacts
+
+    outputs = {**rendered.files, rendered.pdf_path: mark_margins_as_artifacts(pdf)}
     written = write_outputs(outputs)
     write_atomically(manifest_path(project, rendered.target),
                      manifest_text(inputs, served, outputs, options.as_record()).encode())
     return written
+
+
+def finish_target(project: Project, rendered: RenderedTarget, options: BuildOptions,
+                  inputs: Inputs) -> list[Path]:
+    """Make the PDF, write every output atomically, and only then the build record."""
+    pdf, served = make_pdf(project, rendered, options)
+    return write_target(project, rendered, pdf, served, options, inputs)
 
 
 def build_target(project: Project, target: Target, options: BuildOptions = BuildOptions(), *,

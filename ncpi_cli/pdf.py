@@ -116,9 +116,9 @@ def make_fetcher(allowed_dirs: list[Path], served: dict[str, str] | None = None)
     return ProjectOnlyFetcher(fail_on_errors=True)
 
 
-def html_to_pdf(html: str, *, base_dir: Path, fonts_dir: Path, allowed_dirs: list[Path],
-                variant: str = DEFAULT_VARIANT, served: dict[str, str] | None = None) -> bytes:
-    """The PDF of an HTML document; WeasyPrint's warnings and refused resources fail the build.
+def weasyprint_pdf(html: str, *, base_dir: Path, fonts_dir: Path, allowed_dirs: list[Path],
+                   variant: str = DEFAULT_VARIANT, served: dict[str, str] | None = None) -> bytes:
+    """WeasyPrint's PDF of an HTML document; its warnings and refused resources fail the build.
 
     The files WeasyPrint read (fonts, images, stylesheets) are recorded in `served`.
     """
@@ -154,7 +154,12 @@ def html_to_pdf(html: str, *, base_dir: Path, fonts_dir: Path, allowed_dirs: lis
         weasyprint.LOGGER.removeHandler(handler)
     if handler.messages:
         raise RenderError("WeasyPrint reported a problem: " + "; ".join(handler.messages))
+    return pdf
+
+
+def html_to_pdf(html: str, **options) -> bytes:
+    """The finished PDF: WeasyPrint's, with running headers and footers marked as artifacts."""
     from ncpi_cli.pdf_artifacts import mark_margins_as_artifacts
 
-    return mark_margins_as_artifacts(pdf)
+    return mark_margins_as_artifacts(weasyprint_pdf(html, **options))
 

@@ -123,3 +123,18 @@ def test_pdf_variant_archival(project_from):
         with pdf.open_metadata() as xmp:
             assert xmp.get("pdfaid:part") == "3" and xmp.get("pdfaid:conformance") == "B"
     assert invoke(project, "build", "essex", "--pdf-variant", "pdf/ua-2").exit_code == 0
+
+
+@pytest.mark.parametrize("args, code, shown", [
+    (["--version"], 0, "ncpi, version"),
+    (["build", "nope"], 1, "Error: 'nope' is not a force."),
+    (["build", "--bogus"], 2, "No such option '--bogus'"),
+    (["list"], 0, "43 forces"),
+])
+def test_the_real_process_exits_with_the_documented_codes(project_from, args, code, shown):
+    project = project_from()
+    done = subprocess.run([sys.executable, "-m", "ncpi_cli", "--root", str(project.root), *args],
+                          capture_output=True, text=True)
+    assert done.returncode == code
+    assert shown in done.stdout + done.stderr and "Traceback" not in done.stderr
+
