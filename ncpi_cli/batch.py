@@ -150,19 +150,28 @@ def run_batch(project: Project, targets: list[Target], options: BuildOptions = B
         return outcomes + _build_stale(project, stale, options, pool, on_start, on_done)
     finally:
         if pool is not None:
-            pool[0].shutdown()
+            pool.executor.shutdown()
 
 
-def _start_pool(jobs: int, targets: int) -> tuple[ProcessPoolExecutor, int]:
+@dataclass(frozen=True)
+class _Pool:
+    """The worker processes and how many there are."""
+
+    executor: ProcessPoolExecutor
+    workers: int
+
+
+def _start_pool(jobs: int, targets: int) -> _Pool:
     """Worker processes, started now: they import WeasyPrint while this process validates."""
     workers = max(1, min(jobs, targets))
     # Workers only run WeasyPrint; validation, Jinja and writing stay in this process.
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
-    pool.submit(int)  # The first task starts every worker.
-    return pool, workers
+    executor = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
+    executor.submit(int)  # The first task starts every worker.
+    return _Pool(executor, workers)
 
 
-def _build_stale(project, stale, options, pool_and_size, on_start, on_done) -> list[Outcome]:
+def _build_stale(project: Project, stale: dict, options: BuildOptions, pool: _Pool | None,
+                 on_start, on_done) -> list[Outcome]:
     """Validate the stale targets' reports together, render them here, make PDFs in the pool."""
     import ncpi_cli.pdf_artifacts  # noqa: F401 - pikepdf loads here while workers load WeasyPrint
     from ncpi_cli.build import render_target
@@ -200,20 +209,19 @@ def _build_stale(project, stale, options, pool_and_size, on_start, on_done) -> l
                 on_done(outcomes[-1])
                 continue
             job = _Job(rendered, options, inputs, reason)
-            if pool_and_size is None:
+            if pool is None:
                 on_start(target)
                 outcomes.append(_write_job(project, job, _run_job(project, job)))
                 on_done(outcomes[-1])
             else:  # Submitted as soon as rendered: the workers start on the first at once.
                 jobs_to_run.append(job)
-                running[pool_and_size[0].submit(_run_job, project, job)] = job
-                if len(running) <= pool_and_size[1]:
+                running[pool.executor.submit(_run_job, project, job)] = job
+                if len(running) <= pool.workers:
                     on_start(target)
-    if pool_and_size is None:
+    if pool is None:
         return outcomes
 
-    workers = pool_and_size[1]
-    started = min(workers, len(jobs_to_run))
+    started = min(pool.workers, len(jobs_to_run))
     while running:
         done, _ = wait(running, return_when=FIRST_COMPLETED)
         for future in done:
