@@ -12,7 +12,6 @@ Run by hand: .venv/bin/python benchmarks/build.py [rounds]
 
 from __future__ import annotations
 
-import resource
 import shutil
 import statistics
 import subprocess

@@ -140,7 +140,7 @@ def _build_and_report(project: Project, targets, options, *, jobs: int | None, r
         if png and outcome.state == "built" and outcome.target.kind == "report":
             from ncpi_cli.build import preview_pages
 
-            for path in _run(lambda: preview_pages(project, outcome.target.slug)):
+            for path in _run(lambda slug=outcome.target.slug: preview_pages(project, slug)):
                 click.echo(f"wrote {project.display(path)}")
     failed = [outcome for outcome in outcomes if outcome.state == "failed"]
     for outcome in failed:

@@ -10,7 +10,6 @@ import shutil
 from click.testing import CliRunner
 
 from ncpi_cli.batch import run_batch
-from ncpi_cli.build import BuildOptions
 from ncpi_cli.cli import cli
 from ncpi_cli.incremental import Target, manifest_path
 from ncpi_cli.progress import Progress

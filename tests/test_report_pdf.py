@@ -58,7 +58,7 @@ def test_contents_page_numbers_point_at_the_sections(essex_build):
 def test_running_header_and_footer_on_every_page_but_the_cover(essex_build):
     pages = page_texts(essex_build["essex-report.pdf"])
     assert len(pages) >= 8
-    assert f"Page 1 of" not in pages[0]
+    assert "Page 1 of" not in pages[0]
     for number, text in enumerate(pages[1:], start=2):
         assert text.lstrip().startswith(TITLE)
         assert f"Page {number} of {len(pages)}" in text
