@@ -58,3 +58,19 @@ def attachments(pdf_path: Path) -> list[str]:
     """The names of files embedded in a PDF."""
     with pikepdf.open(pdf_path) as pdf:
         return list(pdf.attachments)
+
+
+def active_content(pdf_path: Path) -> list[str]:
+    """JavaScript, launch actions or external references anywhere in a PDF."""
+    found = []
+    with pikepdf.open(pdf_path) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary):
+                for key in ("/JS", "/JavaScript", "/Launch", "/OpenAction", "/AA", "/GoToR",
+                            "/EmbeddedFiles"):
+                    if key in obj:
+                        found.append(key)
+                if obj.get("/S") in (pikepdf.Name.JavaScript, pikepdf.Name.Launch,
+                                     pikepdf.Name.GoToR, pikepdf.Name.ImportData):
+                    found.append(str(obj.get("/S")))
+    return found

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from ncpi_cli.cli import cli
-from leaks import MARKER, attachments, leaked, plant_secret
+from leaks import MARKER, active_content, attachments, leaked, plant_secret
 
 PARAGRAPH = "    - Inspectors found progress.\n"  # press_release.paragraphs[0]
 SUMMARY = "    - The force has made progress.\n"  # reinspection.summary[0]
@@ -153,9 +153,25 @@ def test_hostile_input_is_shown_as_text_or_refused_and_nothing_leaks(project_fro
     assert leaked(project.build_dir) == []
     assert not (project.root / "PWNED").exists() and not Path("PWNED").exists()
     for pdf in project.build_dir.rglob("*.pdf"):
-        assert attachments(pdf) == []
+        assert attachments(pdf) == [] and active_content(pdf) == []
+    for html in project.build_dir.rglob("*.html"):
+        assert "<script" not in html.read_text("utf-8").lower()
     if not case.refused and case.place == "paragraph":
         text = case.text.replace("SECRET", str(secret))
         txt = (project.build_dir / "kent" / "kent-press-release.txt").read_text("utf-8")
         assert text in txt  # shown as typed
         assert MARKER not in txt
+
+
+def test_the_checks_themselves_see_a_leak_and_active_content(tmp_path):
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.Root.OpenAction = pdf.make_indirect(pikepdf.Dictionary(
+        S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)")))
+    pdf.attachments["secret.txt"] = pikepdf.AttachedFileSpec(pdf, MARKER.encode())
+    pdf.save(tmp_path / "bad.pdf")
+    assert "/JS" in active_content(tmp_path / "bad.pdf")
+    assert attachments(tmp_path / "bad.pdf") == ["secret.txt"]
+    assert leaked(tmp_path) == ["bad.pdf (inside)"]
