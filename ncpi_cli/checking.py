@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
+from types import SimpleNamespace
 from pathlib import Path
 
 import jinja2
@@ -118,6 +120,31 @@ def link_problems(loaded: LoadedYaml) -> list[Problem]:
             if not allowed_link(url)]
 
 
+@cache
+def _section_adapter(name: str):
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(Report.model_fields[name].annotation)
+
+
+def _valid_sections(loaded: LoadedYaml) -> tuple[SimpleNamespace, set[str]]:
+    """The top-level parts of a report that pass the schema on their own, and their names."""
+    from pydantic import ValidationError
+
+    data = loaded.data if isinstance(loaded.data, dict) else {}
+    values, valid = {}, set()
+    for name, field in Report.model_fields.items():
+        if name not in data and not field.is_required():
+            values[name], _ = field.get_default(call_default_factory=True), valid.add(name)
+            continue
+        try:
+            values[name] = _section_adapter(name).validate_python(data.get(name))
+            valid.add(name)
+        except ValidationError:
+            pass
+    return SimpleNamespace(**values), valid
+
+
 def _within_any(path: str, blanks: list[Problem]) -> bool:
     return any(path == b.path or path.startswith((b.path + ".", b.path + "[")) for b in blanks)
 
@@ -138,7 +165,13 @@ def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: boo
     result.problems += blanks + [p for p in problems if not _within_any(p.path, blanks)]
     links = link_problems(loaded)
     result.problems += links
-    if report is None or blanks:
+    if report is None:
+        if not blanks:  # A blank's section fails the schema; its rules would only repeat it.
+            partial, sections = _valid_sections(loaded)
+            result.problems += check_report(partial, loaded, result.common, slug,
+                                            sections=sections)
+        return
+    if blanks:
         return
     rule_problems = check_report(report, loaded, result.common, slug) + links
     result.problems += rule_problems[:len(rule_problems) - len(links)]

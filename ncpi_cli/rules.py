@@ -28,14 +28,24 @@ def _fold(text: str) -> str:
 
 
 def check_report(report: Report, loaded: LoadedYaml, common: Common | None,
-                 file_slug: str) -> list[Problem]:
-    """Every domain rule for one report that passed the schema."""
+                 file_slug: str, *, sections: set[str] | None = None) -> list[Problem]:
+    """Every domain rule for one report, or those whose `sections` passed the schema.
+
+    With `sections`, `report` may be any object with those sections as attributes: a file with
+    a schema error in one part still has its other parts' rules checked in the same run.
+    """
+    groups = [
+        ({"force"}, lambda: _force_rules(report, loaded, file_slug)),
+        ({"inspection", "reinspection"}, lambda: _recommendation_rules(report, loaded)),
+        ({"inspection", "reinspection"}, lambda: _date_rules(report, loaded)),
+        ({"case_audit", "reinspection"}, lambda: _case_audit_rules(report, loaded)),
+        ({"press_release", "reinspection", "force"},
+         lambda: _press_release_rules(report, loaded, common)),
+    ]
     problems: list[Problem] = []
-    problems += _force_rules(report, loaded, file_slug)
-    problems += _recommendation_rules(report, loaded)
-    problems += _date_rules(report, loaded)
-    problems += _case_audit_rules(report, loaded)
-    problems += _press_release_rules(report, loaded, common)
+    for needs, rules in groups:
+        if sections is None or needs <= sections:
+            problems += rules()
     return problems
 
 

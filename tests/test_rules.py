@@ -203,3 +203,27 @@ def test_template_syntax_error_is_caught_by_validate(project_from):
     result = CliRunner().invoke(cli, ["--root", str(project.root), "validate"])
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0].startswith("templates/report.html.j2:2:1: template syntax:")
+
+
+def test_rules_of_valid_parts_run_alongside_schema_errors_elsewhere(project_from):
+    project = project_from("valid")
+    path = project.root / "reports" / "kent.yaml"
+    text = path.read_text("utf-8")
+    for old, new in [("headline: Kent Police is making progress in protecting children",
+                      "headline: 42"),  # a schema error in press_release
+                     ("    - recommendation: R2", "    - recommendation: R3"),  # rule errors
+                     ("  name: Kent Police", "  name: Kent Constabulary")]:
+        text = text.replace(old, new, 1)
+    path.write_text(text, "utf-8")
+    result = CliRunner().invoke(cli, ["--root", str(project.root), "validate"])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "reports/kent.yaml:65:13: press_release.headline: '42' was read as a number, not text: "
+        "put it in quotes: \"42\"",
+        "reports/kent.yaml:5:9: force.name: 'Kent Constabulary' is not the force's official name "
+        "'Kent Police'",
+        "reports/kent.yaml:47:23: reinspection.progress[1].recommendation: there is no "
+        "recommendation 'R3' in the original inspection. Recommendations: R1, R2.",
+        "reports/kent.yaml:18:11: inspection.recommendations[1].id: recommendation 'R2' has no "
+        "progress assessment in reinspection.progress",
+    ]
