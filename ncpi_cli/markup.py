@@ -3,7 +3,8 @@
     *emphasis*  **strong emphasis**  [the report](https://www.justiceinspectorates.gov.uk)
 
 A paragraph whose every line starts with "- " (write it as a YAML literal block, `|`) is a
-bulleted list. Everything else is text: it is HTML-escaped before any markup is converted, and a
+bulleted list; one whose first lines lead in and whose other lines start with "- " is a
+paragraph followed by its list ("… in particular by:" and the sub-points of a recommendation). Everything else is text: it is HTML-escaped before any markup is converted, and a
 link becomes a link only to an https://, http:// or mailto: address without brackets or spaces
 (`validate` reports others).
 The plain-text press release keeps the markup as typed, which reads naturally in an email.
@@ -54,13 +55,29 @@ def inline(text: str) -> Markup:
     return Markup("".join(parts))
 
 
-def block(text: str) -> Markup:
-    """A paragraph as HTML: a <ul> when every line starts with "- ", else a <p>."""
+def split_list(text: str) -> tuple[str, list[str]]:
+    """A paragraph's lead-in and its list items ("- " lines); no items if it is not a list."""
     lines = [line.strip() for line in text.strip().splitlines()]
-    if len(lines) > 1 and all(line.startswith("- ") for line in lines):
-        items = "".join(f"<li>{inline(line[2:].strip())}</li>" for line in lines)
-        return Markup(f"<ul>{items}</ul>")
-    return Markup(f"<p>{inline(text)}</p>")
+    first_item = next((i for i, line in enumerate(lines) if line.startswith("- ")), None)
+    if first_item is None or len(lines) < 2:
+        return text, []
+    items = lines[first_item:]
+    if not all(line.startswith("- ") for line in items):
+        return text, []
+    return " ".join(lines[:first_item]), [line[2:].strip() for line in items]
+
+
+def block(text: str, lead: str = "") -> Markup:
+    """A paragraph as HTML: a <p>, a <ul> when every line starts with "- ", or both.
+
+    `lead` (HTML, already safe) begins the paragraph, e.g. "Immediately, Kent Police should".
+    """
+    opening, items = split_list(text)
+    html = f"<p>{escape(lead)}{' ' if lead else ''}{inline(opening)}</p>" if (opening or lead) \
+        else ""
+    if items:
+        html += "<ul>" + "".join(f"<li>{inline(item)}</li>" for item in items) + "</ul>"
+    return Markup(html)
 
 
 def plain(text: str) -> str:

@@ -12,7 +12,21 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, StringConstraints
 
 # Strict: YAML values that are not text (numbers, dates, yes/no, binary) are errors, not coerced.
 Text = Annotated[StrictStr, StringConstraints(min_length=1, pattern=r"\S")]
-Paragraphs = Annotated[list[Text], Field(min_length=1)]
+
+
+class _ProseMarker:
+    """Marks a field as running prose, where a ' #' starting a YAML comment would cut text."""
+
+    def __repr__(self) -> str:
+        return "PROSE"
+
+
+PROSE = _ProseMarker()
+#: Sentences a reader sees: paragraphs, list items, recommendation text, the headline.
+Prose = Annotated[Text, PROSE]
+Paragraphs = Annotated[list[Prose], Field(min_length=1)]
+#: A public web address, e.g. of a published report.
+WebAddress = Annotated[StrictStr, StringConstraints(pattern=r"^https://[^\s<>\"]+$")]
 
 #: The areas of the child's journey, in the order reports discuss them.
 AREAS: dict[str, str] = {
@@ -88,9 +102,10 @@ class Recommendation(Model):
         description="A short id used to link progress to it, e.g. R1.")
     area: Area = Field(description="The area of the child's journey it concerns.")
     timescale: Timescale = Field(description="When the force should act; leads the sentence.")
-    text: Text = Field(
+    text: Prose = Field(
         description="What the force should do, continuing '<Timescale>, <force> should …', "
-        "e.g. 'ensure that officers record …'.")
+        "e.g. 'ensure that officers record …'. Sub-points: a literal block (|) whose first "
+        "line leads in ('… in particular by:') and whose other lines start with '- '.")
 
 
 class Inspection(Model):
@@ -133,12 +148,25 @@ class Reinspection(Model):
     published: dt.date = Field(description="Publication date; also the PDF's creation date.")
     inspector: Inspector
     isbn: StrictStr | None = Field(default=None, description="The report's ISBN, if it has one.")
+    url: WebAddress | None = Field(
+        default=None,
+        description="The report's public web address, if it differs from the one derived from "
+        "the inspectorate's website and the report's title.")
     summary: Paragraphs
     context: Paragraphs = Field(description="Context for the force: size, area, demand.")
     findings: list[AreaFindings]
     progress: list[Progress]
     conclusion: Paragraphs
     next_steps: Paragraphs
+
+
+class AreaAudit(Model):
+    """The case files of one area of the child's journey, and their grades."""
+
+    area: Area
+    cases: Annotated[int, Field(ge=1)] = Field(description="Case files audited in this area.")
+    grades: dict[Grade, Annotated[int, Field(ge=0)]] = Field(
+        description="How many of them had each grade; the counts add up to `cases`.")
 
 
 class CaseAudit(Model):
@@ -150,6 +178,9 @@ class CaseAudit(Model):
     referred_back: Annotated[int, Field(ge=0)] | None = Field(
         default=None, description="Cases referred back to the force for action.")
     paragraphs: Paragraphs = Field(description="What the audit showed.")
+    by_area: list[AreaAudit] = Field(
+        default_factory=list,
+        description="Optional: the results by area of child protection, shown as a table.")
 
 
 class Quote(Model):
@@ -163,16 +194,24 @@ class Quote(Model):
 class PressRelease(Model):
     """The force-specific parts of the press release; the rest comes from the common data."""
 
-    headline: Text = Field(description="A sentence-case verdict naming the force.")
+    headline: Prose = Field(description="A sentence-case verdict naming the force.")
     paragraphs: Paragraphs = Field(description="The paragraphs after 'Get the report'.")
-    pleased: list[Text] = Field(
+    pleased: list[Prose] = Field(
         default_factory=list, description="Items after 'Inspectors were pleased to find:'.")
-    concerned: list[Text] = Field(
+    concerned: list[Prose] = Field(
         default_factory=list,
         description="Items after 'However, inspectors were concerned to find:'.")
     quote: Quote
     notes: Annotated[list[StrictStr], Field(min_length=1)] = Field(
         description="Ids of the standard notes to editors, in order, from reports/_common.yaml.")
+
+
+class Acknowledgement(Model):
+    """A warning the authors have checked and accept, so that `validate --strict` passes."""
+
+    code: StrictStr = Field(description="The warning's code, as `validate` prints it, e.g. "
+                            "late-revisit.")
+    reason: Prose = Field(description="Why the warning is accepted, for the next reader.")
 
 
 class Report(Model):
@@ -185,6 +224,9 @@ class Report(Model):
     reinspection: Reinspection
     case_audit: CaseAudit | None = None
     press_release: PressRelease
+    acknowledged: list[Acknowledgement] = Field(
+        default_factory=list,
+        description="Warnings accepted after checking, each by its code and with a reason.")
 
 
 class Inspectorate(Model):
@@ -194,20 +236,41 @@ class Inspectorate(Model):
     name: Text = Field(description="e.g. HM Inspectorate of Constabulary.")
     abbreviation: Text = Field(description="e.g. HMIC.")
     copyright: Text = Field(description="The copyright holder on the cover, e.g. HMIC.")
+    website: Annotated[StrictStr, StringConstraints(pattern=r"^[a-z0-9.-]+\.[a-z]+(/[\w./-]*)?$")] = (
+        Field(description="Where its reports are published, without https://, e.g. "
+              "www.justiceinspectorates.gov.uk/hmic."))
+
+
+class NoteVersion(Model):
+    """The text of a note to editors from a date on, until the next version's date."""
+
+    since: dt.date = Field(description="The first publication date this text is used for.")
+    text: Prose
+
+
+def _on(versions, day: dt.date):
+    """The version in force on `day`: the latest whose `since` is not after it, or None."""
+    current = None
+    for candidate in sorted(versions, key=lambda v: v.since):
+        if candidate.since <= day:
+            current = candidate
+    return current
 
 
 class Common(Model):
     """What is the same for every force: written once in reports/_common.yaml."""
 
-    inspectorates: Annotated[list[Inspectorate], Field(min_length=1)]
-    website: Text = Field(description="Where reports are published, without https://.")
-    notes: dict[str, Text] = Field(description="The standard notes to editors, by id.")
-    methodology: Paragraphs = Field(description="Annex A: how a re-inspection is carried out.")
+    inspectorates: Annotated[list[Inspectorate], Field(min_length=1)] = Field(
+        description="The inspectorate's names by date: each applies from its `since` on.")
+    notes: dict[str, Annotated[list[NoteVersion], Field(min_length=1)]] = Field(
+        description="The standard notes to editors, by id; each a list of dated versions, so "
+        "that a release says what was true, under the name in force, on its date.")
 
     def inspectorate_on(self, day: dt.date) -> Inspectorate:
-        """The inspectorate's name in force on a publication day."""
-        current = self.inspectorates[0]
-        for candidate in sorted(self.inspectorates, key=lambda i: i.since):
-            if candidate.since <= day:
-                current = candidate
-        return current
+        """The inspectorate as it was named on `day` (the first one for earlier days)."""
+        return _on(self.inspectorates, day) or min(self.inspectorates, key=lambda i: i.since)
+
+    def note_on(self, note_id: str, day: dt.date) -> str | None:
+        """The text of a note for a release published on `day`, or None if it had none then."""
+        version = _on(self.notes.get(note_id, ()), day)
+        return version.text if version else None

@@ -15,7 +15,7 @@ from ncpi_cli.errors import RenderError
 from ncpi_cli.model import AREAS, GRADES, PROGRESS_STATUSES, Common, Report
 from ncpi_cli.registry import Force, forces
 from ncpi_cli.templating import (
-    PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT, REPORT_HTML, make_environment, number_words,
+    PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT, REPORT_HTML, make_environment, slugify,
 )
 
 
@@ -35,6 +35,14 @@ def report_title(report: Report, force: Force) -> str:
     if report.reinspection.kind == "post-inspection review":
         return f"{force.area_name} – National Child Protection Inspection Post-Inspection Review"
     return f"{force.area_name} – National Child Protection Re-inspection"
+
+
+def report_url(report: Report, common: Common, force: Force) -> str:
+    """The report's public web address: as given, else the inspectorate's website and title."""
+    if report.reinspection.url:
+        return report.reinspection.url
+    website = common.inspectorate_on(report.reinspection.published).website
+    return f"https://{website}/publications/{slugify(report_title(report, force))}/"
 
 
 def _audit_chart(report: Report) -> str | None:
@@ -76,11 +84,15 @@ def document_context(report: Report, common: Common) -> dict:
                 key, label, recs, findings_by_area.get(key, []),
                 [(r, progress_by_id[r.id]) for r in recs if r.id in progress_by_id]))
     audit = report.case_audit
-    audit_rows = []
+    audit_rows, audit_grades = [], []
     if audit is not None:
         audit_rows = [(GRADES[g], audit.grades[g], round(100 * audit.grades[g] / audit.cases))
                       for g in GRADES if g in audit.grades]
-    inspectorate = common.inspectorate_on(report.reinspection.published)
+        # The by-area table has a column for every grade used anywhere in the audit.
+        used = set(audit.grades).union(*(set(a.grades) for a in audit.by_area))
+        audit_grades = [g for g in GRADES if g in used]
+    reinspection = report.reinspection
+    inspectorate = common.inspectorate_on(reinspection.published)
     title = report_title(report, force)
     # The contents: (anchor, section number or None, heading), in the order of the report.
     numbered = [("introduction", "Introduction"), ("context", "Context for the force")]
@@ -95,19 +107,26 @@ def document_context(report: Report, common: Common) -> dict:
         "report": report,
         "common": common,
         "force": force,
+        # Each named as it was on the day of the event described: the original inspection, the
+        # follow-up's fieldwork, and the publication (cover, copyright, website, notes).
         "inspectorate": inspectorate,
+        "first_inspectorate": common.inspectorate_on(report.inspection.fieldwork.start),
+        "follow_up_inspectorate": common.inspectorate_on(reinspection.fieldwork.start),
+        "kind": reinspection.kind,
         "title": title,
+        "report_url": report_url(report, common, force),
         "areas": AREAS,
+        "grades": GRADES,
         "sections": sections,
         "contents": contents,
         "number_of": {anchor: number for anchor, number, _ in contents},
         "statuses": PROGRESS_STATUSES,
         "progress_by_id": progress_by_id,
         "audit_rows": audit_rows,
+        "audit_grades": audit_grades,
         "audit_chart": _audit_chart(report),
-        "recommendation_count": number_words(len(recommendations)),
-        "notes": [common.notes[n] for n in report.press_release.notes if n in common.notes],
-        "report_href": f"{report.force.slug}-report.html",
+        "notes": [text for text in (common.note_on(n, reinspection.published)
+                                    for n in report.press_release.notes) if text is not None],
         "draft": report.status == "draft",
         "modified": _modified_date(report),
     }

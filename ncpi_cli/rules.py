@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections import Counter
@@ -143,8 +144,9 @@ def _date_rules(report: Report, loaded: LoadedYaml) -> list[Problem]:
     if gap > REVISIT_AIM_DAYS:
         problems.append(loaded.problem(
             ("reinspection", "fieldwork", "start"),
-            f"the re-inspection began {gap} days after the original report was published; HMIC "
-            "aims to revisit within six months", severity="warning", code="late-revisit"))
+            f"the follow-up began {gap} days after the original report was published; the "
+            "inspectorate aims to revisit within six months", severity="warning",
+            code="late-revisit"))
     return problems
 
 
@@ -188,12 +190,19 @@ def _press_release_rules(report: Report, loaded: LoadedYaml, common: Common | No
             ("press_release", "quote", "title"),
             f"the speaker's title '{release.quote.title}' differs from reinspection.inspector.title "
             f"'{inspector.title}'", code="speaker-title"))
+    published = report.reinspection.published
     for index, note in enumerate(release.notes):
         if common is not None and note not in common.notes:
             problems.append(loaded.problem(
                 ("press_release", "notes", index),
                 f"there is no note '{note}' in reports/_common.yaml.{suggest(note, common.notes)}",
                 code="unknown-note"))
+        elif common is not None and common.note_on(note, published) is None:
+            first = min(v.since for v in common.notes[note])
+            problems.append(loaded.problem(
+                ("press_release", "notes", index),
+                f"note '{note}' has no text for a release published on {published}: its first "
+                f"version is used from {first}", code="note-date"))
     for note, count in Counter(release.notes).items():
         if count > 1:
             problems.append(loaded.problem(
@@ -208,19 +217,53 @@ def _press_release_rules(report: Report, loaded: LoadedYaml, common: Common | No
 
 
 def check_common(common: Common, loaded: LoadedYaml) -> list[Problem]:
-    """Rules for the common data: valid UK phone numbers in the notes."""
+    """Rules for the common data: each note names only the inspectorate in force while it is
+    used, and its phone numbers are valid UK numbers."""
     problems = []
-    for note_id, text in common.notes.items():
-        for match in _PHONE.finditer(text):
-            digits = re.sub(r"\D", "", match.group())
-            if digits.startswith("44"):
-                digits = "0" + digits[2:]
-            # UK numbers have 11 digits; a few 01 area codes and 0800 numbers have 10.
-            valid = (len(digits) == 11 and digits[1] in "1235789") or (
-                len(digits) == 10 and digits.startswith(("01", "0800")))
-            if not valid:
-                problems.append(loaded.problem(
-                    ("notes", note_id),
-                    f"'{match.group()}' is not a valid UK phone number", code="phone"))
+    by_date = sorted(common.inspectorates, key=lambda i: i.since)
+    # Each name's period: from its date (the first from the start) to the next name's date.
+    periods = [(i, dt.date.min if n == 0 else i.since,
+                by_date[n + 1].since if n + 1 < len(by_date) else dt.date.max)
+               for n, i in enumerate(by_date)]
+    for note_id, versions in common.notes.items():
+        for index, version in enumerate(versions):
+            later = [v.since for v in versions if v.since > version.since]
+            until = min(later) if later else dt.date.max
+            in_force = [i for i, start, end in periods if start < until and end > version.since]
+            path = ("notes", note_id, index, "text")
+            problems += _other_inspectorate(loaded, path, version, until, in_force, by_date)
+            problems += _phone_problems(loaded, path, version.text)
     return problems
 
+
+def _other_inspectorate(loaded: LoadedYaml, path, version, until, in_force, every):
+    """A problem if a note's version spans a change of name, or names another inspectorate."""
+    if len(in_force) > 1:
+        change = in_force[1].since
+        used_until = "on" if until == dt.date.max else f"until {until}"
+        return [loaded.problem(path, f"this version is used from {version.since} {used_until}, "
+                               f"but the inspectorate's name changed on {change}: add a "
+                               f"version from {change}", code="inspectorate-name")]
+    current = in_force[0]
+    for other in every:
+        if other is not current and re.search(rf"\b{re.escape(other.abbreviation)}\b",
+                                               version.text):
+            return [loaded.problem(path, f"names {other.abbreviation}, but from "
+                                   f"{version.since} the inspectorate was "
+                                   f"{current.abbreviation}", code="inspectorate-name")]
+    return []
+
+
+def _phone_problems(loaded: LoadedYaml, path, text: str) -> list[Problem]:
+    problems = []
+    for match in _PHONE.finditer(text):
+        digits = re.sub(r"\D", "", match.group())
+        if digits.startswith("44"):
+            digits = "0" + digits[2:]
+        # UK numbers have 11 digits; a few 01 area codes and 0800 numbers have 10.
+        valid = (len(digits) == 11 and digits[1] in "1235789") or (
+            len(digits) == 10 and digits.startswith(("01", "0800")))
+        if not valid:
+            problems.append(loaded.problem(
+                path, f"'{match.group()}' is not a valid UK phone number", code="phone"))
+    return problems

@@ -90,7 +90,7 @@ press_release:
     - ncpi-programme
     - ncpi-aims
     - follow-up
-    - about-hmic
+    - about-the-inspectorate
     - press-office
     - out-of-hours
 """

@@ -17,11 +17,9 @@ PRESS_RELEASE_HTML = "press-release.html.j2"
 PRESS_RELEASE_TEXT = "press-release.txt.j2"
 DOCUMENT_TEMPLATES = (REPORT_HTML, PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT)
 
-_NUMBER_WORDS = (
-    "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen", "twenty",
-)
+# One to nine in words, 10 and over in numerals: one rule for every count in prose, as in
+# British publishing style, so a report never says "nine recommendations" and "referred 5 back".
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
 def builtin_templates_dir() -> Path:
@@ -52,9 +50,53 @@ def date_range(start: dt.date, end: dt.date) -> str:
     return f"{long_date(start)} – {long_date(end)}"
 
 
+def during(start: dt.date, end: dt.date) -> str:
+    """When something happened, in a sentence: 'on 24 January 2017', 'from 12 to 16 September 2016'."""
+    if start == end:
+        return f"on {long_date(start)}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"from {start.day} to {long_date(end)}"
+    if start.year == end.year:
+        return f"from {start.day} {start:%B} to {long_date(end)}"
+    return f"from {long_date(start)} to {long_date(end)}"
+
+
 def number_words(count: int) -> str:
-    """'six' for 6, as reports write counts in prose; digits from 21 on."""
-    return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else str(count)
+    """A count as prose writes it: 'six' for 6, '15' for 15 (words for one to nine)."""
+    return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else f"{count:,}"
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """'one recommendation', 'five recommendations', '15 recommendations'."""
+    noun = singular if count == 1 else (plural or singular + "s")
+    return f"{number_words(count)} {noun}"
+
+
+def join_words(items, conjunction: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c': a list as prose writes it."""
+    items = [str(item) for item in items]
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def slugify(text: str) -> str:
+    """A title as the last part of a web address: 'Essex – National …' -> 'essex-national-…'."""
+    import re
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def unbroken_hyphens(text: str):
+    """Text as HTML in which no hyphenated word breaks at its hyphen ('Re-' / 'inspection')."""
+    import re
+
+    from markupsafe import Markup, escape
+
+    escaped = str(escape(text))
+    return Markup(re.sub(r"\w+(?:-\w+)+", r'<span class="nowrap">\g<0></span>', escaped))
 
 
 def sentence_start(text: str) -> str:
@@ -96,6 +138,7 @@ def _environment(user_templates: Path | None) -> jinja2.Environment:
     env.filters.update(
         month_year=month_year, long_date=long_date, number_words=number_words,
         sentence_start=sentence_start, block=block, inline=inline,
+        unbroken_hyphens=unbroken_hyphens, join_words=join_words,
     )
-    env.globals["date_range"] = date_range
+    env.globals.update(date_range=date_range, during=during, counted=counted)
     return env

@@ -7,6 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from ncpi_cli.cli import cli
+from markupsafe import Markup
+
 from ncpi_cli.markup import block, inline, plain
 
 
@@ -33,7 +35,16 @@ def test_inline_markup_is_escaped_then_converted(text, html):
 def test_a_paragraph_of_dashes_is_a_list_and_anything_else_a_paragraph():
     assert str(block("- one\n- *two*\n")) == "<ul><li>one</li><li><em>two</em></li></ul>"
     assert str(block("- only one")) == "<p>- only one</p>"
-    assert str(block("text\n- not a list")) == "<p>text\n- not a list</p>"
+    assert str(block("- a\nthen text")) == "<p>- a\nthen text</p>"
+    assert str(block("a - b\nc")) == "<p>a - b\nc</p>"
+
+
+def test_lines_that_lead_into_dashes_are_a_paragraph_and_its_list():
+    assert str(block("improve, in particular by:\n- one;\n- *two*.")) == (
+        "<p>improve, in particular by:</p><ul><li>one;</li><li><em>two</em>.</li></ul>")
+    # The lead (e.g. "Immediately, Kent Police should") is safe HTML; the text is escaped.
+    assert str(block("<b>x</b>\n- y", lead=Markup("<span>R1</span>"))) == (
+        "<p><span>R1</span> &lt;b&gt;x&lt;/b&gt;</p><ul><li>y</li></ul>")
     assert plain("**a** [b](https://x.org) &amp;") == "a b &"
 
 

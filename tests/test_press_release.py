@@ -22,9 +22,21 @@ def _fragments(text: str) -> list[str]:
     return fragments
 
 
+ESSEX_URL = ("https://www.justiceinspectorates.gov.uk/hmic/publications/"
+             "essex-national-child-protection-re-inspection/")
+
+
 def test_text_equals_the_published_release_byte_for_byte(essex_build):
+    """The published text, plus the report's public address under each "Get the report" title.
+
+    The release was published on the web, where the title was a link; an email edition
+    carries the address itself, on its own line so that mail programs make it a link.
+    """
     produced = essex_build["essex-press-release.txt"].read_bytes()
-    assert produced == EXPECTED.encode("utf-8") + b"\n"
+    title_and_address = ("Essex – National Child Protection Re-inspection\n" + ESSEX_URL + "\n")
+    assert produced.count(title_and_address.encode()) == 2
+    without_address = produced.replace(f"{ESSEX_URL}\n".encode(), b"")
+    assert without_address == EXPECTED.encode("utf-8") + b"\n"
 
 
 def test_html_contains_the_same_text(essex_build):
@@ -36,9 +48,9 @@ def test_html_contains_the_same_text(essex_build):
         assert fragment in visible, fragment[:80]
 
 
-def test_html_get_the_report_links_to_the_report(essex_build):
+def test_html_get_the_report_links_to_the_public_report(essex_build):
     page = essex_build["essex-press-release.html"].read_text(encoding="utf-8")
-    assert page.count('<a href="essex-report.html">Essex – National Child Protection '
+    assert page.count(f'<a href="{ESSEX_URL}">Essex – National Child Protection '
                       "Re-inspection</a>") == 2
     assert '<html lang="en-GB">' in page
 
@@ -47,6 +59,15 @@ def test_pdf_contains_the_same_text(essex_build):
     text = flowing_text(essex_build["essex-press-release.pdf"])
     for fragment in _fragments(EXPECTED):
         assert fragment in text, fragment[:80]
+
+
+def test_pdf_links_to_the_public_report_never_to_a_local_file(essex_build):
+    import pikepdf
+
+    with pikepdf.open(essex_build["essex-press-release.pdf"]) as pdf:
+        uris = [str(annot.A.URI) for page in pdf.pages for annot in page.get("/Annots", [])
+                if "/A" in annot and "/URI" in annot.A]
+    assert uris == [ESSEX_URL, ESSEX_URL]
 
 
 def test_lists_of_findings_are_punctuated(kent_build):

@@ -100,7 +100,7 @@ def test_late_revisit_is_a_warning_and_strict_fails_on_it(project_from):
                                   "published: 2015-04-01")
     assert code == 0
     assert lines[0].startswith("reports/kent.yaml:25:12: reinspection.fieldwork.start: warning: "
-                               "the re-inspection began 222 days after")
+                               "the follow-up began 222 days after")
     code, _ = validate_edited(project_from("valid"), "published: 2015-07-01",
                               "published: 2015-04-01", "--strict")
     assert code == 1
@@ -118,8 +118,8 @@ def test_invalid_phone_number_in_common_notes(project_from):
     common.write_text(common.read_text("utf-8").replace("020 3513 0600", "020 3513 060"), "utf-8")
     result = CliRunner().invoke(cli, ["--root", str(project.root), "validate"])
     assert result.exit_code == 1
-    assert "reports/_common.yaml:47:17: notes.press-office: '020 3513 060' is not a valid UK " \
-           "phone number" in result.stdout
+    assert "reports/_common.yaml:111:13: notes.press-office[0].text: '020 3513 060' is not a " \
+           "valid UK phone number" in result.stdout
 
 
 TRAPS = [

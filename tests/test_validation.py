@@ -68,4 +68,4 @@ def test_all_problems_of_all_files_in_one_run(project_from):
 def test_essex_validates_with_the_late_revisit_warning(project_from):
     result = run_validate(project_from())
     assert result.exit_code == 0
-    assert "warning: the re-inspection began 328 days after" in result.stdout
+    assert "warning: the follow-up began 328 days after" in result.stdout
