@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
-from types import SimpleNamespace
 from pathlib import Path
 
 import jinja2
@@ -13,7 +11,7 @@ from ncpi_cli.errors import RenderError
 from ncpi_cli.loading import LoadedYaml, load_yaml_file
 from ncpi_cli.markup import allowed_link, links_in
 from ncpi_cli.model import Common, Report
-from ncpi_cli.problems import Problem
+from ncpi_cli.problems import Problem, format_path
 from ncpi_cli.project import Project
 from ncpi_cli.scaffold import BLANK_MARKER
 from ncpi_cli.rules import check_common, check_report
@@ -37,6 +35,10 @@ class CheckResult:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def acknowledged(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "acknowledged"]
 
 
 def template_problem(project: Project, error: RenderError) -> Problem:
@@ -112,6 +114,51 @@ def blank_problems(loaded: LoadedYaml) -> list[Problem]:
             for path, text in _strings(loaded.data) if text.startswith(BLANK_MARKER)]
 
 
+def _is_prose(path: tuple) -> bool:
+    """Whether the value at `path` in a report is running prose (see model.PROSE)."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from ncpi_cli.model import PROSE
+
+    annotation, metadata = Report, []
+    for part in path:
+        metadata = []
+        while typing.get_origin(annotation) is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        if isinstance(part, int) and typing.get_origin(annotation) is list:
+            annotation = typing.get_args(annotation)[0]
+        elif isinstance(part, str) and isinstance(annotation, type) and \
+                issubclass(annotation, BaseModel) and part in annotation.model_fields:
+            # pydantic keeps a field's own Annotated metadata apart from its type.
+            metadata = annotation.model_fields[part].metadata
+            annotation = annotation.model_fields[part].annotation
+        else:
+            return False
+        # An optional part (CaseAudit | None) holds its model.
+        options = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if typing.get_origin(annotation) in (typing.Union, __import__("types").UnionType) \
+                and len(options) == 1:
+            annotation = options[0]
+    if typing.get_origin(annotation) is typing.Annotated:
+        metadata = [*metadata, *typing.get_args(annotation)[1:]]
+    return PROSE in metadata
+
+
+def comment_problems(loaded: LoadedYaml) -> list[Problem]:
+    """A problem for each ' #' that cut a paragraph short: YAML read the rest as a comment."""
+    problems = []
+    for path, (line, column) in loaded.comments_after_plain_text.items():
+        if _is_prose(path):
+            problems.append(Problem(
+                loaded.file, line, column, format_path(path),
+                "the text from ' #' to the end of the line is read as a YAML comment and left "
+                "out of the report: put the whole paragraph in quotes, or write it as a block "
+                "(>- on the line before)", code="comment-in-text"))
+    return problems
+
+
 def link_problems(loaded: LoadedYaml) -> list[Problem]:
     """A problem for every [label](address) whose address is not https://, http:// or mailto:."""
     return [loaded.problem(path, f"the link '[{label}]({url})' may not go to '{url}': links "
@@ -120,62 +167,33 @@ def link_problems(loaded: LoadedYaml) -> list[Problem]:
             if not allowed_link(url)]
 
 
-@cache
-def _section_adapter(name: str):
-    from pydantic import TypeAdapter
-
-    return TypeAdapter(Report.model_fields[name].annotation)
-
-
-def _valid_sections(loaded: LoadedYaml) -> tuple[SimpleNamespace, set[str]]:
-    """The top-level parts of a report that pass the schema on their own, and their names."""
-    from pydantic import ValidationError
-
-    data = loaded.data if isinstance(loaded.data, dict) else {}
-    values, valid = {}, set()
-    for name, field in Report.model_fields.items():
-        if name not in data and not field.is_required():
-            values[name], _ = field.get_default(call_default_factory=True), valid.add(name)
-            continue
-        try:
-            values[name] = _section_adapter(name).validate_python(data.get(name))
-            valid.add(name)
-        except ValidationError:
-            pass
-    return SimpleNamespace(**values), valid
-
-
 def _within_any(path: str, blanks: list[Problem]) -> bool:
     return any(path == b.path or path.startswith((b.path + ".", b.path + "[")) for b in blanks)
 
 
 def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: bool) -> None:
-    """Check one report, adding its problems (and the report, if it passed) to `result`."""
+    """Check one report, adding every problem (and the report, if it passed) to `result`."""
+    from ncpi_cli.partial import partial_model
     from ncpi_cli.render import render_documents  # Jinja only; never WeasyPrint.
 
     path = project.report_path(slug)
-    loaded, problems = load_yaml_file(path, project.display(path))
+    loaded, load_problems = load_yaml_file(path, project.display(path))
     result.files_checked += 1
-    result.problems += problems
-    if loaded is None or problems:
+    if loaded is None:  # Not YAML at all: nothing further can be read.
+        result.problems += load_problems
         return
     blanks = blank_problems(loaded)
-    report, problems = check_schema(loaded, Report)
-    # A blank's own "not a date" or "not one of …" would only repeat the blank, less clearly.
-    result.problems += blanks + [p for p in problems if not _within_any(p.path, blanks)]
-    links = link_problems(loaded)
-    result.problems += links
-    if report is None:
-        if not blanks:  # A blank's section fails the schema; its rules would only repeat it.
-            partial, sections = _valid_sections(loaded)
-            result.problems += check_report(partial, loaded, result.common, slug,
-                                            sections=sections)
-        return
-    if blanks:
-        return
-    rule_problems = check_report(report, loaded, result.common, slug) + links
-    result.problems += rule_problems[:len(rule_problems) - len(links)]
-    if any(p.severity == "error" for p in rule_problems) or result.common is None:
+    report, schema_problems = check_schema(loaded, Report)
+    # A value the loader refused (a date that does not exist) or a blank is reported once, not
+    # again as "not a date"; every other part of the file is still checked in the same run.
+    known = load_problems + blanks
+    problems = known + [p for p in schema_problems if not _within_any(p.path, known)]
+    problems += link_problems(loaded) + comment_problems(loaded)
+    if not blanks:  # A scaffold's rules would only repeat its blanks.
+        checked = report if report is not None else partial_model(Report, loaded.data)
+        problems += check_report(checked, loaded, result.common, slug)
+    result.problems += sorted(problems, key=lambda problem: (problem.line, problem.column))
+    if report is None or any(p.severity == "error" for p in problems) or result.common is None:
         return
     if dry_run:
         try:

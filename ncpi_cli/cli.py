@@ -84,6 +84,8 @@ def validate(project: Project, forces: tuple[str, ...], strict: bool, output_for
     if output_format != "json":
         summary = (f"{result.files_checked} file(s) checked: {len(result.errors)} error(s), "
                    f"{len(result.warnings)} warning(s).")
+        if result.acknowledged:
+            summary += f" {len(result.acknowledged)} acknowledged warning(s) not counted."
         click.echo(summary, err=bool(failing))
     if failing:
         sys.exit(1)

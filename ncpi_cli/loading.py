@@ -7,6 +7,7 @@ reports duplicate keys, and records each value's line and column by its key path
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,8 @@ class LoadedYaml:
     value_positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     scalars: dict[KeyPath, ScalarSource] = field(default_factory=dict)
+    #: Where a comment follows unquoted text on the same line ("text #tag"): YAML drops it.
+    comments_after_plain_text: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
 
     def position(self, path: KeyPath, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value at `path` (or of its key), else of its nearest parent."""
@@ -143,21 +146,79 @@ def _line_col_of_offset(text: str | bytes, offset: int) -> tuple[int, int]:
     return line, len(before) + 1
 
 
+_QUOTE_IT = "put the whole paragraph in quotes"
+# What a character at the start of a value makes YAML do, and so why the text must be quoted.
+_START_MEANS = {
+    "*": "an alias (a reference to other text)", "&": "an anchor",
+    "[": "a list", "{": "a mapping", "!": "a tag", "|": "a block of text on the next lines",
+    ">": "a block of text on the next lines", "@": "a character YAML keeps for later use",
+    "`": "a character YAML keeps for later use", "%": "a directive",
+}
+
+
+def _value_start(line: str) -> int:
+    """The column (0-based) where the value on a YAML line begins: after '- ' or 'key: '."""
+    match = re.match(r"^\s*(?:-\s+)*(?:[^\s'\"#\[{*&!|>@`%][^:#]*?:\s+)?", line)
+    return match.end() if match else 0
+
+
+def _explain(error: yaml.YAMLError, lines: list[str]) -> tuple[str, tuple[int, int] | None]:
+    """A syntax error in plain words, and the (0-based) place to fix it if not the error's."""
+    problem = getattr(error, "problem", None) or str(error)
+    context = getattr(error, "context", None) or ""
+    mark = getattr(error, "problem_mark", None)
+    start_mark = getattr(error, "context_mark", None)
+    line = lines[mark.line] if mark and mark.line < len(lines) else ""
+    if "\t" in line[: (mark.column if mark else 0) + 1] or "tab" in problem:
+        column = line.find("\t")
+        return ("a tab character: indent with spaces, not tabs",
+                (mark.line, column) if mark and column >= 0 else None)
+    if "quoted scalar" in context and "end of stream" in problem and start_mark:
+        opening = lines[start_mark.line][start_mark.column] if start_mark.line < len(lines) else '"'
+        return (f"the quote ({opening}) that opens here is never closed: close it at the end "
+                "of the text", (start_mark.line, start_mark.column))
+    for candidate in ([mark] if mark else []) + ([start_mark] if start_mark else []):
+        text = lines[candidate.line] if candidate.line < len(lines) else ""
+        begin = _value_start(text)
+        first = text[begin:begin + 1]
+        if first in _START_MEANS and ("alias" in context or "anchor" in context
+                                      or "block scalar" in context or "cannot start" in problem
+                                      or "block collection" in context
+                                      or "block mapping" in context):
+            return (f"text that starts with '{first}' is read as {_START_MEANS[first]}: "
+                    f"{_QUOTE_IT}", (candidate.line, begin))
+        if first in ("'", '"') and mark and mark.line == candidate.line and mark.column > begin:
+            closing = text.find(first, begin + 1)
+            if first == "'" and 0 < closing < len(text) - 1 and text[closing - 1].isalpha():
+                return ("an apostrophe inside text in single quotes ends the quotes: write it "
+                        "twice (force''s), or put the text in double quotes instead",
+                        (candidate.line, closing))
+            return (f"the quoted text ends at the second {first}, but the line goes on: "
+                    f"{_QUOTE_IT}, using the other kind of quote mark",
+                    (candidate.line, closing if closing > 0 else begin))
+    message = _PLAIN_WORDS.get(problem)
+    if message:
+        return message, None
+    if any(phrase in problem for phrase in ("expected key", "expected <block end>",
+                                            "expected '-' indicator")):
+        return ("the indentation of this line or the one above it does not line up: keys of "
+                "one mapping, and the '- ' items of one list, must start in the same column"), None
+    if "cannot start any token" in problem:
+        return f"a character that YAML cannot read here: {_QUOTE_IT}", None
+    return (f"{context}, {problem}" if context else problem), None
+
+
 def _yaml_error_problem(display: str, error: yaml.YAMLError, text: str) -> Problem:
     if isinstance(error, yaml.reader.ReaderError):
         line, column = _line_col_of_offset(text, error.position)
         return Problem(display, line, column, "",
                        f"a control character (code {error.character:#x}) that cannot appear in "
                        "a report: delete it", code="yaml-syntax")
+    message, place = _explain(error, text.splitlines())
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    problem = getattr(error, "problem", None) or str(error)
-    message = _PLAIN_WORDS.get(problem)
-    if message is None:
-        context = getattr(error, "context", None)
-        message = f"{context}, {problem}" if context else problem
-        if context and "quoted scalar" in context:
-            message = f"quoted text is not closed ({problem})"
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    if place is None and mark is not None:
+        place = (mark.line, mark.column)
+    line, column = (place[0] + 1, place[1] + 1) if place else (1, 1)
     return Problem(display, line, column, "", f"YAML syntax: {message}", code="yaml-syntax")
 
 
@@ -165,11 +226,30 @@ def _describe(tag: str) -> str:
     return tag.rsplit(":", 1)[-1]
 
 
+def _impossible_value(node: yaml.ScalarNode, error: Exception) -> str:
+    """Why a value written like a date (or number) is not one, in plain words."""
+    import calendar
+
+    match = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})", node.value)
+    if node.tag.endswith(":timestamp") and match:
+        year, month, day = (int(part) for part in match.groups())
+        if not 1 <= month <= 12:
+            why = f"there is no month {month}"
+        else:
+            days = calendar.monthrange(year, month)[1]
+            why = f"{calendar.month_name[month]} {year} has {days} days"
+        return f"'{node.value}' is not a date that exists: {why}. Write YEAR-MONTH-DAY"
+    if node.tag.endswith(":timestamp"):
+        return f"'{node.value}' is not a date that exists. Write YEAR-MONTH-DAY, e.g. 2016-09-12"
+    return f"'{node.value}' is written like a {_describe(node.tag)} but is not one ({error})"
+
+
 class _Converter:
     """Turns a composed node tree into plain data, recording positions and problems."""
 
-    def __init__(self, loaded: LoadedYaml):
+    def __init__(self, loaded: LoadedYaml, lines: list[str]):
         self.loaded = loaded
+        self.lines = lines
         self.problems: list[Problem] = []
         self.constructor = yaml.constructor.SafeConstructor()
 
@@ -181,7 +261,8 @@ class _Converter:
             self.problems.append(Problem(
                 self.loaded.file, node.start_mark.line + 1, node.start_mark.column + 1,
                 format_path(path), f"YAML: the tag '{shown}' is not allowed in a report; "
-                "write plain text, numbers, dates, lists and keys", code="yaml-tag"))
+                "write plain text, numbers, dates, lists and keys (text that starts with '!' "
+                "must be in quotes)", code="yaml-tag"))
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -219,10 +300,21 @@ class _Converter:
             result[key] = self.convert(value_node, key_path)
         return result
 
+    def _note_comment_after(self, node: yaml.ScalarNode, path: KeyPath) -> None:
+        # Marks count characters, as the lines do. A plain scalar ends where " #" begins.
+        end = node.end_mark
+        rest = self.lines[end.line][end.column:] if end.line < len(self.lines) else ""
+        stripped = rest.lstrip(" \t")
+        if stripped.startswith("#"):
+            self.loaded.comments_after_plain_text[path] = (
+                end.line + 1, end.column + len(rest) - len(stripped) + 1)
+
     def _scalar(self, node: yaml.ScalarNode, path: KeyPath) -> Any:
         # libyaml marks a plain scalar's style as '' where PyYAML says None.
         self.loaded.scalars[path] = ScalarSource(node.value, node.tag, node.style or None)
         if node.tag == STR_TAG:
+            if not node.style:
+                self._note_comment_after(node, path)
             return node.value
         try:
             return self.constructor.construct_object(node, deep=True)
@@ -234,9 +326,7 @@ class _Converter:
             # PyYAML raises a bare ValueError for impossible dates such as 2016-02-30.
             self.problems.append(Problem(
                 self.loaded.file, node.start_mark.line + 1, node.start_mark.column + 1,
-                format_path(path),
-                f"'{node.value}' looks like a {_describe(node.tag)} but is not a valid one "
-                f"({error})", code="yaml-value"))
+                format_path(path), _impossible_value(node, error), code="yaml-value"))
         return None
 
 
@@ -273,7 +363,7 @@ def load_yaml_text(raw: bytes, display: str) -> tuple[LoadedYaml | None, list[Pr
     loaded = LoadedYaml(display, None)
     if node is None:
         return None, [Problem(display, 1, 1, "", "the file is empty", code="empty")]
-    converter = _Converter(loaded)
+    converter = _Converter(loaded, text.splitlines())
     loaded.data = converter.convert(node, ())
     return loaded, converter.problems
 

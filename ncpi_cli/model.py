@@ -74,6 +74,16 @@ GRADES: dict[str, str] = {
 }
 Grade = Literal["good", "adequate", "requires improvement", "inadequate"]
 
+#: The first year of the three-grade scale; before it, "adequate" was a grade too (domain.md).
+THREE_GRADE_SCALE_FROM = 2016
+
+
+def grade_scale(fieldwork_start: dt.date) -> tuple[str, ...]:
+    """The grades in use when a follow-up's fieldwork started, in the order they are shown."""
+    if fieldwork_start.year >= THREE_GRADE_SCALE_FROM:
+        return ("good", "requires improvement", "inadequate")
+    return ("good", "adequate", "requires improvement", "inadequate")
+
 
 class Model(BaseModel):
     """Base for every part of a report: unknown keys are errors, values are not coerced to text."""

@@ -17,12 +17,13 @@ class Problem:
     column: int
     path: str
     message: str
-    severity: str = "error"  # "error" or "warning"
+    severity: str = "error"  # "error", "warning", or "acknowledged" (a warning the report accepts)
     code: str = "invalid"
 
     def as_text(self) -> str:
         """The line a person reads in a terminal or an editor's problem list."""
-        prefix = "warning: " if self.severity == "warning" else ""
+        prefix = {"warning": "warning: ", "acknowledged": "acknowledged warning: "}.get(
+            self.severity, "")
         where = f"{self.path}: " if self.path else ""
         return f"{self.file}:{self.line}:{self.column}: {where}{prefix}{self.message}"
 
@@ -31,8 +32,9 @@ class Problem:
         message = self.as_text().split(": ", 1)[1]
         for raw, escaped in (("%", "%25"), ("\r", "%0D"), ("\n", "%0A")):
             message = message.replace(raw, escaped)
+        command = {"acknowledged": "notice"}.get(self.severity, self.severity)
         return (
-            f"::{self.severity} file={self.file},line={self.line},col={self.column},"
+            f"::{command} file={self.file},line={self.line},col={self.column},"
             f"title=ncpi {self.code}::{message}"
         )
 

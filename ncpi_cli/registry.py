@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -36,7 +37,23 @@ def forces() -> dict[str, Force]:
     return {row["slug"]: Force(row["slug"], row["official name"], row["region"]) for row in rows}
 
 
+_NUMBERS_IN_WORDS = dict(enumerate((
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve"), start=0))
+
+
+def _comparable(word: str) -> str:
+    """A word as a person means it: case ignored, '3' read as 'three'."""
+    return re.sub(r"\d+", lambda m: _NUMBERS_IN_WORDS.get(int(m.group()), m.group()),
+                  word.strip().casefold())
+
+
 def suggest(word: str, candidates) -> str:
     """' Did you mean 'x'?' for the closest candidate, or an empty string."""
-    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f" Did you mean '{matches[0]}'?" if matches else ""
+    by_comparable = {_comparable(str(c)): c for c in candidates}
+    key = _comparable(word)
+    if key in by_comparable:
+        found = by_comparable[key]
+        return "" if found == word else f" Did you mean '{found}'?"
+    matches = difflib.get_close_matches(key, list(by_comparable), n=1, cutoff=0.6)
+    return f" Did you mean '{by_comparable[matches[0]]}'?" if matches else ""

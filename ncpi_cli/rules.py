@@ -6,214 +6,298 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Iterable
 
 from ncpi_cli.loading import LoadedYaml
-from ncpi_cli.model import Common, Report
+from ncpi_cli.model import Common, Report, grade_scale
+from ncpi_cli.partial import UnavailablePart
 from ncpi_cli.problems import Problem
 from ncpi_cli.registry import forces, suggest
 
-#: HMIC aims to revisit a force no later than six months after publishing the initial report.
+#: The inspectorate aims to revisit a force no later than six months after the initial report.
 REVISIT_AIM_DAYS = 183
 
-#: Case file grades in use by year: the 2014–15 scale, then the one from 2016.
-GRADES_BEFORE_2016 = {"good", "adequate", "requires improvement", "inadequate"}
-GRADES_FROM_2016 = {"good", "requires improvement", "inadequate"}
+#: Warnings a report may acknowledge (`acknowledged:` with a reason); errors never.
+WARNING_CODES = {"late-revisit", "headline", "audit-by-area-total", "inspectorate-name"}
 
 _PHONE = re.compile(r"(?<![\w])(?:\+44\s?|0)\d[\d ]{7,14}\d(?![\w])")
+#: At most this many ids are listed in a message, so that messages stay short for any report.
+_MAX_LISTED = 10
 
 
 def _fold(text: str) -> str:
     """Text without accents and case, to tell 'Zoe' from 'Zoë' as a spelling, not a person."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    # str() first: a part that failed the schema then stops the rule (C functions would raise
+    # TypeError instead).
+    decomposed = unicodedata.normalize("NFKD", str(text))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def check_report(report: Report, loaded: LoadedYaml, common: Common | None,
-                 file_slug: str, *, sections: set[str] | None = None) -> list[Problem]:
-    """Every domain rule for one report, or those whose `sections` passed the schema.
-
-    With `sections`, `report` may be any object with those sections as attributes: a file with
-    a schema error in one part still has its other parts' rules checked in the same run.
-    """
-    groups = [
-        ({"force"}, lambda: _force_rules(report, loaded, file_slug)),
-        ({"inspection", "reinspection"}, lambda: _recommendation_rules(report, loaded)),
-        ({"inspection", "reinspection"}, lambda: _date_rules(report, loaded)),
-        ({"case_audit", "reinspection"}, lambda: _case_audit_rules(report, loaded)),
-        ({"press_release", "reinspection", "force"},
-         lambda: _press_release_rules(report, loaded, common)),
-    ]
-    problems: list[Problem] = []
-    for needs, rules in groups:
-        if sections is None or needs <= sections:
-            problems += rules()
-    return problems
+def _listing(items: list[str]) -> str:
+    shown = ", ".join(items[:_MAX_LISTED])
+    return shown + (f" and {len(items) - _MAX_LISTED:,} more" if len(items) > _MAX_LISTED else "")
 
 
-def _force_rules(report: Report, loaded: LoadedYaml, file_slug: str) -> list[Problem]:
-    registry = forces()
-    slug = report.force.slug
-    if slug not in registry:
-        return [loaded.problem(("force", "slug"),
-                               f"'{slug}' is not a force in the registry of 43.{suggest(slug, registry)}",
-                               code="unknown-force")]
-    problems = []
-    if slug != file_slug:
-        problems.append(loaded.problem(
-            ("force", "slug"),
-            f"the file is named {file_slug}.yaml but describes '{slug}': rename the file or fix "
-            "the slug", code="slug-mismatch"))
-    official = registry[slug].name
-    if report.force.name != official:
-        problems.append(loaded.problem(
-            ("force", "name"), f"'{report.force.name}' is not the force's official name "
-            f"'{official}'", code="force-name"))
-    return problems
+class _Rules:
+    """The report's rules, each a method returning its problems; run one by one."""
 
+    def __init__(self, report: Report, loaded: LoadedYaml, common: Common | None, file_slug: str):
+        self.report, self.loaded, self.common, self.file_slug = report, loaded, common, file_slug
+        self.problem = loaded.problem
 
-def _recommendation_rules(report: Report, loaded: LoadedYaml) -> list[Problem]:
-    problems = []
-    recommendations = report.inspection.recommendations
-    seen: dict[str, int] = {}
-    for index, rec in enumerate(recommendations):
-        if rec.id in seen:
-            problems.append(loaded.problem(
-                ("inspection", "recommendations", index, "id"),
-                f"recommendation id '{rec.id}' is used twice (also item {seen[rec.id]})",
-                code="duplicate-id"))
-        else:
-            seen[rec.id] = index
-    ids = list(seen)
-    assessed = Counter()
-    for index, progress in enumerate(report.reinspection.progress):
-        path = ("reinspection", "progress", index, "recommendation")
-        if progress.recommendation not in seen:
-            problems.append(loaded.problem(
-                path, f"there is no recommendation '{progress.recommendation}' in the original "
-                f"inspection.{suggest(progress.recommendation, ids)} Recommendations: "
-                f"{', '.join(ids)}.", code="unknown-recommendation"))
-            continue
-        assessed[progress.recommendation] += 1
-        if assessed[progress.recommendation] == 2:
-            problems.append(loaded.problem(
-                path, f"recommendation '{progress.recommendation}' is assessed more than once",
-                code="duplicate-progress"))
-    for rec_id, index in seen.items():
-        if not assessed[rec_id]:
-            problems.append(loaded.problem(
-                ("inspection", "recommendations", index, "id"),
-                f"recommendation '{rec_id}' has no progress assessment in reinspection.progress",
-                code="missing-progress"))
-    areas_with_findings: dict[str, int] = {}
-    for index, findings in enumerate(report.reinspection.findings):
-        if findings.area in areas_with_findings:
-            problems.append(loaded.problem(
-                ("reinspection", "findings", index, "area"),
-                f"area '{findings.area}' has findings twice: merge them into one", code="duplicate-area"))
-        areas_with_findings[findings.area] = index
-    for index, rec in enumerate(recommendations):
-        if rec.area not in areas_with_findings:
-            problems.append(loaded.problem(
-                ("inspection", "recommendations", index, "area"),
-                f"recommendation '{rec.id}' concerns '{rec.area}', but reinspection.findings has "
-                "no findings for that area", code="missing-findings"))
-    return problems
+    def force(self) -> Iterable[Problem]:
+        registry = forces()
+        slug = self.report.force.slug
+        if slug not in registry:
+            yield self.problem(("force", "slug"), f"'{slug}' is not a force in the registry of "
+                               f"43.{suggest(slug, registry)}", code="unknown-force")
+            return
+        if slug != self.file_slug:
+            yield self.problem(("force", "slug"), f"the file is named {self.file_slug}.yaml but "
+                               f"describes '{slug}': rename the file or fix the slug",
+                               code="slug-mismatch")
+        official = registry[slug].name
+        if self.report.force.name != official:
+            yield self.problem(("force", "name"), f"'{self.report.force.name}' is not the "
+                               f"force's official name '{official}'", code="force-name")
 
+    def recommendation_ids(self) -> Iterable[Problem]:
+        seen: dict[str, int] = {}
+        for index, rec in enumerate(self.report.inspection.recommendations):
+            if rec.id in seen:
+                yield self.problem(("inspection", "recommendations", index, "id"),
+                                   f"recommendation id '{rec.id}' is used twice (also item "
+                                   f"{seen[rec.id]})", code="duplicate-id")
+            else:
+                seen[rec.id] = index
 
-def _date_rules(report: Report, loaded: LoadedYaml) -> list[Problem]:
-    problems = []
-    first, second = report.inspection, report.reinspection
-    for section, work in (("inspection", first.fieldwork), ("reinspection", second.fieldwork)):
-        if work.end < work.start:
-            problems.append(loaded.problem(
-                (section, "fieldwork", "end"),
-                f"fieldwork ends ({work.end}) before it starts ({work.start})", code="date-order"))
-    ordered = [
-        (("inspection", "fieldwork", "end"), first.fieldwork.end, "the original fieldwork ended"),
-        (("inspection", "published"), first.published, "the original report was published"),
-        (("reinspection", "fieldwork", "start"), second.fieldwork.start,
-         "the re-inspection fieldwork started"),
-        (("reinspection", "published"), second.published, "the re-inspection report was published"),
-    ]
-    for (_, earlier, earlier_what), (path, later, later_what) in zip(ordered, ordered[1:]):
-        if later <= earlier:
-            problems.append(loaded.problem(
-                path, f"{later_what} on {later}, not after {earlier_what} ({earlier})",
-                code="date-order"))
-    gap = (second.fieldwork.start - first.published).days
-    if gap > REVISIT_AIM_DAYS:
-        problems.append(loaded.problem(
-            ("reinspection", "fieldwork", "start"),
-            f"the follow-up began {gap} days after the original report was published; the "
-            "inspectorate aims to revisit within six months", severity="warning",
-            code="late-revisit"))
-    return problems
+    def progress(self) -> Iterable[Problem]:
+        recommendations = self.report.inspection.recommendations
+        first_index: dict[str, int] = {}
+        for index, rec in enumerate(recommendations):
+            first_index.setdefault(rec.id, index)
+        ids = list(first_index)
+        assessed: Counter = Counter()
+        for index, progress in enumerate(self.report.reinspection.progress):
+            path = ("reinspection", "progress", index, "recommendation")
+            if progress.recommendation not in first_index:
+                yield self.problem(path, f"there is no recommendation '{progress.recommendation}'"
+                                   f" in the original inspection.{suggest(progress.recommendation, ids)}"
+                                   f" Recommendations: {_listing(ids)}.",
+                                   code="unknown-recommendation")
+                continue
+            assessed[progress.recommendation] += 1
+            if assessed[progress.recommendation] == 2:
+                yield self.problem(path, f"recommendation '{progress.recommendation}' is assessed "
+                                   "more than once", code="duplicate-progress")
+        for rec_id, index in first_index.items():
+            if not assessed[rec_id]:
+                yield self.problem(("inspection", "recommendations", index, "id"),
+                                   f"recommendation '{rec_id}' has no progress assessment in "
+                                   "reinspection.progress", code="missing-progress")
 
+    def findings_areas(self) -> Iterable[Problem]:
+        areas_with_findings: dict[str, int] = {}
+        for index, findings in enumerate(self.report.reinspection.findings):
+            if findings.area in areas_with_findings:
+                yield self.problem(("reinspection", "findings", index, "area"),
+                                   f"area '{findings.area}' has findings twice: merge them into "
+                                   "one", code="duplicate-area")
+            areas_with_findings[findings.area] = index
+        for index, rec in enumerate(self.report.inspection.recommendations):
+            if rec.area not in areas_with_findings:
+                yield self.problem(("inspection", "recommendations", index, "area"),
+                                   f"recommendation '{rec.id}' concerns '{rec.area}', but "
+                                   "reinspection.findings has no findings for that area",
+                                   code="missing-findings")
 
-def _case_audit_rules(report: Report, loaded: LoadedYaml) -> list[Problem]:
-    audit = report.case_audit
-    if audit is None:
-        return []
-    problems = []
-    total = sum(audit.grades.values())
-    if total != audit.cases:
-        problems.append(loaded.problem(
-            ("case_audit", "grades"),
-            f"the graded cases add up to {total}, but {audit.cases} cases were audited",
-            code="audit-total"))
-    year = report.reinspection.fieldwork.start.year
-    allowed = GRADES_FROM_2016 if year >= 2016 else GRADES_BEFORE_2016
-    for grade in audit.grades:
-        if grade not in allowed:
-            problems.append(loaded.problem(
-                ("case_audit", "grades", grade),
-                f"grade '{grade}' was not on the scale in {year}; it was: "
-                f"{', '.join(sorted(allowed))}", key=True, code="audit-grade"))
-    return problems
+    def fieldwork_dates(self) -> Iterable[Problem]:
+        for section in ("inspection", "reinspection"):
+            work = getattr(self.report, section).fieldwork
+            if work.end < work.start:
+                yield self.problem((section, "fieldwork", "end"), f"fieldwork ends ({work.end}) "
+                                   f"before it starts ({work.start})", code="date-order")
 
+    def date_order(self) -> Iterable[Problem]:
+        first, second = self.report.inspection, self.report.reinspection
+        ordered = [
+            (("inspection", "fieldwork", "end"), first.fieldwork.end,
+             "the original fieldwork ended"),
+            (("inspection", "published"), first.published, "the original report was published"),
+            (("reinspection", "fieldwork", "start"), second.fieldwork.start,
+             "the follow-up's fieldwork started"),
+            (("reinspection", "published"), second.published, "this report was published"),
+        ]
+        for (_, earlier, earlier_what), (path, later, later_what) in zip(ordered, ordered[1:]):
+            if later <= earlier:
+                yield self.problem(path, f"{later_what} on {later}, not after {earlier_what} "
+                                   f"({earlier})", code="date-order")
 
-def _press_release_rules(report: Report, loaded: LoadedYaml, common: Common | None) -> list[Problem]:
-    problems = []
-    release, inspector = report.press_release, report.reinspection.inspector
-    quoted = release.quote.speaker
-    if quoted != inspector.name:
+    def revisit(self) -> Iterable[Problem]:
+        gap = (self.report.reinspection.fieldwork.start - self.report.inspection.published).days
+        if gap > REVISIT_AIM_DAYS:
+            yield self.problem(("reinspection", "fieldwork", "start"),
+                               f"the follow-up began {gap} days after the original report was "
+                               "published; the inspectorate aims to revisit within six months",
+                               severity="warning", code="late-revisit")
+
+    def case_audit(self) -> Iterable[Problem]:
+        audit = self.report.case_audit
+        if audit is None:
+            return
+        total = sum(audit.grades.values())
+        if total != audit.cases:
+            yield self.problem(("case_audit", "grades"), f"the graded cases add up to {total}, "
+                               f"but {audit.cases} cases were audited", code="audit-total")
+        yield from self._grades_on_scale(audit.grades, ("case_audit", "grades"))
+
+    def case_audit_by_area(self) -> Iterable[Problem]:
+        audit = self.report.case_audit
+        if audit is None or not audit.by_area:
+            return
+        seen: set[str] = set()
+        for index, row in enumerate(audit.by_area):
+            path = ("case_audit", "by_area", index)
+            if row.area in seen:
+                yield self.problem((*path, "area"), f"area '{row.area}' is listed twice",
+                                   code="duplicate-area")
+            seen.add(row.area)
+            total = sum(row.grades.values())
+            if total != row.cases:
+                yield self.problem((*path, "grades"), f"the graded cases add up to {total}, but "
+                                   f"{row.cases} cases are given for this area",
+                                   code="audit-total")
+            yield from self._grades_on_scale(row.grades, (*path, "grades"))
+        by_area = sum(row.cases for row in audit.by_area)
+        if by_area != audit.cases:
+            yield self.problem(("case_audit", "by_area"), f"the areas' cases add up to {by_area},"
+                               f" but {audit.cases} cases were audited", severity="warning",
+                               code="audit-by-area-total")
+
+    def _grades_on_scale(self, grades, path) -> Iterable[Problem]:
+        started = self.report.reinspection.fieldwork.start
+        scale = grade_scale(started)
+        for grade in grades:
+            if grade not in scale:
+                yield self.problem((*path, grade), f"grade '{grade}' was not on the scale in use "
+                                   f"when the follow-up's fieldwork started ({started}); it was: "
+                                   f"{', '.join(scale)}", key=True, code="audit-grade")
+
+    def speaker(self) -> Iterable[Problem]:
+        quoted, inspector = self.report.press_release.quote.speaker, self.report.reinspection.inspector
+        if quoted == inspector.name:
+            return
         if _fold(quoted) == _fold(inspector.name):
             message = (f"the speaker is spelt '{quoted}' here but '{inspector.name}' in "
                        "reinspection.inspector.name: keep the name exactly as spelt")
         else:
-            message = (f"the quote is by '{quoted}', but the re-inspection was led by "
+            message = (f"the quote is by '{quoted}', but the follow-up was led by "
                        f"'{inspector.name}'")
-        problems.append(loaded.problem(("press_release", "quote", "speaker"), message,
-                                       code="speaker"))
-    if release.quote.title != inspector.title:
-        problems.append(loaded.problem(
-            ("press_release", "quote", "title"),
-            f"the speaker's title '{release.quote.title}' differs from reinspection.inspector.title "
-            f"'{inspector.title}'", code="speaker-title"))
-    published = report.reinspection.published
-    for index, note in enumerate(release.notes):
-        if common is not None and note not in common.notes:
+        yield self.problem(("press_release", "quote", "speaker"), message, code="speaker")
+
+    def speaker_title(self) -> Iterable[Problem]:
+        title, inspector = self.report.press_release.quote.title, self.report.reinspection.inspector
+        if title != inspector.title:
+            yield self.problem(("press_release", "quote", "title"), f"the speaker's title "
+                               f"'{title}' differs from reinspection.inspector.title "
+                               f"'{inspector.title}'", code="speaker-title")
+
+    def notes(self) -> Iterable[Problem]:
+        notes, common = self.report.press_release.notes, self.common
+        for note, count in Counter(notes).items():
+            if count > 1:
+                yield self.problem(("press_release", "notes", notes.index(note)),
+                                   f"note '{note}' is listed {count} times", code="duplicate-note")
+        if common is None:
+            return
+        published = self.report.reinspection.published
+        for index, note in enumerate(notes):
+            if note not in common.notes:
+                yield self.problem(("press_release", "notes", index), f"there is no note "
+                                   f"'{note}' in reports/_common.yaml.{suggest(note, common.notes)}",
+                                   code="unknown-note")
+            elif common.note_on(note, published) is None:
+                first = min(v.since for v in common.notes[note])
+                yield self.problem(("press_release", "notes", index), f"note '{note}' has no "
+                                   f"text for a release published on {published}: its first "
+                                   f"version is used from {first}", code="note-date")
+
+    def headline(self) -> Iterable[Problem]:
+        force = forces().get(self.report.force.slug)
+        headline = self.report.press_release.headline
+        if force is not None and _fold(force.area_name) not in _fold(headline):
+            yield self.problem(("press_release", "headline"), f"the headline does not name the "
+                               f"force ('{force.area_name}')", severity="warning", code="headline")
+
+    def inspectorate_in_release(self) -> Iterable[Problem]:
+        """The release's own text names the inspectorate as it was on the publication date."""
+        if self.common is None:
+            return
+        published = self.report.reinspection.published
+        current = self.common.inspectorate_on(published)
+        others = [i.abbreviation for i in self.common.inspectorates if i is not current]
+        release = self.report.press_release
+        texts = [(("press_release", "paragraphs", n), t) for n, t in enumerate(release.paragraphs)]
+        texts += [(("press_release", "quote", "paragraphs", n), t)
+                  for n, t in enumerate(release.quote.paragraphs)]
+        for path, text in texts:
+            for other in others:
+                if re.search(rf"\b{re.escape(other)}\b", text):
+                    yield self.problem(path, f"names {other}, but on {published} the "
+                                       f"inspectorate was {current.abbreviation}",
+                                       severity="warning", code="inspectorate-name")
+                    break
+
+
+_RULES: list[Callable[[_Rules], Iterable[Problem]]] = [
+    _Rules.force, _Rules.recommendation_ids, _Rules.progress, _Rules.findings_areas,
+    _Rules.fieldwork_dates, _Rules.date_order, _Rules.revisit, _Rules.case_audit,
+    _Rules.case_audit_by_area, _Rules.speaker, _Rules.speaker_title, _Rules.notes,
+    _Rules.headline, _Rules.inspectorate_in_release,
+]
+
+
+def check_report(report: Report, loaded: LoadedYaml, common: Common | None,
+                 file_slug: str) -> list[Problem]:
+    """Every domain rule for one report, or for the parts of it that passed the schema.
+
+    `report` may be partial (see ncpi_cli.partial): a rule that needs a part that failed the
+    schema is skipped, and the others still run, so one mistake never hides another.
+    """
+    rules = _Rules(report, loaded, common, file_slug)
+    problems: list[Problem] = []
+    for rule in _RULES:
+        try:
+            for problem in rule(rules):  # One by one: what a rule found before it stopped counts.
+                problems.append(problem)
+        except UnavailablePart:
+            continue
+    return _apply_acknowledgements(report, loaded, problems)
+
+
+def _apply_acknowledgements(report, loaded: LoadedYaml, problems: list[Problem]) -> list[Problem]:
+    """Warnings the report acknowledges become notes; an acknowledgement must still be needed."""
+    try:
+        acknowledged = list(report.acknowledged)
+    except UnavailablePart:
+        return problems
+    raised = {p.code for p in problems if p.severity == "warning"}
+    reasons = {}
+    for index, ack in enumerate(acknowledged):
+        path = ("acknowledged", index, "code")
+        if ack.code not in WARNING_CODES:
             problems.append(loaded.problem(
-                ("press_release", "notes", index),
-                f"there is no note '{note}' in reports/_common.yaml.{suggest(note, common.notes)}",
-                code="unknown-note"))
-        elif common is not None and common.note_on(note, published) is None:
-            first = min(v.since for v in common.notes[note])
+                path, f"'{ack.code}' is not a warning that can be acknowledged; these can: "
+                f"{', '.join(sorted(WARNING_CODES))}.{suggest(ack.code, WARNING_CODES)}",
+                code="acknowledgement"))
+        elif ack.code not in raised:
             problems.append(loaded.problem(
-                ("press_release", "notes", index),
-                f"note '{note}' has no text for a release published on {published}: its first "
-                f"version is used from {first}", code="note-date"))
-    for note, count in Counter(release.notes).items():
-        if count > 1:
-            problems.append(loaded.problem(
-                ("press_release", "notes", release.notes.index(note)),
-                f"note '{note}' is listed {count} times", code="duplicate-note"))
-    force = forces().get(report.force.slug)
-    if force is not None and _fold(force.area_name) not in _fold(release.headline):
-        problems.append(loaded.problem(
-            ("press_release", "headline"), f"the headline does not name the force ('{force.area_name}')",
-            severity="warning", code="headline"))
-    return problems
+                path, f"acknowledges '{ack.code}', but there is no such warning any more: "
+                "remove the acknowledgement", severity="warning", code="unused-acknowledgement"))
+        reasons[ack.code] = ack.reason
+    return [Problem(p.file, p.line, p.column, p.path, f"{p.message}; accepted because: "
+                    f"{reasons[p.code]}", "acknowledged", p.code)
+            if p.severity == "warning" and p.code in reasons else p for p in problems]
 
 
 def check_common(common: Common, loaded: LoadedYaml) -> list[Problem]:

@@ -66,12 +66,22 @@ reinspection:
   next_steps:
     - "TODO: what happens next"
 
-# If case files were audited, add:
+# If case files were audited, add (grades on the scale of the follow-up's year: from 2016,
+# good, requires improvement and inadequate; before, adequate too). The breakdown by area is
+# optional.
 # case_audit:
 #   cases: 60
-#   grades: {{good: 20, adequate: 25, requires improvement: 10, inadequate: 5}}
+#   grades: {{good: 20, requires improvement: 30, inadequate: 10}}
+#   referred_back: 4
 #   paragraphs:
 #     - What the audit showed.
+#   by_area:
+#     - area: initial-contact
+#       cases: 25
+#       grades: {{good: 10, requires improvement: 10, inadequate: 5}}
+#     - area: investigation
+#       cases: 35
+#       grades: {{good: 10, requires improvement: 20, inadequate: 5}}
 
 press_release:
   headline: "TODO: a sentence-case verdict naming {name}"
@@ -93,6 +103,12 @@ press_release:
     - about-the-inspectorate
     - press-office
     - out-of-hours
+
+# A warning you have checked and accept (validate prints its code) can be acknowledged, with
+# the reason; it then shows as acknowledged and no longer fails `validate --strict`:
+# acknowledged:
+#   - code: late-revisit
+#     reason: The follow-up was postponed at the force's request.
 """
 
 

@@ -98,6 +98,14 @@ def _message(loaded: LoadedYaml, model: type[BaseModel], error: dict) -> tuple[K
             return loc, "is empty: write the text here", False, "empty"
         return loc, (f"'{source.raw}' was read as {read_as}, not text: put it in quotes: "
                      f"\"{source.raw}\""), False, "yaml-trap"
+    if kind == "string_type" and isinstance(value, dict) and len(value) == 1:
+        # "- Note: the force …": the ': ' made YAML read a key and its value.
+        (key, rest), = value.items()
+        if isinstance(key, str) and isinstance(rest, (str, type(None))):
+            shown = f"{key}: {rest or ''}".strip()
+            shown = shown if len(shown) < 50 else shown[:47] + "…"
+            return loc, (f"'{shown}' was read as a key and its value, because of the ': ' after "
+                         f"'{key}': put the whole paragraph in quotes"), False, "yaml-trap"
     if kind == "string_type":
         return loc, f"should be text, not {_kind_of(value)}", False, "wrong-type"
     if kind == "string_pattern_mismatch":

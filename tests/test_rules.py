@@ -35,7 +35,7 @@ RULES = [
     ("unknown timescale", "timescale: within three months", "timescale: within 3 months",
      "reports/kent.yaml:20:18: inspection.recommendations[1].timescale: 'within 3 months' is not "
      "one of: immediately, within one month, within three months, within six months, within "
-     "twelve months. Did you mean 'within six months'?"),
+     "twelve months. Did you mean 'within three months'?"),
     ("unknown status", "status: in progress", "status: in progres",
      "reports/kent.yaml:48:15: reinspection.progress[1].status: 'in progres' is not one of: not "
      "started, limited progress, in progress, substantially met, met. Did you mean 'in progress'?"),
@@ -47,7 +47,7 @@ RULES = [
      "2015-03-10, not after the original fieldwork ended (2015-03-13)"),
     ("re-inspection before the original report", "    start: 2015-11-09\n",
      "    start: 2015-06-09\n",
-     "reports/kent.yaml:25:12: reinspection.fieldwork.start: the re-inspection fieldwork started "
+     "reports/kent.yaml:25:12: reinspection.fieldwork.start: the follow-up's fieldwork started "
      "on 2015-06-09, not after the original report was published (2015-07-01)"),
     ("audit does not add up", "    good: 20\n", "    good: 21\n",
      "reports/kent.yaml:58:5: case_audit.grades: the graded cases add up to 61, but 60 cases "
@@ -61,7 +61,7 @@ RULES = [
      "exactly as spelt"),
     ("speaker is someone else", "    speaker: Zoë Billingham\n", "    speaker: Tom Winsor\n",
      "reports/kent.yaml:73:14: press_release.quote.speaker: the quote is by 'Tom Winsor', but "
-     "the re-inspection was led by 'Zoë Billingham'"),
+     "the follow-up was led by 'Zoë Billingham'"),
     ("unknown note", "    - press-office\n", "    - press-ofice\n",
      "reports/kent.yaml:80:7: press_release.notes[1]: there is no note 'press-ofice' in "
      "reports/_common.yaml. Did you mean 'press-office'?"),
@@ -92,7 +92,8 @@ def test_grade_scale_depends_on_the_year(project_from):
     path.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(cli, ["--root", str(project.root), "validate"])
     assert ("reports/kent.yaml:59:5: case_audit.grades.adequate: grade 'adequate' was not on the "
-            "scale in 2016; it was: good, inadequate, requires improvement") in result.stdout
+            "scale in use when the follow-up's fieldwork started (2016-01-04); it was: good, "
+            "requires improvement, inadequate") in result.stdout
 
 
 def test_late_revisit_is_a_warning_and_strict_fails_on_it(project_from):
@@ -217,13 +218,13 @@ def test_rules_of_valid_parts_run_alongside_schema_errors_elsewhere(project_from
     path.write_text(text, "utf-8")
     result = CliRunner().invoke(cli, ["--root", str(project.root), "validate"])
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == [
-        "reports/kent.yaml:65:13: press_release.headline: '42' was read as a number, not text: "
-        "put it in quotes: \"42\"",
+    assert result.stdout.splitlines() == [  # Sorted by line, as an editor lists them.
         "reports/kent.yaml:5:9: force.name: 'Kent Constabulary' is not the force's official name "
         "'Kent Police'",
-        "reports/kent.yaml:47:23: reinspection.progress[1].recommendation: there is no "
-        "recommendation 'R3' in the original inspection. Recommendations: R1, R2.",
         "reports/kent.yaml:18:11: inspection.recommendations[1].id: recommendation 'R2' has no "
         "progress assessment in reinspection.progress",
+        "reports/kent.yaml:47:23: reinspection.progress[1].recommendation: there is no "
+        "recommendation 'R3' in the original inspection. Recommendations: R1, R2.",
+        "reports/kent.yaml:65:13: press_release.headline: '42' was read as a number, not text: "
+        "put it in quotes: \"42\"",
     ]

@@ -24,8 +24,8 @@ SCENARIOS = {
         "progress assessment in reinspection.progress",
     ],
     "dates-out-of-order": [
-        "reports/kent.yaml:27:14: reinspection.published: the re-inspection report was published "
-        "on 2015-10-01, not after the re-inspection fieldwork started (2015-11-09)",
+        "reports/kent.yaml:27:14: reinspection.published: this report was published on "
+        "2015-10-01, not after the follow-up's fieldwork started (2015-11-09)",
     ],
     "unknown-force": [
         "reports/kent.yaml:4:9: force.slug: 'kentt' is not a force in the registry of 43. "

@@ -1,0 +1,274 @@
+"""Validation keeps its promise: every problem of a file in one run, at its line, in plain words."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from ncpi_cli.cli import cli
+
+from conftest import REPO
+
+
+def _validate(project, *args):
+    result = CliRunner().invoke(cli, ["--root", str(project.root), "validate", *args])
+    assert "Traceback" not in result.output
+    return result
+
+
+def _edit(project, replacements, name="kent"):
+    path = project.root / "reports" / f"{name}.yaml"
+    text = path.read_text("utf-8")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path.write_text(text, "utf-8")
+
+
+def test_every_problem_of_a_file_in_one_run_sorted_by_line(project_from):
+    project = project_from("valid")
+    _edit(project, [
+        ("published: 2015-07-01", "published: 2017-02-30"),
+        ("timescale: within three months", "timescale: within 3 months"),
+        ("    - The force has made progress.", "    - The force has made progress #proud"),
+        ("    good: 20\n", "    good: 21\n"),
+        ("  headline:", "  headlin: x\n  headline:"),  # a schema error in the press release
+        ("    speaker: Zoë Billingham", "    speaker: Zoe Billingham"),  # a rule beside it
+    ])
+    result = _validate(project)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "reports/kent.yaml:10:14: inspection.published: '2017-02-30' is not a date that exists: "
+        "February 2017 has 28 days. Write YEAR-MONTH-DAY",
+        "reports/kent.yaml:20:18: inspection.recommendations[1].timescale: 'within 3 months' is "
+        "not one of: immediately, within one month, within three months, within six months, "
+        "within twelve months. Did you mean 'within three months'?",
+        "reports/kent.yaml:32:35: reinspection.summary[0]: the text from ' #' to the end of the "
+        "line is read as a YAML comment and left out of the report: put the whole paragraph in "
+        "quotes, or write it as a block (>- on the line before)",
+        "reports/kent.yaml:58:5: case_audit.grades: the graded cases add up to 61, but 60 cases "
+        "were audited",
+        "reports/kent.yaml:65:3: press_release.headlin: unknown key 'headlin'. Did you mean "
+        "'headline'?",
+        "reports/kent.yaml:74:14: press_release.quote.speaker: the speaker is spelt 'Zoe "
+        "Billingham' here but 'Zoë Billingham' in reinspection.inspector.name: keep the name "
+        "exactly as spelt",
+    ]
+
+
+@pytest.mark.parametrize("old,new", [
+    ("    - Kent Police serves the county of Kent.", "    - Kent Police serves Kent #Kent"),
+    ("  headline: Kent Police is making", "  headline: Kent Police #1 is making"),
+    ("    - good leadership", "    - good leadership # and more"),
+    ("      text: ensure that officers record", "      text: ensure #that officers record"),
+])
+def test_a_comment_that_cuts_prose_short_is_an_error(project_from, old, new):
+    project = project_from("valid")
+    _edit(project, [(old, new)])
+    result = _validate(project)
+    assert result.exit_code == 1
+    assert "is read as a YAML comment and left out of the report" in result.stdout
+
+
+@pytest.mark.parametrize("old,new", [
+    ("status: final", "status: final  # approved by the board"),
+    ("      area: initial-contact", "      area: initial-contact  # the first area"),
+    ("    - The force has made progress.", "    - 'The force has made #progress.'"),
+    ("    - The force has made progress.", "    - >-\n      The force has made #progress."),
+    ("    name: Zoë Billingham\n", "    name: Zoë Billingham  # spelt with ë\n"),
+])
+def test_comments_beside_keys_ids_names_and_quoted_text_are_fine(project_from, old, new):
+    project = project_from("valid")
+    _edit(project, [(old, new)])
+    result = _validate(project)
+    assert result.exit_code == 0, result.output
+
+
+PARAGRAPH = "    - The force has made progress."
+SYNTAX = [
+    ("tab", PARAGRAPH, "\t- The force has made progress.",
+     "32:1", "a tab character: indent with spaces, not tabs"),
+    ("unclosed quote", PARAGRAPH, '    - "The force has made progress.',
+     "32:7", 'the quote (") that opens here is never closed: close it at the end of the text'),
+    ("apostrophe in single quotes", PARAGRAPH, "    - 'The force's plan has worked.'",
+     "32:17", "an apostrophe inside text in single quotes ends the quotes: write it twice "
+     "(force''s), or put the text in double quotes instead"),
+    ("starts with *", PARAGRAPH, "    - *Real* progress was made.",
+     "32:7", "text that starts with '*' is read as an alias (a reference to other text): put "
+     "the whole paragraph in quotes"),
+    ("starts with [", PARAGRAPH, "    - [The report](https://x.org) says so.",
+     "32:7", "text that starts with '[' is read as a list: put the whole paragraph in quotes"),
+    ("starts with a quote", PARAGRAPH, '    - "Progress" was made, the inspector said.',
+     "32:16", 'the quoted text ends at the second ", but the line goes on: put the whole '
+     "paragraph in quotes, using the other kind of quote mark"),
+    ("starts with @", PARAGRAPH, "    - @HMICFRS says so.",
+     "32:7", "text that starts with '@' is read as a character YAML keeps for later use: put "
+     "the whole paragraph in quotes"),
+    ("bad indentation", "  context:\n", "   context:\n",
+     "33:4", "the indentation of this line or the one above it does not line up: keys of one "
+     "mapping, and the '- ' items of one list, must start in the same column"),
+]
+
+
+@pytest.mark.parametrize("case,old,new,where,message", SYNTAX, ids=[s[0] for s in SYNTAX])
+def test_yaml_syntax_errors_in_plain_words_at_the_place_to_fix(project_from, case, old, new,
+                                                               where, message):
+    project = project_from("valid")
+    _edit(project, [(old, new)])
+    result = _validate(project)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [f"reports/kent.yaml:{where}: YAML syntax: {message}"]
+
+
+def test_a_list_item_with_a_colon_says_quote_it(project_from):
+    project = project_from("valid")
+    _edit(project, [(PARAGRAPH, "    - Summary: the force has made progress.")])
+    assert _validate(project).stdout.splitlines()[0] == (
+        "reports/kent.yaml:32:7: reinspection.summary[0]: 'Summary: the force has made "
+        "progress.' was read as a key and its value, because of the ': ' after 'Summary': put "
+        "the whole paragraph in quotes")
+
+
+def test_no_jargon_in_messages(project_from):
+    project = project_from("valid")
+    _edit(project, [("published: 2015-07-01", "published: 2015-13-01")])
+    line = _validate(project).stdout.splitlines()[0]
+    assert "timestamp" not in line and "there is no month 13" in line
+
+
+# Acknowledged warnings ----------------------------------------------------------------------
+
+def test_the_shipped_reports_pass_strict(project_from):
+    result = _validate(project_from(), "--strict")
+    assert result.exit_code == 0, result.output
+    assert "acknowledged warning: the follow-up began 328 days after" in result.stdout
+    assert "accepted because: HMIC returned in September 2016" in result.stdout
+    assert "1 acknowledged warning(s) not counted." in result.stdout
+
+
+def _late(project):
+    _edit(project, [("published: 2015-07-01", "published: 2015-04-01")])
+
+
+def test_an_acknowledged_warning_no_longer_fails_strict(project_from):
+    project = project_from("valid")
+    _late(project)
+    assert _validate(project, "--strict").exit_code == 1
+    path = project.report_path("kent")
+    path.write_text(path.read_text("utf-8") + "acknowledged:\n  - code: late-revisit\n"
+                    "    reason: Postponed at the force's request.\n", "utf-8")
+    result = _validate(project, "--strict")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("reports/kent.yaml:25:12: reinspection.fieldwork.start: "
+                                    "acknowledged warning: the follow-up began 222 days after")
+    github = _validate(project, "--format", "github").stdout
+    assert github.startswith("::notice file=reports/kent.yaml,line=25,col=12,")
+
+
+def test_an_acknowledgement_must_name_a_warning_that_is_raised(project_from):
+    project = project_from("valid")
+    path = project.report_path("kent")
+    path.write_text(path.read_text("utf-8") + "acknowledged:\n  - code: late-revisit\n"
+                    "    reason: Postponed.\n  - code: audit-total\n    reason: Wrong.\n", "utf-8")
+    lines = _validate(project).stdout.splitlines()
+    assert ("reports/kent.yaml:82:11: acknowledged[0].code: warning: acknowledges "
+            "'late-revisit', but there is no such warning any more: remove the acknowledgement"
+            ) in lines
+    assert any(line.startswith("reports/kent.yaml:84:11: acknowledged[1].code: 'audit-total' is "
+                               "not a warning that can be acknowledged") for line in lines)
+
+
+# Dated common data ---------------------------------------------------------------------------
+
+def _common(project, old, new):
+    path = project.root / "reports" / "_common.yaml"
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_a_note_naming_the_other_inspectorate_is_refused(project_from):
+    project = project_from("valid")
+    _common(project, "HMICFRS’s out-of-hours", "HMIC’s out-of-hours")
+    assert ("reports/_common.yaml:123:13: notes.out-of-hours[1].text: names HMIC, but from "
+            "2017-07-19 the inspectorate was HMICFRS") in _validate(project).stdout
+
+
+def test_a_note_version_must_not_span_the_change_of_name(project_from):
+    project = project_from("valid")
+    _common(project, "    - since: 2017-07-19\n      text: >-\n        HMICFRS’s out-of-hours",
+            "    - since: 2017-08-19\n      text: >-\n        HMICFRS’s out-of-hours")
+    assert ("notes.out-of-hours[0].text: this version is used from 2014-01-01 until 2017-08-19, "
+            "but the inspectorate's name changed on 2017-07-19: add a version from 2017-07-19"
+            ) in _validate(project).stdout
+
+
+def test_a_note_cannot_be_used_before_its_first_version(project_from):
+    project = project_from("valid")
+    _edit(project, [("    - press-office\n", "    - in-harms-way\n")])
+    _edit(project, [("published: 2016-02-10", "published: 2015-06-10"),
+                    ("start: 2015-11-09", "start: 2015-05-09"),
+                    ("end: 2015-11-13", "end: 2015-05-13"),
+                    ("published: 2015-07-01", "published: 2015-04-01"),
+                    ("end: 2015-03-13", "end: 2015-03-03")])
+    assert ("press_release.notes[1]: note 'in-harms-way' has no text for a release published on "
+            "2015-06-10: its first version is used from 2015-07-01") in _validate(project).stdout
+
+
+def test_release_text_naming_the_old_inspectorate_is_a_warning(project_from):
+    project = project_from("valid")
+    _edit(project, [("published: 2016-02-10", "published: 2017-09-10"),
+                    ("start: 2015-11-09", "start: 2015-12-09"),
+                    ("end: 2015-11-13", "end: 2015-12-13"),
+                    ("    - Inspectors found progress.", "    - HMIC found progress.")])
+    lines = _validate(project).stdout.splitlines()
+    assert ("reports/kent.yaml:67:7: press_release.paragraphs[0]: warning: names HMIC, but on "
+            "2017-09-10 the inspectorate was HMICFRS") in lines
+
+
+# The case audit by area ---------------------------------------------------------------------
+
+def test_the_audit_by_area_must_add_up(project_from):
+    project = project_from("valid")
+    _edit(project, [("  paragraphs:\n    - Most cases were handled well.\n",
+                     "  paragraphs:\n    - Most cases were handled well.\n  by_area:\n"
+                     "    - area: initial-contact\n      cases: 30\n"
+                     "      grades: {good: 10, adequate: 10, inadequate: 9}\n"
+                     "    - area: initial-contact\n      cases: 20\n"
+                     "      grades: {good: 10, adequate: 10}\n")])
+    lines = _validate(project).stdout.splitlines()
+    assert ("reports/kent.yaml:65:5: case_audit.by_area: warning: the areas' cases add up to 50, "
+            "but 60 cases were audited") in lines
+    assert ("reports/kent.yaml:67:15: case_audit.by_area[0].grades: the graded cases add up to "
+            "29, but 30 cases are given for this area") in lines
+    assert ("reports/kent.yaml:68:13: case_audit.by_area[1].area: area 'initial-contact' is "
+            "listed twice") in lines
+
+
+# The scaffold ------------------------------------------------------------------------------
+
+def test_the_scaffolds_commented_examples_pass_the_rules(project_from):
+    """The case audit and acknowledgement examples of `ncpi new`, uncommented into Essex."""
+    from ncpi_cli.scaffold import scaffold_text
+
+    scaffold = scaffold_text("kent")
+    audit = re.search(r"^# case_audit:\n(?:#  .*\n)+", scaffold, re.M).group(0)
+    audit = re.sub(r"^# ", "", audit, flags=re.M)
+    assert "adequate" not in audit.replace("inadequate", "")
+    project = project_from()
+    path = project.report_path("essex")  # Essex's re-inspection was in 2016: the three grades.
+    path.write_text(path.read_text("utf-8") + audit, "utf-8")
+    result = _validate(project, "--strict")
+    assert result.exit_code == 0, result.output
+
+
+def test_new_then_validate_lists_only_blanks(tmp_path):
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "_common.yaml").write_bytes(
+        (REPO / "reports" / "_common.yaml").read_bytes())
+    assert CliRunner().invoke(cli, ["--root", str(tmp_path), "new", "kent"]).exit_code == 0
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "validate"])
+    problems = [line for line in result.stdout.splitlines() if line.startswith("reports/")]
+    assert problems and all("not filled in yet" in line for line in problems), result.stdout
