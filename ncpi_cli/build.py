@@ -42,16 +42,20 @@ def checked_report(project: Project, slug: str) -> tuple[Report, Common]:
     return result.reports[slug], result.common
 
 
-def _pdf(project: Project, html: str, options: BuildOptions, served: dict[str, str]) -> bytes:
-    """WeasyPrint's PDF, before its running headers are marked as artifacts."""
+def pdf_settings(project: Project, options: BuildOptions) -> dict:
+    """Where WeasyPrint finds the project's assets and fonts, and the PDF variant to make."""
     builtin = builtin_templates_dir()
     fonts_dir = project.templates_dir / "fonts"
     if not (fonts_dir / "Lato-Regular.ttf").is_file():
         fonts_dir = builtin / "fonts"
-    return weasyprint_pdf(html, base_dir=project.templates_dir if project.templates_dir.is_dir()
-                          else builtin, fonts_dir=fonts_dir,
-                          allowed_dirs=[project.templates_dir, builtin],
-                          variant=options.pdf_variant, served=served)
+    return {"base_dir": project.templates_dir if project.templates_dir.is_dir() else builtin,
+            "fonts_dir": fonts_dir, "allowed_dirs": [project.templates_dir, builtin],
+            "variant": options.pdf_variant}
+
+
+def _pdf(project: Project, html: str, options: BuildOptions, served: dict[str, str]) -> bytes:
+    """WeasyPrint's PDF, before its running headers are marked as artifacts."""
+    return weasyprint_pdf(html, served=served, **pdf_settings(project, options))
 
 
 def output_paths(project: Project, slug: str) -> dict[str, Path]:

@@ -122,6 +122,15 @@ def weasyprint_pdf(html: str, *, base_dir: Path, fonts_dir: Path, allowed_dirs: 
 
     The files WeasyPrint read (fonts, images, stylesheets) are recorded in `served`.
     """
+    return render_document(html, base_dir=base_dir, fonts_dir=fonts_dir,
+                           allowed_dirs=allowed_dirs, variant=variant, served=served,
+                           write=True)
+
+
+def render_document(html: str, *, base_dir: Path, fonts_dir: Path, allowed_dirs: list[Path],
+                    variant: str = DEFAULT_VARIANT, served: dict[str, str] | None = None,
+                    write: bool = False):
+    """WeasyPrint's laid-out pages of an HTML document (or, with `write`, the PDF bytes)."""
     import_weasyprint()
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
@@ -138,9 +147,13 @@ def weasyprint_pdf(html: str, *, base_dir: Path, fonts_dir: Path, allowed_dirs: 
         fonts = weasyprint.text.fonts.FontConfiguration()
         stylesheet = weasyprint.CSS(string=_font_faces(fonts_dir), font_config=fonts,
                                     url_fetcher=fetcher)
-        pdf = document.write_pdf(
-            stylesheets=[stylesheet], font_config=fonts, pdf_variant=variant,
-            pdf_identifier=False, custom_metadata=True, uncompressed_pdf=False)
+        if write:
+            result = document.write_pdf(
+                stylesheets=[stylesheet], font_config=fonts, pdf_variant=variant,
+                pdf_identifier=False, custom_metadata=True, uncompressed_pdf=False)
+        else:
+            result = document.render(stylesheets=[stylesheet], font_config=fonts,
+                                     pdf_variant=variant)
     except FatalURLFetchingError as error:
         # A BaseException in WeasyPrint: caught by name so it cannot escape as a traceback.
         cause = error.__cause__ or error
@@ -154,12 +167,4 @@ def weasyprint_pdf(html: str, *, base_dir: Path, fonts_dir: Path, allowed_dirs: 
         weasyprint.LOGGER.removeHandler(handler)
     if handler.messages:
         raise RenderError("WeasyPrint reported a problem: " + "; ".join(handler.messages))
-    return pdf
-
-
-def html_to_pdf(html: str, **options) -> bytes:
-    """The finished PDF: WeasyPrint's, with running headers and footers marked as artifacts."""
-    from ncpi_cli.pdf_artifacts import mark_margins_as_artifacts
-
-    return mark_margins_as_artifacts(weasyprint_pdf(html, **options))
-
+    return result

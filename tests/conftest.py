@@ -13,6 +13,22 @@ from ncpi_cli.project import Project
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+#: Invented reports that vary what Essex does not: kind, years, counts, audit, draft, a Welsh force.
+MATRIX = Path(__file__).resolve().parent / "matrix" / "reports"
+MATRIX_SLUGS = ["essex", *sorted(p.stem for p in MATRIX.glob("*.yaml"))]
+BROWSER_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite the golden files from the current output (review the diff).")
+
+
+@pytest.fixture(scope="session")
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")
 
 
 def make_project(target: Path, fixture: str | None = None) -> Project:
@@ -48,3 +64,35 @@ def kent_build(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("kent"), "valid")
     paths = build_report(project, "kent") + build_press_release(project, "kent")
     return {path.name: path for path in paths}
+
+
+@pytest.fixture(scope="session")
+def matrix_build(tmp_path_factory):
+    """Every report of the matrix (and Essex) built once: {slug: {file name: path}}, project."""
+    project = make_project(tmp_path_factory.mktemp("matrix"))
+    for path in MATRIX.glob("*.yaml"):
+        shutil.copy(path, project.reports_dir / path.name)
+    built = {}
+    for slug in MATRIX_SLUGS:
+        paths = build_report(project, slug) + build_press_release(project, slug)
+        built[slug] = {path.name: path for path in paths}
+    return built, project
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the run, driven by Debian's chromedriver."""
+    import tempfile
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in BROWSER_FLAGS:
+        options.add_argument(flag)
+    with tempfile.TemporaryDirectory() as profile:
+        options.add_argument(f"--user-data-dir={profile}")
+        driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+        yield driver
+        driver.quit()

@@ -3,39 +3,19 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import MATRIX_SLUGS, REPO
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for the run, driven by Debian's chromedriver."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    if not AXE.is_file():
-        pytest.fail("axe-core is not installed: run scripts/setup.sh --test (npm ci)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in FLAGS:
-        options.add_argument(flag)
-    with tempfile.TemporaryDirectory() as profile:
-        options.add_argument(f"--user-data-dir={profile}")
-        driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
-        yield driver
-        driver.quit()
 
 
 def axe_violations(driver, page: Path) -> list[dict]:
+    if not AXE.is_file():
+        pytest.fail("axe-core is not installed: run scripts/setup.sh --test (npm ci)")
     driver.get(page.resolve().as_uri())
     driver.execute_script(AXE.read_text(encoding="utf-8"))
     found = driver.execute_script(
@@ -56,6 +36,14 @@ def _summary(violations) -> str:
 def test_no_wcag_violations(request, browser, build, name):
     page = request.getfixturevalue(build)[name]
     violations = axe_violations(browser, page)
+    assert violations == [], _summary(violations)
+
+
+@pytest.mark.parametrize("name", ["report", "press-release"])
+@pytest.mark.parametrize("slug", MATRIX_SLUGS)
+def test_every_report_of_the_matrix_has_no_wcag_violations(browser, matrix_build, slug, name):
+    built, _ = matrix_build
+    violations = axe_violations(browser, built[slug][f"{slug}-{name}.html"])
     assert violations == [], _summary(violations)
 
 
