@@ -271,20 +271,24 @@ def test_no_page_ends_with_a_line_that_leads_into_the_next(matrix_build, slug):
             assert not lines[-1].endswith(":"), f"{name} page {number} ends with {lines[-1]!r}"
 
 
-def test_the_lone_item_check_finds_one(matrix_build):
-    """Without the house style's rules, some page height leaves a list's last item alone."""
+@pytest.mark.parametrize("tag,items", [
+    ("ul", "".join(f"<li>Item {n} of a list long enough to matter.</li>" for n in range(4))),
+    ("table", "<tbody>" + "".join(f"<tr><td>Row {n}</td></tr>" for n in range(4)) + "</tbody>"),
+])
+def test_the_house_style_keeps_first_and_last_items_company(matrix_build, tag, items):
+    """At some page height a list or table leaves an item alone, but not under base.css."""
+    from ncpi_cli.templating import builtin_templates_dir
+
     _, project = matrix_build
-    items = "".join(f"<li>Item {n} of a list long enough to matter.</li>" for n in range(4))
-    found = []
-    for spacer in range(200, 250, 4):
-        html = (f'<!DOCTYPE html><html lang="en-GB"><head><title>t</title><style>@page {{ size: '
-                f'A4; margin: 20mm }}</style></head><body><div style="height: {spacer}mm"></div>'
-                f"<ul>{items}</ul></body></html>")
-        found += _lone_items(_laid_out(project, html))
-        styled = html.replace("</style>", "@media print { li:first-child { break-after: avoid }"
-                              " li:last-child { break-before: avoid } }</style>")
-        assert _lone_items(_laid_out(project, styled)) == []
-    assert found
+    house_style = (builtin_templates_dir() / "css" / "base.css").read_text("utf-8")
+    found_without = []
+    for spacer in range(200, 256, 3):
+        page = (f'<!DOCTYPE html><html lang="en-GB"><head><title>t</title><style>@page {{ size: '
+                f'A4; margin: 20mm }} STYLE</style></head><body><div style="height: {spacer}mm">'
+                f"</div><{tag}>{items}</{tag}></body></html>")
+        found_without += _lone_items(_laid_out(project, page.replace("STYLE", "")))
+        assert _lone_items(_laid_out(project, page.replace("STYLE", house_style))) == [], spacer
+    assert found_without  # The check does find a lone item or row when nothing prevents it.
 
 
 def test_tables_fit_a_phone_screen(browser, matrix_build):
