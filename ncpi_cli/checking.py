@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def check_project(project: Project, slugs: list[str] | None = None, *,
         result.problems.append(Problem(common_display, 1, 1, "",
                                        "the common data file is missing", code="missing-common"))
     else:
-        loaded, problems = load_yaml_file(project.common_path, common_display)
+        loaded, problems = load_yaml_file(project.common_path, common_display, project)
         result.files_checked += 1
         result.problems += problems
         if loaded is not None and not problems:
@@ -159,6 +160,24 @@ def comment_problems(loaded: LoadedYaml) -> list[Problem]:
     return problems
 
 
+# Characters that cannot be printed, or that YAML and the outputs would turn into something else:
+# C0 and C1 controls but tab and line feed, DEL, line and paragraph separators, noncharacters.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff"
+                          "\U0001fffe\U0001ffff\U0010fffe\U0010ffff]")
+
+
+def control_character_problems(loaded: LoadedYaml) -> list[Problem]:
+    """A problem for each text value holding a character that cannot be printed."""
+    problems = []
+    for path, text in _strings(loaded.data):
+        found = _UNPRINTABLE.search(text)
+        if found:
+            problems.append(loaded.problem(
+                path, f"contains a control character (U+{ord(found.group()):04X}) that cannot "
+                "be printed: delete it (it may have come with pasted text)", code="control"))
+    return problems
+
+
 def link_problems(loaded: LoadedYaml) -> list[Problem]:
     """A problem for every [label](address) whose address is not https://, http:// or mailto:."""
     return [loaded.problem(path, f"the link '[{label}]({url})' may not go to '{url}': links "
@@ -177,7 +196,7 @@ def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: boo
     from ncpi_cli.render import render_documents  # Jinja only; never WeasyPrint.
 
     path = project.report_path(slug)
-    loaded, load_problems = load_yaml_file(path, project.display(path))
+    loaded, load_problems = load_yaml_file(path, project.display(path), project)
     result.files_checked += 1
     if loaded is None:  # Not YAML at all: nothing further can be read.
         result.problems += load_problems
@@ -189,6 +208,7 @@ def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: boo
     known = load_problems + blanks
     problems = known + [p for p in schema_problems if not _within_any(p.path, known)]
     problems += link_problems(loaded) + comment_problems(loaded)
+    problems += control_character_problems(loaded)
     if not blanks:  # A scaffold's rules would only repeat its blanks.
         checked = report if report is not None else partial_model(Report, loaded.data)
         problems += check_report(checked, loaded, result.common, slug)

@@ -67,15 +67,26 @@ class Inputs:
     templates: dict[str, list[str]] = field(default_factory=dict)  # name -> [path, sha256]
 
 
-def file_hash(path: Path) -> str | None:
-    """The SHA-256 of a file's bytes, or None if it cannot be read."""
+#: The largest input hashed (a template, font or image); a build record is much smaller.
+MAX_HASHED_BYTES = 50_000_000
+MAX_MANIFEST_BYTES = 5_000_000
+
+
+def file_hash(path: Path, within: list[Path] | None = None) -> str | None:
+    """The SHA-256 of a file's bytes, or None if it cannot or may not be read.
+
+    Only regular files inside `within` (by default the file's own folder) are read, bounded.
+    """
+    from ncpi_cli.reading import UnsafeInput, read_bounded
+
     try:
         stat = path.stat()
         key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns)
         if key not in _hash_cache:
-            _hash_cache[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+            data = read_bounded(path, limit=MAX_HASHED_BYTES, within=within or [path.parent])
+            _hash_cache[key] = hashlib.sha256(data).hexdigest()
         return _hash_cache[key]
-    except OSError:
+    except (OSError, UnsafeInput):
         return None
 
 
@@ -129,16 +140,22 @@ def _all_template_files(project: Project) -> list[Path]:
 def current_inputs(project: Project, target: Target) -> Inputs:
     """Hash the report, the common data and the templates the target uses, as they are now."""
     inputs = Inputs()
+    within = input_folders(project)
     for path in (project.report_path(target.slug), project.common_path):
-        inputs.files[str(path)] = file_hash(path) or "missing"
+        inputs.files[str(path)] = file_hash(path, within) or "missing"
     closure = template_closure(project, target.kind)
     if closure is None:  # A computed include: depend on every template file there is.
         for path in _all_template_files(project):
-            inputs.files[str(path)] = file_hash(path) or "missing"
+            inputs.files[str(path)] = file_hash(path, within) or "missing"
     else:
         for name, path in sorted(closure.items()):
-            inputs.templates[name] = [str(path), file_hash(path) or "missing"]
+            inputs.templates[name] = [str(path), file_hash(path, within) or "missing"]
     return inputs
+
+
+def input_folders(project: Project) -> list[Path]:
+    """Where a build's inputs may be: the project (reports, templates) and ncpi's templates."""
+    return [project.root, builtin_templates_dir()]
 
 
 def manifest_path(project: Project, target: Target) -> Path:
@@ -166,23 +183,64 @@ def manifest_text(inputs: Inputs, assets: dict[str, str], outputs: dict[Path, by
     }, indent=1, sort_keys=True) + "\n"
 
 
+def _is_str_map(value, item=str) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, item) for k, v in value.items())
+
+
+def read_manifest(project: Project, target: Target) -> dict | None:
+    """A target's build record if it is readable and well formed, else None.
+
+    A record is untrusted input like any other file in the project: bounded when read, and
+    its shape checked, so an odd one makes the target stale rather than failing.
+    """
+    from ncpi_cli.reading import UnsafeInput
+
+    path = manifest_path(project, target)
+    try:
+        recorded = json.loads(project.read_input(path, MAX_MANIFEST_BYTES).decode("utf-8"))
+    except (OSError, UnsafeInput, ValueError):
+        return None
+    if not (isinstance(recorded, dict) and recorded.get("format") == MANIFEST_FORMAT
+            and isinstance(recorded.get("ncpi"), str) and isinstance(recorded.get("options"), dict)
+            and _is_str_map(recorded.get("inputs")) and _is_str_map(recorded.get("assets"))
+            and _is_str_map(recorded.get("outputs"))
+            and _is_str_map(recorded.get("templates", {}), list)
+            and all(len(entry) == 2 and all(isinstance(part, str) for part in entry)
+                    for entry in recorded.get("templates", {}).values())):
+        return None
+    return recorded
+
+
+def _may_read(project: Project, target: Target, path: str) -> bool:
+    """Whether a path a build record names is one of the target's possible inputs."""
+    candidate = Path(os.path.realpath(path))
+    if candidate in (Path(os.path.realpath(project.report_path(target.slug))),
+                     Path(os.path.realpath(project.common_path))):
+        return True
+    return any(candidate.is_relative_to(os.path.realpath(folder))
+               for folder in (project.templates_dir, builtin_templates_dir()))
+
+
 def why_stale(project: Project, target: Target, options: dict) -> str | None:
     """Why a target must be rebuilt, in a few words; None when it is up to date."""
-    try:
-        recorded = json.loads(manifest_path(project, target).read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not manifest_path(project, target).exists():
         return "not built yet"
-    except (OSError, ValueError):
-        return "its build record is unreadable"
-    if not isinstance(recorded, dict) or recorded.get("format") != MANIFEST_FORMAT:
-        return "its build record is from another version"
-    if recorded.get("ncpi") != code_fingerprint():
+    recorded = read_manifest(project, target)
+    if recorded is None:
+        return "its build record is unreadable or from another version"
+    if recorded["ncpi"] != code_fingerprint():
         return "ncpi was upgraded"
-    if recorded.get("options") != options:
+    if recorded["options"] != options:
         return "the build options changed"
     display = lambda path: project.display(Path(path))  # noqa: E731
-    for path, digest in {**recorded.get("inputs", {}), **recorded.get("assets", {})}.items():
-        if file_hash(Path(path)) != digest:
+    within = input_folders(project)
+    named = [*recorded["inputs"], *recorded["assets"],
+             *(path for path, _ in recorded.get("templates", {}).values())]
+    if not all(_may_read(project, target, path) for path in named):
+        return "its build record names a file that is not one of its inputs"
+    for path, digest in {**recorded["inputs"], **recorded["assets"]}.items():
+        if file_hash(Path(path), within) != digest:
             return f"{display(path)} changed"
     if recorded.get("templates"):
         import jinja2
@@ -195,10 +253,10 @@ def why_stale(project: Project, target: Target, options: dict) -> str | None:
                 return f"template {name} is gone"
             if os.path.normpath(now) != os.path.normpath(path):
                 return f"template {name} is now {display(now)}"
-            if file_hash(Path(path)) != digest:
+            if file_hash(Path(path), within) != digest:
                 return f"{display(path)} changed"
-    outputs = recorded.get("outputs", {})
+    outputs = recorded["outputs"]
     for path in output_files(project, target):
-        if path.name not in outputs or file_hash(path) != outputs[path.name]:
+        if path.name not in outputs or file_hash(path, [project.build_dir]) != outputs[path.name]:
             return f"{display(path)} is missing or was changed"
     return None

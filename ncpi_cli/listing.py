@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 from ncpi_cli.checking import check_project
-from ncpi_cli.incremental import KINDS, Target, manifest_path, why_stale
+from ncpi_cli.errors import NcpiError
+from ncpi_cli.incremental import KINDS, Target, manifest_path, read_manifest, why_stale
 from ncpi_cli.project import Project
 from ncpi_cli.registry import forces
 
 
-
 def _output_state(project: Project, target: Target) -> str:
-    import json
-
-    path = manifest_path(project, target)
-    if not path.is_file():
+    if not manifest_path(project, target).is_file():
         return "not built"
-    try:  # Up to date with the options it was last built with.
-        options = json.loads(path.read_text(encoding="utf-8"))["options"]
-    except (OSError, ValueError, KeyError, TypeError):
+    record = read_manifest(project, target)
+    if record is None:
         return "out of date"
-    return "up to date" if why_stale(project, target, options) is None else "out of date"
+    # Up to date with the options it was last built with.
+    return "up to date" if why_stale(project, target, record["options"]) is None else "out of date"
 
 
 def force_rows(project: Project) -> list[dict]:
@@ -44,12 +41,15 @@ def force_rows(project: Project) -> list[dict]:
 
 def _status_from_text(project: Project, slug: str) -> str | None:
     # An invalid report still usually says whether it is a draft; read just that line.
+    from ncpi_cli.loading import MAX_FILE_BYTES
+
     try:
-        for line in project.report_path(slug).read_text(encoding="utf-8").splitlines():
+        text = project.read_input(project.report_path(slug), MAX_FILE_BYTES).decode("utf-8")
+        for line in text.splitlines():
             if line.startswith("status:"):
                 value = line.split(":", 1)[1].split("#")[0].strip()
                 return value if value in ("draft", "final") else None
-    except (OSError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError, NcpiError):
         return None
     return "final"  # The schema's default.
 

@@ -350,6 +350,14 @@ def load_yaml_text(raw: bytes, display: str) -> tuple[LoadedYaml | None, list[Pr
         return None, [Problem(display, line, column, "",
                               "the file contains a NUL byte: it is binary, not a text report",
                               code="encoding")]
+    # YAML reads these as line breaks, silently changing the text (and its line numbers).
+    separator = re.search("[\x85\u2028\u2029]", text)
+    if separator:
+        line, column = _line_col_of_offset(text, separator.start())
+        return None, [Problem(display, line, column, "",
+                              f"a line separator character (U+{ord(separator.group()):04X}), "
+                              "which YAML reads as a line break: replace it with a space or a new "
+                              "line (it may have come with pasted text)", code="encoding")]
     loader = None
     try:
         # The reader checks the first characters already while the loader is made.
@@ -368,11 +376,20 @@ def load_yaml_text(raw: bytes, display: str) -> tuple[LoadedYaml | None, list[Pr
     return loaded, converter.problems
 
 
-def load_yaml_file(path: Path, display: str) -> tuple[LoadedYaml | None, list[Problem]]:
-    """Read and parse one YAML file; unreadable files become problems, not exceptions."""
+def load_yaml_file(path: Path, display: str, project=None) -> tuple[LoadedYaml | None, list[Problem]]:
+    """Read and parse one YAML file; unreadable or unsafe files become problems, not exceptions.
+
+    With a project, the file must be a regular file inside it (links that leave it are
+    refused), and it is size-checked before it is read: see ncpi_cli.reading.
+    """
+    from ncpi_cli.reading import UnsafeInput, read_bounded
+
+    within = [project.root] if project is not None else [path.parent]
     try:
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_FILE_BYTES + 1)
+        raw = read_bounded(path, limit=MAX_FILE_BYTES, within=within, name=display)
+    except UnsafeInput as error:
+        message = error.format_message().removeprefix(f"{display} ")
+        return None, [Problem(display, 1, 1, "", message, code="unreadable")]
     except OSError as error:
         return None, [Problem(display, 1, 1, "", f"cannot read the file: {error.strerror}",
                               code="unreadable")]

@@ -7,6 +7,23 @@ from dataclasses import asdict, dataclass
 
 KeyPath = tuple[str | int, ...]
 
+# Shown escaped wherever ncpi prints text from a file: C0 and C1 controls (an escape sequence
+# could clear the screen or fake a line), bidirectional overrides and line separators.
+_UNSAFE_TO_SHOW = {*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F),
+                   *range(0x2066, 0x206A), 0x2028, 0x2029, 0x200E, 0x200F, 0x061C}
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal or in a CI log: control characters escaped, as \\x1b."""
+    return "".join(f"\\x{ord(c):02x}" if ord(c) < 0x100 and ord(c) in _UNSAFE_TO_SHOW
+                   else f"\\u{ord(c):04x}" if ord(c) in _UNSAFE_TO_SHOW else c for c in text)
+
+
+def excerpt(value, limit: int = 40) -> str:
+    """A short, escaped excerpt of a value for a message: never more than `limit` characters."""
+    text = printable(str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -25,18 +42,27 @@ class Problem:
         prefix = {"warning": "warning: ", "acknowledged": "acknowledged warning: "}.get(
             self.severity, "")
         where = f"{self.path}: " if self.path else ""
-        return f"{self.file}:{self.line}:{self.column}: {where}{prefix}{self.message}"
+        return printable(f"{self.file}:{self.line}:{self.column}: {where}{prefix}{self.message}")
 
     def as_github(self) -> str:
-        """A GitHub Actions workflow command that annotates the line in a pull request."""
-        message = self.as_text().split(": ", 1)[1]
-        for raw, escaped in (("%", "%25"), ("\r", "%0D"), ("\n", "%0A")):
-            message = message.replace(raw, escaped)
+        """A GitHub Actions workflow command that annotates the line in a pull request.
+
+        Escaped as GitHub's toolkit does, so that no text from a file (a newline in a file name,
+        say) can start a workflow command of its own.
+        """
+        def data(text: str) -> str:
+            return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+        def prop(text: str) -> str:
+            return data(text).replace(":", "%3A").replace(",", "%2C")
+
+        where = f"{self.path}: " if self.path else ""
+        prefix = {"warning": "warning: ", "acknowledged": "acknowledged warning: "}.get(
+            self.severity, "")
+        message = printable(f"{where}{prefix}{self.message}")
         command = {"acknowledged": "notice"}.get(self.severity, self.severity)
-        return (
-            f"::{command} file={self.file},line={self.line},col={self.column},"
-            f"title=ncpi {self.code}::{message}"
-        )
+        return (f"::{command} file={prop(printable(self.file))},line={self.line},"
+                f"col={self.column},title={prop(f'ncpi {self.code}')}::{data(message)}")
 
 
 def format_path(path: KeyPath) -> str:

@@ -38,6 +38,12 @@ class Project:
     def report_path(self, slug: str) -> Path:
         return self.reports_dir / f"{slug}.yaml"
 
+    def read_input(self, path: Path, limit: int) -> bytes:
+        """An input file's bytes, bounded: a regular file inside the project (see reading.py)."""
+        from ncpi_cli.reading import read_bounded
+
+        return read_bounded(path, limit=limit, within=[self.root], name=self.display(path))
+
     def display(self, path: Path) -> str:
         """A path as messages show it: relative to the project, e.g. reports/essex.yaml."""
         try:

@@ -55,5 +55,7 @@ def suggest(word: str, candidates) -> str:
     if key in by_comparable:
         found = by_comparable[key]
         return "" if found == word else f" Did you mean '{found}'?"
+    if len(key) > 200:  # Nothing that long is a misspelling; difflib would take quadratic time.
+        return ""
     matches = difflib.get_close_matches(key, list(by_comparable), n=1, cutoff=0.6)
     return f" Did you mean '{by_comparable[matches[0]]}'?" if matches else ""

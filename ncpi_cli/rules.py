@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from ncpi_cli.loading import LoadedYaml
 from ncpi_cli.model import Common, Report, grade_scale
 from ncpi_cli.partial import UnavailablePart
-from ncpi_cli.problems import Problem
+from ncpi_cli.problems import Problem, excerpt
 from ncpi_cli.registry import forces, suggest
 
 #: The inspectorate aims to revisit a force no later than six months after the initial report.
@@ -33,9 +33,10 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def _listing(items: list[str]) -> str:
+def _listing(items: list[str], total: int) -> str:
+    """At most _MAX_LISTED items, then how many more: a message stays short for any report."""
     shown = ", ".join(items[:_MAX_LISTED])
-    return shown + (f" and {len(items) - _MAX_LISTED:,} more" if len(items) > _MAX_LISTED else "")
+    return shown + (f" and {total - _MAX_LISTED:,} more" if total > _MAX_LISTED else "")
 
 
 class _Rules:
@@ -49,16 +50,16 @@ class _Rules:
         registry = forces()
         slug = self.report.force.slug
         if slug not in registry:
-            yield self.problem(("force", "slug"), f"'{slug}' is not a force in the registry of "
+            yield self.problem(("force", "slug"), f"'{excerpt(slug)}' is not a force in the registry of "
                                f"43.{suggest(slug, registry)}", code="unknown-force")
             return
         if slug != self.file_slug:
             yield self.problem(("force", "slug"), f"the file is named {self.file_slug}.yaml but "
-                               f"describes '{slug}': rename the file or fix the slug",
+                               f"describes '{excerpt(slug)}': rename the file or fix the slug",
                                code="slug-mismatch")
         official = registry[slug].name
         if self.report.force.name != official:
-            yield self.problem(("force", "name"), f"'{self.report.force.name}' is not the "
+            yield self.problem(("force", "name"), f"'{excerpt(self.report.force.name)}' is not the "
                                f"force's official name '{official}'", code="force-name")
 
     def recommendation_ids(self) -> Iterable[Problem]:
@@ -66,7 +67,7 @@ class _Rules:
         for index, rec in enumerate(self.report.inspection.recommendations):
             if rec.id in seen:
                 yield self.problem(("inspection", "recommendations", index, "id"),
-                                   f"recommendation id '{rec.id}' is used twice (also item "
+                                   f"recommendation id '{excerpt(rec.id)}' is used twice (also item "
                                    f"{seen[rec.id]})", code="duplicate-id")
             else:
                 seen[rec.id] = index
@@ -81,19 +82,19 @@ class _Rules:
         for index, progress in enumerate(self.report.reinspection.progress):
             path = ("reinspection", "progress", index, "recommendation")
             if progress.recommendation not in first_index:
-                yield self.problem(path, f"there is no recommendation '{progress.recommendation}'"
+                yield self.problem(path, f"there is no recommendation '{excerpt(progress.recommendation)}'"
                                    f" in the original inspection.{suggest(progress.recommendation, ids)}"
-                                   f" Recommendations: {_listing(ids)}.",
+                                   f" Recommendations: {_listing([excerpt(i) for i in ids[:_MAX_LISTED]], len(ids))}.",
                                    code="unknown-recommendation")
                 continue
             assessed[progress.recommendation] += 1
             if assessed[progress.recommendation] == 2:
-                yield self.problem(path, f"recommendation '{progress.recommendation}' is assessed "
+                yield self.problem(path, f"recommendation '{excerpt(progress.recommendation)}' is assessed "
                                    "more than once", code="duplicate-progress")
         for rec_id, index in first_index.items():
             if not assessed[rec_id]:
                 yield self.problem(("inspection", "recommendations", index, "id"),
-                                   f"recommendation '{rec_id}' has no progress assessment in "
+                                   f"recommendation '{excerpt(rec_id)}' has no progress assessment in "
                                    "reinspection.progress", code="missing-progress")
 
     def findings_areas(self) -> Iterable[Problem]:
@@ -107,7 +108,7 @@ class _Rules:
         for index, rec in enumerate(self.report.inspection.recommendations):
             if rec.area not in areas_with_findings:
                 yield self.problem(("inspection", "recommendations", index, "area"),
-                                   f"recommendation '{rec.id}' concerns '{rec.area}', but "
+                                   f"recommendation '{excerpt(rec.id)}' concerns '{rec.area}', but "
                                    "reinspection.findings has no findings for that area",
                                    code="missing-findings")
 
@@ -188,33 +189,33 @@ class _Rules:
         if quoted == inspector.name:
             return
         if _fold(quoted) == _fold(inspector.name):
-            message = (f"the speaker is spelt '{quoted}' here but '{inspector.name}' in "
+            message = (f"the speaker is spelt '{excerpt(quoted)}' here but '{excerpt(inspector.name)}' in "
                        "reinspection.inspector.name: keep the name exactly as spelt")
         else:
-            message = (f"the quote is by '{quoted}', but the follow-up was led by "
-                       f"'{inspector.name}'")
+            message = (f"the quote is by '{excerpt(quoted)}', but the follow-up was led by "
+                       f"'{excerpt(inspector.name)}'")
         yield self.problem(("press_release", "quote", "speaker"), message, code="speaker")
 
     def speaker_title(self) -> Iterable[Problem]:
         title, inspector = self.report.press_release.quote.title, self.report.reinspection.inspector
         if title != inspector.title:
             yield self.problem(("press_release", "quote", "title"), f"the speaker's title "
-                               f"'{title}' differs from reinspection.inspector.title "
-                               f"'{inspector.title}'", code="speaker-title")
+                               f"'{excerpt(title)}' differs from reinspection.inspector.title "
+                               f"'{excerpt(inspector.title)}'", code="speaker-title")
 
     def notes(self) -> Iterable[Problem]:
         notes, common = self.report.press_release.notes, self.common
         for note, count in Counter(notes).items():
             if count > 1:
                 yield self.problem(("press_release", "notes", notes.index(note)),
-                                   f"note '{note}' is listed {count} times", code="duplicate-note")
+                                   f"note '{excerpt(note)}' is listed {count} times", code="duplicate-note")
         if common is None:
             return
         published = self.report.reinspection.published
         for index, note in enumerate(notes):
             if note not in common.notes:
                 yield self.problem(("press_release", "notes", index), f"there is no note "
-                                   f"'{note}' in reports/_common.yaml.{suggest(note, common.notes)}",
+                                   f"'{excerpt(note)}' in reports/_common.yaml.{suggest(note, common.notes)}",
                                    code="unknown-note")
             elif common.note_on(note, published) is None:
                 first = min(v.since for v in common.notes[note])
@@ -287,7 +288,7 @@ def _apply_acknowledgements(report, loaded: LoadedYaml, problems: list[Problem])
         path = ("acknowledged", index, "code")
         if ack.code not in WARNING_CODES:
             problems.append(loaded.problem(
-                path, f"'{ack.code}' is not a warning that can be acknowledged; these can: "
+                path, f"'{excerpt(ack.code)}' is not a warning that can be acknowledged; these can: "
                 f"{', '.join(sorted(WARNING_CODES))}.{suggest(ack.code, WARNING_CODES)}",
                 code="acknowledgement"))
         elif ack.code not in raised:

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ncpi_cli.loading import LoadedYaml
-from ncpi_cli.problems import KeyPath, Problem
+from ncpi_cli.problems import KeyPath, Problem, excerpt
 from ncpi_cli.registry import suggest
 
 _READ_AS = {
@@ -65,7 +65,7 @@ def _kind_of(value: Any) -> str:
         return "empty"
     if isinstance(value, (int, float)):
         return "a number"
-    return f"'{value}'" if len(str(value)) < 60 else "text"
+    return f"'{excerpt(value)}'"
 
 
 def _message(loaded: LoadedYaml, model: type[BaseModel], error: dict) -> tuple[KeyPath, str, bool, str]:

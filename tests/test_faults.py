@@ -132,10 +132,10 @@ def test_a_report_deleted_mid_build(project_from):
 
     original = checking.load_yaml_file
 
-    def vanishing(path, display):
+    def vanishing(path, display, *rest):
         if path.name == "kent.yaml":
             path.unlink()
-        return original(path, display)
+        return original(path, display, *rest)
 
     checking.load_yaml_file = vanishing
     try:

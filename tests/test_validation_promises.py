@@ -272,3 +272,26 @@ def test_new_then_validate_lists_only_blanks(tmp_path):
     result = CliRunner().invoke(cli, ["--root", str(tmp_path), "validate"])
     problems = [line for line in result.stdout.splitlines() if line.startswith("reports/")]
     assert problems and all("not filled in yet" in line for line in problems), result.stdout
+
+
+# Text that validates must build --------------------------------------------------------------
+
+@pytest.mark.parametrize("escape,code", [("\\e", "001B"), ("\\x0c", "000C"), ("\\x7f", "007F"),
+                                         ("\\u2028", "2028"), ("\\uFFFE", "FFFE"), ("\\0", "0000"),
+                                         ("\\x85", "0085")])
+def test_control_characters_written_as_escapes_are_refused_at_their_line(project_from, escape,
+                                                                          code):
+    project = project_from("valid")
+    _edit(project, [(PARAGRAPH, f'    - "The force has{escape} made progress."')])
+    lines = _validate(project).stdout.splitlines()
+    assert lines == [f"reports/kent.yaml:32:7: reinspection.summary[0]: contains a control "
+                     f"character (U+{code}) that cannot be printed: delete it (it may have come "
+                     "with pasted text)"]
+
+
+def test_a_raw_line_separator_in_the_file_is_refused(project_from):
+    project = project_from("valid")
+    _edit(project, [(PARAGRAPH, "    - The force has\u2028made progress.")])
+    assert _validate(project).stdout.splitlines() == [
+        "reports/kent.yaml:32:20: a line separator character (U+2028), which YAML reads as a "
+        "line break: replace it with a space or a new line (it may have come with pasted text)"]

@@ -1,0 +1,44 @@
+"""Text from a report never controls the terminal or a CI log: it is escaped in every message."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from ncpi_cli.cli import cli
+from ncpi_cli.problems import Problem
+
+
+def _validate(project, *args):
+    return CliRunner().invoke(cli, ["--root", str(project.root), "validate", *args])
+
+
+def test_escape_sequences_in_a_report_are_shown_escaped(project_from):
+    project = project_from("valid")
+    path = project.report_path("kent")
+    fake = "\x1b[2J\x1b]0;owned\x07\x1b[32mAll reports valid\x1b[0m"
+    path.write_text(path.read_text("utf-8").replace(
+        "    speaker: Zoë Billingham", f'    speaker: "{fake}"'.replace("\x1b", "\\e")
+        .replace("\x07", "\\a")), "utf-8")
+    result = _validate(project)
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "\\x1b[2J" in result.stdout
+
+
+def test_a_long_value_is_quoted_only_as_a_short_excerpt(project_from):
+    project = project_from("valid")
+    path = project.report_path("kent")
+    long_name = "Z" * 5000
+    path.write_text(path.read_text("utf-8").replace("    speaker: Zoë Billingham",
+                                                    f"    speaker: {long_name}"), "utf-8")
+    line = next(line for line in _validate(project).stdout.splitlines() if "speaker" in line)
+    assert long_name not in line and len(line) < 300 and "ZZZ…" in line
+
+
+def test_github_annotations_cannot_inject_workflow_commands():
+    problem = Problem("reports/a\n::add-mask::x,y:z.yaml", 3, 1, "x", "bad\r\n::stop-commands::t")
+    command = problem.as_github()
+    # One line: GitHub reads a workflow command only at the start of a line.
+    assert "\n" not in command and "\r" not in command and "\u2028" not in command
+    assert command.startswith("::error file=")
+    assert "file=reports/a\\x0a%3A%3Aadd-mask%3A%3Ax%2Cy%3Az.yaml," in command
