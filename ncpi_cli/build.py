@@ -11,7 +11,7 @@ from ncpi_cli.incremental import (
     KINDS, OUTPUT_SUFFIXES, BuildOptions, Inputs, Target, current_inputs, manifest_path,
     manifest_text,
 )
-from ncpi_cli.outputs import write_atomically, write_outputs
+from ncpi_cli.outputs import write_outputs, write_preview
 from ncpi_cli.pdf import weasyprint_pdf
 from ncpi_cli.project import Project
 from ncpi_cli.templating import (
@@ -100,9 +100,9 @@ def write_target(project: Project, rendered: RenderedTarget, pdf: bytes, served:
     from ncpi_cli.pdf_artifacts import mark_margins_as_artifacts
 
     outputs = {**rendered.files, rendered.pdf_path: mark_margins_as_artifacts(pdf)}
-    written = write_outputs(outputs)
-    write_atomically(manifest_path(project, rendered.target),
-                     manifest_text(inputs, served, outputs, options.as_record()).encode())
+    written = write_outputs(project, outputs)
+    write_outputs(project, {manifest_path(project, rendered.target):
+                            manifest_text(inputs, served, outputs, options.as_record()).encode()})
     return written
 
 
@@ -138,19 +138,22 @@ def build_press_release(project: Project, slug: str,
 
 
 def preview_pages(project: Project, slug: str) -> list[Path]:
-    """Render the built report's pages as PNG images with poppler's pdftoppm, to look at."""
+    """Render the built report's pages as PNG images with poppler's pdftoppm, to look at.
+
+    pdftoppm writes into a private temporary folder; the pages are then written into
+    build/FORCE/preview/ the way every output is (never through a link), and recorded there.
+    """
     import shutil
     import subprocess
+    import tempfile
 
     pdf = output_paths(project, slug)["report.pdf"]
-    folder = pdf.parent / "preview"
     if shutil.which("pdftoppm") is None:
         raise NcpiError("--png needs pdftoppm: install Debian's poppler-utils")
-    folder.mkdir(exist_ok=True)
-    for old in folder.glob("page-*.png"):
-        old.unlink()
-    done = subprocess.run(["pdftoppm", "-png", "-r", "70", str(pdf), str(folder / "page")],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        raise NcpiError(f"pdftoppm failed: {done.stderr.strip()}")
-    return sorted(folder.glob("page-*.png"))
+    with tempfile.TemporaryDirectory(prefix="ncpi-preview-") as private:
+        done = subprocess.run(["pdftoppm", "-png", "-r", "70", str(pdf),
+                               str(Path(private) / "page")], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise NcpiError(f"pdftoppm failed: {done.stderr.strip()}")
+        pages = {path.name: path.read_bytes() for path in sorted(Path(private).glob("page-*.png"))}
+    return write_preview(project, slug, pages)

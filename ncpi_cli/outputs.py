@@ -1,97 +1,340 @@
-"""Stage 4, write: every output reaches its final name complete, or not at all."""
+"""Stage 4, write: outputs reach their final names complete, together, and only inside build/.
+
+Every folder under the project's build/ is opened without following symbolic links, and every
+file is created, renamed and removed relative to that open folder (dir_fd), so a link in place
+of build/, build/FORCE/ or build/FORCE/preview/, even one swapped in during the run, is refused
+instead of being written or deleted through. A document's outputs are all written to temporary
+files first and then renamed in one short step.
+"""
 
 from __future__ import annotations
 
+import errno
+import json
 import os
-import tempfile
+import re
+import secrets
+import stat
+from contextlib import contextmanager
 from pathlib import Path
 
 from ncpi_cli.errors import OutputError
 
+_DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+#: Left in build/ when ncpi made it, so that `clean` removes only a build/ folder it made.
+MADE_BY_NCPI = ".made-by-ncpi"
+#: The record of the preview pages written, so that `clean` removes only those.
+PREVIEW_RECORD = ".manifest-preview.json"
 
-def _complete_temporary(path: Path, data: bytes) -> Path:
-    """`data` in a new temporary file beside `path`, flushed to disk, ready to be renamed."""
+
+@contextmanager
+def build_folder(project, *parts: str, create: bool = True):
+    """The open folder build/PARTS… (a file descriptor), each level refused if it is a link.
+
+    Missing levels are created when `create` is true; otherwise None is yielded for them.
+    """
+    shown = "/".join(["build", *parts])
+    descriptors = [os.open(project.root, _DIRECTORY)]
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise OutputError(f"cannot write to {path.parent}: {error.strerror}") from error
+        for depth, name in enumerate(["build", *parts]):
+            try:
+                descriptors.append(os.open(name, _DIRECTORY | _NOFOLLOW, dir_fd=descriptors[-1]))
+                continue
+            except FileNotFoundError:
+                if not create:
+                    yield None
+                    return
+            except OSError as error:
+                level = "/".join(["build", *parts][: depth + 1])
+                if error.errno in (errno.ELOOP, errno.EMLINK) or _is_link(name, descriptors[-1]):
+                    raise OutputError(f"{level} is a symbolic link: ncpi writes and deletes only "
+                                      "inside the project's own build/ folder, never through a "
+                                      f"link; remove the link {level}") from error
+                if error.errno == errno.ENOTDIR:
+                    raise OutputError(f"cannot write to {level}: it is a file, not a folder; "
+                                      "move it away") from error
+                raise OutputError(f"cannot open {shown}: {error.strerror}") from error
+            try:
+                os.mkdir(name, 0o755, dir_fd=descriptors[-1])
+            except FileExistsError:
+                pass
+            except OSError as error:
+                raise OutputError(f"cannot make {shown}: {error.strerror}") from error
+            descriptors.append(os.open(name, _DIRECTORY | _NOFOLLOW, dir_fd=descriptors[-1]))
+            if depth == 0:
+                _write_file(descriptors[-1], MADE_BY_NCPI, b"")
+        yield descriptors[-1]
+    finally:
+        for descriptor in descriptors:
+            os.close(descriptor)
+
+
+def _is_link(name: str, folder: int) -> bool:
+    # With O_DIRECTORY, Linux reports a link as "not a folder" (ENOTDIR), not ELOOP.
     try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-    except BaseException as error:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise OutputError(f"cannot write {path}: {error.strerror}; the previous file, if "
-                              "any, is unchanged") from error
+        return stat.S_ISLNK(os.lstat(name, dir_fd=folder).st_mode)
+    except OSError:
+        return False
+
+
+def _write_file(folder: int, name: str, data: bytes) -> None:
+    """Create `name` in the open folder (never through a link), write it and flush it to disk."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(name, flags, 0o644, dir_fd=folder)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view):]
+        os.fsync(descriptor)
+        os.fchmod(descriptor, 0o644)  # Readable by the web server whatever the umask.
+    except BaseException:
+        os.close(descriptor)
+        os.unlink(name, dir_fd=folder)  # A full disk leaves no half-written file behind.
         raise
-    return Path(temporary)
+    os.close(descriptor)
+
+
+def _temporary_name(name: str) -> str:
+    return f".{name}.{secrets.token_hex(6)}.tmp"
+
+
+#: What ncpi's own temporary files look like, so that `clean` removes no one else's.
+TEMPORARY = re.compile(r"^\.(?P<name>.+)\.[0-9a-f]{12}\.tmp$")
+
+
+def write_outputs(project, files: dict[Path, bytes]) -> list[Path]:
+    """Write outputs under build/ together: every one to a temporary file, then all renamed.
+
+    A failure while writing changes nothing. A failure while renaming (rare: the data is
+    already on disk) says exactly which outputs were replaced and which were not.
+    """
+    by_folder: dict[tuple[str, ...], dict[str, bytes]] = {}
+    for path, data in files.items():
+        parts = path.relative_to(project.build_dir).parts
+        by_folder.setdefault(parts[:-1], {})[parts[-1]] = data
+    shown = [project.display(path) for path in files]
+    with _open_all(project, list(by_folder)) as folders:
+        pending: list[tuple[int, str, str, Path]] = []
+        try:
+            for parts, outputs in by_folder.items():
+                for name, data in outputs.items():
+                    temporary = _temporary_name(name)
+                    _write_file(folders[parts], temporary, data)
+                    pending.append((folders[parts], temporary, name,
+                                    project.build_dir.joinpath(*parts, name)))
+        except OSError as error:
+            _discard(pending)
+            raise OutputError(f"cannot write {', '.join(shown)}: {error.strerror}; the previous "
+                              "files, if any, are unchanged") from error
+        replaced: list[str] = []
+        for index, (folder, temporary, name, path) in enumerate(pending):
+            try:
+                os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+            except OSError as error:
+                _discard(pending[index:])
+                kept = [project.display(p) for *_, p in pending[index:]]
+                raise OutputError(
+                    f"cannot replace {project.display(path)}: {error.strerror}. Replaced: "
+                    f"{', '.join(replaced) or 'none'}; unchanged: {', '.join(kept)}. Build "
+                    "again to make them match") from error
+            replaced.append(project.display(path))
+        for folder in folders.values():
+            os.fsync(folder)  # The renames themselves reach the disk.
+    return list(files)
+
+
+@contextmanager
+def _open_all(project, folders: list[tuple[str, ...]]):
+    opened, stack = {}, []
+    try:
+        for parts in folders:
+            manager = build_folder(project, *parts)
+            opened[parts] = manager.__enter__()
+            stack.append(manager)
+        yield opened
+    finally:
+        for manager in reversed(stack):
+            manager.__exit__(None, None, None)
+
+
+def _discard(pending) -> None:
+    for folder, temporary, *_ in pending:
+        try:
+            os.unlink(temporary, dir_fd=folder)
+        except OSError:
+            pass
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, flush it to disk, then rename it into place.
-
-    A crash or a full disk leaves either the previous file or the new one, never half of one.
-    """
-    temporary = _complete_temporary(path, data)
+    """Write a file outside build/ (schema/) through a temporary file renamed into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    folder = os.open(path.parent, _DIRECTORY)
+    temporary = _temporary_name(path.name)
     try:
-        os.replace(temporary, path)
+        _write_file(folder, temporary, data)
+        os.replace(temporary, path.name, src_dir_fd=folder, dst_dir_fd=folder)
     except OSError as error:
-        temporary.unlink(missing_ok=True)
+        _discard([(folder, temporary)])
         raise OutputError(f"cannot write {path}: {error.strerror}; the previous file, if any, "
                           "is unchanged") from error
-
-
-def write_outputs(files: dict[Path, bytes]) -> list[Path]:
-    """Write several outputs, each atomically; return their paths."""
-    for path, data in files.items():
-        write_atomically(path, data)
-    return list(files)
+    finally:
+        os.close(folder)
 
 
 def write_new_file(path: Path, data: bytes) -> None:
     """Write a file that must not exist yet, completely or not at all; never replace one."""
-    temporary = _complete_temporary(path, data)
     try:
-        os.link(temporary, path)  # Unlike rename, a hard link fails if the name exists.
+        path.parent.mkdir(parents=True, exist_ok=True)
+        folder = os.open(path.parent, _DIRECTORY)
+    except OSError as error:
+        raise OutputError(f"cannot write to {path.parent}: {error.strerror}") from error
+    temporary = _temporary_name(path.name)
+    try:
+        _write_file(folder, temporary, data)
+        os.link(temporary, path.name, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=False)
     except FileExistsError as error:
         raise OutputError(f"{path} already exists; it was left as it is") from error
     except OSError as error:
         raise OutputError(f"cannot write {path}: {error.strerror}") from error
     finally:
-        temporary.unlink(missing_ok=True)
+        _discard([(folder, temporary)])
+        os.close(folder)
+
+
+def _recorded_names(folder: int, slug: str) -> set[str]:
+    """The files ncpi's build records in an open build/FORCE/ folder say it wrote there."""
+    from ncpi_cli.incremental import KINDS, OUTPUT_SUFFIXES
+
+    names = set()
+    for kind in KINDS:
+        record = f".manifest-{kind}.json"
+        expected = {f"{slug}-{suffix}" for suffix in OUTPUT_SUFFIXES[kind]}
+        try:
+            descriptor = os.open(record, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
+        except OSError:
+            continue
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                continue
+            outputs = json.loads(os.read(descriptor, 5_000_000)).get("outputs", {})
+        except (OSError, ValueError, AttributeError):
+            outputs = {}
+        finally:
+            os.close(descriptor)
+        names.add(record)
+        # Only the names ncpi would write: a damaged record cannot name another file.
+        names |= expected & set(outputs if isinstance(outputs, dict) else ())
+    return names
+
+
+def _remove(folder: int, name: str) -> bool:
+    try:
+        os.unlink(name, dir_fd=folder)  # Removes a link itself, never what it points to.
+        return True
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        raise OutputError(f"cannot remove {name}: {error.strerror}") from error
 
 
 def remove_outputs(project, slugs: list[str] | None = None) -> list[Path]:
-    """Remove what ncpi wrote under build/ for the forces named (all by default), nothing else."""
-    from ncpi_cli.incremental import KINDS, Target, manifest_path, output_files
-
-    if not project.build_dir.is_dir():
-        return []
-    if slugs is None:
-        slugs = sorted(p.name for p in project.build_dir.iterdir() if p.is_dir())
-    removed = []
-    for slug in slugs:
-        folder = project.build_dir / slug
-        if not folder.is_dir():
-            continue
-        ours = [path for kind in KINDS for path in (*output_files(project, Target(slug, kind)),
-                                                    manifest_path(project, Target(slug, kind)))]
-        ours += [*folder.glob("preview/page-*.png"), *folder.glob(".*.tmp")]
-        for path in ours:
-            if path.is_file():
-                path.unlink()
-                removed.append(path)
-        for empty in (folder / "preview", folder):
-            try:
-                empty.rmdir()
-            except OSError:
-                pass  # Not empty: something of the user's is there, so the folder stays.
-    try:
-        project.build_dir.rmdir()
-    except OSError:
-        pass
+    """Remove what ncpi's records say it wrote under build/, and the folders it made; no more."""
+    removed: list[Path] = []
+    with build_folder(project, create=False) as build:
+        if build is None:
+            return []
+        if slugs is None:  # Folders only: a link in build/ is never followed.
+            with os.scandir(build) as entries:
+                slugs = sorted(entry.name for entry in entries
+                               if entry.is_dir(follow_symlinks=False))
+        for slug in slugs:
+            removed += _clean_force(project, build, slug)
+        made_by_ncpi = MADE_BY_NCPI in os.listdir(build)
+        if made_by_ncpi and set(os.listdir(build)) == {MADE_BY_NCPI}:
+            _remove(build, MADE_BY_NCPI)
+        else:
+            made_by_ncpi = False
+    if made_by_ncpi:
+        root = os.open(project.root, _DIRECTORY)
+        try:
+            os.rmdir("build", dir_fd=root)  # Only if empty, and never through a link.
+        except OSError:
+            pass
+        finally:
+            os.close(root)
     return removed
+
+
+def _clean_force(project, build: int, slug: str) -> list[Path]:
+    removed: list[Path] = []
+    folder_path = project.build_dir / slug
+    with build_folder(project, slug, create=False) as folder:
+        if folder is None:
+            return []
+        ours = _recorded_names(folder, slug)
+        for name in sorted(os.listdir(folder)):
+            temporary = TEMPORARY.match(name)
+            if name in ours or (temporary and temporary.group("name") in _possible_outputs(slug)):
+                if _remove(folder, name):
+                    removed.append(folder_path / name)
+        removed += _clean_preview(project, slug, folder)
+    if ours:  # A folder ncpi built into; removed only once nothing of anyone else's is left.
+        try:
+            os.rmdir(slug, dir_fd=build)
+        except OSError:
+            pass
+    return removed
+
+
+def _possible_outputs(slug: str) -> set[str]:
+    from ncpi_cli.incremental import KINDS, OUTPUT_SUFFIXES
+
+    return ({f"{slug}-{suffix}" for kind in KINDS for suffix in OUTPUT_SUFFIXES[kind]}
+            | {f".manifest-{kind}.json" for kind in KINDS})
+
+
+def _clean_preview(project, slug: str, folder: int) -> list[Path]:
+    try:
+        preview = os.open("preview", _DIRECTORY | _NOFOLLOW, dir_fd=folder)
+    except OSError:
+        return []  # None, or a link: never followed.
+    removed = []
+    try:
+        for name in _preview_record(preview) | {PREVIEW_RECORD}:
+            if _remove(preview, name):
+                removed.append(project.build_dir / slug / "preview" / name)
+        empty = not os.listdir(preview)
+    finally:
+        os.close(preview)
+    if empty:
+        os.rmdir("preview", dir_fd=folder)
+    return [path for path in removed if path.name != PREVIEW_RECORD]
+
+
+def _preview_record(preview: int) -> set[str]:
+    try:
+        descriptor = os.open(PREVIEW_RECORD, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK,
+                             dir_fd=preview)
+    except OSError:
+        return set()
+    try:
+        names = json.loads(os.read(descriptor, 1_000_000))
+    except (OSError, ValueError):
+        return set()
+    finally:
+        os.close(descriptor)
+    return {name for name in names if isinstance(name, str)
+            and re.fullmatch(r"page-\d{1,4}\.png", name)} if isinstance(names, list) else set()
+
+
+def write_preview(project, slug: str, pages: dict[str, bytes]) -> list[Path]:
+    """Replace build/FORCE/preview/'s pages with `pages`, recording them for `clean`."""
+    with build_folder(project, slug, "preview") as preview:
+        for name in _preview_record(preview) - set(pages):
+            _remove(preview, name)
+    record = json.dumps(sorted(pages)).encode()
+    folder = project.build_dir / slug / "preview"
+    write_outputs(project, {**{folder / name: data for name, data in pages.items()},
+                            folder / PREVIEW_RECORD: record})
+    return [folder / name for name in sorted(pages)]

@@ -202,7 +202,9 @@ def test_clean_removes_only_what_ncpi_wrote(project_from):
     mine.write_text("keep me", "utf-8")
     result = invoke(project, "clean")
     assert result.exit_code == 0 and "removed 3 file(s) from build/." in result.stdout
-    assert sorted(p.name for p in project.build_dir.rglob("*")) == ["essex", "my-notes.txt"]
+    # The user's file and its folder stay; so does ncpi's mark that it made build/.
+    assert sorted(p.name for p in project.build_dir.rglob("*")) == [
+        ".made-by-ncpi", "essex", "my-notes.txt"]
     assert project.report_path("essex").is_file()
     mine.unlink()
     assert invoke(project, "build", "essex").exit_code == 0
