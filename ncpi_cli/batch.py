@@ -61,7 +61,29 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _start_worker() -> None:
+_parent_pid: int | None = None  # In a worker: the process that started it.
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make this worker end when its parent does, however the parent ends (kill -9 included)."""
+    global _parent_pid
+    import signal
+
+    _parent_pid = parent
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle.
+    try:  # Linux: the kernel sends SIGKILL to this worker when the parent dies.
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # Elsewhere _run_job checks the parent before each job.
+    if os.getppid() != parent:  # The parent died before the line above took effect.
+        os._exit(1)
+
+
+def _start_worker(parent: int) -> None:
+    _die_with_parent(parent)
     # Paid once per worker, while the parent validates, rather than inside the first render.
     from ncpi_cli.pdf import import_weasyprint
 
@@ -82,6 +104,8 @@ def _run_job(project: Project, job: _Job) -> Outcome:
     """In a worker: make one target's PDF with WeasyPrint; a failure is an Outcome, not raised."""
     from ncpi_cli.build import make_pdf
 
+    if _parent_pid is not None and os.getppid() != _parent_pid:
+        os._exit(1)  # Orphaned (where the kernel cannot tell us): no one waits for this PDF.
     started = time.perf_counter()
     try:
         pdf, served = make_pdf(project, job.rendered, job.options)
@@ -121,16 +145,19 @@ def _problems_by_file(problems: list[Problem]) -> dict[str, list[Problem]]:
 def run_batch(project: Project, targets: list[Target], options: BuildOptions = BuildOptions(), *,
               jobs: int = 1, rebuild: bool = False, in_process: bool = False,
               on_start: Callable[[Target], None] = lambda target: None,
-              on_done: Callable[[Outcome], None] = lambda outcome: None) -> list[Outcome]:
+              on_done: Callable[[Outcome], None] = lambda outcome: None,
+              on_note: Callable[[str], None] = lambda note: None) -> list[Outcome]:
     """Build the targets that are out of date (all with `rebuild`), `jobs` at a time.
 
     Workers start (and import WeasyPrint) while this process validates the reports; with
-    `in_process`, everything happens here instead, which suits a long-lived `watch`.
+    `in_process`, everything happens here instead, which suits a long-lived `watch`, and is
+    the fallback where worker processes cannot be started (no usable /dev/shm).
     """
     # Whatever has no build record will be built: start the workers (and their 1 s import of
     # WeasyPrint) at once. Otherwise only once the hashes show something to do.
     certain = rebuild or any(not manifest_path(project, target).is_file() for target in targets)
-    pool = None if in_process or not certain else _start_pool(jobs, len(targets))
+    pool = None if in_process or not certain else _start_pool(jobs, len(targets), on_note)
+    in_process = in_process or (certain and pool is None)
     try:
         outcomes: list[Outcome] = []
         stale: dict[Target, tuple[str, Inputs]] = {}
@@ -144,13 +171,24 @@ def run_batch(project: Project, targets: list[Target], options: BuildOptions = B
                 stale[target] = (reason, current_inputs(project, target))
         if not stale:
             return outcomes
-        if in_process:
-            return outcomes + _build_stale(project, stale, options, None, on_start, on_done)
-        pool = pool or _start_pool(jobs, len(stale))
+        pool = pool or (None if in_process else _start_pool(jobs, len(stale), on_note))
         return outcomes + _build_stale(project, stale, options, pool, on_start, on_done)
+    except BaseException:
+        if pool is not None:  # Interrupted (Ctrl-C, SIGTERM): stop the workers now, not later.
+            _kill_workers(pool)
+            pool = None
+        raise
     finally:
         if pool is not None:
             pool.executor.shutdown()
+
+
+def _kill_workers(pool: _Pool) -> None:
+    """End every worker at once, without waiting for the PDF it is making."""
+    # ProcessPoolExecutor has no public way to do this before Python 3.14's terminate_workers().
+    for process in list((getattr(pool.executor, "_processes", None) or {}).values()):
+        process.kill()
+    pool.executor.shutdown(wait=False, cancel_futures=True)
 
 
 @dataclass(frozen=True)
@@ -161,12 +199,21 @@ class _Pool:
     workers: int
 
 
-def _start_pool(jobs: int, targets: int) -> _Pool:
-    """Worker processes, started now: they import WeasyPrint while this process validates."""
+def _start_pool(jobs: int, targets: int, on_note: Callable[[str], None]) -> _Pool | None:
+    """Worker processes, started now: they import WeasyPrint while this process validates.
+
+    None where they cannot be started (multiprocessing needs a writable /dev/shm): the caller
+    then builds in this process.
+    """
     workers = max(1, min(jobs, targets))
     # Workers only run WeasyPrint; validation, Jinja and writing stay in this process.
-    executor = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
-    executor.submit(int)  # The first task starts every worker.
+    try:
+        executor = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                                       initargs=(os.getpid(),))
+        executor.submit(int)  # The first task starts every worker.
+    except (OSError, ImportError, NotImplementedError) as error:
+        on_note(f"note: building in one process; worker processes cannot start here ({error})")
+        return None
     return _Pool(executor, workers)
 
 

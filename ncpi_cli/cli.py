@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ncpi_cli import __version__
-from ncpi_cli.errors import NcpiError, ValidationFailed
+from ncpi_cli.errors import NcpiError, Stopped, ValidationFailed
 from ncpi_cli.pdf import DEFAULT_VARIANT, PDF_VARIANTS  # constants only; WeasyPrint loads later
 from ncpi_cli.problems import problems_as_json
 from ncpi_cli.project import Project
@@ -132,7 +132,8 @@ def _build_and_report(project: Project, targets, options, *, jobs: int | None, r
     started = time.perf_counter()
     progress = Progress(len(targets), sys.stderr, terminal=sys.stderr.isatty())
     outcomes = run_batch(project, targets, options, jobs=jobs or default_jobs(), rebuild=rebuild,
-                         in_process=in_process, on_start=progress.start, on_done=progress.finish)
+                         in_process=in_process, on_start=progress.start, on_done=progress.finish,
+                         on_note=lambda note: click.echo(note, err=True))
     progress.close()
     order = {target: index for index, target in enumerate(targets)}
     outcomes.sort(key=lambda outcome: order[outcome.target])
@@ -183,13 +184,9 @@ def _watch(project: Project, targets, options) -> None:
     forces_watched = ", ".join(dict.fromkeys(t.slug for t in targets))
     click.echo(f"Watching {forces_watched}: rebuilding when its report, the common data or a "
                "template changes. Ctrl-C stops.", err=True)
-    import signal
-
-    # `kill` (SIGTERM) stops the watch as cleanly as Ctrl-C does.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         watch(project, [t.slug for t in targets], rebuild)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Stopped):
         click.echo("Stopped watching.", err=True)
 
 
@@ -348,11 +345,24 @@ def schema(project: Project, check: bool) -> None:
         click.echo(f"wrote {project.display(path)}")
 
 
+def _stop_on(signal_number: int, frame) -> None:
+    raise Stopped(signal_number)
+
+
 def main() -> None:
     """Entry point of the `ncpi` command."""
+    import signal
+
+    # Ctrl-C, `kill` and a closed terminal all stop ncpi the same way: workers are ended, no
+    # temporary file is left, and the exit code is 128 + the signal (130, 143, 129).
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, _stop_on)
     try:
         cli(prog_name="ncpi")
         code = 0
+    except Stopped as stopped:
+        print("Stopped.", file=sys.stderr)
+        code = 128 + stopped.signal_number
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else 0 if done.code is None else 1
         if isinstance(done.code, str):

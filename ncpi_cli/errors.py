@@ -35,3 +35,14 @@ class RenderError(NcpiError):
 
 class OutputError(NcpiError):
     """An output could not be written; what was there before is still there."""
+
+
+class Stopped(BaseException):
+    """The user stopped ncpi (Ctrl-C, SIGTERM, SIGHUP); it exits 128 + the signal's number.
+
+    A BaseException, like KeyboardInterrupt, so that no `except Exception` swallows it.
+    """
+
+    def __init__(self, signal_number: int):
+        super().__init__(signal_number)
+        self.signal_number = signal_number

@@ -127,6 +127,9 @@ def write_outputs(project, files: dict[Path, bytes]) -> list[Path]:
             _discard(pending)
             raise OutputError(f"cannot write {', '.join(shown)}: {error.strerror}; the previous "
                               "files, if any, are unchanged") from error
+        except BaseException:  # Interrupted (Ctrl-C, SIGTERM): leave no temporary file.
+            _discard(pending)
+            raise
         replaced: list[str] = []
         for index, (folder, temporary, name, path) in enumerate(pending):
             try:
