@@ -54,6 +54,9 @@ def cli(ctx: click.Context, root: Path) -> None:
     Example:
       ncpi validate && ncpi build essex && ncpi press-release essex
     """
+    from ncpi_cli.errors import source_date_epoch
+
+    source_date_epoch()  # A wrong value is a usage error now, not a failure in every build.
     ctx.obj = Project(root.resolve())
 
 
@@ -345,6 +348,40 @@ def schema(project: Project, check: bool) -> None:
         click.echo(f"wrote {project.display(path)}")
 
 
+class _ForgivingStream:
+    """A text stream whose writes are dropped once its reader has gone (broken pipe, closed)."""
+
+    def __init__(self, stream):
+        self._stream, self._gone = stream, stream is None
+
+    @classmethod
+    def around(cls, stream):
+        return stream if isinstance(stream, cls) else cls(stream)
+
+    def write(self, text: str) -> int:
+        if not self._gone:
+            try:
+                return self._stream.write(text)
+            except (BrokenPipeError, OSError, ValueError):
+                self._gone = True
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._gone:
+            try:
+                self._stream.flush()
+            except (BrokenPipeError, OSError, ValueError):
+                self._gone = True
+
+    def isatty(self) -> bool:
+        return not self._gone and self._stream.isatty()
+
+    def __getattr__(self, name):
+        if self._stream is None:
+            raise AttributeError(name)
+        return getattr(self._stream, name)
+
+
 def _stop_on(signal_number: int, frame) -> None:
     raise Stopped(signal_number)
 
@@ -353,6 +390,9 @@ def main() -> None:
     """Entry point of the `ncpi` command."""
     import signal
 
+    # A closed or vanished stdout or stderr (`ncpi build --all | head -1`, `>&-`) must not stop
+    # a build or change its exit code: output to it is dropped.
+    sys.stdout, sys.stderr = _ForgivingStream.around(sys.stdout), _ForgivingStream.around(sys.stderr)
     # Ctrl-C, `kill` and a closed terminal all stop ncpi the same way: workers are ended, no
     # temporary file is left, and the exit code is 128 + the signal (130, 143, 129).
     for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
@@ -370,10 +410,7 @@ def main() -> None:
     # Every output is already written, flushed and renamed, and the workers have exited; tearing
     # down the interpreter's modules (pydantic, Jinja, WeasyPrint) would only add some 0.06 s.
     for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (BrokenPipeError, ValueError):
-            pass  # `ncpi list | head`: the reader has gone, which is no error of ours.
+        stream.flush()  # Forgiving: `ncpi list | head` has no reader left, which is no error.
     os._exit(code)
 
 

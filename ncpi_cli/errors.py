@@ -46,3 +46,28 @@ class Stopped(BaseException):
     def __init__(self, signal_number: int):
         super().__init__(signal_number)
         self.signal_number = signal_number
+
+
+#: The latest moment a PDF date can hold (9999-12-31T23:59:59Z).
+_LAST_EPOCH = 253_402_300_799
+
+
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH (reproducible-builds.org) as seconds, None if unset, else an error.
+
+    Only ASCII digits within the years 1970-9999: int() would also take '１２３' and '+5'.
+    """
+    import os
+    import re
+
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None or value == "":
+        return None
+    if not re.fullmatch(r"[0-9]{1,12}", value) or int(value) > _LAST_EPOCH:
+        from ncpi_cli.problems import excerpt
+
+        raise click.UsageError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 in ASCII digits, up "
+            f"to {_LAST_EPOCH} (the end of 9999); it is '{excerpt(value)}'. Unset it to date "
+            "documents by their publication date")
+    return int(value)

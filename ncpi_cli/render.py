@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import os
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from ncpi_cli.errors import RenderError
+from ncpi_cli.errors import RenderError, source_date_epoch
 from ncpi_cli.model import AREAS, GRADES, PROGRESS_STATUSES, Common, Report
 from ncpi_cli.registry import Force, forces
 from ncpi_cli.templating import (
@@ -137,9 +136,9 @@ def _modified_date(report: Report) -> str:
 
     Never the clock, so rebuilding the same inputs gives the same bytes.
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    epoch = source_date_epoch()
+    if epoch is not None:
+        moment = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     return report.reinspection.published.isoformat()
 
