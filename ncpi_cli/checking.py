@@ -186,8 +186,12 @@ def link_problems(loaded: LoadedYaml) -> list[Problem]:
             if not allowed_link(url)]
 
 
-def _within_any(path: str, blanks: list[Problem]) -> bool:
-    return any(path == b.path or path.startswith((b.path + ".", b.path + "[")) for b in blanks)
+def _within_any(path: str, known: set[str]) -> bool:
+    """Whether `path` ('a.b[2].c') or one of its ancestors ('a', 'a.b', 'a.b[2]') is known."""
+    if path in known:
+        return True
+    return any(path[:index] in known for index, character in enumerate(path)
+               if character in ".[")
 
 
 def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: bool) -> None:
@@ -206,7 +210,8 @@ def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: boo
     # A value the loader refused (a date that does not exist) or a blank is reported once, not
     # again as "not a date"; every other part of the file is still checked in the same run.
     known = load_problems + blanks
-    problems = known + [p for p in schema_problems if not _within_any(p.path, known)]
+    known_paths = {problem.path for problem in known}  # A set: linear, not problems x blanks.
+    problems = known + [p for p in schema_problems if not _within_any(p.path, known_paths)]
     problems += link_problems(loaded) + comment_problems(loaded)
     problems += control_character_problems(loaded)
     if not blanks:  # A scaffold's rules would only repeat its blanks.

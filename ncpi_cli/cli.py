@@ -12,7 +12,7 @@ import click
 from ncpi_cli import __version__
 from ncpi_cli.errors import NcpiError, Stopped, ValidationFailed
 from ncpi_cli.pdf import DEFAULT_VARIANT, PDF_VARIANTS  # constants only; WeasyPrint loads later
-from ncpi_cli.problems import problems_as_json
+from ncpi_cli.problems import printable, problems_as_json
 from ncpi_cli.project import Project
 
 EXIT_CODES = """
@@ -21,12 +21,24 @@ used wrongly (an unknown option, say).
 """
 
 
+#: Problems shown per file in text and GitHub output; the rest are counted (JSON has them all).
+MAX_PROBLEMS_SHOWN = 100
+
+
 def _print_problems(problems, output_format: str = "text", *, err: bool = False) -> None:
     if output_format == "json":
         click.echo(problems_as_json(problems), err=err)
         return
+    shown: dict[str, int] = {}
     for problem in problems:
-        click.echo(problem.as_github() if output_format == "github" else problem.as_text(), err=err)
+        shown[problem.file] = shown.get(problem.file, 0) + 1
+        if shown[problem.file] <= MAX_PROBLEMS_SHOWN:
+            click.echo(problem.as_github() if output_format == "github" else problem.as_text(),
+                       err=err)
+    for file, count in shown.items():
+        if count > MAX_PROBLEMS_SHOWN:
+            click.echo(f"{printable(file)}: … and {count - MAX_PROBLEMS_SHOWN:,} more problems: fix "
+                       "these first (or see them all with --format json)", err=err)
 
 
 def _run(action):

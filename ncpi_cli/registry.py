@@ -50,6 +50,9 @@ def _comparable(word: str) -> str:
 
 def suggest(word: str, candidates) -> str:
     """' Did you mean 'x'?' for the closest candidate, or an empty string."""
+    candidates = list(candidates)
+    if len(candidates) > 500:  # difflib compares with each: too slow to be worth it then.
+        return ""
     by_comparable = {_comparable(str(c)): c for c in candidates}
     key = _comparable(word)
     if key in by_comparable:

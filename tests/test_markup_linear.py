@@ -1,0 +1,55 @@
+"""The markup scanners do what the old regular expressions did, in time linear in the text."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ncpi_cli.checking import link_problems
+from ncpi_cli.loading import load_yaml_text
+from ncpi_cli.markup import _em, _find_links, _strong, inline, links_in
+
+# The old patterns: correct, but quadratic on hostile text. Kept here as the oracle.
+OLD_LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^()\s]+)\)")
+OLD_LINK_LIKE = re.compile(r"\[([^\[\]\n]+)\]\((\S*)\)")
+OLD_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+OLD_EMPHASIS = re.compile(r"\*(?=\S)([^*\n]+?)(?<=\S)\*")
+
+markup_text = st.lists(st.sampled_from(list("*[]() \n\tax:/") + ["https://", "**"]),
+                       max_size=40).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(markup_text)
+def test_the_scanners_agree_with_the_old_patterns(text):
+    assert _strong(text) == OLD_STRONG.sub(r"<strong>\1</strong>", text)
+    assert _em(text) == OLD_EMPHASIS.sub(r"<em>\1</em>", text)
+    assert links_in(text) == OLD_LINK_LIKE.findall(text)
+    assert [(label, url) for _, _, label, url in _find_links(text, strict=True)] == \
+        OLD_LINK.findall(text)
+
+
+def _seconds(function, text) -> float:
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        function(text)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def _validate_paragraph(paragraph: str):
+    loaded, _ = load_yaml_text(f"p: '{paragraph}'\n".encode(), "x.yaml")
+    return link_problems(loaded)
+
+
+def test_hostile_markup_takes_time_linear_in_its_length():
+    """4 times the text must take well under 16 times as long (quadratic); allow 8."""
+    for piece in ("**a ", "[a](", "*a ", "[a](b ", "**"):
+        for function in (inline, _validate_paragraph):
+            small, large = piece * 20_000, piece * 80_000
+            ratio = _seconds(function, large) / max(_seconds(function, small), 1e-4)
+            assert ratio < 8, (piece, function.__name__, ratio)
