@@ -12,7 +12,7 @@ from ncpi_cli.incremental import (
     manifest_text,
 )
 from ncpi_cli.outputs import write_outputs, write_preview
-from ncpi_cli.pdf import weasyprint_pdf
+from ncpi_cli.pdf import fonts_dir_for, weasyprint_pdf
 from ncpi_cli.project import Project
 from ncpi_cli.templating import (
     PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT, REPORT_HTML, builtin_templates_dir,
@@ -45,12 +45,9 @@ def checked_report(project: Project, slug: str) -> tuple[Report, Common]:
 def pdf_settings(project: Project, options: BuildOptions) -> dict:
     """Where WeasyPrint finds the project's assets and fonts, and the PDF variant to make."""
     builtin = builtin_templates_dir()
-    fonts_dir = project.templates_dir / "fonts"
-    if not (fonts_dir / "Lato-Regular.ttf").is_file():
-        fonts_dir = builtin / "fonts"
     return {"base_dir": project.templates_dir if project.templates_dir.is_dir() else builtin,
-            "fonts_dir": fonts_dir, "allowed_dirs": [project.templates_dir, builtin],
-            "variant": options.pdf_variant}
+            "fonts_dir": fonts_dir_for(project.templates_dir),
+            "allowed_dirs": [project.templates_dir, builtin], "variant": options.pdf_variant}
 
 
 def _pdf(project: Project, html: str, options: BuildOptions, served: dict[str, str]) -> bytes:

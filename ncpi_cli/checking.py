@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import jinja2
@@ -12,7 +13,7 @@ from ncpi_cli.errors import RenderError
 from ncpi_cli.loading import LoadedYaml, load_yaml_file
 from ncpi_cli.markup import allowed_link, links_in
 from ncpi_cli.model import Common, Report
-from ncpi_cli.problems import Problem, format_path
+from ncpi_cli.problems import Problem, format_path, printable
 from ncpi_cli.project import Project
 from ncpi_cli.scaffold import BLANK_MARKER
 from ncpi_cli.rules import check_common, check_report
@@ -166,8 +167,15 @@ _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef
                           "\U0001fffe\U0001ffff\U0010fffe\U0010ffff]")
 
 
+# Invisible characters that change how text displays or compares: bidirectional controls,
+# zero-width spaces and joiners outside emoji, the byte-order mark.
+INVISIBLE = re.compile("[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
 def control_character_problems(loaded: LoadedYaml) -> list[Problem]:
-    """A problem for each text value holding a character that cannot be printed."""
+    """A problem for each text value holding a character that cannot be printed or is invisible."""
+    import unicodedata
+
     problems = []
     for path, text in _strings(loaded.data):
         found = _UNPRINTABLE.search(text)
@@ -175,6 +183,50 @@ def control_character_problems(loaded: LoadedYaml) -> list[Problem]:
             problems.append(loaded.problem(
                 path, f"contains a control character (U+{ord(found.group()):04X}) that cannot "
                 "be printed: delete it (it may have come with pasted text)", code="control"))
+            continue
+        found = INVISIBLE.search(text)
+        if found:
+            character = found.group()
+            problems.append(loaded.problem(
+                path, f"contains an invisible character, U+{ord(character):04X} "
+                f"({unicodedata.name(character, 'unnamed')}), which can make text look "
+                "different from what it says: delete it", code="invisible"))
+    return problems
+
+
+@cache
+def _drawable(fonts_dir: Path) -> frozenset[int] | None:
+    from ncpi_cli.pdf import drawable_characters  # fontTools only, never WeasyPrint
+
+    return drawable_characters(fonts_dir)
+
+
+def font_problems(loaded: LoadedYaml, project: Project) -> list[Problem]:
+    """A problem for each text with a character the PDF's font cannot draw.
+
+    WeasyPrint would draw it in whatever font the machine has: a font outside the build record,
+    which would make the PDF differ from machine to machine.
+    """
+    import unicodedata
+
+    from ncpi_cli.pdf import fonts_dir_for
+
+    texts = [(path, text) for path, text in _strings(loaded.data) if not text.isascii()]
+    if not any(ord(character) > 0xFF for _, text in texts for character in text):
+        return []  # Latin-1 only: Lato draws it all, no need to read the font.
+    fonts_dir = fonts_dir_for(project.templates_dir)
+    drawable = _drawable(fonts_dir)
+    if drawable is None:
+        return []
+    problems = []
+    for path, text in texts:
+        missing = next((c for c in text if ord(c) not in drawable and c not in "\n\t"), None)
+        if missing is not None:
+            name = unicodedata.name(missing, "unnamed")
+            problems.append(loaded.problem(
+                path, f"'{printable(missing)}' (U+{ord(missing):04X} {name}) is not in the "
+                f"report's font (Lato): the PDF would draw it in a font of this machine's. Remove it or "
+                "write it in words", code="font"))
     return problems
 
 
@@ -214,6 +266,8 @@ def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: boo
     problems = known + [p for p in schema_problems if not _within_any(p.path, known_paths)]
     problems += link_problems(loaded) + comment_problems(loaded)
     problems += control_character_problems(loaded)
+    reported = {problem.path for problem in problems}  # One message for a place is enough.
+    problems += [p for p in font_problems(loaded, project) if p.path not in reported]
     if not blanks:  # A scaffold's rules would only repeat its blanks.
         checked = report if report is not None else partial_model(Report, loaded.data)
         problems += check_report(checked, loaded, result.common, slug)

@@ -53,6 +53,30 @@ def import_weasyprint() -> None:
             "libharfbuzz-subset0`") from error
 
 
+def fonts_dir_for(templates_dir: Path) -> Path:
+    """The fonts a build embeds: the project's templates/fonts/ if it has Lato, else ncpi's."""
+    from ncpi_cli.templating import builtin_templates_dir
+
+    own = templates_dir / "fonts"
+    return own if (own / FONT_FILES[("normal", "400")]).is_file() else \
+        builtin_templates_dir() / "fonts"
+
+
+def drawable_characters(fonts_dir: Path) -> frozenset[int] | None:
+    """The code points every face of the font can draw (None if the fonts cannot be read).
+
+    Read with fontTools (which WeasyPrint uses too), not WeasyPrint itself: validate stays fast.
+    """
+    try:
+        from fontTools.ttLib import TTFont
+
+        faces = [set(TTFont(fonts_dir / name, lazy=True).getBestCmap())
+                 for name in FONT_FILES.values()]
+    except Exception:  # noqa: BLE001 - a missing or damaged font is reported by the build
+        return None
+    return frozenset(set.intersection(*faces))
+
+
 def _font_faces(fonts_dir: Path) -> str:
     # WeasyPrint needs file:// URIs in @font-face; a bare path silently falls back to DejaVu.
     rules = []

@@ -81,6 +81,13 @@ class _Rules:
         assessed: Counter = Counter()
         for index, progress in enumerate(self.report.reinspection.progress):
             path = ("reinspection", "progress", index, "recommendation")
+            odd = next((c for c in progress.recommendation if not c.isascii()), None)
+            if progress.recommendation not in first_index and odd is not None:
+                yield self.problem(path, f"contains U+{ord(odd):04X} "
+                                   f"({unicodedata.name(odd, 'unnamed')}), which only looks like "
+                                   "an ordinary character or cannot be seen: type the id again",
+                                   code="look-alike")
+                continue
             if progress.recommendation not in first_index:
                 yield self.problem(path, f"there is no recommendation '{excerpt(progress.recommendation)}'"
                                    f" in the original inspection.{suggest(progress.recommendation, ids)}"

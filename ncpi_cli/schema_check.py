@@ -109,6 +109,16 @@ def _message(loaded: LoadedYaml, model: type[BaseModel], error: dict) -> tuple[K
     if kind == "string_type":
         return loc, f"should be text, not {_kind_of(value)}", False, "wrong-type"
     if kind == "string_pattern_mismatch":
+        odd = next((c for c in str(value) if not (c.isascii() and c.isprintable())), None)
+        if odd is not None and str(value).strip():
+            import unicodedata
+
+            return loc, (f"contains U+{ord(odd):04X} ({unicodedata.name(odd, 'unnamed')}), "
+                         "which only looks like an ordinary character or cannot be seen: type "
+                         "it again with plain letters and digits"), False, "look-alike"
+        if str(value).strip():
+            return loc, (f"'{excerpt(value)}' is not allowed here: an id is letters, digits, '.' "
+                         "and '-', starting with a letter or digit"), False, "invalid"
         return loc, "should not be empty or only spaces", False, "empty"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return loc, (f"should be a mapping of keys ('key: value' lines), not {_kind_of(value)}"),\

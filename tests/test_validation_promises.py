@@ -295,3 +295,33 @@ def test_a_raw_line_separator_in_the_file_is_refused(project_from):
     assert _validate(project).stdout.splitlines() == [
         "reports/kent.yaml:32:20: a line separator character (U+2028), which YAML reads as a "
         "line break: replace it with a space or a new line (it may have come with pasted text)"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Bad \u202egnp.exe", "contains an invisible character, U+202E (RIGHT-TO-LEFT OVERRIDE), "
+                          "which can make text look different from what it says: delete it"),
+    ("Zero\u200bwidth", "contains an invisible character, U+200B (ZERO WIDTH SPACE)"),
+    ("A smile 😀", "'😀' (U+1F600 GRINNING FACE) is not in the report's font (Lato): the PDF "
+                  "would draw it in a font of this machine's. Remove it or write it in words"),
+    ("中文", "'中' (U+4E2D CJK UNIFIED IDEOGRAPH-4E2D) is not in the report's font (Lato)"),
+])
+def test_text_the_pdf_could_not_show_as_typed_is_refused(project_from, text, expected):
+    project = project_from("valid")
+    _edit(project, [(PARAGRAPH, f'    - "{text}"')])
+    lines = _validate(project).stdout.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("reports/kent.yaml:32:7: reinspection.summary")
+    assert expected in lines[0]
+
+
+def test_welsh_letters_are_in_the_font(project_from):
+    project = project_from("valid")
+    _edit(project, [(PARAGRAPH, "    - Mae’r heddlu’n gwneud cynnydd, ŵ ŷ Ŵ Ŷ â ê î ô û.")])
+    assert _validate(project).exit_code == 0
+
+
+def test_an_id_with_a_look_alike_character_says_so(project_from):
+    project = project_from("valid")
+    _edit(project, [("    - id: R2\n", "    - id: R２\n")])
+    assert ("reports/kent.yaml:18:11: inspection.recommendations[1].id: contains U+FF12 "
+            "(FULLWIDTH DIGIT TWO), which only looks like an ordinary character or cannot be "
+            "seen: type it again with plain letters and digits") in _validate(project).stdout

@@ -88,7 +88,7 @@ def test_any_text_in_any_field_is_built_verbatim_or_refused_cleanly(field, text)
 
 @settings(max_examples=15, deadline=None)
 @given(text=st.sampled_from(["{{ 7*7 }}", "<script>x</script>", "*a* [b](https://x.org)",
-                             "- a\n- b", "\u202egnp.exe", "tab\there", "€ “quotes” ’"]),
+                             "- a\n- b", "tab\there", "€ “quotes” ’", "Ŵ ŷ â"]),
        field=st.sampled_from(IN_TEXT_OUTPUT))
 def test_tricky_text_reaches_the_text_output_as_typed(text, field):
     _, paths, error = _build(_with_text([field], text))
