@@ -53,3 +53,37 @@ def test_hostile_markup_takes_time_linear_in_its_length():
             small, large = piece * 20_000, piece * 80_000
             ratio = _seconds(function, large) / max(_seconds(function, small), 1e-4)
             assert ratio < 8, (piece, function.__name__, ratio)
+
+
+def test_a_flood_of_problems_prints_a_bounded_summary(tmp_path):
+    """2,000 progress entries naming unknown ids: short messages, 100 shown, the rest counted."""
+    import shutil
+    import sys
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from ncpi_cli.cli import cli
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from growth import report_text
+
+    (tmp_path / "reports").mkdir()
+    shutil.copy(Path(__file__).resolve().parent.parent / "reports" / "_common.yaml",
+                tmp_path / "reports" / "_common.yaml")
+    text = report_text(2000).replace("  - recommendation: R", "  - recommendation: X")
+    (tmp_path / "reports" / "kent.yaml").write_text(text, "utf-8")
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "validate"])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 101 and len(result.stdout) < 60_000
+    assert lines[-1] == ("reports/kent.yaml: … and 3,900 more problems: fix these first (or see "
+                         "them all with --format json)")
+    import json
+
+    every = json.loads(CliRunner().invoke(cli, ["--root", str(tmp_path), "validate", "--format",
+                                                "json"]).stdout)
+    unknown = [p["message"] for p in every if p["code"] == "unknown-recommendation"]
+    assert len(every) == 4000 and len(unknown) == 2000
+    # The ids listed in one message are capped too: not 2,000 ids in each of 2,000 messages.
+    assert all(len(message) < 300 and message.endswith("and 1,990 more.") for message in unknown)

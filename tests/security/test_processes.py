@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -12,15 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MATRIX, make_project
+from conftest import make_project
+from ncpi_cli.project import Project as make_project_from
 
 
 def _project(tmp_path):
-    """Seven forces, so that a build --all runs long enough to be interrupted."""
-    project = make_project(tmp_path / "project")
-    for path in MATRIX.glob("*.yaml"):
-        shutil.copy(path, project.reports_dir / path.name)
-    return project
+    """All 43 forces (synthetic), so that a build --all runs long enough to be interrupted."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from synthetic import make_synthetic_project
+
+    make_synthetic_project(tmp_path / "project")
+    return make_project_from(tmp_path / "project")
 
 
 def _children(pid: int) -> list[int]:
@@ -52,7 +53,7 @@ def _start_build(project):
     while time.monotonic() < deadline:
         workers = [pid for pid in _children(process.pid) if _alive(pid)]
         if len(workers) >= 2:
-            time.sleep(1.5)  # Inside the renders, not only starting.
+            time.sleep(0.5)  # Well inside a build of 43 forces (over 10 s).
             return process, workers
         time.sleep(0.05)
     process.kill()
