@@ -71,6 +71,9 @@ def _die_with_parent(parent: int) -> None:
 
     _parent_pid = parent
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle.
+    # Not the parent's handlers (inherited by fork): a worker told to stop just stops, quietly.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
     try:  # Linux: the kernel sends SIGKILL to this worker when the parent dies.
         import ctypes
 

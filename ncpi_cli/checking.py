@@ -118,6 +118,7 @@ def blank_problems(loaded: LoadedYaml) -> list[Problem]:
 
 def _is_prose(path: tuple) -> bool:
     """Whether the value at `path` in a report is running prose (see model.PROSE)."""
+    import types
     import typing
 
     from pydantic import BaseModel
@@ -140,7 +141,7 @@ def _is_prose(path: tuple) -> bool:
             return False
         # An optional part (CaseAudit | None) holds its model.
         options = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if typing.get_origin(annotation) in (typing.Union, __import__("types").UnionType) \
+        if typing.get_origin(annotation) in (typing.Union, types.UnionType) \
                 and len(options) == 1:
             annotation = options[0]
     if typing.get_origin(annotation) is typing.Annotated:

@@ -8,6 +8,7 @@ that rule alone is skipped (the schema has already reported that part).
 
 from __future__ import annotations
 
+import types
 import typing
 from functools import cache
 from types import SimpleNamespace
@@ -52,7 +53,7 @@ def _models_in(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
     if origin is list:
         inner, _ = _models_in(typing.get_args(annotation)[0])
         return inner, True
-    if origin in (typing.Union, __import__("types").UnionType):
+    if origin in (typing.Union, types.UnionType):
         for arg in typing.get_args(annotation):
             found, is_list = _models_in(arg)
             if found is not None:

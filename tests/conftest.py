@@ -26,6 +26,17 @@ def pytest_addoption(parser):
                      help="Rewrite the golden files from the current output (review the diff).")
 
 
+def run_ncpi(project: Project, *args: str, timeout: float = 120, **kwargs):
+    """ncpi as its own process (text output), so that a hang is a failed test, not a stuck run."""
+    import subprocess
+    import sys
+
+    kwargs.setdefault("capture_output", True)
+    kwargs.setdefault("text", True)
+    return subprocess.run([sys.executable, "-m", "ncpi_cli", "--root", str(project.root), *args],
+                          timeout=timeout, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
-from conftest import make_project
+from conftest import make_project, run_ncpi
 
 SECRET = "ghp_" + "S3cr3tT0k3n" * 3
-
-
-def _ncpi(project, *args, timeout=60):
-    """Run ncpi as its own process, so that a hang is a failed test, not a stuck run."""
-    return subprocess.run([sys.executable, "-m", "ncpi_cli", "--root", str(project.root), *args],
-                          capture_output=True, text=True, timeout=timeout)
 
 
 def _hostile_report(project, kind, tmp_path):
@@ -45,7 +37,7 @@ KINDS = ["link to /dev/zero", "fifo", "2 GB file", "link outside the project"]
 def test_an_unsafe_report_is_refused_at_once_by_every_command(tmp_path, kind, command):
     project = make_project(tmp_path / "project")
     _hostile_report(project, kind, tmp_path)
-    done = _ncpi(project, *command)
+    done = run_ncpi(project, *command)
     output = done.stdout + done.stderr
     assert "Traceback" not in output and "MemoryError" not in output
     assert SECRET not in output and SECRET[:12] not in output
@@ -63,18 +55,18 @@ def test_an_unsafe_report_is_refused_at_once_by_every_command(tmp_path, kind, co
 def test_the_messages_say_what_is_wrong(tmp_path):
     project = make_project(tmp_path / "project")
     _hostile_report(project, "link outside the project", tmp_path)
-    lines = _ncpi(project, "validate").stdout.splitlines()
+    lines = run_ncpi(project, "validate").stdout.splitlines()
     assert "reports/kent.yaml:1:1: is a link to a file outside the project; ncpi reads only " \
            "files inside it" in lines
     project.report_path("kent").unlink()
     _hostile_report(project, "fifo", tmp_path)
     assert "reports/kent.yaml:1:1: is not a regular file (a device, a pipe or a folder); ncpi " \
-           "reads only ordinary files" in _ncpi(project, "validate").stdout.splitlines()
+           "reads only ordinary files" in run_ncpi(project, "validate").stdout.splitlines()
 
 
 def _built(tmp_path):
     project = make_project(tmp_path / "project")
-    assert _ncpi(project, "build", "essex").returncode == 0
+    assert run_ncpi(project, "build", "essex").returncode == 0
     return project, project.build_dir / "essex" / ".manifest-report.json"
 
 
@@ -88,7 +80,7 @@ def _built(tmp_path):
 def test_a_damaged_build_record_means_rebuild_not_a_traceback(tmp_path, damage):
     project, manifest = _built(tmp_path)
     manifest.write_text(json.dumps(damage(json.loads(manifest.read_text()))))
-    done = _ncpi(project, "build", "essex")
+    done = run_ncpi(project, "build", "essex")
     assert done.returncode == 0 and "Traceback" not in done.stderr
     assert "1 built" in done.stdout + done.stderr
     assert json.loads(manifest.read_text())["format"] == 1  # A good record again.
@@ -104,9 +96,9 @@ def test_a_build_record_never_makes_ncpi_read_what_it_names_outside_the_inputs(t
     record["assets"][named] = "0" * 64
     manifest.write_text(json.dumps(record))
     for command in (["build", "essex"], ["list"]):
-        done = _ncpi(project, *command, timeout=30)
+        done = run_ncpi(project, *command, timeout=30)
         assert "Traceback" not in done.stderr, done.stderr
-    rebuilt = _ncpi(project, "build", "essex", "--force")
+    rebuilt = run_ncpi(project, "build", "essex", "--force")
     assert "1 built" in rebuilt.stdout + rebuilt.stderr
 
 
@@ -114,5 +106,5 @@ def test_the_manifest_is_read_bounded(tmp_path):
     project, manifest = _built(tmp_path)
     manifest.unlink()
     manifest.symlink_to("/dev/zero")
-    done = _ncpi(project, "build", "essex", timeout=30)
+    done = run_ncpi(project, "build", "essex", timeout=30)
     assert "Traceback" not in done.stderr

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pytest
 
-from conftest import make_project
-
-
-def _ncpi(project, *args, **kwargs):
-    return subprocess.run([sys.executable, "-m", "ncpi_cli", "--root", str(project.root), *args],
-                          capture_output=True, text=True, timeout=120, **kwargs)
+from conftest import make_project, run_ncpi
 
 
 @pytest.fixture
@@ -42,10 +36,10 @@ def test_a_link_in_place_of_a_build_folder_is_refused_by_build_png_and_clean(tmp
     target = {"build": victim, "build/essex": victim / "essex",
               "build/essex/preview": victim / "essex" / "preview"}[linked]
     link.symlink_to(target, target_is_directory=True)
-    built = _ncpi(project, "build", "essex", "--png")
+    built = run_ncpi(project, "build", "essex", "--png")
     assert built.returncode == 1 and "Traceback" not in built.stderr
     assert f"{linked} is a symbolic link" in built.stdout + built.stderr
-    cleaned = _ncpi(project, "clean")
+    cleaned = run_ncpi(project, "clean")
     assert "Traceback" not in cleaned.stderr
     assert _snapshot(victim) == before
     assert link.is_symlink()
@@ -56,15 +50,15 @@ def test_an_output_that_is_a_link_is_replaced_not_written_through(tmp_path, vict
     before = _snapshot(victim)
     (project.build_dir / "essex").mkdir(parents=True)
     (project.build_dir / "essex" / "essex-report.pdf").symlink_to(victim / "essex-report.pdf")
-    assert _ncpi(project, "build", "essex").returncode == 0
+    assert run_ncpi(project, "build", "essex").returncode == 0
     assert not (project.build_dir / "essex" / "essex-report.pdf").is_symlink()
-    assert _ncpi(project, "clean").returncode == 0
+    assert run_ncpi(project, "clean").returncode == 0
     assert _snapshot(victim) == before
 
 
 def test_clean_removes_only_the_names_ncpi_writes_whatever_a_record_says(tmp_path, victim):
     project = make_project(tmp_path / "project")
-    assert _ncpi(project, "build", "essex").returncode == 0
+    assert run_ncpi(project, "build", "essex").returncode == 0
     record = project.build_dir / "essex" / ".manifest-report.json"
     data = json.loads(record.read_text())
     data["outputs"]["../../elsewhere/keep.txt"] = "0" * 64
@@ -72,7 +66,7 @@ def test_clean_removes_only_the_names_ncpi_writes_whatever_a_record_says(tmp_pat
     record.write_text(json.dumps(data))
     (project.build_dir / "essex" / "notes.txt").write_text("the user's")
     before = _snapshot(victim)
-    done = _ncpi(project, "clean")
+    done = run_ncpi(project, "clean")
     assert done.returncode == 0 and "removed 3 file(s)" in done.stdout
     assert _snapshot(victim) == before
     assert (project.build_dir / "essex" / "notes.txt").read_text() == "the user's"
@@ -81,7 +75,7 @@ def test_clean_removes_only_the_names_ncpi_writes_whatever_a_record_says(tmp_pat
 def test_a_build_folder_ncpi_did_not_make_is_never_removed(tmp_path):
     project = make_project(tmp_path / "project")
     (project.build_dir / "essex").mkdir(parents=True)  # The user's own, empty.
-    assert _ncpi(project, "clean").returncode == 0
+    assert run_ncpi(project, "clean").returncode == 0
     assert (project.build_dir / "essex").is_dir()
 
 
@@ -97,12 +91,12 @@ def test_a_full_disk_changes_no_output_of_the_document(tmp_path):
     if mounted.returncode != 0:
         pytest.skip("cannot mount a tmpfs here: " + mounted.stderr.decode().strip())
     try:
-        assert _ncpi(project, "build", "essex").returncode == 0
+        assert run_ncpi(project, "build", "essex").returncode == 0
         before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
         report = project.report_path("essex")
         report.write_text(report.read_text().replace("Essex Police serves",
                                                      "Essex Police, now, serves"))
-        done = _ncpi(project, "build", "essex")
+        done = run_ncpi(project, "build", "essex")
         assert done.returncode == 1
         assert "No space left on device; the previous files, if any, are unchanged" in done.stderr
         after = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
@@ -113,7 +107,7 @@ def test_a_full_disk_changes_no_output_of_the_document(tmp_path):
 
 def test_clean_on_a_read_only_folder_is_a_message(tmp_path):
     project = make_project(tmp_path / "project")
-    assert _ncpi(project, "build", "essex").returncode == 0
+    assert run_ncpi(project, "build", "essex").returncode == 0
     folder = project.build_dir / "essex"
     bound = subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True)
     if bound.returncode != 0:
@@ -121,7 +115,7 @@ def test_clean_on_a_read_only_folder_is_a_message(tmp_path):
     try:
         if subprocess.run(["mount", "-o", "remount,ro,bind", str(folder)]).returncode != 0:
             pytest.skip("cannot remount read-only here")
-        done = _ncpi(project, "clean")
+        done = run_ncpi(project, "clean")
         assert done.returncode == 1 and "Traceback" not in done.stderr
         assert "cannot remove" in done.stderr and "Read-only file system" in done.stderr
     finally:

@@ -45,10 +45,10 @@ def _alive(pid: int) -> bool:
     return state != "Z"  # A zombie has ended; only its parent has not collected it.
 
 
-def _start_build(project):
+def _start_build(project, **options):
     process = subprocess.Popen(
         [sys.executable, "-m", "ncpi_cli", "--root", str(project.root), "build", "--all",
-         "-j", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+         "-j", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **options)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         workers = [pid for pid in _children(process.pid) if _alive(pid)]
@@ -103,3 +103,15 @@ def test_without_shared_memory_it_builds_in_one_process(tmp_path):
     assert "Traceback" not in done.stderr
     assert (project.build_dir / "essex" / "essex-report.pdf").is_file()
     assert os.path.exists("/dev/shm")  # The real one was never touched.
+
+
+def test_a_closed_terminal_hangs_up_the_whole_group_quietly(tmp_path):
+    """SIGHUP reaches every process of the terminal's group, workers included."""
+    project = _project(tmp_path)
+    process, workers = _start_build(project, start_new_session=True)
+    os.killpg(process.pid, signal.SIGHUP)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 129
+    assert "Traceback" not in stderr and "Stopped." in stderr
+    assert _gone_within(workers, 2) == []
+    assert not list(project.build_dir.rglob("*.tmp"))

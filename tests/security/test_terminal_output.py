@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 from click.testing import CliRunner
 
 from ncpi_cli.cli import cli
 from ncpi_cli.problems import Problem
+
+from conftest import run_ncpi
 
 
 def _validate(project, *args):
@@ -44,14 +48,6 @@ def test_github_annotations_cannot_inject_workflow_commands():
     assert "file=reports/a\\x0a%3A%3Aadd-mask%3A%3Ax%2Cy%3Az.yaml," in command
 
 
-def _ncpi_process(project, *args, **kwargs):
-    import subprocess
-    import sys
-
-    return subprocess.run([sys.executable, "-m", "ncpi_cli", "--root", str(project.root), *args],
-                          timeout=120, **kwargs)
-
-
 def test_a_reader_that_goes_away_changes_neither_the_build_nor_its_exit_code(project_from):
     import subprocess
     import sys
@@ -68,22 +64,18 @@ def test_a_reader_that_goes_away_changes_neither_the_build_nor_its_exit_code(pro
 
 def test_closed_stdout_and_stderr_are_no_error(project_from):
     project = project_from()
-    closed = _ncpi_process(project, "build", "essex", stdin=None,
-                           preexec_fn=lambda: [__import__("os").close(fd) for fd in (1, 2)])
+    closed = run_ncpi(project, "build", "essex", capture_output=False,
+                      preexec_fn=lambda: [os.close(fd) for fd in (1, 2)])
     assert closed.returncode == 0
     assert (project.build_dir / "essex" / "essex-report.pdf").is_file()
 
 
 def test_a_wrong_source_date_epoch_is_one_usage_message(project_from):
-    import os
-
     project = project_from()
     for value in ("99999999999999999", "１２３", "abc", "+5", "1.5"):
-        done = _ncpi_process(project, "build", "essex", capture_output=True, text=True,
-                             env={**os.environ, "SOURCE_DATE_EPOCH": value})
+        done = run_ncpi(project, "build", "essex", env={**os.environ, "SOURCE_DATE_EPOCH": value})
         assert done.returncode == 2, value
         assert "SOURCE_DATE_EPOCH must be a whole number of seconds" in done.stderr
         assert "bug" not in done.stderr and "Traceback" not in done.stderr
-    good = _ncpi_process(project, "build", "essex", capture_output=True, text=True,
-                         env={**os.environ, "SOURCE_DATE_EPOCH": "1480000000"})
+    good = run_ncpi(project, "build", "essex", env={**os.environ, "SOURCE_DATE_EPOCH": "1480000000"})
     assert good.returncode == 0
