@@ -26,7 +26,8 @@ PROSE = _ProseMarker()
 Prose = Annotated[Text, PROSE]
 Paragraphs = Annotated[list[Prose], Field(min_length=1)]
 #: A public web address, e.g. of a published report.
-WebAddress = Annotated[StrictStr, StringConstraints(pattern=r"^https://[^\s<>\"]+$")]
+# No backslash escapes beyond \s: the JSON Schema's regex dialect (ECMA-262) refuses them.
+WebAddress = Annotated[StrictStr, StringConstraints(pattern=r'^https://[^\s<>"]+$')]
 
 #: The areas of the child's journey, in the order reports discuss them.
 AREAS: dict[str, str] = {

@@ -48,3 +48,20 @@ def test_pre_commit_hook_runs_ncpi_validate():
     assert hook["pass_filenames"] is False
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
     assert scripts["ncpi"] == "ncpi_cli.cli:main"
+
+
+def test_the_shipped_reports_pass_the_exported_schema_in_an_independent_validator():
+    """check-jsonschema (ECMA-262 regexes, as editors use) accepts the schema and the reports."""
+    import subprocess
+    import sys
+
+    from pathlib import Path
+
+    checker = Path(sys.executable).parent / "check-jsonschema"
+    for schema, reports in (("report", [p for p in (REPO / "reports").glob("*.yaml")
+                                        if p.name != "_common.yaml"]),
+                            ("common", [REPO / "reports" / "_common.yaml"])):
+        done = subprocess.run([str(checker), "--schemafile", str(REPO / "schema" /
+                               f"{schema}.schema.json"), *map(str, reports)],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
