@@ -80,9 +80,9 @@ def measure(project: Path, rounds: int) -> dict[str, tuple[float, int]]:
     ncpi = [sys.executable, "-m", "ncpi_cli", "--root", str(project)]
     # The build in one process (the library's in-process path), so its peak is the whole build's.
     build = [sys.executable, "-c",
-             "import sys; from pathlib import Path; from ncpi_cli.batch import run_batch; "
-             "from ncpi_cli.incremental import Target; from ncpi_cli.project import Project; "
-             "o = run_batch(Project(Path(sys.argv[1])), [Target('kent', 'report')], "
+             "import sys; from pathlib import Path; from ncpi_cli.build import build_targets; "
+             "from ncpi_cli.targets import Target; from ncpi_cli.project import Project; "
+             "o = build_targets(Project(Path(sys.argv[1])), [Target('kent', 'report')], "
              "rebuild=True, in_process=True); sys.exit(o[0].state != 'built')", str(project)]
     results = {}
     for name, command in (("validate", [*ncpi, "validate", "kent"]), ("build", build)):

@@ -1,141 +1,391 @@
-"""The pipeline: load → validate → render → write. The only module that knows all four stages."""
+"""The pipeline, for one target or many: find what is stale, check, render, make PDFs, write.
+
+The only module that knows every stage. The command line and the tests both call
+`build_targets`; `build_report` and `build_press_release` are the same call for one force.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import resource
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Iterator
 
-from ncpi_cli.errors import NcpiError, ValidationFailed
-from ncpi_cli.incremental import (
-    KINDS, OUTPUT_SUFFIXES, BuildOptions, Inputs, Target, current_inputs, manifest_path,
-    manifest_text,
-)
+from ncpi_cli.errors import NcpiError, RenderError, ValidationFailed
+from ncpi_cli.incremental import Inputs, current_inputs, manifest_text, why_stale
 from ncpi_cli.outputs import write_outputs, write_preview
-from ncpi_cli.pdf import fonts_dir_for, weasyprint_pdf
+from ncpi_cli.problems import Problem
 from ncpi_cli.project import Project
+from ncpi_cli.targets import BuildOptions, Target, manifest_path, output_paths
 from ncpi_cli.templating import (
     PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT, REPORT_HTML, builtin_templates_dir,
 )
+from ncpi_cli.workers import WorkerPool, parent_is_gone
 
-if TYPE_CHECKING:  # Validation and rendering (pydantic, Jinja) load only where they run.
+# Validation, rendering and PDF modules (pydantic, Jinja, WeasyPrint, pikepdf) are imported only
+# when something is out of date, so that a build with nothing to do returns at once.
+if TYPE_CHECKING:
     from ncpi_cli.model import Common, Report
 
 
-@dataclass(frozen=True)
-class RenderedTarget:
-    """A target's HTML and text, rendered; what is left is its PDF and writing it all."""
+@dataclass
+class Outcome:
+    """What happened to one target: built, skipped as up to date, or failed (and why)."""
 
     target: Target
+    state: str  # "built", "up to date" or "failed"
+    paths: list[Path] = field(default_factory=list)
+    reason: str = ""  # why it was rebuilt, or why it failed
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+    peak_memory_kib: int = 0  # of the process that made its PDF
+    process_id: int = 0  # which process made its PDF: workers make many each
+
+
+@dataclass(frozen=True)
+class Events:
+    """What the caller hears while a build runs: a progress bar, a log."""
+
+    on_start: Callable[[Target], None] = lambda target: None
+    on_done: Callable[[Outcome], None] = lambda outcome: None
+    on_note: Callable[[str], None] = lambda note: None
+
+
+@dataclass(frozen=True)
+class Stale:
+    """A target to rebuild, why, and its inputs hashed before anything read them."""
+
+    target: Target
+    reason: str
+    inputs: Inputs
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A target's HTML and text, rendered; what is left is its PDF and writing it all."""
+
+    stale: Stale
     files: dict[Path, bytes]  # the HTML and text outputs
     pdf_path: Path
     pdf_html: str  # the HTML the PDF is made from
 
+    @property
+    def target(self) -> Target:
+        return self.stale.target
 
-def checked_report(project: Project, slug: str) -> tuple[Report, Common]:
-    """The report and common data, or ValidationFailed carrying every problem found."""
+
+@dataclass
+class MadePdf:
+    """A worker's finished PDF (or why it could not make one), and the files it read."""
+
+    pdf: bytes | None
+    served: dict[str, str]
+    failure: Outcome | None = None
+    seconds: float = 0.0
+    peak_memory_kib: int = 0
+    process_id: int = 0
+
+
+def build_targets(project: Project, targets: list[Target], options: BuildOptions = BuildOptions(),
+                  *, jobs: int = 1, rebuild: bool = False, in_process: bool = False,
+                  events: Events = Events()) -> list[Outcome]:
+    """Build the targets that are out of date (all of them with `rebuild`), `jobs` PDFs at a time.
+
+    Workers start (and import WeasyPrint) while this process checks the reports; with
+    `in_process`, PDFs are made here instead, which suits a long-lived `watch`, and is the
+    fallback where worker processes cannot start. One target failing does not stop the others:
+    every outcome is returned.
+    """
+    # What has no build record will be built: start the workers (and their 1 s import of
+    # WeasyPrint) at once. Otherwise only once the hashes show something to do.
+    certain = rebuild or any(not manifest_path(project, t).is_file() for t in targets)
+    pool = None
+    if certain and not in_process:
+        pool = WorkerPool.start(jobs, len(targets), events.on_note)
+    try:
+        fresh, stale = find_stale(project, targets, options, rebuild)
+        for outcome in fresh:
+            events.on_done(outcome)
+        if not stale:
+            return fresh
+        if pool is None and not in_process and not certain:
+            pool = WorkerPool.start(jobs, len(stale), events.on_note)
+        return fresh + list(_build_stale(project, stale, options, pool, events))
+    except BaseException:
+        if pool is not None:  # Interrupted (Ctrl-C, SIGTERM): stop the workers now, not later.
+            pool.kill()
+            pool = None
+        raise
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def build_report(project: Project, slug: str, options: BuildOptions = BuildOptions()) -> list[Path]:
+    """Validate one force's report, then write its re-inspection report as HTML and PDF."""
+    return _build_one(project, Target(slug, "report"), options)
+
+
+def build_press_release(project: Project, slug: str,
+                        options: BuildOptions = BuildOptions()) -> list[Path]:
+    """Validate one force's report, then write its press release as text, HTML and PDF."""
+    return _build_one(project, Target(slug, "press-release"), options)
+
+
+def _build_one(project: Project, target: Target, options: BuildOptions) -> list[Path]:
+    """Build one target in this process, always; its failure is raised."""
+    [outcome] = build_targets(project, [target], options, rebuild=True, in_process=True)
+    if outcome.state == "failed":
+        raise ValidationFailed(outcome.problems) if outcome.problems else NcpiError(outcome.reason)
+    return outcome.paths
+
+
+# Step 1: what is stale.
+
+
+def find_stale(project: Project, targets: list[Target], options: BuildOptions,
+               rebuild: bool) -> tuple[list[Outcome], list[Stale]]:
+    """The targets that are up to date (as outcomes), and those to rebuild, with why."""
+    fresh, stale = [], []
+    for target in targets:
+        reason = "--force" if rebuild else why_stale(project, target, options.as_record())
+        if reason is None:
+            fresh.append(Outcome(target, "up to date"))
+        else:
+            # Hashed before validation reads the files: an edit from now on means a rebuild.
+            stale.append(Stale(target, reason, current_inputs(project, target)))
+    return fresh, stale
+
+
+# Step 2: check the reports, all together.
+
+
+def check_reports(project: Project, slugs: list[str]) -> dict[str, tuple[Report, Common] | list]:
+    """Each force's checked report and the common data, or the problems that stop its build.
+
+    A problem outside the forces' own reports (the common data, a template) stops them all.
+    """
     from ncpi_cli.checking import check_project
 
-    result = check_project(project, [slug], dry_run=False)  # The build itself renders.
-    if result.errors or slug not in result.reports or result.common is None:
-        raise ValidationFailed(result.problems)
-    return result.reports[slug], result.common
+    checked = check_project(project, slugs, dry_run=False)  # The build itself renders.
+    shared = [p for p in checked.errors
+              if p.file not in {project.display(project.report_path(slug)) for slug in slugs}]
+    results: dict[str, tuple[Report, Common] | list] = {}
+    for slug in slugs:
+        report = checked.reports.get(slug)
+        if report is None or checked.common is None or shared:
+            own = project.display(project.report_path(slug))
+            results[slug] = shared + [p for p in checked.errors if p.file == own]
+        else:
+            results[slug] = (report, checked.common)
+    return results
+
+
+# Step 3: render the HTML and text.
+
+
+def render_target(project: Project, stale: Stale, options: BuildOptions, report: Report,
+                  common: Common) -> Rendered:
+    """A checked report's HTML and text outputs; a draft is refused under --final."""
+    from ncpi_cli.render import document_context, render_template
+
+    if options.final and report.status == "draft":
+        raise NcpiError(f"{project.display(project.report_path(stale.target.slug))} is a draft "
+                        "(status: draft); --final refuses to build it")
+    context = document_context(report, common)
+    paths = output_paths(project, stale.target)
+
+    def render(name: str) -> str:
+        return render_template(name, context, project.templates_dir)
+
+    if stale.target.kind == "report":
+        html = render(REPORT_HTML)
+        return Rendered(stale, {paths["report.html"]: html.encode()}, paths["report.pdf"], html)
+    html = render(PRESS_RELEASE_HTML)
+    files = {paths["press-release.txt"]: render(PRESS_RELEASE_TEXT).encode(),
+             paths["press-release.html"]: html.encode()}
+    return Rendered(stale, files, paths["press-release.pdf"], html)
+
+
+# Step 4: make the PDF, in this process or a worker.
 
 
 def pdf_settings(project: Project, options: BuildOptions) -> dict:
     """Where WeasyPrint finds the project's assets and fonts, and the PDF variant to make."""
+    from ncpi_cli.pdf import fonts_dir_for
+
     builtin = builtin_templates_dir()
     return {"base_dir": project.templates_dir if project.templates_dir.is_dir() else builtin,
             "fonts_dir": fonts_dir_for(project.templates_dir),
             "allowed_dirs": [project.templates_dir, builtin], "variant": options.pdf_variant}
 
 
-def _pdf(project: Project, html: str, options: BuildOptions, served: dict[str, str]) -> bytes:
-    """WeasyPrint's PDF, before its running headers are marked as artifacts."""
-    return weasyprint_pdf(html, served=served, **pdf_settings(project, options))
+def make_pdf(project: Project, html: str, options: BuildOptions) -> tuple[bytes, dict[str, str]]:
+    """The finished PDF of an HTML document, and the files WeasyPrint read (path -> SHA-256).
 
-
-def output_paths(project: Project, slug: str) -> dict[str, Path]:
-    """Where each of a force's documents is written."""
-    folder = project.build_dir / slug
-    return {suffix: folder / f"{slug}-{suffix}"
-            for kind in KINDS for suffix in OUTPUT_SUFFIXES[kind]}
-
-
-def render_target(project: Project, target: Target, options: BuildOptions,
-                  checked: tuple[Report, Common] | None = None) -> RenderedTarget:
-    """Validate (unless `checked` is given), refuse a draft under --final, render the HTML."""
-    from ncpi_cli.render import document_context, render_template
-
-    report, common = checked or checked_report(project, target.slug)
-    if options.final and report.status == "draft":
-        raise NcpiError(f"{project.display(project.report_path(target.slug))} is a draft "
-                        "(status: draft); --final refuses to build it")
-    context = document_context(report, common)
-    paths = output_paths(project, target.slug)
-    if target.kind == "report":
-        html = render_template(REPORT_HTML, context, project.templates_dir)
-        return RenderedTarget(target, {paths["report.html"]: html.encode()},
-                              paths["report.pdf"], html)
-    text = render_template(PRESS_RELEASE_TEXT, context, project.templates_dir)
-    html = render_template(PRESS_RELEASE_HTML, context, project.templates_dir)
-    return RenderedTarget(target, {paths["press-release.txt"]: text.encode(),
-                                   paths["press-release.html"]: html.encode()},
-                          paths["press-release.pdf"], html)
-
-
-def make_pdf(project: Project, rendered: RenderedTarget,
-             options: BuildOptions) -> tuple[bytes, dict[str, str]]:
-    """WeasyPrint's PDF of a rendered target, and the files it read (path -> SHA-256)."""
-    served: dict[str, str] = {}
-    return _pdf(project, rendered.pdf_html, options, served), served
-
-
-def write_target(project: Project, rendered: RenderedTarget, pdf: bytes, served: dict[str, str],
-                 options: BuildOptions, inputs: Inputs) -> list[Path]:
-    """Finish the PDF, write every output atomically, and only then the build record."""
+    WeasyPrint makes the PDF; then its running headers and footers are marked as artifacts,
+    which PDF/UA asks and WeasyPrint does not do.
+    """
+    from ncpi_cli.pdf import weasyprint_pdf
     from ncpi_cli.pdf_artifacts import mark_margins_as_artifacts
 
-    outputs = {**rendered.files, rendered.pdf_path: mark_margins_as_artifacts(pdf)}
+    served: dict[str, str] = {}
+    pdf = weasyprint_pdf(html, served=served, **pdf_settings(project, options))
+    return mark_margins_as_artifacts(pdf), served
+
+
+def _make_pdf_here(project: Project, rendered: Rendered, options: BuildOptions) -> MadePdf:
+    """Make one PDF (in a worker or here); a failure is returned, never raised."""
+    import os
+
+    if parent_is_gone():
+        os._exit(1)  # An orphaned worker (where the kernel cannot tell us): no one waits.
+    started = time.perf_counter()
+    try:
+        made = MadePdf(*make_pdf(project, rendered.pdf_html, options))
+    except Exception as error:  # noqa: BLE001 - one target's failure must not stop the others
+        made = MadePdf(None, {}, failure=_failure(rendered.target, error))
+    made.seconds = time.perf_counter() - started
+    made.peak_memory_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    made.process_id = os.getpid()
+    return made
+
+
+# Step 5: write the outputs, then the build record.
+
+
+def write_target(project: Project, rendered: Rendered, made: MadePdf,
+                 options: BuildOptions) -> list[Path]:
+    """Write every output atomically, and only then the build record."""
+    outputs = {**rendered.files, rendered.pdf_path: made.pdf}
     written = write_outputs(project, outputs)
-    write_outputs(project, {manifest_path(project, rendered.target):
-                            manifest_text(inputs, served, outputs, options.as_record()).encode()})
+    record = manifest_text(rendered.stale.inputs, made.served, outputs, options.as_record())
+    write_outputs(project, {manifest_path(project, rendered.target): record.encode()})
     return written
 
 
-def finish_target(project: Project, rendered: RenderedTarget, options: BuildOptions,
-                  inputs: Inputs) -> list[Path]:
-    """Make the PDF, write every output atomically, and only then the build record."""
-    pdf, served = make_pdf(project, rendered, options)
-    return write_target(project, rendered, pdf, served, options, inputs)
+def _written(project: Project, rendered: Rendered, made: MadePdf,
+             options: BuildOptions) -> Outcome:
+    """The outcome of a target whose PDF is made: written, or failed while writing."""
+    if made.failure is not None:
+        return made.failure
+    started = time.perf_counter()
+    try:
+        paths = write_target(project, rendered, made, options)
+        outcome = Outcome(rendered.target, "built", paths, reason=rendered.stale.reason)
+    except Exception as error:  # noqa: BLE001 - e.g. a full disk: reported, others go on
+        outcome = _failure(rendered.target, error)
+    outcome.seconds = made.seconds + time.perf_counter() - started
+    outcome.peak_memory_kib, outcome.process_id = made.peak_memory_kib, made.process_id
+    return outcome
 
 
-def build_target(project: Project, target: Target, options: BuildOptions = BuildOptions(), *,
-                 checked: tuple[Report, Common] | None = None,
-                 inputs: Inputs | None = None) -> list[Path]:
-    """Build one target: validate (unless `checked` is given), render, write, then record.
-
-    Inputs are hashed before they are read, so a file edited during the build makes the next
-    build run again. The manifest is written only after every output is in place.
-    """
-    inputs = inputs or current_inputs(project, target)
-    rendered = render_target(project, target, options, checked)
-    return finish_target(project, rendered, options, inputs)
+# The steps together.
 
 
-def build_report(project: Project, slug: str, options: BuildOptions = BuildOptions()) -> list[Path]:
-    """Validate one force's report, then write its re-inspection report as HTML and PDF."""
-    return build_target(project, Target(slug, "report"), options)
+def _build_stale(project: Project, stale: list[Stale], options: BuildOptions,
+                 pool: WorkerPool | None, events: Events) -> Iterator[Outcome]:
+    """Check the stale targets' reports together, render each, make its PDF, write it."""
+    checked = check_reports(project, list(dict.fromkeys(s.target.slug for s in stale)))
+    pdfs = _PdfsInWorkers(project, options, pool, events) if pool else \
+        _PdfsHere(project, options, events)
+    for item in stale:
+        rendered = _render_checked(project, item, options, checked[item.target.slug])
+        if isinstance(rendered, Outcome):
+            events.on_done(rendered)
+            yield rendered
+        else:
+            pdfs.add(rendered)
+    for outcome in pdfs.outcomes():
+        events.on_done(outcome)
+        yield outcome
 
 
-def build_press_release(project: Project, slug: str,
-                        options: BuildOptions = BuildOptions()) -> list[Path]:
-    """Validate one force's report, then write its press release as text, HTML and PDF."""
-    return build_target(project, Target(slug, "press-release"), options)
+def _render_checked(project: Project, stale: Stale, options: BuildOptions,
+                    checked: tuple[Report, Common] | list) -> Rendered | Outcome:
+    """A checked target rendered, or the outcome of one that failed its checks or its render."""
+    from ncpi_cli.checking import template_problem
+
+    if isinstance(checked, list):
+        return _failed_checks(stale.target, checked)
+    try:
+        return render_target(project, stale, options, *checked)
+    except RenderError as error:  # A template's mistake: shown as FILE:LINE like the others.
+        if error.template is None:
+            return _failure(stale.target, error)
+        return _failed_checks(stale.target, [template_problem(project, error)])
+    except Exception as error:  # noqa: BLE001 - reported with the others at the end
+        return _failure(stale.target, error)
 
 
-def preview_pages(project: Project, slug: str) -> list[Path]:
-    """Render the built report's pages as PNG images with poppler's pdftoppm, to look at.
+class _PdfsHere:
+    """Makes each PDF in this process, one after another, once every target is rendered."""
+
+    def __init__(self, project: Project, options: BuildOptions, events: Events):
+        self.project, self.options, self.events = project, options, events
+        self.pending: list[Rendered] = []
+
+    def add(self, rendered: Rendered) -> None:
+        self.pending.append(rendered)
+
+    def outcomes(self) -> Iterator[Outcome]:
+        for rendered in self.pending:
+            self.events.on_start(rendered.target)
+            made = _make_pdf_here(self.project, rendered, self.options)
+            yield _written(self.project, rendered, made, self.options)
+
+
+class _PdfsInWorkers:
+    """Sends each rendered target to the pool at once; writes each PDF here as it comes back."""
+
+    def __init__(self, project: Project, options: BuildOptions, pool: WorkerPool, events: Events):
+        self.project, self.options, self.pool, self.events = project, options, pool, events
+        self.running: dict[Future, Rendered] = {}
+        self.queue: list[Rendered] = []  # in the order they were sent, for on_start
+
+    def add(self, rendered: Rendered) -> None:
+        self.running[self.pool.submit(_make_pdf_here, self.project, rendered, self.options)] = \
+            rendered
+        self.queue.append(rendered)
+        if len(self.queue) <= self.pool.workers:
+            self.events.on_start(rendered.target)
+
+    def outcomes(self) -> Iterator[Outcome]:
+        started = min(self.pool.workers, len(self.queue))
+        while self.running:
+            done, _ = wait(self.running, return_when=FIRST_COMPLETED)
+            for future in done:
+                rendered = self.running.pop(future)
+                try:
+                    outcome = _written(self.project, rendered, future.result(), self.options)
+                except Exception as error:  # noqa: BLE001 - a worker died (killed, out of memory)
+                    outcome = Outcome(rendered.target, "failed",
+                                      reason=f"the worker process stopped ({error})")
+                if started < len(self.queue):
+                    self.events.on_start(self.queue[started].target)
+                    started += 1
+                yield outcome
+
+
+def _failed_checks(target: Target, problems: list[Problem]) -> Outcome:
+    return Outcome(target, "failed", reason=f"{len(problems)} problem(s) found; not built",
+                   problems=problems)
+
+
+def _failure(target: Target, error: Exception) -> Outcome:
+    if isinstance(error, NcpiError):
+        return Outcome(target, "failed", reason=error.format_message())
+    return Outcome(target, "failed", reason=f"ncpi failed unexpectedly ({type(error).__name__}: "
+                   f"{error}); please report this as a bug in ncpi")
+
+
+# After the build: pages to look at.
+
+
+def preview_pages(project: Project, target: Target) -> list[Path]:
+    """Render a built target's PDF pages as PNG images with poppler's pdftoppm, to look at.
 
     pdftoppm writes into a private temporary folder; the pages are then written into
     build/FORCE/preview/ the way every output is (never through a link), and recorded there.
@@ -144,13 +394,15 @@ def preview_pages(project: Project, slug: str) -> list[Path]:
     import subprocess
     import tempfile
 
-    pdf = output_paths(project, slug)["report.pdf"]
+    pdf = output_paths(project, target)[target.pdf_suffix]
     if shutil.which("pdftoppm") is None:
         raise NcpiError("--png needs pdftoppm: install Debian's poppler-utils")
+    prefix = "page" if target.kind == "report" else f"{target.kind}-page"
     with tempfile.TemporaryDirectory(prefix="ncpi-preview-") as private:
         done = subprocess.run(["pdftoppm", "-png", "-r", "70", str(pdf),
-                               str(Path(private) / "page")], capture_output=True, text=True)
+                               str(Path(private) / prefix)], capture_output=True, text=True)
         if done.returncode != 0:
             raise NcpiError(f"pdftoppm failed: {done.stderr.strip()}")
-        pages = {path.name: path.read_bytes() for path in sorted(Path(private).glob("page-*.png"))}
-    return write_preview(project, slug, pages)
+        pages = {path.name: path.read_bytes()
+                 for path in sorted(Path(private).glob(f"{prefix}-*.png"))}
+    return write_preview(project, target.slug, pages, prefix)

@@ -126,7 +126,7 @@ def _batch_options(function):
 
 
 def _targets(project: Project, forces: tuple[str, ...], all_forces: bool, kinds: list[str]):
-    from ncpi_cli.incremental import Target
+    from ncpi_cli.targets import Target
 
     if all_forces and forces:
         raise click.UsageError("name forces or use --all, not both")
@@ -140,25 +140,27 @@ def _targets(project: Project, forces: tuple[str, ...], all_forces: bool, kinds:
 
 def _build_and_report(project: Project, targets, options, *, jobs: int | None, rebuild: bool,
                       png: bool = False, in_process: bool = False) -> list:
-    """Run a batch with progress; print what was written, what failed and a summary."""
-    from ncpi_cli.batch import default_jobs, run_batch
+    """Run the pipeline with progress; print what was written, what failed and a summary."""
+    from ncpi_cli.build import Events, build_targets
     from ncpi_cli.progress import Progress
+    from ncpi_cli.workers import default_jobs
 
     started = time.perf_counter()
     progress = Progress(len(targets), sys.stderr, terminal=sys.stderr.isatty())
-    outcomes = run_batch(project, targets, options, jobs=jobs or default_jobs(), rebuild=rebuild,
-                         in_process=in_process, on_start=progress.start, on_done=progress.finish,
-                         on_note=lambda note: click.echo(note, err=True))
+    events = Events(on_start=progress.start, on_done=progress.finish,
+                    on_note=lambda note: click.echo(note, err=True))
+    outcomes = build_targets(project, targets, options, jobs=jobs or default_jobs(),
+                             rebuild=rebuild, in_process=in_process, events=events)
     progress.close()
     order = {target: index for index, target in enumerate(targets)}
     outcomes.sort(key=lambda outcome: order[outcome.target])
     for outcome in outcomes:
         for path in outcome.paths:
             click.echo(f"wrote {project.display(path)}")
-        if png and outcome.state == "built" and outcome.target.kind == "report":
+        if png and outcome.state == "built":
             from ncpi_cli.build import preview_pages
 
-            for path in _run(lambda slug=outcome.target.slug: preview_pages(project, slug)):
+            for path in preview_pages(project, outcome.target):
                 click.echo(f"wrote {project.display(path)}")
     failed = [outcome for outcome in outcomes if outcome.state == "failed"]
     for outcome in failed:
@@ -176,7 +178,7 @@ def _build_and_report(project: Project, targets, options, *, jobs: int | None, r
 
 def _batch_command(project: Project, kinds: list[str], forces, all_forces, jobs, rebuild, watch,
                    pdf_variant, final, png=False) -> None:
-    from ncpi_cli.incremental import BuildOptions
+    from ncpi_cli.targets import BuildOptions
 
     options = BuildOptions(pdf_variant, final)
     targets = _targets(project, forces, all_forces, kinds)
@@ -261,11 +263,10 @@ def watch(project: Project, force: str, pdf_variant: str) -> None:
     Example:
       ncpi watch essex
     """
-    from ncpi_cli.incremental import BuildOptions
-    from ncpi_cli.incremental import KINDS, Target
+    from ncpi_cli.targets import BuildOptions, targets_of
 
     slug = project.resolve_force(force)
-    _watch(project, [Target(slug, kind) for kind in KINDS], BuildOptions(pdf_variant))
+    _watch(project, targets_of(slug), BuildOptions(pdf_variant))
 
 
 @cli.command("list", epilog=EXIT_CODES)

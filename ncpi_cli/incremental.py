@@ -18,45 +18,14 @@ from importlib import metadata
 from pathlib import Path
 
 from ncpi_cli import __version__
-from ncpi_cli.pdf import DEFAULT_VARIANT
 from ncpi_cli.project import Project
-from ncpi_cli.templating import (
-    PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT, REPORT_HTML, builtin_templates_dir, make_environment,
-)
+from ncpi_cli.targets import ENTRY_TEMPLATES, Target, manifest_path, output_paths
+from ncpi_cli.templating import builtin_templates_dir, make_environment
 
-#: What can be built for a force: the re-inspection report and the press release.
-KINDS = ("report", "press-release")
-ENTRY_TEMPLATES = {"report": (REPORT_HTML,), "press-release": (PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT)}
-OUTPUT_SUFFIXES = {"report": ("report.html", "report.pdf"),
-                   "press-release": ("press-release.txt", "press-release.html", "press-release.pdf")}
 MANIFEST_FORMAT = 1
 
 # (path, inode, size, mtime) -> SHA-256: a file is read once per process unless it changes.
 _hash_cache: dict[tuple, str] = {}
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """How documents are built; part of what decides whether an output is up to date."""
-
-    pdf_variant: str = DEFAULT_VARIANT
-    final: bool = False
-
-    def as_record(self) -> dict:
-        """The options as the build manifest records them, with the dates' SOURCE_DATE_EPOCH."""
-        return {"pdf_variant": self.pdf_variant, "final": self.final,
-                "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", "")}
-
-
-@dataclass(frozen=True)
-class Target:
-    """One document set to build: a force's report (HTML + PDF) or its press release."""
-
-    slug: str
-    kind: str
-
-    def __str__(self) -> str:
-        return f"{self.slug} {self.kind.replace('-', ' ')}"
 
 
 @dataclass
@@ -158,17 +127,6 @@ def input_folders(project: Project) -> list[Path]:
     return [project.root, builtin_templates_dir()]
 
 
-def manifest_path(project: Project, target: Target) -> Path:
-    """Where a target's manifest lives: beside its outputs, hidden."""
-    return project.build_dir / target.slug / f".manifest-{target.kind}.json"
-
-
-def output_files(project: Project, target: Target) -> list[Path]:
-    """The files a target writes."""
-    folder = project.build_dir / target.slug
-    return [folder / f"{target.slug}-{suffix}" for suffix in OUTPUT_SUFFIXES[target.kind]]
-
-
 def manifest_text(inputs: Inputs, assets: dict[str, str], outputs: dict[Path, bytes],
                   options: dict) -> str:
     """The manifest of a finished build, as JSON."""
@@ -256,7 +214,7 @@ def why_stale(project: Project, target: Target, options: dict) -> str | None:
             if file_hash(Path(path), within) != digest:
                 return f"{display(path)} changed"
     outputs = recorded["outputs"]
-    for path in output_files(project, target):
+    for path in output_paths(project, target).values():
         if path.name not in outputs or file_hash(path, [project.build_dir]) != outputs[path.name]:
             return f"{display(path)} is missing or was changed"
     return None

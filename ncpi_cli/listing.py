@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ncpi_cli.checking import check_project
 from ncpi_cli.errors import NcpiError
-from ncpi_cli.incremental import KINDS, Target, manifest_path, read_manifest, why_stale
+from ncpi_cli.incremental import read_manifest, why_stale
+from ncpi_cli.targets import KINDS, Target, manifest_path
 from ncpi_cli.project import Project
 from ncpi_cli.registry import forces
 

@@ -207,12 +207,12 @@ def write_new_file(path: Path, data: bytes) -> None:
 
 def _recorded_names(folder: int, slug: str) -> set[str]:
     """The files ncpi's build records in an open build/FORCE/ folder say it wrote there."""
-    from ncpi_cli.incremental import KINDS, OUTPUT_SUFFIXES
+    from ncpi_cli.targets import targets_of
 
     names = set()
-    for kind in KINDS:
-        record = f".manifest-{kind}.json"
-        expected = {f"{slug}-{suffix}" for suffix in OUTPUT_SUFFIXES[kind]}
+    for target in targets_of(slug):
+        record = target.manifest_name
+        expected = set(target.output_names.values())
         try:
             descriptor = os.open(record, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
         except OSError:
@@ -291,10 +291,10 @@ def _clean_force(project, build: int, slug: str) -> list[Path]:
 
 
 def _possible_outputs(slug: str) -> set[str]:
-    from ncpi_cli.incremental import KINDS, OUTPUT_SUFFIXES
+    from ncpi_cli.targets import targets_of
 
-    return ({f"{slug}-{suffix}" for kind in KINDS for suffix in OUTPUT_SUFFIXES[kind]}
-            | {f".manifest-{kind}.json" for kind in KINDS})
+    return {name for target in targets_of(slug)
+            for name in [*target.output_names.values(), target.manifest_name]}
 
 
 def _clean_preview(project, slug: str, folder: int) -> list[Path]:
@@ -328,15 +328,19 @@ def _preview_record(preview: int) -> set[str]:
     finally:
         os.close(descriptor)
     return {name for name in names if isinstance(name, str)
-            and re.fullmatch(r"page-\d{1,4}\.png", name)} if isinstance(names, list) else set()
+            and re.fullmatch(r"(press-release-)?page-\d{1,4}\.png", name)} \
+        if isinstance(names, list) else set()
 
 
-def write_preview(project, slug: str, pages: dict[str, bytes]) -> list[Path]:
-    """Replace build/FORCE/preview/'s pages with `pages`, recording them for `clean`."""
+def write_preview(project, slug: str, pages: dict[str, bytes], prefix: str) -> list[Path]:
+    """Replace build/FORCE/preview/'s pages named PREFIX-N.png, recording them for `clean`."""
     with build_folder(project, slug, "preview") as preview:
-        for name in _preview_record(preview) - set(pages):
-            _remove(preview, name)
-    record = json.dumps(sorted(pages)).encode()
+        recorded = _preview_record(preview)
+        for name in recorded - set(pages):
+            if name.startswith(f"{prefix}-"):
+                _remove(preview, name)
+                recorded.discard(name)
+    record = json.dumps(sorted(recorded | set(pages))).encode()
     folder = project.build_dir / slug / "preview"
     write_outputs(project, {**{folder / name: data for name, data in pages.items()},
                             folder / PREVIEW_RECORD: record})

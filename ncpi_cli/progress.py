@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from typing import TextIO
 
-from ncpi_cli.batch import Outcome
-from ncpi_cli.incremental import Target
+from ncpi_cli.build import Outcome
+from ncpi_cli.targets import Target
 
 BAR_WIDTH = 24
 

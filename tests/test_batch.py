@@ -9,9 +9,9 @@ import shutil
 
 from click.testing import CliRunner
 
-from ncpi_cli.batch import run_batch
+from ncpi_cli.build import Events, build_targets
 from ncpi_cli.cli import cli
-from ncpi_cli.incremental import Target, manifest_path
+from ncpi_cli.targets import Target, manifest_path
 from ncpi_cli.progress import Progress
 
 from conftest import FIXTURES
@@ -53,7 +53,7 @@ def test_workers_render_several_documents_each(project_from):
     project = _two_forces(project_from)
     targets = [Target(slug, kind) for slug in ("essex", "kent")
                for kind in ("report", "press-release")]
-    outcomes = run_batch(project, targets, jobs=2)
+    outcomes = build_targets(project, targets, jobs=2)
     assert [o.state for o in outcomes] == ["built"] * 4
     workers = {o.process_id for o in outcomes}
     # Four documents, at most two processes (each importing WeasyPrint once), none of them us.
@@ -173,7 +173,7 @@ def test_forces_or_all_must_be_given(project_from):
 
 
 def test_progress_draws_a_bar_on_a_terminal():
-    from ncpi_cli.batch import Outcome
+    from ncpi_cli.build import Outcome
 
     stream = io.StringIO()
     progress = Progress(4, stream, terminal=True)
@@ -186,7 +186,7 @@ def test_progress_draws_a_bar_on_a_terminal():
 
 
 def test_progress_is_plain_lines_elsewhere():
-    from ncpi_cli.batch import Outcome
+    from ncpi_cli.build import Outcome
 
     stream = io.StringIO()
     progress = Progress(2, stream, terminal=False)

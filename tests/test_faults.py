@@ -13,9 +13,10 @@ import time
 
 import pytest
 
-from ncpi_cli.batch import run_batch
-from ncpi_cli.build import BuildOptions
-from ncpi_cli.incremental import Target, why_stale
+from ncpi_cli.build import Events, build_targets
+from ncpi_cli.targets import BuildOptions
+from ncpi_cli.incremental import why_stale
+from ncpi_cli.targets import Target
 
 from conftest import FIXTURES, make_project
 
@@ -116,16 +117,15 @@ def test_a_report_deleted_mid_build(project_from):
     shutil.copy(FIXTURES / "valid" / "reports" / "kent.yaml", project.report_path("kent"))
     targets = [Target("essex", "report"), Target("kent", "report")]
     # Deleted once both were read and checked, while Essex is being built.
-    outcomes = run_batch(project, targets, in_process=True,
-                         on_start=lambda t: project.report_path("kent").unlink(missing_ok=True))
+    outcomes = build_targets(project, targets, in_process=True,
+                         events=Events(on_start=lambda t: project.report_path("kent").unlink(missing_ok=True)))
     assert [o.state for o in outcomes] == ["built", "built"]  # built from what was read
     done = ncpi(project.root, "build", "kent")
     _clean_failure(done, "Kent Police has no report: reports/kent.yaml does not exist.")
     # Deleted before it was read: that force fails with a clear message, the other builds.
     shutil.copy(FIXTURES / "valid" / "reports" / "kent.yaml", project.report_path("kent"))
-    outcomes = run_batch(project, [Target("kent", "press-release"), Target("essex", "press-release")],
-                         in_process=True, rebuild=True,
-                         on_done=lambda o: None)
+    outcomes = build_targets(project, [Target("kent", "press-release"), Target("essex", "press-release")],
+                         in_process=True, rebuild=True)
     assert all(o.state == "built" for o in outcomes)
     _edit(project.report_path("kent"), "Progress is good.", "Progress is fine.")
     import ncpi_cli.checking as checking
@@ -139,7 +139,7 @@ def test_a_report_deleted_mid_build(project_from):
 
     checking.load_yaml_file = vanishing
     try:
-        outcomes = run_batch(project, targets, in_process=True, rebuild=True)
+        outcomes = build_targets(project, targets, in_process=True, rebuild=True)
     finally:
         checking.load_yaml_file = original
     by_slug = {o.target.slug: o for o in outcomes}

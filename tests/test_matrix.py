@@ -246,7 +246,7 @@ def _lone_items(document) -> list[str]:
 
 def _laid_out(project, html: str):
     from ncpi_cli.build import pdf_settings
-    from ncpi_cli.incremental import BuildOptions
+    from ncpi_cli.targets import BuildOptions
     from ncpi_cli.pdf import render_document
 
     return render_document(html, **pdf_settings(project, BuildOptions()))
