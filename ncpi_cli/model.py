@@ -22,6 +22,10 @@ class _ProseMarker:
 
 
 PROSE = _ProseMarker()
+#: A value that starts with this is a blank still to fill in, as `ncpi new` writes them;
+#: `validate` reports each one once, at its line.
+BLANK_MARKER = "TODO:"
+
 #: Sentences a reader sees: paragraphs, list items, recommendation text, the headline.
 Prose = Annotated[Text, PROSE]
 Paragraphs = Annotated[list[Prose], Field(min_length=1)]
@@ -40,20 +44,15 @@ AREAS: dict[str, str] = {
     "police-detention": "Police detention",
     "leadership": "Leadership, management and governance",
 }
-Area = Literal[
-    "initial-contact", "assessment-and-help", "investigation", "decision-making",
-    "trusted-adult", "managing-risk", "police-detention", "leadership",
-]
+# Each Literal is made from its list, so a choice is written once (the schema's enum comes from it).
+Area = Literal[tuple(AREAS)]
 
 #: Timescales, as they lead a recommendation's sentence ("Within three months, …").
 TIMESCALES = (
     "immediately", "within one month", "within three months", "within six months",
     "within twelve months",
 )
-Timescale = Literal[
-    "immediately", "within one month", "within three months", "within six months",
-    "within twelve months",
-]
+Timescale = Literal[TIMESCALES]
 
 #: Progress against a recommendation. HMIC judges progress in prose; this scale is ncpi's own,
 #: so that a summary table can show every recommendation at a glance.
@@ -64,7 +63,7 @@ PROGRESS_STATUSES: dict[str, str] = {
     "substantially met": "Substantially met",
     "met": "Met",
 }
-ProgressStatus = Literal["not started", "limited progress", "in progress", "substantially met", "met"]
+ProgressStatus = Literal[tuple(PROGRESS_STATUSES)]
 
 #: Case file grades, in the order they are shown. Which grades a year may use is a domain rule.
 GRADES: dict[str, str] = {
@@ -73,7 +72,9 @@ GRADES: dict[str, str] = {
     "requires improvement": "Requires improvement",
     "inadequate": "Inadequate",
 }
-Grade = Literal["good", "adequate", "requires improvement", "inadequate"]
+Grade = Literal[tuple(GRADES)]
+#: The grade that the three-grade scale dropped.
+RETIRED_GRADE = "adequate"
 
 #: The first year of the three-grade scale; before it, "adequate" was a grade too (domain.md).
 THREE_GRADE_SCALE_FROM = 2016
@@ -82,8 +83,8 @@ THREE_GRADE_SCALE_FROM = 2016
 def grade_scale(fieldwork_start: dt.date) -> tuple[str, ...]:
     """The grades in use when a follow-up's fieldwork started, in the order they are shown."""
     if fieldwork_start.year >= THREE_GRADE_SCALE_FROM:
-        return ("good", "requires improvement", "inadequate")
-    return ("good", "adequate", "requires improvement", "inadequate")
+        return tuple(grade for grade in GRADES if grade != RETIRED_GRADE)
+    return tuple(GRADES)
 
 
 class Model(BaseModel):
@@ -95,35 +96,41 @@ class Model(BaseModel):
 class Fieldwork(Model):
     """The days inspectors spent in the force, first and last."""
 
-    start: dt.date = Field(description="First day of fieldwork, e.g. 2016-09-12.")
-    end: dt.date = Field(description="Last day of fieldwork; on or after the start.")
+    start: dt.date = Field(description="First day of fieldwork.", examples=["2016-09-12"])
+    end: dt.date = Field(description="Last day of fieldwork; on or after the start.",
+                         examples=["2016-09-16"])
 
 
 class ForceRef(Model):
     """The force inspected, as in the registry of the 43 forces."""
 
-    slug: StrictStr = Field(description="The force's id in the registry, e.g. essex; also the file name.")
-    name: Text = Field(description="The force's official name, e.g. Essex Police.")
+    slug: StrictStr = Field(description="The force's id in the registry; also the file's name.",
+                            examples=["essex"])
+    name: Text = Field(description="The force's official name.", examples=["Essex Police"])
 
 
 class Recommendation(Model):
     """One recommendation of the original inspection report."""
 
     id: Annotated[StrictStr, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]*$")] = Field(
-        description="A short id used to link progress to it, e.g. R1.")
-    area: Area = Field(description="The area of the child's journey it concerns.")
-    timescale: Timescale = Field(description="When the force should act; leads the sentence.")
+        description="A short id used to link progress to it.", examples=["R1"])
+    area: Area = Field(description="The area of the child's journey it concerns.",
+                       examples=["investigation"])
+    timescale: Timescale = Field(description="When the force should act; leads the sentence.",
+                                 examples=["within three months"])
     text: Prose = Field(
         description="What the force should do, continuing '<Timescale>, <force> should …', "
         "e.g. 'ensure that officers record …'. Sub-points: a literal block (|) whose first "
-        "line leads in ('… in particular by:') and whose other lines start with '- '.")
+        "line leads in ('… in particular by:') and whose other lines start with '- '.",
+        examples=["ensure that officers record the views of the child"])
 
 
 class Inspection(Model):
     """The original inspection, whose recommendations the re-inspection follows up."""
 
     fieldwork: Fieldwork
-    published: dt.date = Field(description="Date the original report was published.")
+    published: dt.date = Field(description="Date the original report was published.",
+                               examples=["2015-10-20"])
     findings: Paragraphs = Field(description="What the original inspection found, in brief.")
     recommendations: Annotated[list[Recommendation], Field(min_length=1)]
 
@@ -131,22 +138,25 @@ class Inspection(Model):
 class Inspector(Model):
     """The HM Inspector who led the re-inspection."""
 
-    name: Text = Field(description="As the inspector spells it, e.g. Zoë Billingham.")
-    title: Text = Field(description="e.g. HM Inspector of Constabulary.")
+    name: Text = Field(description="As the inspector spells it.", examples=["Zoë Billingham"])
+    title: Text = Field(description="The inspector's title.",
+                        examples=["HM Inspector of Constabulary"])
 
 
 class AreaFindings(Model):
     """What the re-inspection found in one area of the child's journey."""
 
-    area: Area
+    area: Area = Field(description="The area these findings are about.", examples=["leadership"])
     paragraphs: Paragraphs
 
 
 class Progress(Model):
     """The re-inspection's assessment of one original recommendation."""
 
-    recommendation: StrictStr = Field(description="The id of the recommendation assessed, e.g. R1.")
-    status: ProgressStatus
+    recommendation: StrictStr = Field(description="The id of the recommendation assessed.",
+                                      examples=["R1"])
+    status: ProgressStatus = Field(description="How far the force has come; ncpi's own scale.",
+                                   examples=["substantially met"])
     evidence: Paragraphs = Field(description="The evidence for the status, in prose.")
 
 
@@ -154,15 +164,19 @@ class Reinspection(Model):
     """The follow-up inspection this report presents."""
 
     kind: Literal["re-inspection", "post-inspection review"] = Field(
-        description="What HMIC called the follow-up; it sets the report's title.")
+        description="What HMIC called the follow-up; it sets the report's title.",
+        examples=["re-inspection"])
     fieldwork: Fieldwork
-    published: dt.date = Field(description="Publication date; also the PDF's creation date.")
+    published: dt.date = Field(description="Publication date; also the PDF's creation date.",
+                               examples=["2016-12-14"])
     inspector: Inspector
-    isbn: StrictStr | None = Field(default=None, description="The report's ISBN, if it has one.")
+    isbn: StrictStr | None = Field(default=None, description="The report's ISBN, if it has one.",
+                                   examples=["978-1-78655-301-7"])
     url: WebAddress | None = Field(
         default=None,
         description="The report's public web address, if it differs from the one derived from "
-        "the inspectorate's website and the report's title.")
+        "the inspectorate's website and the report's title.",
+        examples=["https://www.justiceinspectorates.gov.uk/hmicfrs/publications/kent-report/"])
     summary: Paragraphs
     context: Paragraphs = Field(description="Context for the force: size, area, demand.")
     findings: list[AreaFindings]
@@ -174,20 +188,25 @@ class Reinspection(Model):
 class AreaAudit(Model):
     """The case files of one area of the child's journey, and their grades."""
 
-    area: Area
-    cases: Annotated[int, Field(ge=1)] = Field(description="Case files audited in this area.")
+    area: Area = Field(description="The area of these case files.", examples=["investigation"])
+    cases: Annotated[int, Field(ge=1)] = Field(description="Case files audited in this area.",
+                                               examples=[25])
     grades: dict[Grade, Annotated[int, Field(ge=0)]] = Field(
-        description="How many of them had each grade; the counts add up to `cases`.")
+        description="How many of them had each grade; the counts add up to `cases`.",
+        examples=[{"good": 10, "requires improvement": 10, "inadequate": 5}])
 
 
 class CaseAudit(Model):
     """The audit of case files during the re-inspection."""
 
-    cases: Annotated[int, Field(ge=1)] = Field(description="Number of case files audited.")
+    cases: Annotated[int, Field(ge=1)] = Field(description="Number of case files audited.",
+                                               examples=[60])
     grades: dict[Grade, Annotated[int, Field(ge=0)]] = Field(
-        description="How many cases had each grade; the counts add up to `cases`.")
+        description="How many cases had each grade; the counts add up to `cases`.",
+        examples=[{"good": 20, "requires improvement": 30, "inadequate": 10}])
     referred_back: Annotated[int, Field(ge=0)] | None = Field(
-        default=None, description="Cases referred back to the force for action.")
+        default=None, description="Cases referred back to the force for action.",
+        examples=[4])
     paragraphs: Paragraphs = Field(description="What the audit showed.")
     by_area: list[AreaAudit] = Field(
         default_factory=list,
@@ -197,15 +216,19 @@ class CaseAudit(Model):
 class Quote(Model):
     """The inspector's quote in the press release."""
 
-    speaker: Text = Field(description="Must be the inspector who led the re-inspection.")
-    title: Text = Field(description="e.g. HM Inspector of Constabulary.")
+    speaker: Text = Field(description="Must be the inspector who led the re-inspection.",
+                          examples=["Zoë Billingham"])
+    title: Text = Field(description="The speaker's title.",
+                        examples=["HM Inspector of Constabulary"])
     paragraphs: Paragraphs
 
 
 class PressRelease(Model):
     """The force-specific parts of the press release; the rest comes from the common data."""
 
-    headline: Prose = Field(description="A sentence-case verdict naming the force.")
+    headline: Prose = Field(
+        description="A sentence-case verdict naming the force.",
+        examples=["Child protection in Essex is improving but there is still more to do"])
     paragraphs: Paragraphs = Field(description="The paragraphs after 'Get the report'.")
     pleased: list[Prose] = Field(
         default_factory=list, description="Items after 'Inspectors were pleased to find:'.")
@@ -214,14 +237,15 @@ class PressRelease(Model):
         description="Items after 'However, inspectors were concerned to find:'.")
     quote: Quote
     notes: Annotated[list[StrictStr], Field(min_length=1)] = Field(
-        description="Ids of the standard notes to editors, in order, from reports/_common.yaml.")
+        description="Ids of the standard notes to editors, in order, from reports/_common.yaml.",
+        examples=[["ncpi-programme", "follow-up", "press-office"]])
 
 
 class Acknowledgement(Model):
     """A warning the authors have checked and accept, so that `validate --strict` passes."""
 
-    code: StrictStr = Field(description="The warning's code, as `validate` prints it, e.g. "
-                            "late-revisit.")
+    code: StrictStr = Field(description="The warning's code, as `validate` prints it.",
+                            examples=["late-revisit"])
     reason: Prose = Field(description="Why the warning is accepted, for the next reader.")
 
 
@@ -229,7 +253,8 @@ class Report(Model):
     """One force's re-inspection: the report and its press release."""
 
     status: Literal["draft", "final"] = Field(
-        default="final", description="A draft is watermarked and refused by build --final.")
+        default="final", description="A draft is watermarked and refused by build --final.",
+        examples=["draft"])
     force: ForceRef
     inspection: Inspection
     reinspection: Reinspection
@@ -243,19 +268,21 @@ class Report(Model):
 class Inspectorate(Model):
     """The inspectorate's name for publications from a date on."""
 
-    since: dt.date = Field(description="First publication date this name applies to.")
-    name: Text = Field(description="e.g. HM Inspectorate of Constabulary.")
-    abbreviation: Text = Field(description="e.g. HMIC.")
-    copyright: Text = Field(description="The copyright holder on the cover, e.g. HMIC.")
+    since: dt.date = Field(description="First publication date this name applies to.",
+                           examples=["2017-07-19"])
+    name: Text = Field(description="Its full name.", examples=["HM Inspectorate of Constabulary"])
+    abbreviation: Text = Field(description="Its short name.", examples=["HMIC"])
+    copyright: Text = Field(description="The copyright holder on the cover.", examples=["HMIC"])
     website: Annotated[StrictStr, StringConstraints(pattern=r"^[a-z0-9.-]+\.[a-z]+(/[\w./-]*)?$")] = (
-        Field(description="Where its reports are published, without https://, e.g. "
-              "www.justiceinspectorates.gov.uk/hmic."))
+        Field(description="Where its reports are published, without https://.",
+              examples=["www.justiceinspectorates.gov.uk/hmic"]))
 
 
 class NoteVersion(Model):
     """The text of a note to editors from a date on, until the next version's date."""
 
-    since: dt.date = Field(description="The first publication date this text is used for.")
+    since: dt.date = Field(description="The first publication date this text is used for.",
+                           examples=["2016-01-01"])
     text: Prose
 
 

@@ -1,4 +1,4 @@
-"""The JSON Schema of the data model, for editors (yaml-language-server) and other tools."""
+"""The JSON Schema of the data model, for editors and other tools, and the format reference."""
 
 from __future__ import annotations
 
@@ -11,14 +11,21 @@ from ncpi_cli.outputs import write_atomically
 SCHEMAS = {"report.schema.json": Report, "common.schema.json": Common}
 
 
+#: The reference for people, made from the same model (see reference.py).
+REFERENCE = "format.md"
+
+
 def schema_texts() -> dict[str, str]:
-    """Each schema file's name and its JSON text, stable from run to run."""
+    """Each file's name and its text (the schemas, then the reference), stable run to run."""
+    from ncpi_cli.reference import format_reference
+
     texts = {}
     for name, model in SCHEMAS.items():
         schema = model.model_json_schema()
         schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
                   "$id": f"https://ncpi.invalid/schema/{name}", **schema}
         texts[name] = json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    texts[REFERENCE] = format_reference()
     return texts
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+import typing
 
-from click.testing import CliRunner
+import yaml
 
-from ncpi_cli.cli import cli
+from ncpi_cli.model import Report
 from ncpi_cli.schema_export import schema_texts
 
-from conftest import REPO
+from conftest import REPO, invoke
 
 
 def test_committed_schema_is_up_to_date():
@@ -21,9 +23,9 @@ def test_committed_schema_is_up_to_date():
 def test_schema_check_reports_a_stale_schema(tmp_path):
     (tmp_path / "schema").mkdir()
     (tmp_path / "schema" / "report.schema.json").write_text("{}")
-    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "schema", "--check"])
+    result = invoke(tmp_path, "schema", "--check")
     assert result.exit_code == 1 and "out of date" in result.stderr
-    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "schema"])
+    result = invoke(tmp_path, "schema")
     assert result.exit_code == 0
     schema = json.loads((tmp_path / "schema" / "report.schema.json").read_text())
     assert schema["additionalProperties"] is False
@@ -65,3 +67,46 @@ def test_the_shipped_reports_pass_the_exported_schema_in_an_independent_validato
                                f"{schema}.schema.json"), *map(str, reports)],
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _key_paths(node, path=""):
+    """Every key path of a YAML document, lists shown as []: reinspection.findings[].area."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{path}.{key}" if path else str(key)
+            yield here
+            yield from _key_paths(value, here)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _key_paths(item, f"{path}[]")
+
+
+def _model_paths(model, path=""):
+    """Every key path the data model accepts, lists shown as []."""
+    from ncpi_cli.reference import _bare, _models_in
+
+    for name, field in model.model_fields.items():
+        here = f"{path}.{name}" if path else name
+        yield here
+        listed = "[]" if typing.get_origin(_bare(field.annotation)) is list else ""
+        for inner in _models_in(field.annotation):
+            yield from _model_paths(inner, here + listed)
+
+
+def test_the_readme_outline_shows_every_key_of_a_report():
+    readme = (REPO / "README.md").read_text("utf-8")
+    outline = re.search(r"in\noutline:\n\n```yaml\n(.*?)```", readme, re.S).group(1)
+    shown = set(_key_paths(yaml.safe_load(outline)))
+    accepted = set(_model_paths(Report))
+    # Grades are keys of a map, not of the model.
+    shown = {p for p in shown if not re.search(r"\.grades\.", p)}
+    assert shown <= accepted, f"the outline shows keys ncpi refuses: {sorted(shown - accepted)}"
+    assert accepted <= shown, f"the outline leaves out: {sorted(accepted - shown)}"
+
+
+def test_the_format_reference_names_every_key():
+    from ncpi_cli.reference import format_reference
+
+    reference = format_reference()
+    for path in _model_paths(Report):
+        assert f"| `{path.rsplit('.', 1)[-1].removesuffix('[]')}`" in reference, path
