@@ -12,10 +12,9 @@ import jinja2
 from ncpi_cli.errors import RenderError
 from ncpi_cli.loading import LoadedYaml, load_yaml_file
 from ncpi_cli.markup import allowed_link, links_in
-from ncpi_cli.model import Common, Report
+from ncpi_cli.model import BLANK_MARKER, Common, Report
 from ncpi_cli.problems import Problem, format_path, printable
 from ncpi_cli.project import Project
-from ncpi_cli.scaffold import BLANK_MARKER
 from ncpi_cli.rules import check_common, check_report
 from ncpi_cli.schema_check import check_schema
 from ncpi_cli.templating import builtin_templates_dir, make_environment

@@ -11,11 +11,10 @@ if TYPE_CHECKING:
     import jinja2
 
 
-#: Templates a user's templates/ folder may override; also what `validate` dry-runs.
+#: The templates that make the documents; a user's templates/ folder may override each.
 REPORT_HTML = "report.html.j2"
 PRESS_RELEASE_HTML = "press-release.html.j2"
 PRESS_RELEASE_TEXT = "press-release.txt.j2"
-DOCUMENT_TEMPLATES = (REPORT_HTML, PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT)
 
 # One to nine in words, 10 and over in numerals: one rule for every count in prose, as in
 # British publishing style, so a report never says "nine recommendations" and "referred 5 back".
@@ -105,8 +104,9 @@ def sentence_start(text: str) -> str:
 
 
 def _autoescape(name: str | None) -> bool:
-    # select_autoescape() does not match '*.html.j2'; plain text must never be escaped.
-    return name is None or not name.endswith(".txt.j2")
+    # select_autoescape() does not match '*.html.j2'. Plain text and YAML must never be
+    # HTML-escaped; anything else is, to be safe.
+    return name is None or not name.endswith((".txt.j2", ".yaml.j2"))
 
 
 def make_environment(user_templates: Path | None) -> jinja2.Environment:

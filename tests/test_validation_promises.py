@@ -9,11 +9,11 @@ from click.testing import CliRunner
 
 from ncpi_cli.cli import cli
 
-from conftest import REPO
+from conftest import REPO, invoke
 
 
 def _validate(project, *args):
-    result = CliRunner().invoke(cli, ["--root", str(project.root), "validate", *args])
+    result = invoke(project, "validate", *args)
     assert "Traceback" not in result.output
     return result
 
@@ -192,7 +192,11 @@ def _common(project, old, new):
 def test_a_note_naming_the_other_inspectorate_is_refused(project_from):
     project = project_from("valid")
     _common(project, "HMICFRS’s out-of-hours", "HMIC’s out-of-hours")
-    assert ("reports/_common.yaml:123:13: notes.out-of-hours[1].text: names HMIC, but from "
+    lines = (project.root / "reports" / "_common.yaml").read_text("utf-8").splitlines()
+    # The edited (second) version; a folded text's problem is at its `text:` key.
+    found = max(n for n, text in enumerate(lines) if "HMIC’s out-of-hours" in text)
+    line = next(n + 1 for n in range(found, -1, -1) if "text:" in lines[n])
+    assert (f"reports/_common.yaml:{line}:13: notes.out-of-hours[1].text: names HMIC, but from "
             "2017-07-19 the inspectorate was HMICFRS") in _validate(project).stdout
 
 
@@ -253,11 +257,11 @@ def test_the_scaffolds_commented_examples_pass_the_rules(project_from):
     """The case audit and acknowledgement examples of `ncpi new`, uncommented into Essex."""
     from ncpi_cli.scaffold import scaffold_text
 
-    scaffold = scaffold_text("kent")
+    project = project_from()
+    scaffold = scaffold_text(project, "kent")
     audit = re.search(r"^# case_audit:\n(?:#  .*\n)+", scaffold, re.M).group(0)
     audit = re.sub(r"^# ", "", audit, flags=re.M)
     assert "adequate" not in audit.replace("inadequate", "")
-    project = project_from()
     path = project.report_path("essex")  # Essex's re-inspection was in 2016: the three grades.
     path.write_text(path.read_text("utf-8") + audit, "utf-8")
     result = _validate(project, "--strict")
@@ -268,8 +272,8 @@ def test_new_then_validate_lists_only_blanks(tmp_path):
     (tmp_path / "reports").mkdir()
     (tmp_path / "reports" / "_common.yaml").write_bytes(
         (REPO / "reports" / "_common.yaml").read_bytes())
-    assert CliRunner().invoke(cli, ["--root", str(tmp_path), "new", "kent"]).exit_code == 0
-    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "validate"])
+    assert invoke(tmp_path, "new", "kent").exit_code == 0
+    result = invoke(tmp_path, "validate")
     problems = [line for line in result.stdout.splitlines() if line.startswith("reports/")]
     assert problems and all("not filled in yet" in line for line in problems), result.stdout
 
