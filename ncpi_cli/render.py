@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import re
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from ncpi_cli.errors import RenderError, source_date_epoch
 from ncpi_cli.model import AREAS, GRADES, PROGRESS_STATUSES, Common, Report
@@ -93,15 +95,6 @@ def document_context(report: Report, common: Common) -> dict:
     reinspection = report.reinspection
     inspectorate = common.inspectorate_on(reinspection.published)
     title = report_title(report, force)
-    # The contents: (anchor, section number or None, heading), in the order of the report.
-    numbered = [("introduction", "Introduction"), ("context", "Context for the force")]
-    numbered += [(s.key, s.label) for s in sections]
-    if audit is not None:
-        numbered.append(("case-file-analysis", "Case file analysis"))
-    numbered += [("conclusion", "Conclusion"), ("next-steps", "Next steps")]
-    contents = [("summary", None, "Summary")]
-    contents += [(anchor, str(n), label) for n, (anchor, label) in enumerate(numbered, start=1)]
-    contents.append(("annex-a", "Annex A", "Methodology"))
     return {
         "report": report,
         "common": common,
@@ -117,8 +110,8 @@ def document_context(report: Report, common: Common) -> dict:
         "areas": AREAS,
         "grades": GRADES,
         "sections": sections,
-        "contents": contents,
-        "number_of": {anchor: number for anchor, number, _ in contents},
+        # Where the contents list goes; filled from the headings the template wrote.
+        "contents_list": Markup(CONTENTS_MARK),
         "statuses": PROGRESS_STATUSES,
         "progress_by_id": progress_by_id,
         "audit_rows": audit_rows,
@@ -153,11 +146,30 @@ def _template_location(error: BaseException) -> tuple[str, int]:
     return ("template", 1)
 
 
+#: Stands for the contents list while a template renders; replaced by links to its headings.
+CONTENTS_MARK = "<!-- ncpi:contents -->"
+_HEADING = re.compile(r'<h2 id="([^"<>]+)"[^<>]*>(.*?)</h2>', re.DOTALL)
+
+
+def with_contents(html: str) -> str:
+    """The HTML with its contents mark replaced by a link to each <h2> heading that follows it.
+
+    Made from the headings the template wrote, so a template that renames, adds or drops a
+    section gets a contents list that matches.
+    """
+    before, mark, after = html.partition(CONTENTS_MARK)
+    if not mark:
+        return html
+    items = "\n".join(f'<li><a href="#{anchor}">{label}</a></li>'
+                      for anchor, label in _HEADING.findall(after))
+    return before + items + after
+
+
 def render_template(name: str, context: dict, user_templates: Path | None) -> str:
     """Render one template; a template's mistake becomes a RenderError naming file and line."""
     env = make_environment(user_templates)
     try:
-        return env.get_template(name).render(context)
+        return with_contents(env.get_template(name).render(context))
     except jinja2.TemplateNotFound as error:
         raise RenderError(f"template not found: {error.name}") from error
     except jinja2.TemplateError as error:
