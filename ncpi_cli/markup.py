@@ -13,7 +13,6 @@ The plain-text press release keeps the markup as typed, which reads naturally in
 
 from __future__ import annotations
 
-import html
 import re
 
 from markupsafe import Markup, escape
@@ -171,13 +170,3 @@ def block(text: str, lead: str = "") -> Markup:
     if items:
         html += "<ul>" + "".join(f"<li>{inline(item)}</li>" for item in items) + "</ul>"
     return Markup(html)
-
-
-def plain(text: str) -> str:
-    """The text without markup, e.g. for a PDF's metadata."""
-    parts, position = [], 0
-    for start, end, label, _ in _find_links(text, strict=True):
-        parts += [text[position:start], label]
-        position = end
-    marked = _emphasis("".join(parts) + text[position:])
-    return html.unescape(re.sub(r"</?(?:strong|em)>", "", marked))
