@@ -9,6 +9,8 @@ from click.testing import CliRunner
 
 from ncpi_cli.cli import cli
 
+from conftest import invoke
+
 
 def validate_edited(project, old: str, new: str, *args):
     """Validate the valid fixture with one text replacement; return (exit code, stdout lines)."""
@@ -16,7 +18,7 @@ def validate_edited(project, old: str, new: str, *args):
     text = path.read_text(encoding="utf-8")
     assert old in text, old
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["--root", str(project.root), "validate", *args])
+    result = invoke(project, "validate", *args)
     assert "Traceback" not in result.output
     return result.exit_code, result.stdout.splitlines()
 
@@ -90,7 +92,7 @@ def test_grade_scale_depends_on_the_year(project_from):
     text = text.replace("start: 2015-11-09", "start: 2016-01-04").replace(
         "end: 2015-11-13", "end: 2016-01-08").replace("published: 2016-02-10", "published: 2016-03-10")
     path.write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["--root", str(project.root), "validate"])
+    result = invoke(project, "validate")
     assert ("reports/kent.yaml:59:5: case_audit.grades.adequate: grade 'adequate' was not on the "
             "scale in use when the follow-up's fieldwork started (2016-01-04); it was: good, "
             "requires improvement, inadequate") in result.stdout
@@ -117,9 +119,13 @@ def test_invalid_phone_number_in_common_notes(project_from):
     project = project_from("valid")
     common = project.root / "reports" / "_common.yaml"
     common.write_text(common.read_text("utf-8").replace("020 3513 0600", "020 3513 060"), "utf-8")
-    result = CliRunner().invoke(cli, ["--root", str(project.root), "validate"])
+    result = invoke(project, "validate")
     assert result.exit_code == 1
-    assert "reports/_common.yaml:111:13: notes.press-office[0].text: '020 3513 060' is not a " \
+    lines = common.read_text("utf-8").splitlines()
+    # A folded text's problem is at its `text:` key.
+    found = next(n for n, text in enumerate(lines) if "020 3513 060" in text)
+    line = next(n + 1 for n in range(found, -1, -1) if "text:" in lines[n])
+    assert f"reports/_common.yaml:{line}:13: notes.press-office[0].text: '020 3513 060' is not a " \
            "valid UK phone number" in result.stdout
 
 
@@ -190,7 +196,7 @@ def test_template_error_is_caught_by_validate(project_from):
     templates = project.root / "templates"
     templates.mkdir()
     (templates / "press-release.txt.j2").write_text("{{ report.press_release.headlin }}\n")
-    result = CliRunner().invoke(cli, ["--root", str(project.root), "validate"])
+    result = invoke(project, "validate")
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0].startswith("templates/press-release.txt.j2:1:1: template:")
     assert "headlin" in result.stdout
@@ -201,7 +207,7 @@ def test_template_syntax_error_is_caught_by_validate(project_from):
     templates = project.root / "templates"
     templates.mkdir()
     (templates / "report.html.j2").write_text("line one\n{% if %}\n")
-    result = CliRunner().invoke(cli, ["--root", str(project.root), "validate"])
+    result = invoke(project, "validate")
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0].startswith("templates/report.html.j2:2:1: template syntax:")
 
@@ -216,7 +222,7 @@ def test_rules_of_valid_parts_run_alongside_schema_errors_elsewhere(project_from
                      ("  name: Kent Police", "  name: Kent Constabulary")]:
         text = text.replace(old, new, 1)
     path.write_text(text, "utf-8")
-    result = CliRunner().invoke(cli, ["--root", str(project.root), "validate"])
+    result = invoke(project, "validate")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [  # Sorted by line, as an editor lists them.
         "reports/kent.yaml:5:9: force.name: 'Kent Constabulary' is not the force's official name "
