@@ -26,6 +26,16 @@ def pytest_addoption(parser):
                      help="Rewrite the golden files from the current output (review the diff).")
 
 
+def invoke(where: Project | Path, *args: str, **kwargs):
+    """ncpi run in this process by click's test runner, on the project (or folder) given."""
+    from click.testing import CliRunner
+
+    from ncpi_cli.cli import cli
+
+    root = where.root if isinstance(where, Project) else where
+    return CliRunner().invoke(cli, ["--root", str(root), *args], **kwargs)
+
+
 def run_ncpi(project: Project, *args: str, timeout: float = 120, **kwargs):
     """ncpi as its own process (text output), so that a hang is a failed test, not a stuck run."""
     import subprocess

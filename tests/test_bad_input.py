@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from ncpi_cli.cli import cli
 from ncpi_cli.loading import MAX_FILE_BYTES
 
-from conftest import FIXTURES
+from conftest import FIXTURES, invoke
 
 CORPUS = Path(__file__).resolve().parent / "corpora" / "yaml-test-suite-errors"
 VALID = (FIXTURES / "valid" / "reports" / "kent.yaml").read_text(encoding="utf-8")
@@ -101,7 +101,7 @@ def validate_bytes(tmp_path: Path, data: bytes):
     (reports / "_common.yaml").write_bytes(
         (FIXTURES.parent.parent / "reports" / "_common.yaml").read_bytes())
     (reports / "kent.yaml").write_bytes(data)
-    return CliRunner().invoke(cli, ["--root", str(tmp_path), "validate"])
+    return invoke(tmp_path, "validate")
 
 
 def assert_located_failure(result):

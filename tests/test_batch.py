@@ -14,7 +14,7 @@ from ncpi_cli.cli import cli
 from ncpi_cli.targets import Target, manifest_path
 from ncpi_cli.progress import Progress
 
-from conftest import FIXTURES
+from conftest import FIXTURES, invoke
 
 
 def _two_forces(project_from):
@@ -23,9 +23,6 @@ def _two_forces(project_from):
     shutil.copy(FIXTURES / "valid" / "reports" / "kent.yaml", project.reports_dir / "kent.yaml")
     return project
 
-
-def invoke(project, *args):
-    return CliRunner().invoke(cli, ["--root", str(project.root), *args])
 
 
 def _stamps(project):

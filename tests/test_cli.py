@@ -12,11 +12,8 @@ from click.testing import CliRunner
 from ncpi_cli import __version__
 from ncpi_cli.cli import cli
 
-from conftest import REPO
+from conftest import REPO, invoke
 
-
-def invoke(project, *args):
-    return CliRunner().invoke(cli, ["--root", str(project.root), *args])
 
 
 def test_version():

@@ -7,6 +7,8 @@ from click.testing import CliRunner
 from ncpi_cli.cli import cli
 from pdftools import page_texts, squash
 
+from conftest import invoke
+
 
 def _draft_project(project_from):
     project = project_from("valid")
@@ -17,7 +19,7 @@ def _draft_project(project_from):
 
 def test_draft_is_watermarked_on_every_page_and_in_html(project_from):
     project = _draft_project(project_from)
-    result = CliRunner().invoke(cli, ["--root", str(project.root), "build", "kent"])
+    result = invoke(project, "build", "kent")
     assert result.exit_code == 0, result.output
     folder = project.build_dir / "kent"
     pages = page_texts(folder / "kent-report.pdf", "-raw")
@@ -35,7 +37,7 @@ def test_final_report_has_no_watermark(kent_build):
 def test_final_refuses_a_draft(project_from):
     project = _draft_project(project_from)
     for command in ("build", "press-release"):
-        result = CliRunner().invoke(cli, ["--root", str(project.root), command, "kent", "--final"])
+        result = invoke(project, command, "kent", "--final")
         assert result.exit_code == 1
         assert "reports/kent.yaml is a draft (status: draft); --final refuses to build it" \
             in result.stderr

@@ -12,6 +12,8 @@ from ncpi_cli.checking import link_problems
 from ncpi_cli.loading import load_yaml_text
 from ncpi_cli.markup import _em, _find_links, _strong, inline, links_in
 
+from conftest import invoke
+
 # The old patterns: correct, but quadratic on hostile text. Kept here as the oracle.
 OLD_LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^()\s]+)\)")
 OLD_LINK_LIKE = re.compile(r"\[([^\[\]\n]+)\]\((\S*)\)")
@@ -73,7 +75,7 @@ def test_a_flood_of_problems_prints_a_bounded_summary(tmp_path):
                 tmp_path / "reports" / "_common.yaml")
     text = report_text(2000).replace("  - recommendation: R", "  - recommendation: X")
     (tmp_path / "reports" / "kent.yaml").write_text(text, "utf-8")
-    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "validate"])
+    result = invoke(tmp_path, "validate")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert len(lines) == 101 and len(result.stdout) < 60_000
@@ -81,8 +83,8 @@ def test_a_flood_of_problems_prints_a_bounded_summary(tmp_path):
                          "them all with --format json)")
     import json
 
-    every = json.loads(CliRunner().invoke(cli, ["--root", str(tmp_path), "validate", "--format",
-                                                "json"]).stdout)
+    every = json.loads(invoke(tmp_path, "validate", "--format",
+                                                "json").stdout)
     unknown = [p["message"] for p in every if p["code"] == "unknown-recommendation"]
     assert len(every) == 4000 and len(unknown) == 2000
     # The ids listed in one message are capped too: not 2,000 ids in each of 2,000 messages.

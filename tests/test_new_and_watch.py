@@ -16,6 +16,8 @@ from click.testing import CliRunner
 
 from ncpi_cli.cli import cli
 
+from conftest import invoke
+
 # What a person might write in each blank, by the last key of its path.
 FILLED = {
     "inspection.fieldwork.start": "2015-03-02", "inspection.fieldwork.end": "2015-03-13",
@@ -29,9 +31,6 @@ FILLED = {
     "press_release.headline": "Kent Police is making progress in protecting children",
 }
 
-
-def invoke(project, *args):
-    return CliRunner().invoke(cli, ["--root", str(project.root), *args])
 
 
 def test_new_writes_a_report_whose_blanks_validate_lists(project_from):

@@ -7,6 +7,8 @@ from click.testing import CliRunner
 
 from ncpi_cli.cli import cli
 
+from conftest import invoke
+
 EXTENDS_DEFAULT = """{% extends "default:report.html.j2" %}
 {% block styles %}{{ super() }}
 .cover { border-top-color: #8b0000; }
@@ -21,7 +23,7 @@ def _override(project, name, text):
 
 
 def _build(project):
-    return CliRunner().invoke(cli, ["--root", str(project.root), "build", "essex"])
+    return invoke(project, "build", "essex")
 
 
 def test_override_extends_the_default(project_from):
@@ -81,6 +83,6 @@ def test_weasyprint_accessibility_warnings_fail_the_build(project_from, template
 def test_a_template_mistake_fails_with_file_and_line(project_from):
     project = project_from()
     _override(project, "press-release.txt.j2", "line\n{{ nonsense.field }}\n")
-    result = CliRunner().invoke(cli, ["--root", str(project.root), "press-release", "essex"])
+    result = invoke(project, "press-release", "essex")
     assert result.exit_code == 1
     assert "templates/press-release.txt.j2:2:1: template: 'nonsense' is undefined" in result.stderr

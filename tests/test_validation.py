@@ -7,6 +7,8 @@ from click.testing import CliRunner
 
 from ncpi_cli.cli import cli
 
+from conftest import invoke
+
 SCENARIOS = {
     "bad-yaml-syntax": [
         "reports/kent.yaml:5:1: YAML syntax: a tab character: indent with spaces, not tabs",
@@ -35,7 +37,7 @@ SCENARIOS = {
 
 
 def run_validate(project, *args):
-    return CliRunner().invoke(cli, ["--root", str(project.root), "validate", *args])
+    return invoke(project, "validate", *args)
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)

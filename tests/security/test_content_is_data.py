@@ -8,6 +8,8 @@ from click.testing import CliRunner
 from ncpi_cli.cli import cli
 from pdftools import flowing_text
 
+from conftest import invoke
+
 HOSTILE = [
     "{{ 7*7 }}",
     '{% include "/etc/passwd" %}',
@@ -26,7 +28,7 @@ def test_hostile_text_appears_literally_everywhere(project_from, text):
     source = path.read_text("utf-8").replace(
         "    - Inspectors found progress.", "    - " + repr(text).replace("\\\\", "\\\\"), 1)
     path.write_text(source, "utf-8")
-    result = CliRunner().invoke(cli, ["--root", str(project.root), "press-release", "kent"])
+    result = invoke(project, "press-release", "kent")
     assert result.exit_code == 0, result.output
     folder = project.build_dir / "kent"
     assert text in (folder / "kent-press-release.txt").read_text("utf-8")

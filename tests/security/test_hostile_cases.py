@@ -17,6 +17,8 @@ from click.testing import CliRunner
 from ncpi_cli.cli import cli
 from leaks import MARKER, active_content, attachments, leaked, plant_secret
 
+from conftest import invoke
+
 PARAGRAPH = "    - Inspectors found progress.\n"  # press_release.paragraphs[0]
 SUMMARY = "    - The force has made progress.\n"  # reinspection.summary[0]
 HEADLINE = "  headline: Kent Police is making progress in protecting children\n"
@@ -142,7 +144,7 @@ def test_hostile_input_is_shown_as_text_or_refused_and_nothing_leaks(project_fro
     commands = ([case.args] if case.args else [("build", "kent")] if case.template
                 else [("build", "kent"), ("press-release", "kent")])
     for args in commands:
-        result = CliRunner().invoke(cli, ["--root", str(project.root), *args])
+        result = invoke(project, *args)
         output = result.output + (result.stderr or "")
         assert "Traceback" not in output and not isinstance(result.exception, AssertionError)
         if case.refused:

@@ -9,11 +9,11 @@ from click.testing import CliRunner
 from ncpi_cli.cli import cli
 from ncpi_cli.problems import Problem
 
-from conftest import run_ncpi
+from conftest import invoke, run_ncpi
 
 
 def _validate(project, *args):
-    return CliRunner().invoke(cli, ["--root", str(project.root), "validate", *args])
+    return invoke(project, "validate", *args)
 
 
 def test_escape_sequences_in_a_report_are_shown_escaped(project_from):
