@@ -12,7 +12,19 @@ class NcpiError(click.ClickException):
 
 
 class UnknownForce(NcpiError):
-    """A force named on the command line has no report or is not in the registry."""
+    """A name on the command line is not one of the 43 forces: the command was used wrongly."""
+
+    exit_code = 2
+
+
+class NoReport(NcpiError):
+    """A force named on the command line has no report file yet."""
+
+
+class NotAProject(NcpiError):
+    """ncpi was run outside a project (no reports/ folder here or above)."""
+
+    exit_code = 2
 
 
 class ValidationFailed(NcpiError):

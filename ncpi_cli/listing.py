@@ -66,12 +66,12 @@ def _outputs_cell(outputs: dict | None) -> str:
 
 def rows_as_table(rows: list[dict]) -> str:
     """The rows as an aligned text table, with a count at the end."""
-    header = ("Force", "Region", "Report", "Status", "Valid", "Outputs")
+    header = ("Slug", "Force", "Region", "Report", "Status", "Valid", "Outputs")
     cells = [header]
     for row in rows:
         valid = "–" if row["valid"] is None else ("yes" if row["valid"] else
                                                   f"no ({row['errors']} error(s))")
-        cells.append((row["name"], row["region"], "yes" if row["report"] else "–",
+        cells.append((row["slug"], row["name"], row["region"], "yes" if row["report"] else "–",
                       row["status"] or "–", valid, _outputs_cell(row["outputs"])))
     widths = [max(len(line[i]) for line in cells) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip()

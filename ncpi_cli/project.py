@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ncpi_cli.errors import UnknownForce
-from ncpi_cli.registry import forces, suggest
+from ncpi_cli.errors import NoReport, NotAProject, UnknownForce
+from ncpi_cli.registry import find_force, forces, nearest_forces
 
 COMMON_FILE = "_common.yaml"
-_SLUG = re.compile(r"^[a-z][a-z-]*$")
+#: The folder that makes a folder a project, as .git makes a repository.
+REPORTS_FOLDER = "reports"
 
 
 @dataclass(frozen=True)
@@ -19,9 +19,23 @@ class Project:
 
     root: Path
 
+    @classmethod
+    def find(cls, start: Path) -> Project:
+        """The project that holds `start`: the nearest folder upward with a reports/ folder.
+
+        As git finds its repository, so that ncpi works from any subfolder of a project.
+        """
+        start = start.resolve()
+        for folder in (start, *start.parents):
+            if (folder / REPORTS_FOLDER).is_dir():
+                return cls(folder)
+        raise NotAProject(f"{start} is not in an ncpi project: neither it nor a folder above it "
+                          "has a reports/ folder. Run ncpi in a project, or start one with "
+                          "`ncpi init`")
+
     @property
     def reports_dir(self) -> Path:
-        return self.root / "reports"
+        return self.root / REPORTS_FOLDER
 
     @property
     def build_dir(self) -> Path:
@@ -58,21 +72,26 @@ class Project:
         return sorted(p.stem for p in self.reports_dir.glob("*.yaml") if not p.name.startswith("_"))
 
     def resolve_force(self, name: str) -> str:
-        """A force named on the command line as a registry slug that has a report, or an error."""
-        have = self.report_slugs()
-        listing = f" Forces with reports: {', '.join(have)}." if have else " There are no reports yet."
-        check_slug(name, have, listing)
-        if name not in have:
-            raise UnknownForce(
-                f"{forces()[name].name} has no report: {self.display(self.report_path(name))} "
-                f"does not exist.{listing}")
-        return name
+        """The slug of a force named on the command line that has a report, or an error."""
+        slug = check_slug(name)
+        if slug not in self.report_slugs():
+            raise NoReport(f"{forces()[slug].name} has no report yet: "
+                           f"{self.display(self.report_path(slug))} does not exist. "
+                           f"`ncpi new {slug}` starts one")
+        return slug
 
 
-def check_slug(name: str, have: list[str] | None = None, listing: str = "") -> str:
-    """`name` if it is a registry slug, else UnknownForce with a suggestion."""
-    if not _SLUG.match(name) or name not in forces():
-        # Only registry slugs are accepted, so a name can never be a path like ../../etc.
-        hint = suggest(name, have or forces()) or suggest(name, forces())
-        raise UnknownForce(f"'{name}' is not a force.{hint}{listing or ' `ncpi list` shows the 43.'}")
-    return name
+def check_slug(name: str) -> str:
+    """The registry slug of a force named by any of its names, else UnknownForce.
+
+    Only registry slugs come out, so a name can never become a path like ../../etc.
+    """
+    slug = find_force(name)
+    if slug is None:
+        nearest = nearest_forces(name)
+        hint = (" Did you mean " + " or ".join(f"'{s}'" for s in nearest) + "?") if nearest else ""
+        from ncpi_cli.problems import excerpt
+
+        raise UnknownForce(f"'{excerpt(name, 60)}' is not one of the 43 forces.{hint} `ncpi list` shows "
+                           "them all")
+    return slug

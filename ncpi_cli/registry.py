@@ -17,6 +17,7 @@ class Force:
     slug: str
     name: str
     region: str
+    also_known_as: tuple[str, ...] = ()  # common short names: "the Met", "GMP"
 
     @property
     def area_name(self) -> str:
@@ -34,7 +35,41 @@ def forces() -> dict[str, Force]:
     """Every force in the registry, by slug, in the registry's (alphabetical) order."""
     text = resources.files("ncpi_cli").joinpath("forces.tsv").read_text(encoding="utf-8")
     rows = csv.DictReader(text.splitlines(), delimiter="\t")
-    return {row["slug"]: Force(row["slug"], row["official name"], row["region"]) for row in rows}
+    return {row["slug"]: Force(row["slug"], row["official name"], row["region"],
+                               tuple(n.strip() for n in row["also known as"].split(";") if n.strip()))
+            for row in rows}
+
+
+def _name_key(name: str) -> str:
+    """A name as a person might type it, reduced: 'Dyfed Powys', 'dyfed-powys' -> 'dyfed-powys'."""
+    reduced = re.sub(r"[^a-z0-9]+", "-", name.casefold().replace("&", " and "))
+    return reduced.strip("-")
+
+
+@cache
+def _by_any_name() -> dict[str, str]:
+    """Every name a force goes by (slug, official name, area name, short names) -> its slug."""
+    names: dict[str, str] = {}
+    for force in forces().values():
+        for name in (force.slug, force.name, force.area_name, *force.also_known_as):
+            names.setdefault(_name_key(name), force.slug)
+    return names
+
+
+def find_force(name: str) -> str | None:
+    """The slug of the force a person means: 'essex', 'Norfolk Constabulary', 'the Met'."""
+    if len(name) > 200 or "/" in name or "\\" in name:  # A path is never a force's name.
+        return None
+    return _by_any_name().get(_name_key(name))
+
+
+def nearest_forces(name: str, limit: int = 3) -> list[str]:
+    """The slugs of the forces whose names are closest to a name that matched none."""
+    if len(name) > 200:  # Nothing that long is a misspelling; difflib would take quadratic time.
+        return []
+    names = _by_any_name()
+    close = difflib.get_close_matches(_name_key(name), list(names), n=limit * 3, cutoff=0.6)
+    return list(dict.fromkeys(names[match] for match in close))[:limit]
 
 
 _NUMBERS_IN_WORDS = dict(enumerate((

@@ -38,3 +38,57 @@ def new_report(project: Project, name: str):
                         "report. Edit it, or delete it first to start again")
     write_new_file(path, scaffold_text(project, slug).encode("utf-8"))
     return path
+
+
+#: What a new project's README says; short, and pointing at the commands.
+_PROJECT_README = """\
+# Child protection inspection reports
+
+Each force's report is `reports/FORCE.yaml`; `reports/_common.yaml` holds what every force
+shares (the inspectorate's names and the notes to editors). `build/` holds what ncpi makes
+and is not kept in version control.
+
+    ncpi new kent                 # start reports/kent.yaml
+    ncpi validate                 # check every report, with the line of each problem
+    ncpi build kent               # the report, as PDF and HTML, in build/kent/
+    ncpi press-release kent       # the press release, as text, HTML and PDF
+
+`schema/format.md` lists every key a report may have; `ncpi --help` says more.
+"""
+
+
+def starter_common_data() -> bytes:
+    """The common data a new project starts with: ncpi's own, as shipped."""
+    from importlib import resources
+
+    bundled = resources.files("ncpi_cli").joinpath("_starter/_common.yaml")
+    if bundled.is_file():
+        return bundled.read_bytes()
+    from pathlib import Path  # A checkout: the repository's own reports/_common.yaml.
+
+    return (Path(__file__).resolve().parent.parent / "reports" / "_common.yaml").read_bytes()
+
+
+def init_project(folder) -> list:
+    """Start a project in `folder`: reports/_common.yaml, schema/, .gitignore and a README.
+
+    Files that exist are left as they are; a folder that is already a project is refused.
+    """
+    from pathlib import Path
+
+    from ncpi_cli.schema_export import schema_texts
+
+    root = Path(folder)
+    if (root / "reports").is_dir():
+        raise NcpiError(f"{root / 'reports'} already exists: {root} is already an ncpi project")
+    files = {root / "reports" / "_common.yaml": starter_common_data(),
+             **{root / "schema" / name: text.encode() for name, text in schema_texts().items()},
+             root / ".gitignore": b"build/\n", root / "README.md": _PROJECT_README.encode()}
+    written = []
+    for path, data in files.items():
+        if path.exists():
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_new_file(path, data)
+        written.append(path)
+    return written

@@ -207,7 +207,7 @@ def test_clean_removes_only_what_ncpi_wrote(project_from):
     assert invoke(project, "build", "essex").exit_code == 0
     assert "removed 3 file(s)" in invoke(project, "clean", "essex").stdout
     assert not project.build_dir.exists()
-    assert invoke(project, "clean", "../etc").exit_code == 1
+    assert invoke(project, "clean", "../etc").exit_code == 2  # not a force: a usage error
 
 
 def test_list_shows_every_force_with_its_state(project_from):
@@ -227,11 +227,11 @@ def test_list_shows_every_force_with_its_state(project_from):
     assert by_slug["kent"]["errors"] == 1
     assert by_slug["surrey"]["report"] is False and by_slug["surrey"]["outputs"] is None
     table = invoke(project, "list").stdout.splitlines()
-    assert table[0].split() == ["Force", "Region", "Report", "Status", "Valid", "Outputs"]
+    assert table[0].split() == ["Slug", "Force", "Region", "Report", "Status", "Valid", "Outputs"]
     assert len(table) == 2 + 43 + 2
-    essex = next(line for line in table if line.startswith("Essex Police"))
-    assert essex.split()[2:6] == ["Eastern", "yes", "final", "yes"]
-    assert "no (1 error(s))" in next(line for line in table if line.startswith("Kent Police"))
+    essex = next(line for line in table if line.startswith("essex "))
+    assert essex.split()[:7] == ["essex", "Essex", "Police", "Eastern", "yes", "final", "yes"]
+    assert "no (1 error(s))" in next(line for line in table if line.startswith("kent "))
     assert table[-1] == "43 forces, 2 with a report."
     kent_pdf_src = project.report_path("essex")
     kent_pdf_src.write_text(kent_pdf_src.read_text("utf-8") + "# edit\n", "utf-8")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
 import sys
@@ -67,22 +69,42 @@ def test_invalid_report_is_not_built(project_from):
         assert not (project.build_dir / "kent").exists()
 
 
-def test_unknown_force_suggests_and_lists_reports(project_from):
+def test_an_unknown_force_is_a_usage_error_with_the_nearest_names(project_from):
     result = invoke(project_from(), "build", "esex")
-    assert result.exit_code == 1
-    assert result.stderr.strip() == (
-        "Error: 'esex' is not a force. Did you mean 'essex'? Forces with reports: essex.")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == ("Error: 'esex' is not one of the 43 forces. Did you mean "
+                                     "'essex' or 'sussex'? `ncpi list` shows them all")
 
 
-def test_force_without_report(project_from):
-    result = invoke(project_from(), "press-release", "kent")
+def test_a_force_without_a_report_suggests_ncpi_new(project_from):
+    result = invoke(project_from(), "press-release", "Kent Police")
     assert result.exit_code == 1
-    assert "Kent Police has no report: reports/kent.yaml does not exist." in result.stderr
+    assert result.stderr.strip() == ("Error: Kent Police has no report yet: reports/kent.yaml "
+                                     "does not exist. `ncpi new kent` starts one")
+
+
+@pytest.mark.parametrize("name", ["essex", "Essex", "Essex Police", "ESSEX POLICE", " essex "])
+def test_a_force_by_any_of_its_names(project_from, name):
+    result = invoke(project_from(), "validate", name)
+    assert result.exit_code == 0, result.output
+    assert "2 file(s) checked" in result.stdout  # the report and the common data
+
+
+@pytest.mark.parametrize("name, slug", [
+    ("Norfolk Constabulary", "norfolk"), ("met", "metropolitan"), ("the Met", "metropolitan"),
+    ("GMP", "greater-manchester"), ("Dyfed Powys", "dyfed-powys"),
+    ("avon & somerset", "avon-and-somerset"), ("Devon and Cornwall Police", "devon-and-cornwall"),
+])
+def test_new_takes_official_and_short_names(tmp_path, name, slug):
+    assert invoke(tmp_path, "init").exit_code == 0
+    result = invoke(tmp_path, "new", name)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "reports" / f"{slug}.yaml").is_file()
 
 
 def test_path_like_force_names_are_refused(project_from):
     result = invoke(project_from(), "build", "../../etc")
-    assert result.exit_code == 1 and "is not a force" in result.stderr
+    assert result.exit_code == 2 and "is not one of the 43 forces" in result.stderr
 
 
 def test_usage_error_exits_2(project_from):
@@ -124,7 +146,7 @@ def test_pdf_variant_archival(project_from):
 
 @pytest.mark.parametrize("args, code, shown", [
     (["--version"], 0, "ncpi, version"),
-    (["build", "nope"], 1, "Error: 'nope' is not a force."),
+    (["build", "nope"], 2, "Error: 'nope' is not one of the 43 forces."),
     (["build", "--bogus"], 2, "No such option '--bogus'"),
     (["list"], 0, "43 forces"),
 ])
@@ -135,3 +157,150 @@ def test_the_real_process_exits_with_the_documented_codes(project_from, args, co
     assert done.returncode == code
     assert shown in done.stdout + done.stderr and "Traceback" not in done.stderr
 
+
+
+# Finding the project -------------------------------------------------------------------------
+
+def _ncpi_in(folder, *args, env=None):
+    """ncpi as a real process started in `folder`, without --root."""
+    return subprocess.run([sys.executable, "-m", "ncpi_cli", *args], cwd=folder,
+                          capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_the_project_is_found_from_any_subfolder(project_from):
+    project = project_from()
+    deep = project.root / "templates" / "images"
+    deep.mkdir(parents=True)
+    done = _ncpi_in(deep, "validate", "essex")
+    assert done.returncode == 0, done.stderr
+    assert "2 file(s) checked: 0 error(s)" in done.stdout
+
+
+def test_outside_a_project_one_line_and_exit_2(tmp_path):
+    done = _ncpi_in(tmp_path, "validate")
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"Error: {tmp_path} is not in an ncpi project: neither it nor a folder above it has a "
+        "reports/ folder. Run ncpi in a project, or start one with `ncpi init`"]
+    assert done.stdout == ""
+
+
+def test_help_works_outside_a_project(tmp_path):
+    done = _ncpi_in(tmp_path, "build", "--help")
+    assert done.returncode == 0 and "Examples:" in done.stdout
+
+
+def test_a_root_that_does_not_exist_is_a_usage_error(tmp_path):
+    result = invoke(tmp_path / "nowhere", "validate")
+    assert result.exit_code == 2
+    assert "Invalid value for '--root'" in result.stderr and "does not exist" in result.stderr
+
+
+def test_a_root_without_reports_is_not_a_project(tmp_path):
+    result = invoke(tmp_path, "validate")
+    assert result.exit_code == 2
+    assert f"{tmp_path} is not an ncpi project: it has no reports/ folder" in result.stderr
+
+
+# ncpi init -----------------------------------------------------------------------------------
+
+def test_init_then_new_gives_a_report_whose_only_problems_are_its_blanks(tmp_path):
+    project = tmp_path / "inspections"
+    done = _ncpi_in(tmp_path, "init", "inspections")
+    assert done.returncode == 0, done.stderr
+    for name in ("reports/_common.yaml", "schema/report.schema.json", "schema/format.md",
+                 ".gitignore", "README.md"):
+        assert (project / name).is_file(), name
+    assert (project / ".gitignore").read_text() == "build/\n"
+    assert _ncpi_in(project, "new", "kent").returncode == 0
+    report = project / "reports" / "kent.yaml"
+    modeline = report.read_text("utf-8").splitlines()[0]
+    schema = modeline.split("$schema=", 1)[1]
+    assert (report.parent / schema).resolve().is_file()  # the editor finds the schema
+    checked = _ncpi_in(project, "validate", "--format", "json")
+    problems = json.loads(checked.stdout)
+    assert problems and all(p["message"].startswith("not filled in yet") for p in problems)
+
+
+def test_init_never_overwrites(tmp_path):
+    (tmp_path / "README.md").write_text("mine")
+    assert invoke(tmp_path, "init").exit_code == 0
+    assert (tmp_path / "README.md").read_text() == "mine"
+    again = invoke(tmp_path, "init")
+    assert again.exit_code == 1 and "already an ncpi project" in again.stderr
+
+
+# Quiet, verbose, colour ------------------------------------------------------------------------
+
+def test_quiet_prints_only_problems_and_the_summary(project_from):
+    project = project_from()
+    result = invoke(project, "-q", "build", "essex")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [] or all(
+        line.startswith("1 built") for line in result.stdout.splitlines())
+    assert "wrote" not in result.output and "1 built, 0 up to date, 0 failed" in result.output
+
+
+def test_verbose_says_why_each_document_was_rebuilt(project_from):
+    project = project_from()
+    assert invoke(project, "build", "essex").exit_code == 0
+    path = project.report_path("essex")
+    path.write_text(path.read_text("utf-8") + "# a comment\n", "utf-8")
+    result = invoke(project, "-v", "build", "essex")
+    assert "essex report: built in" in result.stderr
+    assert "(reports/essex.yaml changed)" in result.stderr
+
+
+def test_quiet_and_verbose_together_are_a_usage_error(project_from):
+    assert invoke(project_from(), "-q", "-v", "list").exit_code == 2
+
+
+def _broken(project):
+    path = project.report_path("essex")
+    path.write_text(path.read_text("utf-8").replace("status: final", "status: finished"), "utf-8")
+
+
+def test_colour_on_a_terminal_and_never_with_no_color(project_from):
+    import pty
+
+    project = project_from()
+    _broken(project)
+    for env, coloured in (({}, True), ({"NO_COLOR": "1"}, False)):
+        leader, follower = pty.openpty()
+        done = subprocess.run([sys.executable, "-m", "ncpi_cli", "--root", str(project.root),
+                               "validate"], stdout=follower, stderr=subprocess.DEVNULL,
+                              env={**os.environ, **env}, timeout=60)
+        os.close(follower)
+        shown = os.read(leader, 65536).decode()
+        os.close(leader)
+        assert done.returncode == 1
+        assert ("\x1b[31mreports/essex.yaml" in shown) is coloured, shown
+        assert "reports/essex.yaml" in shown
+
+
+def test_no_colour_when_not_a_terminal(project_from):
+    project = project_from()
+    _broken(project)
+    done = subprocess.run([sys.executable, "-m", "ncpi_cli", "--root", str(project.root),
+                           "validate"], capture_output=True, text=True, timeout=60)
+    assert "\x1b[" not in done.stdout + done.stderr and "reports/essex.yaml" in done.stdout
+
+
+# Shell completion ------------------------------------------------------------------------------
+
+def _complete(cwd, words: str):
+    env = {**os.environ, "_NCPI_COMPLETE": "bash_complete", "COMP_WORDS": words,
+           "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1))}
+    done = subprocess.run([sys.executable, "-m", "ncpi_cli"], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    return [line.split(",", 1)[1] for line in done.stdout.splitlines() if line]
+
+
+def test_completion_of_forces_with_reports_and_for_new(project_from):
+    project = project_from()
+    assert _complete(project.root, "ncpi build es") == ["essex"]
+    assert _complete(project.root, "ncpi build ") == ["essex"]
+    for_new = _complete(project.root, "ncpi new s")
+    assert "surrey" in for_new and _complete(project.root, "ncpi new e") == []
+    assert "press-release" in _complete(project.root, "ncpi pr")

@@ -121,7 +121,7 @@ def test_a_report_deleted_mid_build(project_from):
                          events=Events(on_start=lambda t: project.report_path("kent").unlink(missing_ok=True)))
     assert [o.state for o in outcomes] == ["built", "built"]  # built from what was read
     done = ncpi(project.root, "build", "kent")
-    _clean_failure(done, "Kent Police has no report: reports/kent.yaml does not exist.")
+    _clean_failure(done, "Kent Police has no report yet: reports/kent.yaml does not exist.")
     # Deleted before it was read: that force fails with a clear message, the other builds.
     shutil.copy(FIXTURES / "valid" / "reports" / "kent.yaml", project.report_path("kent"))
     outcomes = build_targets(project, [Target("kent", "press-release"), Target("essex", "press-release")],

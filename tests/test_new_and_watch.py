@@ -73,9 +73,9 @@ def test_new_never_overwrites_and_refuses_unknown_forces(project_from):
     assert "reports/essex.yaml already exists; ncpi new never overwrites a report" in result.stderr
     assert project.report_path("essex").read_bytes() == before
     unknown = invoke(project, "new", "kentt")
-    assert unknown.exit_code == 1
-    assert "'kentt' is not a force. Did you mean 'kent'?" in unknown.stderr
-    assert invoke(project, "new", "../kent").exit_code == 1
+    assert unknown.exit_code == 2
+    assert "'kentt' is not one of the 43 forces. Did you mean 'kent' or 'gwent'?" in unknown.stderr
+    assert invoke(project, "new", "../kent").exit_code == 2
     assert sorted(p.name for p in project.reports_dir.iterdir()) == ["_common.yaml", "essex.yaml"]
 
 
@@ -120,14 +120,18 @@ def test_watch_rebuilds_when_the_report_is_saved(project_from):
         # A mistake is reported with its line, and the last good PDF stays.
         path.write_text(path.read_text("utf-8").replace("status: draft", "status: drafty"), "utf-8")
         seen = _wait_for(lines, r"failed \(")
-        assert any(line.startswith("  reports/essex.yaml:19:9: status:") for line in seen)
+        # Said once, though it stops both the report and the press release.
+        shown = [line for line in seen if line.startswith("  reports/essex.yaml:19:9: status:")]
+        assert len(shown) == 1, seen
+        assert any(line.startswith("essex report and essex press release failed: 1 problem")
+                   for line in seen), seen
         assert pdf.read_bytes().startswith(b"%PDF-")
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
     rest = "".join(_drain(lines))
-    assert process.returncode == 0
-    assert "Stopped watching." in rest and "Traceback" not in rest
+    assert process.returncode == 130  # Ctrl-C, as a shell expects
+    assert rest.count("Stopped.") == 1 and "Traceback" not in rest
 
 
 def _drain(lines: queue.Queue):
@@ -150,5 +154,5 @@ def test_build_watch_builds_the_report_and_stops_on_sigterm(project_from):
     finally:
         process.terminate()  # SIGTERM, as a service manager or `kill` sends
         process.wait(timeout=30)
-    assert process.returncode == 0
-    assert "Stopped watching." in "".join(_drain(lines))
+    assert process.returncode == 143  # 128 + SIGTERM
+    assert "Stopped." in "".join(_drain(lines))

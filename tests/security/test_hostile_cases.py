@@ -34,6 +34,7 @@ class Case:
     args: tuple[str, ...] = ()  # a command to run instead of building kent
     template: tuple[str, str] | None = None  # (file under templates/, its text)
     refused: str = ""  # the message expected; empty when the build must succeed
+    exit_code: int = 1  # when refused: 1 for bad input, 2 for a command used wrongly
 
     def __str__(self) -> str:
         return self.name
@@ -76,13 +77,20 @@ CASES = [
     Case("yaml-huge", "", place="huge", refused="larger than 1,000,000 bytes"),
     Case("yaml-binary", "!!binary aGVsbG8=", place="raw", refused="YAML"),
     # Names on the command line are registry slugs, never paths.
-    Case("path-dotdot", args=("build", "../../etc"), refused="is not a force"),
-    Case("path-absolute", args=("build", "/etc/passwd"), refused="is not a force"),
-    Case("path-inner", args=("build", "essex/../kent"), refused="is not a force"),
-    Case("path-press-release", args=("press-release", "../kent"), refused="is not a force"),
-    Case("path-new", args=("new", "../../tmp/x"), refused="is not a force"),
-    Case("path-clean", args=("clean", "../.."), refused="is not a force"),
-    Case("path-watch", args=("watch", "../SECRET"), refused="is not a force"),
+    Case("path-dotdot", args=("build", "../../etc"), refused="is not one of the 43 forces",
+         exit_code=2),
+    Case("path-absolute", args=("build", "/etc/passwd"), refused="is not one of the 43 forces",
+         exit_code=2),
+    Case("path-inner", args=("build", "essex/../kent"), refused="is not one of the 43 forces",
+         exit_code=2),
+    Case("path-press-release", args=("press-release", "../kent"), refused="is not one of the 43 forces",
+         exit_code=2),
+    Case("path-new", args=("new", "../../tmp/x"), refused="is not one of the 43 forces",
+         exit_code=2),
+    Case("path-clean", args=("clean", "../.."), refused="is not one of the 43 forces",
+         exit_code=2),
+    Case("path-watch", args=("watch", "../SECRET"), refused="is not one of the 43 forces",
+         exit_code=2),
     Case("slug-in-yaml", "../../etc", place="slug", refused="force.slug"),
     # Templates may read only the project's own assets.
     Case("template-img-file", template=("report.html.j2", _EXTENDS + '{% block body %}'
@@ -148,7 +156,7 @@ def test_hostile_input_is_shown_as_text_or_refused_and_nothing_leaks(project_fro
         output = result.output + (result.stderr or "")
         assert "Traceback" not in output and not isinstance(result.exception, AssertionError)
         if case.refused:
-            assert result.exit_code == 1, output
+            assert result.exit_code == case.exit_code, output
             assert case.refused in output, output
         else:
             assert result.exit_code == 0, output
