@@ -257,3 +257,33 @@ def test_an_image_the_report_uses_is_a_dependency(project_from):
     logo.write_text(svg.format("#0b0c0c"), "utf-8")
     result = invoke(project, "build", "essex")
     assert "templates/logo.svg changed" in result.stderr and "1 built" in result.stdout
+
+
+def test_the_bar_fits_the_terminal_and_shows_failures_as_they_happen():
+    from ncpi_cli.build import Outcome
+
+    stream = io.StringIO()
+    progress = Progress(86, stream, terminal=True)
+    progress.start(Target("avon-and-somerset", "press-release"))
+    for columns in (200, 80, 60, 40, 20):
+        line = progress.line(columns)
+        assert len(line) < columns and "0/86 documents" in line
+    assert "█" not in progress.line(40)  # too narrow for the bar: only the counts
+    progress.finish(Outcome(Target("kent", "report"), "failed"))
+    drawn = stream.getvalue()
+    assert "✗ kent report failed\n" in drawn  # on its own line, above the bar
+    assert "1/86 documents · 1 failed" in drawn.rsplit("\n", 1)[-1]
+
+
+def test_press_release_png_renders_its_pages(project_from):
+    project = project_from()
+    result = invoke(project, "press-release", "essex", "--png")
+    assert result.exit_code == 0, result.output
+    pages = sorted((project.build_dir / "essex" / "preview").glob("press-release-page-*.png"))
+    assert pages and all(p.read_bytes().startswith(b"\x89PNG") for p in pages)
+    # The report's pages are kept apart from the press release's, and clean removes both.
+    assert invoke(project, "build", "essex", "--png").exit_code == 0
+    assert list((project.build_dir / "essex" / "preview").glob("page-*.png"))
+    assert (project.build_dir / "essex" / "preview" / pages[0].name).exists()
+    assert invoke(project, "clean", "essex").exit_code == 0
+    assert not (project.build_dir / "essex" / "preview").exists()
