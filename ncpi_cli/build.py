@@ -70,6 +70,7 @@ class Rendered:
     files: dict[Path, bytes]  # the HTML and text outputs
     pdf_path: Path
     pdf_html: str  # the HTML the PDF is made from
+    assets: dict[str, str]  # files the templates embedded (path -> SHA-256)
 
     @property
     def target(self) -> Target:
@@ -196,17 +197,19 @@ def render_target(project: Project, stale: Stale, options: BuildOptions, report:
                         "(status: draft); --final refuses to build it")
     context = document_context(report, common)
     paths = output_paths(project, stale.target)
+    assets: dict[str, str] = {}
 
     def render(name: str) -> str:
-        return render_template(name, context, project.templates_dir)
+        return render_template(name, context, project.templates_dir, assets)
 
     if stale.target.kind == "report":
         html = render(REPORT_HTML)
-        return Rendered(stale, {paths["report.html"]: html.encode()}, paths["report.pdf"], html)
+        return Rendered(stale, {paths["report.html"]: html.encode()}, paths["report.pdf"], html,
+                        assets)
     html = render(PRESS_RELEASE_HTML)
     files = {paths["press-release.txt"]: render(PRESS_RELEASE_TEXT).encode(),
              paths["press-release.html"]: html.encode()}
-    return Rendered(stale, files, paths["press-release.pdf"], html)
+    return Rendered(stale, files, paths["press-release.pdf"], html, assets)
 
 
 # Step 4: make the PDF, in this process or a worker.
@@ -261,7 +264,8 @@ def write_target(project: Project, rendered: Rendered, made: MadePdf,
     """Write every output atomically, and only then the build record."""
     outputs = {**rendered.files, rendered.pdf_path: made.pdf}
     written = write_outputs(project, outputs)
-    record = manifest_text(rendered.stale.inputs, made.served, outputs, options.as_record())
+    read = {**rendered.assets, **made.served}  # by the templates, then by WeasyPrint
+    record = manifest_text(rendered.stale.inputs, read, outputs, options.as_record())
     write_outputs(project, {manifest_path(project, rendered.target): record.encode()})
     return written
 

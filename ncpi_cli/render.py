@@ -16,7 +16,7 @@ from ncpi_cli.errors import RenderError, source_date_epoch
 from ncpi_cli.model import AREAS, GRADES, PROGRESS_STATUSES, Common, Report
 from ncpi_cli.registry import Force, forces
 from ncpi_cli.templating import (
-    PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT, REPORT_HTML, make_environment, slugify,
+    ASSETS_READ, PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT, REPORT_HTML, make_environment, slugify,
 )
 
 
@@ -165,9 +165,14 @@ def with_contents(html: str) -> str:
     return before + items + after
 
 
-def render_template(name: str, context: dict, user_templates: Path | None) -> str:
-    """Render one template; a template's mistake becomes a RenderError naming file and line."""
+def render_template(name: str, context: dict, user_templates: Path | None,
+                    assets: dict[str, str] | None = None) -> str:
+    """Render one template; a template's mistake becomes a RenderError naming file and line.
+
+    The files the template embedded with asset() are recorded in `assets` (path -> SHA-256).
+    """
     env = make_environment(user_templates)
+    token = ASSETS_READ.set(assets if assets is not None else {})
     try:
         return with_contents(env.get_template(name).render(context))
     except jinja2.TemplateNotFound as error:
@@ -175,6 +180,8 @@ def render_template(name: str, context: dict, user_templates: Path | None) -> st
     except jinja2.TemplateError as error:
         template, line = _template_location(error)
         raise RenderError(f"{template}:{line}: {error.message}", template, line) from error
+    finally:
+        ASSETS_READ.reset(token)
 
 
 @dataclass(frozen=True)

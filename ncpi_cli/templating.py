@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,12 @@ PRESS_RELEASE_TEXT = "press-release.txt.j2"
 # One to nine in words, 10 and over in numerals: one rule for every count in prose, as in
 # British publishing style, so a report never says "nine recommendations" and "referred 5 back".
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+#: The files asset() read during the current render (path -> SHA-256), for the build record.
+ASSETS_READ: ContextVar[dict[str, str] | None] = ContextVar("assets_read", default=None)
+#: The largest image or file a template may embed with asset().
+MAX_ASSET_BYTES = 5_000_000
 
 
 def builtin_templates_dir() -> Path:
@@ -140,5 +147,44 @@ def _environment(user_templates: Path | None) -> jinja2.Environment:
         sentence_start=sentence_start, block=block, inline=inline,
         unbroken_hyphens=unbroken_hyphens, join_words=join_words,
     )
-    env.globals.update(date_range=date_range, during=during, counted=counted)
+    env.globals.update(date_range=date_range, during=during, counted=counted,
+                       asset=_asset_function(user_templates))
     return env
+
+
+def _asset_function(user_templates: Path | None):
+    """asset(name): a file of the templates folders as a data: URL, for <img src> and CSS.
+
+    The HTML edition is a single file in build/FORCE/, where a relative path to an image would
+    not resolve; a data: URL works in the HTML and the PDF alike.
+    """
+
+    def asset(name: str):
+        import base64
+        import hashlib
+        import mimetypes
+
+        import jinja2
+        from markupsafe import Markup
+
+        from ncpi_cli.reading import UnsafeInput, read_bounded
+
+        for folder in (user_templates, builtin_templates_dir()):
+            if folder is None:
+                continue
+            path = (folder / name).resolve()
+            if not path.is_relative_to(folder.resolve()) or not path.is_file():
+                continue  # Never outside the templates folders, links included.
+            try:
+                data = read_bounded(path, limit=MAX_ASSET_BYTES, within=[folder])
+            except (OSError, UnsafeInput) as error:
+                raise jinja2.TemplateRuntimeError(f"asset('{name}'): {error}") from error
+            record = ASSETS_READ.get()
+            if record is not None:
+                record[str(path)] = hashlib.sha256(data).hexdigest()
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return Markup(f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}")
+        raise jinja2.TemplateRuntimeError(
+            f"asset('{name}'): no such file in templates/ (or ncpi's own templates)")
+
+    return asset

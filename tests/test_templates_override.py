@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import re
+
+import pikepdf
 import pytest
-from click.testing import CliRunner
 
-from ncpi_cli.cli import cli
-
-from conftest import invoke
+from conftest import REPO, invoke
 
 EXTENDS_DEFAULT = """{% extends "default:report.html.j2" %}
 {% block styles %}{{ super() }}
@@ -86,3 +87,56 @@ def test_a_template_mistake_fails_with_file_and_line(project_from):
     result = invoke(project, "press-release", "essex")
     assert result.exit_code == 1
     assert "templates/press-release.txt.j2:2:1: template: 'nonsense' is undefined" in result.stderr
+
+
+def _readme_override_example() -> str:
+    readme = (REPO / "README.md").read_text("utf-8")
+    return re.search(r"add a logo:\n\n```jinja\n(.*?)```", readme, re.S).group(1)
+
+
+def _png(colour) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_the_readme_logo_example_works_as_written(project_from):
+    project = project_from()
+    _override(project, "report.html.j2", _readme_override_example())
+    (project.templates_dir / "images").mkdir()
+    logo = project.templates_dir / "images" / "logo.png"
+    logo.write_bytes(_png("purple"))
+    result = _build(project)
+    assert result.exit_code == 0, result.output
+    html = (project.build_dir / "essex" / "essex-report.html").read_text("utf-8")
+    img = re.search(r'<img class="logo" src="([^"]+)" alt="HM Inspectorate', html).group(1)
+    # The HTML is one file: the logo is inside it, so it shows wherever the file is opened.
+    assert img.startswith("data:image/png;base64,")
+    assert base64.b64decode(img.split(",", 1)[1]) == logo.read_bytes()
+    pdf = pikepdf.open(project.build_dir / "essex" / "essex-report.pdf")
+    assert any(xobject.get("/Subtype") == "/Image" for page in pdf.pages
+               for xobject in page.get_images().values())
+    # The logo is one of the report's inputs: a new one rebuilds it, an unchanged one does not.
+    assert "1 up to date" in _build(project).output
+    logo.write_bytes(_png("green"))
+    rebuilt = invoke(project, "-v", "build", "essex")
+    assert "1 built" in rebuilt.output and "images/logo.png changed" in rebuilt.stderr
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("images/missing.png", "asset('images/missing.png'): no such file in templates/"),
+    ("../reports/_common.yaml", "no such file in templates/"),
+])
+def test_asset_reads_only_the_templates_folders(project_from, name, expected):
+    project = project_from()
+    _override(project, "report.html.j2", '{% extends "default:report.html.j2" %}'
+              '{% block body %}<img src="{{ asset(\'' + name + '\') }}" alt="x">'
+              "{{ super() }}{% endblock %}")
+    result = _build(project)
+    assert result.exit_code == 1
+    assert expected in result.output + result.stderr
+    assert "templates/report.html.j2:1" in result.output + result.stderr
