@@ -49,6 +49,13 @@ def test_press_release_text_is_the_reviewed_golden_text(matrix_build, update_gol
 
 
 @pytest.mark.parametrize("slug", MATRIX_SLUGS)
+def test_report_html_is_the_reviewed_golden_html(matrix_build, update_golden, slug):
+    """The whole HTML edition, markup and all: a template change shows here as a diff."""
+    produced = _outputs(matrix_build, slug)[f"{slug}-report.html"].read_bytes()
+    _compare_with_golden(produced, f"{slug}-report.html", update_golden)
+
+
+@pytest.mark.parametrize("slug", MATRIX_SLUGS)
 def test_report_text_is_the_reviewed_golden_text(matrix_build, update_golden, slug):
     produced = page_text(_text(matrix_build, slug, "report.html")).encode("utf-8")
     _compare_with_golden(produced, f"{slug}-report.txt", update_golden)
