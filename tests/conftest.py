@@ -21,9 +21,24 @@ BROWSER_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-component-update", "--disable-sync"]
 
 
+#: Fixtures that render PDFs or start a browser: a test using one is slow, whatever it does.
+SLOW_FIXTURES = {"essex_build", "kent_build", "matrix_build", "browser"}
+
+
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true",
                      help="Rewrite the golden files from the current output (review the diff).")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "slow: renders PDFs, starts processes or a browser; `-m 'not slow'` skips it")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 def invoke(where: Project | Path, *args: str, **kwargs):

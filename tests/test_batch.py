@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import io
 import json
 import os
@@ -31,6 +32,7 @@ def _stamps(project):
             for p in project.build_dir.rglob("*") if p.is_file()}
 
 
+@pytest.mark.slow
 def test_all_builds_every_report_in_two_workers_then_skips_them(project_from):
     project = _two_forces(project_from)
     result = invoke(project, "build", "--all", "-j", "2")
@@ -46,6 +48,7 @@ def test_all_builds_every_report_in_two_workers_then_skips_them(project_from):
     assert _stamps(project) == before
 
 
+@pytest.mark.slow
 def test_workers_render_several_documents_each(project_from):
     project = _two_forces(project_from)
     targets = [Target(slug, kind) for slug in ("essex", "kent")
@@ -58,6 +61,7 @@ def test_workers_render_several_documents_each(project_from):
     assert all(o.peak_memory_kib > 0 for o in outcomes)
 
 
+@pytest.mark.slow
 def test_changing_one_report_rebuilds_only_that_force(project_from):
     project = _two_forces(project_from)
     assert invoke(project, "build", "essex", "kent").exit_code == 0
@@ -75,6 +79,7 @@ def test_changing_one_report_rebuilds_only_that_force(project_from):
     assert after["kent/kent-report.pdf"] != before["kent/kent-report.pdf"]
 
 
+@pytest.mark.slow
 def test_a_comment_only_edit_is_a_change_of_content_not_of_time(project_from):
     project = project_from()
     assert invoke(project, "build", "essex").exit_code == 0
@@ -85,6 +90,7 @@ def test_a_comment_only_edit_is_a_change_of_content_not_of_time(project_from):
     assert "1 built, 0 up to date" in invoke(project, "build", "essex").stdout
 
 
+@pytest.mark.slow
 def test_common_data_template_stylesheet_and_options_are_dependencies(project_from):
     project = project_from()
     assert invoke(project, "build", "essex").exit_code == 0
@@ -110,6 +116,7 @@ def test_common_data_template_stylesheet_and_options_are_dependencies(project_fr
     assert "--force" in rebuilt_because("--pdf-variant", "pdf/a-3b", "--force")
 
 
+@pytest.mark.slow
 def test_a_press_release_template_does_not_rebuild_the_report(project_from):
     project = project_from()
     assert invoke(project, "build", "essex").exit_code == 0
@@ -121,6 +128,7 @@ def test_a_press_release_template_does_not_rebuild_the_report(project_from):
     assert "1 built" in result.stdout
 
 
+@pytest.mark.slow
 def test_a_deleted_or_edited_output_is_rebuilt(project_from):
     project = project_from()
     assert invoke(project, "build", "essex").exit_code == 0
@@ -133,6 +141,7 @@ def test_a_deleted_or_edited_output_is_rebuilt(project_from):
     assert "1 built" in invoke(project, "build", "essex").stdout
 
 
+@pytest.mark.slow
 def test_a_failing_force_stops_nothing_and_exits_1(project_from):
     project = _two_forces(project_from)
     kent = project.report_path("kent")
@@ -150,6 +159,7 @@ def test_a_failing_force_stops_nothing_and_exits_1(project_from):
     assert fixed.exit_code == 0 and "1 built, 1 up to date, 0 failed" in fixed.stdout
 
 
+@pytest.mark.slow
 def test_a_failed_render_leaves_no_build_record(project_from):
     project = project_from()
     project.templates_dir.mkdir()
@@ -192,6 +202,7 @@ def test_progress_is_plain_lines_elsewhere():
     assert stream.getvalue() == "[1/2] kent report: up to date\n[2/2] essex report: FAILED\n"
 
 
+@pytest.mark.slow
 def test_clean_removes_only_what_ncpi_wrote(project_from):
     project = project_from()
     assert invoke(project, "build", "essex").exit_code == 0
@@ -210,6 +221,7 @@ def test_clean_removes_only_what_ncpi_wrote(project_from):
     assert invoke(project, "clean", "../etc").exit_code == 2  # not a force: a usage error
 
 
+@pytest.mark.slow
 def test_list_shows_every_force_with_its_state(project_from):
     project = _two_forces(project_from)
     kent = project.report_path("kent")
@@ -239,6 +251,7 @@ def test_list_shows_every_force_with_its_state(project_from):
     assert {r["slug"]: r for r in rows}["essex"]["outputs"]["report"] == "out of date"
 
 
+@pytest.mark.slow
 def test_an_image_the_report_uses_is_a_dependency(project_from):
     project = project_from()
     project.templates_dir.mkdir()
@@ -275,6 +288,7 @@ def test_the_bar_fits_the_terminal_and_shows_failures_as_they_happen():
     assert "1/86 documents · 1 failed" in drawn.rsplit("\n", 1)[-1]
 
 
+@pytest.mark.slow
 def test_press_release_png_renders_its_pages(project_from):
     project = project_from()
     result = invoke(project, "press-release", "essex", "--png")

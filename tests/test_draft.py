@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from ncpi_cli.cli import cli
@@ -17,6 +18,7 @@ def _draft_project(project_from):
     return project
 
 
+@pytest.mark.slow
 def test_draft_is_watermarked_on_every_page_and_in_html(project_from):
     project = _draft_project(project_from)
     result = invoke(project, "build", "kent")
@@ -30,6 +32,7 @@ def test_draft_is_watermarked_on_every_page_and_in_html(project_from):
         (folder / "kent-report.html").read_text("utf-8")
 
 
+@pytest.mark.slow
 def test_final_report_has_no_watermark(kent_build):
     assert "DRAFT" not in " ".join(page_texts(kent_build["kent-report.pdf"]))
 

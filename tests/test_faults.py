@@ -40,6 +40,7 @@ def _edit(path, old, new):
     path.write_text(text.replace(old, new, 1), "utf-8")
 
 
+@pytest.mark.slow
 def test_missing_pango_is_one_clear_message(tmp_path):
     project = make_project(tmp_path / "p")
     # A broken libpango first on the library path: the loader fails as if Pango were absent.
@@ -55,6 +56,7 @@ def test_missing_pango_is_one_clear_message(tmp_path):
     assert ncpi(project.root, "validate", env=env).returncode == 0  # never needs WeasyPrint
 
 
+@pytest.mark.slow
 def test_missing_font_and_missing_template(project_from):
     project = project_from()
     fonts = project.templates_dir / "fonts"
@@ -66,6 +68,7 @@ def test_missing_font_and_missing_template(project_from):
     _clean_failure(ncpi(project.root, "build", "essex"), "template not found: gone.html.j2")
 
 
+@pytest.mark.slow
 def test_a_build_folder_that_is_a_file(project_from):
     project = project_from()
     project.build_dir.write_text("in the way", "utf-8")
@@ -77,6 +80,7 @@ def _limit_file_size():
     resource.setrlimit(resource.RLIMIT_FSIZE, (30_000, 30_000))
 
 
+@pytest.mark.slow
 def test_a_full_disk_keeps_the_previous_outputs(project_from):
     project = project_from()
     assert ncpi(project.root, "build", "essex").returncode == 0
@@ -97,6 +101,7 @@ def test_a_full_disk_keeps_the_previous_outputs(project_from):
     assert pdf.read_bytes() != before
 
 
+@pytest.mark.slow
 def test_a_small_tmpfs_build_folder_fills_up_cleanly(project_from):
     project = project_from()
     project.build_dir.mkdir()
@@ -112,6 +117,7 @@ def test_a_small_tmpfs_build_folder_fills_up_cleanly(project_from):
         subprocess.run(["umount", str(project.build_dir)], check=True)
 
 
+@pytest.mark.slow
 def test_a_report_deleted_mid_build(project_from):
     project = project_from()
     shutil.copy(FIXTURES / "valid" / "reports" / "kent.yaml", project.report_path("kent"))
@@ -161,6 +167,7 @@ def _outputs(project) -> dict[str, bytes]:
             if p.is_file() and not p.name.startswith(".")}
 
 
+@pytest.mark.slow
 def test_builds_killed_at_random_moments_leave_only_whole_files(tmp_path):
     """SIGKILL at random points: each output is absent, the old file or the new one."""
     references = {}

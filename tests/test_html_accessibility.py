@@ -33,12 +33,14 @@ def _summary(violations) -> str:
     ("essex_build", "essex-report.html"), ("essex_build", "essex-press-release.html"),
     ("kent_build", "kent-report.html"), ("kent_build", "kent-press-release.html"),
 ])
+@pytest.mark.slow
 def test_no_wcag_violations(request, browser, build, name):
     page = request.getfixturevalue(build)[name]
     violations = axe_violations(browser, page)
     assert violations == [], _summary(violations)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["report", "press-release"])
 @pytest.mark.parametrize("slug", MATRIX_SLUGS)
 def test_every_report_of_the_matrix_has_no_wcag_violations(browser, matrix_build, slug, name):

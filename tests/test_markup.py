@@ -58,6 +58,7 @@ def _kent_with(project_from, old: str, new: str):
     return project
 
 
+@pytest.mark.slow
 def test_markup_reaches_the_html_and_the_pdf_and_stays_typed_in_the_text(project_from):
     project = _kent_with(
         project_from, "    - Inspectors found progress.\n",
@@ -78,6 +79,7 @@ def test_markup_reaches_the_html_and_the_pdf_and_stays_typed_in_the_text(project
     assert "https://www.example.org/kent" in uris
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "file:///etc/passwd", "data:text/html,x",
                                  "ftp://example.org/x", "//example.org/x"])
 def test_a_link_to_anything_but_the_web_or_mail_is_a_located_error(project_from, url):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import re
 import time
 
@@ -24,6 +25,7 @@ markup_text = st.lists(st.sampled_from(list("*[]() \n\tax:/") + ["https://", "**
                        max_size=40).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=2000, deadline=None)
 @given(markup_text)
 def test_the_scanners_agree_with_the_old_patterns(text):
@@ -48,6 +50,7 @@ def _validate_paragraph(paragraph: str):
     return link_problems(loaded)
 
 
+@pytest.mark.slow
 def test_hostile_markup_takes_time_linear_in_its_length():
     """4 times the text must take well under 16 times as long (quadratic); allow 8."""
     for piece in ("**a ", "[a](", "*a ", "[a](b ", "**"):
@@ -57,6 +60,7 @@ def test_hostile_markup_takes_time_linear_in_its_length():
             assert ratio < 8, (piece, function.__name__, ratio)
 
 
+@pytest.mark.slow
 def test_a_flood_of_problems_prints_a_bounded_summary(tmp_path):
     """2,000 progress entries naming unknown ids: short messages, 100 shown, the rest counted."""
     import shutil

@@ -259,6 +259,7 @@ def _laid_out(project, html: str):
     return render_document(html, **pdf_settings(project, BuildOptions()))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("slug", MATRIX_SLUGS)
 def test_no_list_item_or_table_row_is_left_alone_on_a_page(matrix_build, slug):
     built, project = matrix_build
@@ -282,6 +283,7 @@ def test_no_page_ends_with_a_line_that_leads_into_the_next(matrix_build, slug):
     ("ul", "".join(f"<li>Item {n} of a list long enough to matter.</li>" for n in range(4))),
     ("table", "<tbody>" + "".join(f"<tr><td>Row {n}</td></tr>" for n in range(4)) + "</tbody>"),
 ])
+@pytest.mark.slow
 def test_the_house_style_keeps_first_and_last_items_company(matrix_build, tag, items):
     """At some page height a list or table leaves an item alone, but not under base.css."""
     from ncpi_cli.templating import builtin_templates_dir

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import json
 import os
 import queue
@@ -33,6 +34,7 @@ FILLED = {
 
 
 
+@pytest.mark.slow
 def test_new_writes_a_report_whose_blanks_validate_lists(project_from):
     project = project_from()
     result = invoke(project, "new", "kent")
@@ -100,6 +102,7 @@ def _wait_for(lines: queue.Queue, pattern, timeout=60):
     raise AssertionError(f"no line matching {pattern!r} in {seen!r}")
 
 
+@pytest.mark.slow
 def test_watch_rebuilds_when_the_report_is_saved(project_from):
     project = project_from()
     process = subprocess.Popen(
@@ -140,6 +143,7 @@ def _drain(lines: queue.Queue):
         yield lines.get()
 
 
+@pytest.mark.slow
 def test_build_watch_builds_the_report_and_stops_on_sigterm(project_from):
     project = project_from()
     process = subprocess.Popen(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import copy
 import tempfile
 from pathlib import Path
@@ -87,12 +88,14 @@ def _check(data: bytes):
     return result
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_reports())
 def test_mutated_data_never_raises(data):
     _check(data)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mangled_text())
 def test_mangled_text_never_raises(data):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import hashlib
 import os
 import subprocess
@@ -22,6 +23,7 @@ def _build(root, env=None):
             if not p.name.startswith(".")}
 
 
+@pytest.mark.slow
 def test_two_builds_in_two_processes_are_byte_identical(tmp_path):
     first = _build(make_project(tmp_path / "one").root)
     second = _build(make_project(tmp_path / "two").root)
@@ -29,6 +31,7 @@ def test_two_builds_in_two_processes_are_byte_identical(tmp_path):
     assert first == second
 
 
+@pytest.mark.slow
 def test_dates_come_from_the_data_or_source_date_epoch(tmp_path):
     root = make_project(tmp_path / "epoch").root
     _build(root, {"SOURCE_DATE_EPOCH": "1500000000"})

@@ -27,6 +27,7 @@ def _build(project):
     return invoke(project, "build", "essex")
 
 
+@pytest.mark.slow
 def test_override_extends_the_default(project_from):
     project = project_from()
     _override(project, "report.html.j2", EXTENDS_DEFAULT)
@@ -37,6 +38,7 @@ def test_override_extends_the_default(project_from):
     assert "Essex – National Child Protection Re-inspection" in html
 
 
+@pytest.mark.slow
 def test_override_of_a_stylesheet(project_from):
     project = project_from()
     (project.root / "templates" / "css").mkdir(parents=True)
@@ -51,6 +53,7 @@ def test_override_of_a_stylesheet(project_from):
     ('<link rel="attachment" href="file:///etc/passwd">', "refused to read file:///etc/passwd"),
     ('<img src="file:///etc/hostname" alt="x">', "refused to read file:///etc/hostname"),
 ])
+@pytest.mark.slow
 def test_resources_outside_the_project_fail_the_build(project_from, markup, expected):
     project = project_from()
     _override(project, "report.html.j2",
@@ -73,6 +76,7 @@ SVG = ("data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC
     ("<html><head><title>t</title></head><body><h1>t</h1></body></html>", "lang"),
     ('<html lang="en-GB"><head></head><body><h1>t</h1></body></html>', "title"),
 ], ids=["image without alt", "no language", "no title"])
+@pytest.mark.slow
 def test_weasyprint_accessibility_warnings_fail_the_build(project_from, template, expected):
     project = project_from()
     _override(project, "report.html.j2", template)
@@ -104,6 +108,7 @@ def _png(colour) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.slow
 def test_the_readme_logo_example_works_as_written(project_from):
     project = project_from()
     _override(project, "report.html.j2", _readme_override_example())

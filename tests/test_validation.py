@@ -40,6 +40,7 @@ def run_validate(project, *args):
     return invoke(project, "validate", *args)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_each_scenario_gives_its_exact_located_message(project_from, scenario):
     result = run_validate(project_from(scenario))

@@ -112,6 +112,7 @@ SYNTAX = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case,old,new,where,message", SYNTAX, ids=[s[0] for s in SYNTAX])
 def test_yaml_syntax_errors_in_plain_words_at_the_place_to_fix(project_from, case, old, new,
                                                                where, message):

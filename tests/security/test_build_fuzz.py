@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import contextlib
 import copy
 import tempfile
@@ -85,6 +86,7 @@ def _refused_cleanly(project: Project, failed: list[Outcome]) -> None:
     assert not list(project.build_dir.rglob("*.tmp"))
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(field=st.sampled_from(TEXT_FIELDS), text=texts)
 def test_any_text_in_any_field_is_built_verbatim_or_refused_cleanly(field, text):
@@ -98,6 +100,7 @@ def test_any_text_in_any_field_is_built_verbatim_or_refused_cleanly(field, text)
             assert text.encode() in paths["kent-press-release.txt"].read_bytes()
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None)
 @given(text=st.sampled_from(["{{ 7*7 }}", "<script>x</script>", "*a* [b](https://x.org)",
                              "- a\n- b", "tab\there", "€ “quotes” ’", "Ŵ ŷ â"]),
@@ -108,6 +111,7 @@ def test_tricky_text_reaches_the_text_output_as_typed(text, field):
         assert text.encode() in paths["kent-press-release.txt"].read_bytes()
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=texts)
 def test_the_same_text_in_every_field_at_once(text):

@@ -21,6 +21,7 @@ HOSTILE = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_text_appears_literally_everywhere(project_from, text):
     project = project_from("valid")

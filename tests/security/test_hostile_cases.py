@@ -139,6 +139,7 @@ def _write_report(project, secret: Path, case: Case) -> None:
     path.write_text(source, "utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_hostile_input_is_shown_as_text_or_refused_and_nothing_leaks(project_from, tmp_path, case):
     project = project_from("valid")

@@ -70,6 +70,7 @@ def _gone_within(pids, seconds) -> list[int]:
     return [pid for pid in pids if _alive(pid)]
 
 
+@pytest.mark.slow
 def test_kill_9_of_the_parent_ends_the_workers(tmp_path):
     process, workers = _start_build(_project(tmp_path))
     process.kill()
@@ -77,6 +78,7 @@ def test_kill_9_of_the_parent_ends_the_workers(tmp_path):
     assert _gone_within(workers, 2) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signal_number,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130),
                                                 (signal.SIGHUP, 129)])
 def test_a_signal_stops_ncpi_and_its_workers_cleanly(tmp_path, signal_number, code):
@@ -90,6 +92,7 @@ def test_a_signal_stops_ncpi_and_its_workers_cleanly(tmp_path, signal_number, co
     assert not list(project.build_dir.rglob("*.tmp"))
 
 
+@pytest.mark.slow
 def test_without_shared_memory_it_builds_in_one_process(tmp_path):
     project = make_project(tmp_path / "project")
     script = (f"mount -t tmpfs -o ro,size=1k tmpfs /dev/shm && exec {sys.executable} -m ncpi_cli "
@@ -105,6 +108,7 @@ def test_without_shared_memory_it_builds_in_one_process(tmp_path):
     assert os.path.exists("/dev/shm")  # The real one was never touched.
 
 
+@pytest.mark.slow
 def test_a_closed_terminal_hangs_up_the_whole_group_quietly(tmp_path):
     """SIGHUP reaches every process of the terminal's group, workers included."""
     project = _project(tmp_path)
