@@ -21,11 +21,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import REPO, make_synthetic_project  # noqa: E402
+from synthetic import REPO, make_synthetic_project
 
 BIN = Path(sys.executable).parent
-PEAK_RSS = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
-            "capture_output=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+PEAK_RSS = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+    "capture_output=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
 
 
 def timed(command: list[str]) -> float:
@@ -33,7 +35,9 @@ def timed(command: list[str]) -> float:
     done = subprocess.run(command, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} exited {done.returncode}:\n{done.stdout}{done.stderr}")
+        raise SystemExit(
+            f"{' '.join(command)} exited {done.returncode}:\n{done.stdout}{done.stderr}"
+        )
     return elapsed
 
 
@@ -58,25 +62,33 @@ def batch_figures(project: Path, slugs: list[str], rounds: int) -> None:
             timed(ncpi(project, "build", slug))
         separate.append(time.perf_counter() - start)
     a, b, c = statistics.median(cold), statistics.median(separate), statistics.median(again)
-    print(f"1. {len(slugs)} reports, cold: build --all -j 2 {a:.1f} s; one process per force "
-          f"{b:.1f} s; ratio {a / b:.2f} (goal <= 0.50)")
+    print(
+        f"1. {len(slugs)} reports, cold: build --all -j 2 {a:.1f} s; one process per force "
+        f"{b:.1f} s; ratio {a / b:.2f} (goal <= 0.50)"
+    )
     print(f"2. nothing changed: build --all {c:.3f} s; ratio to cold {c / a:.3f} (goal <= 0.03)")
 
     before = mtimes(build)
     changed = project / "reports" / f"{slugs[0]}.yaml"
-    changed.write_text(changed.read_text("utf-8").replace("Progress is good.", "Progress is fair."),
-                       "utf-8")
+    changed.write_text(
+        changed.read_text("utf-8").replace("Progress is good.", "Progress is fair."), "utf-8"
+    )
     done = subprocess.run(ncpi(project, "build", "--all"), capture_output=True, text=True)
     after = mtimes(build)
     rewritten = sorted(Path(p).name for p in after if after[p] != before.get(p))
     print(f"3. one report changed: {done.stdout.strip().splitlines()[-1]} rewrote {rewritten}")
 
     shutil.rmtree(build, ignore_errors=True)
-    peak = subprocess.run([sys.executable, "-c", PEAK_RSS, *ncpi(project, "build", "--all",
-                                                                  "-j", "2")],
-                          capture_output=True, text=True, check=True).stdout.strip()
-    print(f"5. peak memory of the largest process (a worker) in build --all -j 2: "
-          f"{int(peak) / 1024:.0f} MiB")
+    peak = subprocess.run(
+        [sys.executable, "-c", PEAK_RSS, *ncpi(project, "build", "--all", "-j", "2")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    print(
+        f"5. peak memory of the largest process (a worker) in build --all -j 2: "
+        f"{int(peak) / 1024:.0f} MiB"
+    )
 
 
 def single_figures(rounds: int) -> None:
@@ -92,17 +104,28 @@ def single_figures(rounds: int) -> None:
         fonts_css = project / "fonts.css"
         fonts_css.write_text(_font_faces(templates / "fonts"), "utf-8")
         html = project / "build" / "essex" / "essex-report.html"
-        weasyprint = [str(BIN / "weasyprint"), "--pdf-variant", "pdf/ua-1", "--custom-metadata",
-                      "--base-url", templates.as_uri() + "/", "-s", str(fonts_css), str(html),
-                      str(project / "weasyprint.pdf")]
+        weasyprint = [
+            str(BIN / "weasyprint"),
+            "--pdf-variant",
+            "pdf/ua-1",
+            "--custom-metadata",
+            "--base-url",
+            templates.as_uri() + "/",
+            "-s",
+            str(fonts_css),
+            str(html),
+            str(project / "weasyprint.pdf"),
+        ]
         ours, theirs = [], []
         timed(weasyprint)
         for _ in range(rounds):  # interleaved, so both see the same machine load
             ours.append(timed(ncpi(project, "build", "essex", "--force")))
             theirs.append(timed(weasyprint))
     a, b = statistics.median(ours), statistics.median(theirs)
-    print(f"4. essex report: ncpi build --force {a:.2f} s; weasyprint CLI {b:.2f} s; "
-          f"ratio {a / b:.2f} (goal <= 1.10)")
+    print(
+        f"4. essex report: ncpi build --force {a:.2f} s; weasyprint CLI {b:.2f} s; "
+        f"ratio {a / b:.2f} (goal <= 1.10)"
+    )
 
 
 def main() -> None:
@@ -112,8 +135,10 @@ def main() -> None:
         slugs = sorted(p.stem for p in (project / "reports").glob("[!_]*.yaml"))
         batch_figures(project, slugs, rounds)
     single_figures(max(5, rounds))
-    print(f"(machine: {len(__import__('os').sched_getaffinity(0))} cores; "
-          f"rounds: {rounds}; medians of whole-process wall times)")
+    print(
+        f"(machine: {len(__import__('os').sched_getaffinity(0))} cores; "
+        f"rounds: {rounds}; medians of whole-process wall times)"
+    )
 
 
 if __name__ == "__main__":

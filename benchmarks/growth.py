@@ -19,8 +19,16 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-AREAS = ["initial-contact", "assessment-and-help", "investigation", "decision-making",
-         "trusted-adult", "managing-risk", "police-detention", "leadership"]
+AREAS = [
+    "initial-contact",
+    "assessment-and-help",
+    "investigation",
+    "decision-making",
+    "trusted-adult",
+    "managing-risk",
+    "police-detention",
+    "leadership",
+]
 STATUSES = ["not started", "limited progress", "in progress", "substantially met", "met"]
 
 
@@ -29,12 +37,16 @@ def report_text(count: int, paragraph: str = "The force has made progress.") -> 
     recommendations = "".join(
         f"    - id: R{n}\n      area: {AREAS[n % 8]}\n      timescale: within three months\n"
         f"      text: ensure that officers record the risks to children in case {n}.\n"
-        for n in range(1, count + 1))
+        for n in range(1, count + 1)
+    )
     progress = "".join(
         f"    - recommendation: R{n}\n      status: {STATUSES[n % 5]}\n      evidence:\n"
-        f"        - What we found for recommendation {n}.\n" for n in range(1, count + 1))
-    findings = "".join(f"    - area: {area}\n      paragraphs:\n        - Findings.\n"
-                       for area in AREAS)
+        f"        - What we found for recommendation {n}.\n"
+        for n in range(1, count + 1)
+    )
+    findings = "".join(
+        f"    - area: {area}\n      paragraphs:\n        - Findings.\n" for area in AREAS
+    )
     return f"""status: final
 force: {{slug: kent, name: Kent Police}}
 inspection:
@@ -79,11 +91,15 @@ def run(command: list[str]) -> tuple[float, int]:
 def measure(project: Path, rounds: int) -> dict[str, tuple[float, int]]:
     ncpi = [sys.executable, "-m", "ncpi_cli", "--root", str(project)]
     # The build in one process (the library's in-process path), so its peak is the whole build's.
-    build = [sys.executable, "-c",
-             "import sys; from pathlib import Path; from ncpi_cli.build import build_targets; "
-             "from ncpi_cli.targets import Target; from ncpi_cli.project import Project; "
-             "o = build_targets(Project(Path(sys.argv[1])), [Target('kent', 'report')], "
-             "rebuild=True, in_process=True); sys.exit(o[0].state != 'built')", str(project)]
+    build = [
+        sys.executable,
+        "-c",
+        "import sys; from pathlib import Path; from ncpi_cli.build import build_targets; "
+        "from ncpi_cli.targets import Target; from ncpi_cli.project import Project; "
+        "o = build_targets(Project(Path(sys.argv[1])), [Target('kent', 'report')], "
+        "rebuild=True, in_process=True); sys.exit(o[0].state != 'built')",
+        str(project),
+    ]
     results = {}
     for name, command in (("validate", [*ncpi, "validate", "kent"]), ("build", build)):
         samples = [run(command) for _ in range(rounds)]
@@ -102,13 +118,16 @@ def main() -> None:
             text = report_text(count)
             (project / "reports" / "kent.yaml").write_text(text, "utf-8")
             found = measure(project, rounds)
-            print(f"{count:>15,} | {len(text.encode()) // 1024:>8} kB | "
-                  f"{found['validate'][0]:>10.2f} | {found['validate'][1]:>12} | "
-                  f"{found['build'][0]:>7.2f} | {found['build'][1]:>9}")
+            print(
+                f"{count:>15,} | {len(text.encode()) // 1024:>8} kB | "
+                f"{found['validate'][0]:>10.2f} | {found['validate'][1]:>12} | "
+                f"{found['build'][0]:>7.2f} | {found['build'][1]:>9}"
+            )
         print("\nhostile markup ('**a ' repeated) | validate s")
         for repeats in (8_000, 16_000, 32_000, 64_000):
             (project / "reports" / "kent.yaml").write_text(
-                report_text(10, "**a " * repeats), "utf-8")
+                report_text(10, "**a " * repeats), "utf-8"
+            )
             seconds, _ = measure(project, rounds)["validate"]
             print(f"{repeats:>32,} | {seconds:.2f}")
 

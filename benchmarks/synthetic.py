@@ -18,7 +18,10 @@ def make_synthetic_project(folder: Path) -> Path:
     shutil.copy(REPO / "reports" / "_common.yaml", reports / "_common.yaml")
     text = TEMPLATE.read_text(encoding="utf-8")
     for force in forces().values():
-        report = (text.replace("slug: kent", f"slug: {force.slug}")
-                  .replace("Kent Police", force.name).replace("county of Kent", force.area_name))
+        report = (
+            text.replace("slug: kent", f"slug: {force.slug}")
+            .replace("Kent Police", force.name)
+            .replace("county of Kent", force.area_name)
+        )
         (reports / f"{force.slug}.yaml").write_text(report, encoding="utf-8")
     return folder

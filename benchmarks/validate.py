@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import REPO, make_synthetic_project  # noqa: E402
+from synthetic import REPO, make_synthetic_project
 
 BIN = Path(sys.executable).parent
 
@@ -33,8 +33,12 @@ def main() -> None:
         project = make_synthetic_project(Path(folder))
         reports = sorted(str(p) for p in (project / "reports").glob("[!_]*.yaml"))
         ncpi = [str(BIN / "ncpi"), "--root", str(project), "validate"]
-        check = [str(BIN / "check-jsonschema"), "--schemafile",
-                 str(REPO / "schema" / "report.schema.json"), *reports]
+        check = [
+            str(BIN / "check-jsonschema"),
+            "--schemafile",
+            str(REPO / "schema" / "report.schema.json"),
+            *reports,
+        ]
         timed(ncpi, 0), timed(check, 0)  # warm the file cache for both
         ours, theirs = [], []
         for _ in range(rounds):  # interleaved, so both see the same machine load

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import resource
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING
 
 from ncpi_cli.errors import NcpiError, RenderError, ValidationFailed
 from ncpi_cli.incremental import Inputs, current_inputs, manifest_text, why_stale
@@ -20,7 +21,10 @@ from ncpi_cli.problems import Problem
 from ncpi_cli.project import Project
 from ncpi_cli.targets import BuildOptions, Target, manifest_path, output_paths
 from ncpi_cli.templating import (
-    PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT, REPORT_HTML, builtin_templates_dir,
+    PRESS_RELEASE_HTML,
+    PRESS_RELEASE_TEXT,
+    REPORT_HTML,
+    builtin_templates_dir,
 )
 from ncpi_cli.workers import WorkerPool, parent_is_gone
 
@@ -89,9 +93,16 @@ class MadePdf:
     process_id: int = 0
 
 
-def build_targets(project: Project, targets: list[Target], options: BuildOptions = BuildOptions(),
-                  *, jobs: int = 1, rebuild: bool = False, in_process: bool = False,
-                  events: Events = Events()) -> list[Outcome]:
+def build_targets(
+    project: Project,
+    targets: list[Target],
+    options: BuildOptions = BuildOptions(),
+    *,
+    jobs: int = 1,
+    rebuild: bool = False,
+    in_process: bool = False,
+    events: Events = Events(),
+) -> list[Outcome]:
     """Build the targets that are out of date (all of them with `rebuild`), `jobs` PDFs at a time.
 
     Workers start (and import WeasyPrint) while this process checks the reports; with
@@ -129,8 +140,9 @@ def build_report(project: Project, slug: str, options: BuildOptions = BuildOptio
     return _build_one(project, Target(slug, "report"), options)
 
 
-def build_press_release(project: Project, slug: str,
-                        options: BuildOptions = BuildOptions()) -> list[Path]:
+def build_press_release(
+    project: Project, slug: str, options: BuildOptions = BuildOptions()
+) -> list[Path]:
     """Validate one force's report, then write its press release as text, HTML and PDF."""
     return _build_one(project, Target(slug, "press-release"), options)
 
@@ -146,8 +158,9 @@ def _build_one(project: Project, target: Target, options: BuildOptions) -> list[
 # Step 1: what is stale.
 
 
-def find_stale(project: Project, targets: list[Target], options: BuildOptions,
-               rebuild: bool) -> tuple[list[Outcome], list[Stale]]:
+def find_stale(
+    project: Project, targets: list[Target], options: BuildOptions, rebuild: bool
+) -> tuple[list[Outcome], list[Stale]]:
     """The targets that are up to date (as outcomes), and those to rebuild, with why."""
     fresh, stale = [], []
     for target in targets:
@@ -171,8 +184,11 @@ def check_reports(project: Project, slugs: list[str]) -> dict[str, tuple[Report,
     from ncpi_cli.checking import check_project
 
     checked = check_project(project, slugs, dry_run=False)  # The build itself renders.
-    shared = [p for p in checked.errors
-              if p.file not in {project.display(project.report_path(slug)) for slug in slugs}]
+    shared = [
+        p
+        for p in checked.errors
+        if p.file not in {project.display(project.report_path(slug)) for slug in slugs}
+    ]
     results: dict[str, tuple[Report, Common] | list] = {}
     for slug in slugs:
         report = checked.reports.get(slug)
@@ -187,14 +203,17 @@ def check_reports(project: Project, slugs: list[str]) -> dict[str, tuple[Report,
 # Step 3: render the HTML and text.
 
 
-def render_target(project: Project, stale: Stale, options: BuildOptions, report: Report,
-                  common: Common) -> Rendered:
+def render_target(
+    project: Project, stale: Stale, options: BuildOptions, report: Report, common: Common
+) -> Rendered:
     """A checked report's HTML and text outputs; a draft is refused under --final."""
     from ncpi_cli.render import document_context, render_template
 
     if options.final and report.status == "draft":
-        raise NcpiError(f"{project.display(project.report_path(stale.target.slug))} is a draft "
-                        "(status: draft); --final refuses to build it")
+        raise NcpiError(
+            f"{project.display(project.report_path(stale.target.slug))} is a draft "
+            "(status: draft); --final refuses to build it"
+        )
     context = document_context(report, common)
     paths = output_paths(project, stale.target)
     assets: dict[str, str] = {}
@@ -204,11 +223,14 @@ def render_target(project: Project, stale: Stale, options: BuildOptions, report:
 
     if stale.target.kind == "report":
         html = render(REPORT_HTML)
-        return Rendered(stale, {paths["report.html"]: html.encode()}, paths["report.pdf"], html,
-                        assets)
+        return Rendered(
+            stale, {paths["report.html"]: html.encode()}, paths["report.pdf"], html, assets
+        )
     html = render(PRESS_RELEASE_HTML)
-    files = {paths["press-release.txt"]: render(PRESS_RELEASE_TEXT).encode(),
-             paths["press-release.html"]: html.encode()}
+    files = {
+        paths["press-release.txt"]: render(PRESS_RELEASE_TEXT).encode(),
+        paths["press-release.html"]: html.encode(),
+    }
     return Rendered(stale, files, paths["press-release.pdf"], html, assets)
 
 
@@ -220,9 +242,12 @@ def pdf_settings(project: Project, options: BuildOptions) -> dict:
     from ncpi_cli.pdf import fonts_dir_for
 
     builtin = builtin_templates_dir()
-    return {"base_dir": project.templates_dir if project.templates_dir.is_dir() else builtin,
-            "fonts_dir": fonts_dir_for(project.templates_dir),
-            "allowed_dirs": [project.templates_dir, builtin], "variant": options.pdf_variant}
+    return {
+        "base_dir": project.templates_dir if project.templates_dir.is_dir() else builtin,
+        "fonts_dir": fonts_dir_for(project.templates_dir),
+        "allowed_dirs": [project.templates_dir, builtin],
+        "variant": options.pdf_variant,
+    }
 
 
 def make_pdf(project: Project, html: str, options: BuildOptions) -> tuple[bytes, dict[str, str]]:
@@ -248,7 +273,7 @@ def _make_pdf_here(project: Project, rendered: Rendered, options: BuildOptions) 
     started = time.perf_counter()
     try:
         made = MadePdf(*make_pdf(project, rendered.pdf_html, options))
-    except Exception as error:  # noqa: BLE001 - one target's failure must not stop the others
+    except Exception as error:
         made = MadePdf(None, {}, failure=_failure(rendered.target, error))
     made.seconds = time.perf_counter() - started
     made.peak_memory_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -259,8 +284,9 @@ def _make_pdf_here(project: Project, rendered: Rendered, options: BuildOptions) 
 # Step 5: write the outputs, then the build record.
 
 
-def write_target(project: Project, rendered: Rendered, made: MadePdf,
-                 options: BuildOptions) -> list[Path]:
+def write_target(
+    project: Project, rendered: Rendered, made: MadePdf, options: BuildOptions
+) -> list[Path]:
     """Write every output atomically, and only then the build record."""
     outputs = {**rendered.files, rendered.pdf_path: made.pdf}
     written = write_outputs(project, outputs)
@@ -270,8 +296,7 @@ def write_target(project: Project, rendered: Rendered, made: MadePdf,
     return written
 
 
-def _written(project: Project, rendered: Rendered, made: MadePdf,
-             options: BuildOptions) -> Outcome:
+def _written(project: Project, rendered: Rendered, made: MadePdf, options: BuildOptions) -> Outcome:
     """The outcome of a target whose PDF is made: written, or failed while writing."""
     if made.failure is not None:
         return made.failure
@@ -279,7 +304,7 @@ def _written(project: Project, rendered: Rendered, made: MadePdf,
     try:
         paths = write_target(project, rendered, made, options)
         outcome = Outcome(rendered.target, "built", paths, reason=rendered.stale.reason)
-    except Exception as error:  # noqa: BLE001 - e.g. a full disk: reported, others go on
+    except Exception as error:
         outcome = _failure(rendered.target, error)
     outcome.seconds = made.seconds + time.perf_counter() - started
     outcome.peak_memory_kib, outcome.process_id = made.peak_memory_kib, made.process_id
@@ -289,12 +314,20 @@ def _written(project: Project, rendered: Rendered, made: MadePdf,
 # The steps together.
 
 
-def _build_stale(project: Project, stale: list[Stale], options: BuildOptions,
-                 pool: WorkerPool | None, events: Events) -> Iterator[Outcome]:
+def _build_stale(
+    project: Project,
+    stale: list[Stale],
+    options: BuildOptions,
+    pool: WorkerPool | None,
+    events: Events,
+) -> Iterator[Outcome]:
     """Check the stale targets' reports together, render each, make its PDF, write it."""
     checked = check_reports(project, list(dict.fromkeys(s.target.slug for s in stale)))
-    pdfs = _PdfsInWorkers(project, options, pool, events) if pool else \
-        _PdfsHere(project, options, events)
+    pdfs = (
+        _PdfsInWorkers(project, options, pool, events)
+        if pool
+        else _PdfsHere(project, options, events)
+    )
     for item in stale:
         rendered = _render_checked(project, item, options, checked[item.target.slug])
         if isinstance(rendered, Outcome):
@@ -307,8 +340,9 @@ def _build_stale(project: Project, stale: list[Stale], options: BuildOptions,
         yield outcome
 
 
-def _render_checked(project: Project, stale: Stale, options: BuildOptions,
-                    checked: tuple[Report, Common] | list) -> Rendered | Outcome:
+def _render_checked(
+    project: Project, stale: Stale, options: BuildOptions, checked: tuple[Report, Common] | list
+) -> Rendered | Outcome:
     """A checked target rendered, or the outcome of one that failed its checks or its render."""
     from ncpi_cli.checking import template_problem
 
@@ -320,7 +354,7 @@ def _render_checked(project: Project, stale: Stale, options: BuildOptions,
         if error.template is None:
             return _failure(stale.target, error)
         return _failed_checks(stale.target, [template_problem(project, error)])
-    except Exception as error:  # noqa: BLE001 - reported with the others at the end
+    except Exception as error:
         return _failure(stale.target, error)
 
 
@@ -350,8 +384,9 @@ class _PdfsInWorkers:
         self.queue: list[Rendered] = []  # in the order they were sent, for on_start
 
     def add(self, rendered: Rendered) -> None:
-        self.running[self.pool.submit(_make_pdf_here, self.project, rendered, self.options)] = \
+        self.running[self.pool.submit(_make_pdf_here, self.project, rendered, self.options)] = (
             rendered
+        )
         self.queue.append(rendered)
         if len(self.queue) <= self.pool.workers:
             self.events.on_start(rendered.target)
@@ -364,9 +399,10 @@ class _PdfsInWorkers:
                 rendered = self.running.pop(future)
                 try:
                     outcome = _written(self.project, rendered, future.result(), self.options)
-                except Exception as error:  # noqa: BLE001 - a worker died (killed, out of memory)
-                    outcome = Outcome(rendered.target, "failed",
-                                      reason=f"the worker process stopped ({error})")
+                except Exception as error:
+                    outcome = Outcome(
+                        rendered.target, "failed", reason=f"the worker process stopped ({error})"
+                    )
                 if started < len(self.queue):
                     self.events.on_start(self.queue[started].target)
                     started += 1
@@ -374,15 +410,20 @@ class _PdfsInWorkers:
 
 
 def _failed_checks(target: Target, problems: list[Problem]) -> Outcome:
-    return Outcome(target, "failed", reason=f"{len(problems)} problem(s) found; not built",
-                   problems=problems)
+    return Outcome(
+        target, "failed", reason=f"{len(problems)} problem(s) found; not built", problems=problems
+    )
 
 
 def _failure(target: Target, error: Exception) -> Outcome:
     if isinstance(error, NcpiError):
         return Outcome(target, "failed", reason=error.format_message())
-    return Outcome(target, "failed", reason=f"ncpi failed unexpectedly ({type(error).__name__}: "
-                   f"{error}); please report this as a bug in ncpi")
+    return Outcome(
+        target,
+        "failed",
+        reason=f"ncpi failed unexpectedly ({type(error).__name__}: "
+        f"{error}); please report this as a bug in ncpi",
+    )
 
 
 # After the build: pages to look at.
@@ -403,10 +444,14 @@ def preview_pages(project: Project, target: Target) -> list[Path]:
         raise NcpiError("--png needs pdftoppm: install Debian's poppler-utils")
     prefix = "page" if target.kind == "report" else f"{target.kind}-page"
     with tempfile.TemporaryDirectory(prefix="ncpi-preview-") as private:
-        done = subprocess.run(["pdftoppm", "-png", "-r", "70", str(pdf),
-                               str(Path(private) / prefix)], capture_output=True, text=True)
+        done = subprocess.run(
+            ["pdftoppm", "-png", "-r", "70", str(pdf), str(Path(private) / prefix)],
+            capture_output=True,
+            text=True,
+        )
         if done.returncode != 0:
             raise NcpiError(f"pdftoppm failed: {done.stderr.strip()}")
-        pages = {path.name: path.read_bytes()
-                 for path in sorted(Path(private).glob(f"{prefix}-*.png"))}
+        pages = {
+            path.name: path.read_bytes() for path in sorted(Path(private).glob(f"{prefix}-*.png"))
+        }
     return write_preview(project, target.slug, pages, prefix)

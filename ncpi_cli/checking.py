@@ -61,19 +61,31 @@ def check_templates(project: Project) -> list[Problem]:
             try:
                 env.parse(path.read_text(encoding="utf-8"), path.name, str(path))
             except jinja2.TemplateSyntaxError as error:
-                problems.append(Problem(project.display(path), error.lineno or 1, 1, "",
-                                        f"template syntax: {error.message}", code="template"))
+                problems.append(
+                    Problem(
+                        project.display(path),
+                        error.lineno or 1,
+                        1,
+                        "",
+                        f"template syntax: {error.message}",
+                        code="template",
+                    )
+                )
     return problems
 
 
-def check_project(project: Project, slugs: list[str] | None = None, *,
-                  dry_run: bool = True) -> CheckResult:
+def check_project(
+    project: Project, slugs: list[str] | None = None, *, dry_run: bool = True
+) -> CheckResult:
     """Check the common data and the named reports (all of them by default)."""
     result = CheckResult()
     common_display = project.display(project.common_path)
     if not project.common_path.is_file():
-        result.problems.append(Problem(common_display, 1, 1, "",
-                                       "the common data file is missing", code="missing-common"))
+        result.problems.append(
+            Problem(
+                common_display, 1, 1, "", "the common data file is missing", code="missing-common"
+            )
+        )
     else:
         loaded, problems = load_yaml_file(project.common_path, common_display, project)
         result.files_checked += 1
@@ -88,11 +100,18 @@ def check_project(project: Project, slugs: list[str] | None = None, *,
     for slug in project.report_slugs() if slugs is None else slugs:
         try:
             _check_one(project, slug, result, dry_run=dry_run and not template_problems)
-        except Exception as error:  # noqa: BLE001 - a bug in ncpi must not hide other files' problems
-            result.problems.append(Problem(
-                project.display(project.report_path(slug)), 1, 1, "",
-                f"ncpi could not check this file ({type(error).__name__}: {error}); please report "
-                "this as a bug in ncpi", code="internal-error"))
+        except Exception as error:
+            result.problems.append(
+                Problem(
+                    project.display(project.report_path(slug)),
+                    1,
+                    1,
+                    "",
+                    f"ncpi could not check this file ({type(error).__name__}: {error}); "
+                    "please report this as a bug in ncpi",
+                    code="internal-error",
+                )
+            )
     return result
 
 
@@ -110,9 +129,13 @@ def _strings(value, path=()):
 
 def blank_problems(loaded: LoadedYaml) -> list[Problem]:
     """A problem for every value still "TODO: …", as `ncpi new` writes them."""
-    return [loaded.problem(path, "not filled in yet: " + text.removeprefix(BLANK_MARKER).strip(),
-                           code="blank")
-            for path, text in _strings(loaded.data) if text.startswith(BLANK_MARKER)]
+    return [
+        loaded.problem(
+            path, "not filled in yet: " + text.removeprefix(BLANK_MARKER).strip(), code="blank"
+        )
+        for path, text in _strings(loaded.data)
+        if text.startswith(BLANK_MARKER)
+    ]
 
 
 def _is_prose(path: tuple) -> bool:
@@ -131,8 +154,12 @@ def _is_prose(path: tuple) -> bool:
             annotation = typing.get_args(annotation)[0]
         if isinstance(part, int) and typing.get_origin(annotation) is list:
             annotation = typing.get_args(annotation)[0]
-        elif isinstance(part, str) and isinstance(annotation, type) and \
-                issubclass(annotation, BaseModel) and part in annotation.model_fields:
+        elif (
+            isinstance(part, str)
+            and isinstance(annotation, type)
+            and issubclass(annotation, BaseModel)
+            and part in annotation.model_fields
+        ):
             # pydantic keeps a field's own Annotated metadata apart from its type.
             metadata = annotation.model_fields[part].metadata
             annotation = annotation.model_fields[part].annotation
@@ -140,8 +167,7 @@ def _is_prose(path: tuple) -> bool:
             return False
         # An optional part (CaseAudit | None) holds its model.
         options = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if typing.get_origin(annotation) in (typing.Union, types.UnionType) \
-                and len(options) == 1:
+        if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(options) == 1:
             annotation = options[0]
     if typing.get_origin(annotation) is typing.Annotated:
         metadata = [*metadata, *typing.get_args(annotation)[1:]]
@@ -153,18 +179,27 @@ def comment_problems(loaded: LoadedYaml) -> list[Problem]:
     problems = []
     for path, (line, column) in loaded.comments_after_plain_text.items():
         if _is_prose(path):
-            problems.append(Problem(
-                loaded.file, line, column, format_path(path),
-                "the text from ' #' to the end of the line is read as a YAML comment and left "
-                "out of the report: put the whole paragraph in quotes, or write it as a block "
-                "(>- on the line before)", code="comment-in-text"))
+            problems.append(
+                Problem(
+                    loaded.file,
+                    line,
+                    column,
+                    format_path(path),
+                    "the text from ' #' to the end of the line is read as a YAML comment and left "
+                    "out of the report: put the whole paragraph in quotes, or write it as a block "
+                    "(>- on the line before)",
+                    code="comment-in-text",
+                )
+            )
     return problems
 
 
 # Characters that cannot be printed, or that YAML and the outputs would turn into something else:
 # C0 and C1 controls but tab and line feed, DEL, line and paragraph separators, noncharacters.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff"
-                          "\U0001fffe\U0001ffff\U0010fffe\U0010ffff]")
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff"
+    "\U0001fffe\U0001ffff\U0010fffe\U0010ffff]"
+)
 
 
 # Invisible characters that change how text displays or compares: bidirectional controls,
@@ -180,17 +215,27 @@ def control_character_problems(loaded: LoadedYaml) -> list[Problem]:
     for path, text in _strings(loaded.data):
         found = _UNPRINTABLE.search(text)
         if found:
-            problems.append(loaded.problem(
-                path, f"contains a control character (U+{ord(found.group()):04X}) that cannot "
-                "be printed: delete it (it may have come with pasted text)", code="control"))
+            problems.append(
+                loaded.problem(
+                    path,
+                    f"contains a control character (U+{ord(found.group()):04X}) that cannot "
+                    "be printed: delete it (it may have come with pasted text)",
+                    code="control",
+                )
+            )
             continue
         found = INVISIBLE.search(text)
         if found:
             character = found.group()
-            problems.append(loaded.problem(
-                path, f"contains an invisible character, U+{ord(character):04X} "
-                f"({unicodedata.name(character, 'unnamed')}), which can make text look "
-                "different from what it says: delete it", code="invisible"))
+            problems.append(
+                loaded.problem(
+                    path,
+                    f"contains an invisible character, U+{ord(character):04X} "
+                    f"({unicodedata.name(character, 'unnamed')}), which can make text look "
+                    "different from what it says: delete it",
+                    code="invisible",
+                )
+            )
     return problems
 
 
@@ -223,27 +268,38 @@ def font_problems(loaded: LoadedYaml, project: Project) -> list[Problem]:
         missing = next((c for c in text if ord(c) not in drawable and c not in "\n\t"), None)
         if missing is not None:
             name = unicodedata.name(missing, "unnamed")
-            problems.append(loaded.problem(
-                path, f"'{printable(missing)}' (U+{ord(missing):04X} {name}) is not in the "
-                f"report's font (Lato): the PDF would draw it in a font of this machine's. Remove it or "
-                "write it in words", code="font"))
+            problems.append(
+                loaded.problem(
+                    path,
+                    f"'{printable(missing)}' (U+{ord(missing):04X} {name}) is not in the "
+                    "report's font (Lato): the PDF would draw it in a font of this machine's. "
+                    "Remove it or write it in words",
+                    code="font",
+                )
+            )
     return problems
 
 
 def link_problems(loaded: LoadedYaml) -> list[Problem]:
     """A problem for every [label](address) whose address is not https://, http:// or mailto:."""
-    return [loaded.problem(path, f"the link '[{label}]({url})' may not go to '{url}': links "
-                           "may only go to https://, http:// or mailto: addresses", code="link")
-            for path, text in _strings(loaded.data) for label, url in links_in(text)
-            if not allowed_link(url)]
+    return [
+        loaded.problem(
+            path,
+            f"the link '[{label}]({url})' may not go to '{url}': links "
+            "may only go to https://, http:// or mailto: addresses",
+            code="link",
+        )
+        for path, text in _strings(loaded.data)
+        for label, url in links_in(text)
+        if not allowed_link(url)
+    ]
 
 
 def _within_any(path: str, known: set[str]) -> bool:
     """Whether `path` ('a.b[2].c') or one of its ancestors ('a', 'a.b', 'a.b[2]') is known."""
     if path in known:
         return True
-    return any(path[:index] in known for index, character in enumerate(path)
-               if character in ".[")
+    return any(path[:index] in known for index, character in enumerate(path) if character in ".[")
 
 
 def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: bool) -> None:

@@ -47,8 +47,10 @@ class Session:
             self._project = Project.find(Path.cwd())
         elif self._project is None:  # Given explicitly: that folder, not one above it.
             if not (self.root / REPORTS_FOLDER).is_dir():
-                raise NotAProject(f"{self.root} is not an ncpi project: it has no reports/ "
-                                  "folder. `ncpi init` starts one there")
+                raise NotAProject(
+                    f"{self.root} is not an ncpi project: it has no reports/ "
+                    "folder. `ncpi init` starts one there"
+                )
             self._project = Project(self.root.resolve())
         return self._project
 
@@ -62,8 +64,9 @@ class Session:
         if self.verbose:
             click.echo(message, err=err)
 
-    def problems(self, problems, output_format: str = "text", *, err: bool = False,
-                 indent: str = "") -> None:
+    def problems(
+        self, problems, output_format: str = "text", *, err: bool = False, indent: str = ""
+    ) -> None:
         """Problems as text (coloured on a terminal), JSON or GitHub annotations."""
         if output_format == "json":
             click.echo(problems_as_json(problems), err=err)
@@ -83,15 +86,19 @@ class Session:
                 click.echo(click.style(text, fg=hue) if colour else text, err=err, color=colour)
         for file, count in shown.items():
             if count > MAX_PROBLEMS_SHOWN:
-                click.echo(f"{printable(file)}: … and {count - MAX_PROBLEMS_SHOWN:,} more problems: "
-                           "fix these first (or see them all with --format json)", err=err)
+                click.echo(
+                    f"{printable(file)}: … and {count - MAX_PROBLEMS_SHOWN:,} more problems: "
+                    "fix these first (or see them all with --format json)",
+                    err=err,
+                )
 
     def summary(self, message: str, *, failed: bool) -> None:
         """The last line: always shown, to stderr when something failed, bold on a terminal."""
         stream = sys.stderr if failed else sys.stdout
         colour = use_colour(stream)
-        styled = click.style(message, bold=True, fg="red" if failed else None) if colour \
-            else message
+        styled = (
+            click.style(message, bold=True, fg="red" if failed else None) if colour else message
+        )
         click.echo(styled, err=failed, color=colour)
 
 
@@ -130,20 +137,30 @@ def _complete_forces(with_report: bool):
         except NcpiError:
             have = set()
         slugs = sorted(have) if with_report else [s for s in forces() if s not in have]
-        return [CompletionItem(slug, help=forces()[slug].name) for slug in slugs
-                if slug.startswith(incomplete.casefold())]
+        return [
+            CompletionItem(slug, help=forces()[slug].name)
+            for slug in slugs
+            if slug.startswith(incomplete.casefold())
+        ]
 
     return complete
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
 @click.version_option(__version__, "--version", "-V", prog_name="ncpi")
-@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="The project folder, which holds reports/ (and templates/)  [default: the "
-              "nearest folder upward that has reports/]")
+@click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The project folder, which holds reports/ (and templates/)  [default: the "
+    "nearest folder upward that has reports/]",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Say only the problems and the final summary.")
-@click.option("-v", "--verbose", is_flag=True, help="Also say why each document was rebuilt, "
-              "and how long it took.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Also say why each document was rebuilt, and how long it took.",
+)
 @click.pass_context
 def cli(ctx: click.Context, root: Path | None, quiet: bool, verbose: bool) -> None:
     """Check and compile National Child Protection Inspection re-inspection reports.
@@ -167,16 +184,22 @@ def cli(ctx: click.Context, root: Path | None, quiet: bool, verbose: bool) -> No
     ctx.obj = Session(root, quiet, verbose)
 
 
-FORCES_WITH_REPORTS = click.argument("forces", nargs=-1, metavar="[FORCE]...",
-                                     shell_complete=_complete_forces(with_report=True))
+FORCES_WITH_REPORTS = click.argument(
+    "forces", nargs=-1, metavar="[FORCE]...", shell_complete=_complete_forces(with_report=True)
+)
 
 
 @cli.command(epilog=EXIT_CODES)
 @FORCES_WITH_REPORTS
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]),
-              default="text", show_default=True,
-              help="text for people, json for tools, github for GitHub Actions annotations.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, github for GitHub Actions annotations.",
+)
 @pass_session
 def validate(session: Session, forces: tuple[str, ...], strict: bool, output_format: str) -> None:
     """Check every report (or the FORCEs named): YAML, schema, domain rules, templates.
@@ -200,8 +223,10 @@ def validate(session: Session, forces: tuple[str, ...], strict: bool, output_for
         if session.verbose:
             for slug in slugs or project.report_slugs():
                 session.detail(f"checked {project.display(project.report_path(slug))}", err=False)
-        summary = (f"{result.files_checked} file(s) checked: {len(result.errors)} error(s), "
-                   f"{len(result.warnings)} warning(s).")
+        summary = (
+            f"{result.files_checked} file(s) checked: {len(result.errors)} error(s), "
+            f"{len(result.warnings)} warning(s)."
+        )
         if result.acknowledged:
             summary += f" {len(result.acknowledged)} acknowledged warning(s) not counted."
         session.summary(summary, failed=bool(failing))
@@ -211,21 +236,44 @@ def validate(session: Session, forces: tuple[str, ...], strict: bool, output_for
 
 def _batch_options(function):
     """The options `build` and `press-release` share."""
-    for option in reversed([
-        FORCES_WITH_REPORTS,
-        click.option("--all", "all_forces", is_flag=True, help="Every force that has a report."),
-        click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-                     help="Worker processes  [default: the number of cores]"),
-        click.option("--force", "rebuild", is_flag=True,
-                     help="Rebuild even what is up to date."),
-        click.option("--watch", is_flag=True,
-                     help="Keep running; rebuild whenever an input changes. Ctrl-C stops."),
-        click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), default=DEFAULT_VARIANT,
-                     show_default=True, help="The PDF standard to meet."),
-        click.option("--final", is_flag=True, help="Refuse to build a report whose status is draft."),
-        click.option("--png", is_flag=True,
-                     help="Also render each page as a PNG image, in build/FORCE/preview/."),
-    ]):
+    for option in reversed(
+        [
+            FORCES_WITH_REPORTS,
+            click.option(
+                "--all", "all_forces", is_flag=True, help="Every force that has a report."
+            ),
+            click.option(
+                "-j",
+                "--jobs",
+                type=click.IntRange(min=1),
+                default=None,
+                help="Worker processes  [default: the number of cores]",
+            ),
+            click.option(
+                "--force", "rebuild", is_flag=True, help="Rebuild even what is up to date."
+            ),
+            click.option(
+                "--watch",
+                is_flag=True,
+                help="Keep running; rebuild whenever an input changes. Ctrl-C stops.",
+            ),
+            click.option(
+                "--pdf-variant",
+                type=click.Choice(PDF_VARIANTS),
+                default=DEFAULT_VARIANT,
+                show_default=True,
+                help="The PDF standard to meet.",
+            ),
+            click.option(
+                "--final", is_flag=True, help="Refuse to build a report whose status is draft."
+            ),
+            click.option(
+                "--png",
+                is_flag=True,
+                help="Also render each page as a PNG image, in build/FORCE/preview/.",
+            ),
+        ]
+    ):
         function = option(function)
     return function
 
@@ -243,8 +291,16 @@ def _targets(project: Project, forces: tuple[str, ...], all_forces: bool, kinds:
     return [Target(slug, kind) for slug in dict.fromkeys(slugs) for kind in kinds]
 
 
-def _build_and_report(session: Session, targets, options, *, jobs: int | None, rebuild: bool,
-                      png: bool = False, in_process: bool = False) -> list:
+def _build_and_report(
+    session: Session,
+    targets,
+    options,
+    *,
+    jobs: int | None,
+    rebuild: bool,
+    png: bool = False,
+    in_process: bool = False,
+) -> list:
     """Run the pipeline with progress; print what was written, what failed and a summary."""
     from ncpi_cli.build import Events, build_targets, preview_pages
     from ncpi_cli.progress import Progress
@@ -252,12 +308,27 @@ def _build_and_report(session: Session, targets, options, *, jobs: int | None, r
 
     project = session.project()
     started = time.perf_counter()
-    progress = Progress(len(targets), sys.stderr, terminal=sys.stderr.isatty() and not session.verbose,
-                        quiet=session.quiet, colour=use_colour(sys.stderr))
-    events = Events(on_start=progress.start, on_done=progress.finish,
-                    on_note=lambda note: session.say(note, err=True))
-    outcomes = build_targets(project, targets, options, jobs=jobs or default_jobs(),
-                             rebuild=rebuild, in_process=in_process, events=events)
+    progress = Progress(
+        len(targets),
+        sys.stderr,
+        terminal=sys.stderr.isatty() and not session.verbose,
+        quiet=session.quiet,
+        colour=use_colour(sys.stderr),
+    )
+    events = Events(
+        on_start=progress.start,
+        on_done=progress.finish,
+        on_note=lambda note: session.say(note, err=True),
+    )
+    outcomes = build_targets(
+        project,
+        targets,
+        options,
+        jobs=jobs or default_jobs(),
+        rebuild=rebuild,
+        in_process=in_process,
+        events=events,
+    )
     progress.close()
     order = {target: index for index, target in enumerate(targets)}
     outcomes.sort(key=lambda outcome: order[outcome.target])
@@ -277,8 +348,10 @@ def _build_and_report(session: Session, targets, options, *, jobs: int | None, r
         names = " and ".join(str(outcome.target) for outcome in same)
         click.echo(f"{names} failed: {same[0].reason}", err=True)
         session.problems(same[0].problems, err=True, indent="  ")
-    counts = {state: sum(1 for o in outcomes if o.state == state)
-              for state in ("built", "up to date", "failed")}
+    counts = {
+        state: sum(1 for o in outcomes if o.state == state)
+        for state in ("built", "up to date", "failed")
+    }
     summary = ", ".join(f"{count} {state}" for state, count in counts.items())
     session.summary(f"{summary} ({time.perf_counter() - started:.1f} s).", failed=bool(failed))
     if counts["up to date"] and not counts["built"] and not failed:
@@ -286,8 +359,18 @@ def _build_and_report(session: Session, targets, options, *, jobs: int | None, r
     return outcomes
 
 
-def _batch_command(session: Session, kinds: list[str], forces, all_forces, jobs, rebuild, watch,
-                   pdf_variant, final, png) -> None:
+def _batch_command(
+    session: Session,
+    kinds: list[str],
+    forces,
+    all_forces,
+    jobs,
+    rebuild,
+    watch,
+    pdf_variant,
+    final,
+    png,
+) -> None:
     from ncpi_cli.targets import BuildOptions
 
     options = BuildOptions(pdf_variant, final)
@@ -307,12 +390,16 @@ def _watch(session: Session, targets, options, png: bool = False) -> None:
     def rebuild() -> None:
         session.say(time.strftime("%H:%M:%S") + " building…", err=True)
         # In this process: WeasyPrint is imported by the first build and kept for the rest.
-        _build_and_report(session, targets, options, jobs=1, rebuild=False, png=png,
-                          in_process=True)
+        _build_and_report(
+            session, targets, options, jobs=1, rebuild=False, png=png, in_process=True
+        )
 
     forces_watched = ", ".join(dict.fromkeys(t.slug for t in targets))
-    session.say(f"Watching {forces_watched}: rebuilding when its report, the common data or a "
-                "template changes. Ctrl-C stops.", err=True)
+    session.say(
+        f"Watching {forces_watched}: rebuilding when its report, the common data or a "
+        "template changes. Ctrl-C stops.",
+        err=True,
+    )
     try:
         watch(session.project(), [t.slug for t in targets], rebuild)
     except KeyboardInterrupt:  # Where ncpi's own signal handlers are not installed.
@@ -322,8 +409,9 @@ def _watch(session: Session, targets, options, png: bool = False) -> None:
 @cli.command(epilog=EXIT_CODES)
 @_batch_options
 @pass_session
-def build(session: Session, forces, all_forces, jobs, rebuild, watch, pdf_variant, final,
-          png) -> None:
+def build(
+    session: Session, forces, all_forces, jobs, rebuild, watch, pdf_variant, final, png
+) -> None:
     """Validate, then write each FORCE's re-inspection report to build/FORCE/ (PDF + HTML).
 
     Only what changed is rebuilt: a report is skipped while its file, the common data, its
@@ -338,15 +426,17 @@ def build(session: Session, forces, all_forces, jobs, rebuild, watch, pdf_varian
       ncpi build essex --png        # and look at the pages
       ncpi build essex --watch      # rebuild on every save
     """
-    _batch_command(session, ["report"], forces, all_forces, jobs, rebuild, watch, pdf_variant,
-                   final, png)
+    _batch_command(
+        session, ["report"], forces, all_forces, jobs, rebuild, watch, pdf_variant, final, png
+    )
 
 
 @cli.command("press-release", epilog=EXIT_CODES)
 @_batch_options
 @pass_session
-def press_release(session: Session, forces, all_forces, jobs, rebuild, watch, pdf_variant, final,
-                  png) -> None:
+def press_release(
+    session: Session, forces, all_forces, jobs, rebuild, watch, pdf_variant, final, png
+) -> None:
     """Validate, then write each FORCE's press release (text for email, HTML, PDF).
 
     Incremental and parallel like `ncpi build`, with the same options.
@@ -356,14 +446,29 @@ def press_release(session: Session, forces, all_forces, jobs, rebuild, watch, pd
       ncpi press-release essex
       ncpi press-release --all -j 4
     """
-    _batch_command(session, ["press-release"], forces, all_forces, jobs, rebuild, watch,
-                   pdf_variant, final, png)
+    _batch_command(
+        session,
+        ["press-release"],
+        forces,
+        all_forces,
+        jobs,
+        rebuild,
+        watch,
+        pdf_variant,
+        final,
+        png,
+    )
 
 
 @cli.command(epilog=EXIT_CODES)
 @click.argument("force", shell_complete=_complete_forces(with_report=True))
-@click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), default=DEFAULT_VARIANT,
-              show_default=True, help="The PDF standard to meet.")
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(PDF_VARIANTS),
+    default=DEFAULT_VARIANT,
+    show_default=True,
+    help="The PDF standard to meet.",
+)
 @pass_session
 def watch(session: Session, force: str, pdf_variant: str) -> None:
     """Build FORCE's report and press release, then rebuild them whenever an input changes.
@@ -383,8 +488,14 @@ def watch(session: Session, force: str, pdf_variant: str) -> None:
 
 
 @cli.command("list", epilog=EXIT_CODES)
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="table for people, json for tools.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people, json for tools.",
+)
 @pass_project
 def list_forces(project: Project, output_format: str) -> None:
     """List the 43 forces: slug, region, whether a report exists, its status, validity, outputs.
@@ -442,8 +553,10 @@ def new(project: Project, force: str) -> None:
     from ncpi_cli.scaffold import new_report
 
     path = new_report(project, force)
-    click.echo(f"wrote {project.display(path)}: fill in its TODO values; "
-               f"`ncpi validate {path.stem}` lists them.")
+    click.echo(
+        f"wrote {project.display(path)}: fill in its TODO values; "
+        f"`ncpi validate {path.stem}` lists them."
+    )
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -466,8 +579,9 @@ def clean(session: Session, forces: tuple[str, ...]) -> None:
     project = session.project()
     slugs = [check_slug(name) for name in forces] or None
     removed = remove_outputs(project, slugs)
-    session.summary(f"removed {len(removed)} file(s) from {project.display(project.build_dir)}/.",
-                    failed=False)
+    session.summary(
+        f"removed {len(removed)} file(s) from {project.display(project.build_dir)}/.", failed=False
+    )
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -487,8 +601,11 @@ def schema(project: Project, check: bool) -> None:
 
     folder = project.root / "schema"
     if check:
-        stale = [name for name, text in schema_texts().items()
-                 if not (folder / name).is_file() or (folder / name).read_text("utf-8") != text]
+        stale = [
+            name
+            for name, text in schema_texts().items()
+            if not (folder / name).is_file() or (folder / name).read_text("utf-8") != text
+        ]
         if stale:
             raise NcpiError(f"schema/ is out of date ({', '.join(stale)}): run `ncpi schema`")
         click.echo("schema/ is up to date.")
@@ -541,7 +658,10 @@ def main() -> None:
 
     # A closed or vanished stdout or stderr (`ncpi build --all | head -1`, `>&-`) must not stop
     # a build or change its exit code: output to it is dropped.
-    sys.stdout, sys.stderr = _ForgivingStream.around(sys.stdout), _ForgivingStream.around(sys.stderr)
+    sys.stdout, sys.stderr = (
+        _ForgivingStream.around(sys.stdout),
+        _ForgivingStream.around(sys.stderr),
+    )
     # Ctrl-C, `kill` and a closed terminal all stop ncpi the same way: workers are ended, no
     # temporary file is left, and the exit code is 128 + the signal (130, 143, 129).
     for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
@@ -564,4 +684,4 @@ def main() -> None:
     sys.exit(code)
 
 
-__all__ = ["cli", "main", "NcpiError"]
+__all__ = ["NcpiError", "cli", "main"]

@@ -81,5 +81,6 @@ def source_date_epoch() -> int | None:
         raise click.UsageError(
             f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 in ASCII digits, up "
             f"to {_LAST_EPOCH} (the end of 9999); it is '{excerpt(value)}'. Unset it to date "
-            "documents by their publication date")
+            "documents by their publication date"
+        )
     return int(value)

@@ -102,8 +102,13 @@ def template_closure(project: Project, kind: str) -> dict[str, Path] | None:
 
 
 def _all_template_files(project: Project) -> list[Path]:
-    return [path for folder in dict.fromkeys([project.templates_dir, builtin_templates_dir()])
-            if folder.is_dir() for path in sorted(folder.rglob("*")) if path.is_file()]
+    return [
+        path
+        for folder in dict.fromkeys([project.templates_dir, builtin_templates_dir()])
+        if folder.is_dir()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    ]
 
 
 def current_inputs(project: Project, target: Target) -> Inputs:
@@ -127,23 +132,34 @@ def input_folders(project: Project) -> list[Path]:
     return [project.root, builtin_templates_dir()]
 
 
-def manifest_text(inputs: Inputs, assets: dict[str, str], outputs: dict[Path, bytes],
-                  options: dict) -> str:
+def manifest_text(
+    inputs: Inputs, assets: dict[str, str], outputs: dict[Path, bytes], options: dict
+) -> str:
     """The manifest of a finished build, as JSON."""
-    return json.dumps({
-        "format": MANIFEST_FORMAT,
-        "ncpi": code_fingerprint(),
-        "options": options,
-        "inputs": inputs.files,
-        "templates": inputs.templates,
-        "assets": assets,
-        "outputs": {path.name: hashlib.sha256(data).hexdigest() for path, data in outputs.items()},
-    }, indent=1, sort_keys=True) + "\n"
+    return (
+        json.dumps(
+            {
+                "format": MANIFEST_FORMAT,
+                "ncpi": code_fingerprint(),
+                "options": options,
+                "inputs": inputs.files,
+                "templates": inputs.templates,
+                "assets": assets,
+                "outputs": {
+                    path.name: hashlib.sha256(data).hexdigest() for path, data in outputs.items()
+                },
+            },
+            indent=1,
+            sort_keys=True,
+        )
+        + "\n"
+    )
 
 
 def _is_str_map(value, item=str) -> bool:
     return isinstance(value, dict) and all(
-        isinstance(k, str) and isinstance(v, item) for k, v in value.items())
+        isinstance(k, str) and isinstance(v, item) for k, v in value.items()
+    )
 
 
 def read_manifest(project: Project, target: Target) -> dict | None:
@@ -159,13 +175,20 @@ def read_manifest(project: Project, target: Target) -> dict | None:
         recorded = json.loads(project.read_input(path, MAX_MANIFEST_BYTES).decode("utf-8"))
     except (OSError, UnsafeInput, ValueError):
         return None
-    if not (isinstance(recorded, dict) and recorded.get("format") == MANIFEST_FORMAT
-            and isinstance(recorded.get("ncpi"), str) and isinstance(recorded.get("options"), dict)
-            and _is_str_map(recorded.get("inputs")) and _is_str_map(recorded.get("assets"))
-            and _is_str_map(recorded.get("outputs"))
-            and _is_str_map(recorded.get("templates", {}), list)
-            and all(len(entry) == 2 and all(isinstance(part, str) for part in entry)
-                    for entry in recorded.get("templates", {}).values())):
+    if not (
+        isinstance(recorded, dict)
+        and recorded.get("format") == MANIFEST_FORMAT
+        and isinstance(recorded.get("ncpi"), str)
+        and isinstance(recorded.get("options"), dict)
+        and _is_str_map(recorded.get("inputs"))
+        and _is_str_map(recorded.get("assets"))
+        and _is_str_map(recorded.get("outputs"))
+        and _is_str_map(recorded.get("templates", {}), list)
+        and all(
+            len(entry) == 2 and all(isinstance(part, str) for part in entry)
+            for entry in recorded.get("templates", {}).values()
+        )
+    ):
         return None
     return recorded
 
@@ -173,11 +196,15 @@ def read_manifest(project: Project, target: Target) -> dict | None:
 def _may_read(project: Project, target: Target, path: str) -> bool:
     """Whether a path a build record names is one of the target's possible inputs."""
     candidate = Path(os.path.realpath(path))
-    if candidate in (Path(os.path.realpath(project.report_path(target.slug))),
-                     Path(os.path.realpath(project.common_path))):
+    if candidate in (
+        Path(os.path.realpath(project.report_path(target.slug))),
+        Path(os.path.realpath(project.common_path)),
+    ):
         return True
-    return any(candidate.is_relative_to(os.path.realpath(folder))
-               for folder in (project.templates_dir, builtin_templates_dir()))
+    return any(
+        candidate.is_relative_to(os.path.realpath(folder))
+        for folder in (project.templates_dir, builtin_templates_dir())
+    )
 
 
 def why_stale(project: Project, target: Target, options: dict) -> str | None:
@@ -193,8 +220,11 @@ def why_stale(project: Project, target: Target, options: dict) -> str | None:
         return "the build options changed"
     display = lambda path: project.display(Path(path))  # noqa: E731
     within = input_folders(project)
-    named = [*recorded["inputs"], *recorded["assets"],
-             *(path for path, _ in recorded.get("templates", {}).values())]
+    named = [
+        *recorded["inputs"],
+        *recorded["assets"],
+        *(path for path, _ in recorded.get("templates", {}).values()),
+    ]
     if not all(_may_read(project, target, path) for path in named):
         return "its build record names a file that is not one of its inputs"
     for path, digest in {**recorded["inputs"], **recorded["assets"]}.items():

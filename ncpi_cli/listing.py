@@ -5,9 +5,9 @@ from __future__ import annotations
 from ncpi_cli.checking import check_project
 from ncpi_cli.errors import NcpiError
 from ncpi_cli.incremental import read_manifest, why_stale
-from ncpi_cli.targets import KINDS, Target, manifest_path
 from ncpi_cli.project import Project
 from ncpi_cli.registry import forces
+from ncpi_cli.targets import KINDS, Target, manifest_path
 
 
 def _output_state(project: Project, target: Target) -> str:
@@ -26,16 +26,28 @@ def force_rows(project: Project) -> list[dict]:
     checked = check_project(project, sorted(have & set(forces()))) if have else None
     rows = []
     for slug, force in forces().items():
-        row = {"slug": slug, "name": force.name, "region": force.region, "report": slug in have,
-               "status": None, "valid": None, "errors": None, "outputs": None}
+        row = {
+            "slug": slug,
+            "name": force.name,
+            "region": force.region,
+            "report": slug in have,
+            "status": None,
+            "valid": None,
+            "errors": None,
+            "outputs": None,
+        }
         if slug in have:
             shown = project.display(project.report_path(slug))
-            errors = [p for p in checked.errors if p.file in (shown, project.display(
-                project.common_path))]
+            errors = [
+                p for p in checked.errors if p.file in (shown, project.display(project.common_path))
+            ]
             report = checked.reports.get(slug)
-            row.update(status=report.status if report else _status_from_text(project, slug),
-                       valid=not errors, errors=len(errors),
-                       outputs={kind: _output_state(project, Target(slug, kind)) for kind in KINDS})
+            row.update(
+                status=report.status if report else _status_from_text(project, slug),
+                valid=not errors,
+                errors=len(errors),
+                outputs={kind: _output_state(project, Target(slug, kind)) for kind in KINDS},
+            )
         rows.append(row)
     return rows
 
@@ -69,13 +81,27 @@ def rows_as_table(rows: list[dict]) -> str:
     header = ("Slug", "Force", "Region", "Report", "Status", "Valid", "Outputs")
     cells = [header]
     for row in rows:
-        valid = "–" if row["valid"] is None else ("yes" if row["valid"] else
-                                                  f"no ({row['errors']} error(s))")
-        cells.append((row["slug"], row["name"], row["region"], "yes" if row["report"] else "–",
-                      row["status"] or "–", valid, _outputs_cell(row["outputs"])))
+        valid = (
+            "–"
+            if row["valid"] is None
+            else ("yes" if row["valid"] else f"no ({row['errors']} error(s))")
+        )
+        cells.append(
+            (
+                row["slug"],
+                row["name"],
+                row["region"],
+                "yes" if row["report"] else "–",
+                row["status"] or "–",
+                valid,
+                _outputs_cell(row["outputs"]),
+            )
+        )
     widths = [max(len(line[i]) for line in cells) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip()
-             for line in cells]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in cells
+    ]
     lines.insert(1, "  ".join("-" * width for width in widths))
     with_reports = sum(1 for row in rows if row["report"])
     lines.append(f"\n{len(rows)} forces, {with_reports} with a report.")

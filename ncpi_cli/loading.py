@@ -24,8 +24,10 @@ MAX_DEPTH = 40
 
 STR_TAG = "tag:yaml.org,2002:str"
 #: The only types a report is made of; any other tag (!!python/…, !!binary, !!set) is refused.
-ALLOWED_TAGS = {f"tag:yaml.org,2002:{name}"
-                for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+ALLOWED_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+}
 
 # PyYAML's messages are written for parser authors; these say the same in plain words.
 _PLAIN_WORDS = {
@@ -101,18 +103,23 @@ class _Composer(yaml.composer.Composer):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
             raise yaml.composer.ComposerError(
-                None, None,
+                None,
+                None,
                 "an alias (*name) is not allowed in a report: write the text out in full",
-                event.start_mark)
+                event.start_mark,
+            )
         if getattr(event, "anchor", None) is not None:
             raise yaml.composer.ComposerError(
-                None, None,
+                None,
+                None,
                 "an anchor (&name) is not allowed in a report: write the text out in full",
-                event.start_mark)
+                event.start_mark,
+            )
         self._depth = getattr(self, "_depth", 0) + 1
         if self._depth > MAX_DEPTH:
             raise yaml.composer.ComposerError(
-                None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+                None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark
+            )
         try:
             return super().compose_node(parent, index)
         finally:
@@ -124,7 +131,8 @@ class _PositionLoader(_Composer, yaml.SafeLoader):
 
 
 if yaml.__with_libyaml__:
-    class _PositionLoader(_Composer, yaml.cyaml.CParser, yaml.resolver.Resolver):  # noqa: F811
+
+    class _PositionLoader(_Composer, yaml.cyaml.CParser, yaml.resolver.Resolver):
         """libyaml's scanner and parser (several times faster), with our composer on top."""
 
         def __init__(self, stream):
@@ -149,10 +157,16 @@ def _line_col_of_offset(text: str | bytes, offset: int) -> tuple[int, int]:
 _QUOTE_IT = "put the whole paragraph in quotes"
 # What a character at the start of a value makes YAML do, and so why the text must be quoted.
 _START_MEANS = {
-    "*": "an alias (a reference to other text)", "&": "an anchor",
-    "[": "a list", "{": "a mapping", "!": "a tag", "|": "a block of text on the next lines",
-    ">": "a block of text on the next lines", "@": "a character YAML keeps for later use",
-    "`": "a character YAML keeps for later use", "%": "a directive",
+    "*": "an alias (a reference to other text)",
+    "&": "an anchor",
+    "[": "a list",
+    "{": "a mapping",
+    "!": "a tag",
+    "|": "a block of text on the next lines",
+    ">": "a block of text on the next lines",
+    "@": "a character YAML keeps for later use",
+    "`": "a character YAML keeps for later use",
+    "%": "a directive",
 }
 
 
@@ -171,38 +185,57 @@ def _explain(error: yaml.YAMLError, lines: list[str]) -> tuple[str, tuple[int, i
     line = lines[mark.line] if mark and mark.line < len(lines) else ""
     if "\t" in line[: (mark.column if mark else 0) + 1] or "tab" in problem:
         column = line.find("\t")
-        return ("a tab character: indent with spaces, not tabs",
-                (mark.line, column) if mark and column >= 0 else None)
+        return (
+            "a tab character: indent with spaces, not tabs",
+            (mark.line, column) if mark and column >= 0 else None,
+        )
     if "quoted scalar" in context and "end of stream" in problem and start_mark:
         opening = lines[start_mark.line][start_mark.column] if start_mark.line < len(lines) else '"'
-        return (f"the quote ({opening}) that opens here is never closed: close it at the end "
-                "of the text", (start_mark.line, start_mark.column))
+        return (
+            f"the quote ({opening}) that opens here is never closed: close it at the end "
+            "of the text",
+            (start_mark.line, start_mark.column),
+        )
     for candidate in ([mark] if mark else []) + ([start_mark] if start_mark else []):
         text = lines[candidate.line] if candidate.line < len(lines) else ""
         begin = _value_start(text)
-        first = text[begin:begin + 1]
-        if first in _START_MEANS and ("alias" in context or "anchor" in context
-                                      or "block scalar" in context or "cannot start" in problem
-                                      or "block collection" in context
-                                      or "block mapping" in context):
-            return (f"text that starts with '{first}' is read as {_START_MEANS[first]}: "
-                    f"{_QUOTE_IT}", (candidate.line, begin))
+        first = text[begin : begin + 1]
+        if first in _START_MEANS and (
+            "alias" in context
+            or "anchor" in context
+            or "block scalar" in context
+            or "cannot start" in problem
+            or "block collection" in context
+            or "block mapping" in context
+        ):
+            return (
+                f"text that starts with '{first}' is read as {_START_MEANS[first]}: {_QUOTE_IT}",
+                (candidate.line, begin),
+            )
         if first in ("'", '"') and mark and mark.line == candidate.line and mark.column > begin:
             closing = text.find(first, begin + 1)
             if first == "'" and 0 < closing < len(text) - 1 and text[closing - 1].isalpha():
-                return ("an apostrophe inside text in single quotes ends the quotes: write it "
-                        "twice (force''s), or put the text in double quotes instead",
-                        (candidate.line, closing))
-            return (f"the quoted text ends at the second {first}, but the line goes on: "
-                    f"{_QUOTE_IT}, using the other kind of quote mark",
-                    (candidate.line, closing if closing > 0 else begin))
+                return (
+                    "an apostrophe inside text in single quotes ends the quotes: write it "
+                    "twice (force''s), or put the text in double quotes instead",
+                    (candidate.line, closing),
+                )
+            return (
+                f"the quoted text ends at the second {first}, but the line goes on: "
+                f"{_QUOTE_IT}, using the other kind of quote mark",
+                (candidate.line, closing if closing > 0 else begin),
+            )
     message = _PLAIN_WORDS.get(problem)
     if message:
         return message, None
-    if any(phrase in problem for phrase in ("expected key", "expected <block end>",
-                                            "expected '-' indicator")):
-        return ("the indentation of this line or the one above it does not line up: keys of "
-                "one mapping, and the '- ' items of one list, must start in the same column"), None
+    if any(
+        phrase in problem
+        for phrase in ("expected key", "expected <block end>", "expected '-' indicator")
+    ):
+        return (
+            "the indentation of this line or the one above it does not line up: keys of "
+            "one mapping, and the '- ' items of one list, must start in the same column"
+        ), None
     if "cannot start any token" in problem:
         return f"a character that YAML cannot read here: {_QUOTE_IT}", None
     return (f"{context}, {problem}" if context else problem), None
@@ -211,9 +244,15 @@ def _explain(error: yaml.YAMLError, lines: list[str]) -> tuple[str, tuple[int, i
 def _yaml_error_problem(display: str, error: yaml.YAMLError, text: str) -> Problem:
     if isinstance(error, yaml.reader.ReaderError):
         line, column = _line_col_of_offset(text, error.position)
-        return Problem(display, line, column, "",
-                       f"a control character (code {error.character:#x}) that cannot appear in "
-                       "a report: delete it", code="yaml-syntax")
+        return Problem(
+            display,
+            line,
+            column,
+            "",
+            f"a control character (code {error.character:#x}) that cannot appear in "
+            "a report: delete it",
+            code="yaml-syntax",
+        )
     message, place = _explain(error, text.splitlines())
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     if place is None and mark is not None:
@@ -232,7 +271,7 @@ def _impossible_value(node: yaml.ScalarNode, error: Exception) -> str:
 
     match = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})", node.value)
     if node.tag.endswith(":timestamp") and match:
-        year, month, day = (int(part) for part in match.groups())
+        year, month, _day = (int(part) for part in match.groups())
         if not 1 <= month <= 12:
             why = f"there is no month {month}"
         else:
@@ -258,16 +297,23 @@ class _Converter:
         if node.tag not in ALLOWED_TAGS:
             # e.g. !!python/object/apply or !!binary: never constructed, only reported.
             shown = node.tag.replace("tag:yaml.org,2002:", "!!")
-            self.problems.append(Problem(
-                self.loaded.file, node.start_mark.line + 1, node.start_mark.column + 1,
-                format_path(path), f"YAML: the tag '{shown}' is not allowed in a report; "
-                "write plain text, numbers, dates, lists and keys (text that starts with '!' "
-                "must be in quotes)", code="yaml-tag"))
+            self.problems.append(
+                Problem(
+                    self.loaded.file,
+                    node.start_mark.line + 1,
+                    node.start_mark.column + 1,
+                    format_path(path),
+                    f"YAML: the tag '{shown}' is not allowed in a report; "
+                    "write plain text, numbers, dates, lists and keys (text that starts with '!' "
+                    "must be in quotes)",
+                    code="yaml-tag",
+                )
+            )
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
-            return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
+            return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
         return self._scalar(node, path)
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict:
@@ -275,26 +321,42 @@ class _Converter:
         for key_node, value_node in node.value:
             where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self.problems.append(Problem(
-                    self.loaded.file, *where, format_path(path),
-                    "merge keys ('<<') are not allowed in a report: write the keys out",
-                    code="yaml-merge"))
+                self.problems.append(
+                    Problem(
+                        self.loaded.file,
+                        *where,
+                        format_path(path),
+                        "merge keys ('<<') are not allowed in a report: write the keys out",
+                        code="yaml-merge",
+                    )
+                )
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append(Problem(
-                    self.loaded.file, *where, format_path(path),
-                    "a key must be a plain word, not a list or mapping", code="yaml-key"))
+                self.problems.append(
+                    Problem(
+                        self.loaded.file,
+                        *where,
+                        format_path(path),
+                        "a key must be a plain word, not a list or mapping",
+                        code="yaml-key",
+                    )
+                )
                 continue
             # Keys are read as written: `no:` is the key "no", not a boolean.
             key = key_node.value
-            key_path = path + (key,)
+            key_path = (*path, key)
             if key in result:
                 first_line = self.loaded.key_positions[key_path][0]
-                self.problems.append(Problem(
-                    self.loaded.file, *where, format_path(key_path),
-                    f"duplicate key '{key}': first written on line {first_line}, again on line "
-                    f"{where[0]}; YAML would silently keep only the last one",
-                    code="duplicate-key"))
+                self.problems.append(
+                    Problem(
+                        self.loaded.file,
+                        *where,
+                        format_path(key_path),
+                        f"duplicate key '{key}': first written on line {first_line}, again on line "
+                        f"{where[0]}; YAML would silently keep only the last one",
+                        code="duplicate-key",
+                    )
+                )
                 continue
             self.loaded.key_positions[key_path] = where
             result[key] = self.convert(value_node, key_path)
@@ -303,11 +365,13 @@ class _Converter:
     def _note_comment_after(self, node: yaml.ScalarNode, path: KeyPath) -> None:
         # Marks count characters, as the lines do. A plain scalar ends where " #" begins.
         end = node.end_mark
-        rest = self.lines[end.line][end.column:] if end.line < len(self.lines) else ""
+        rest = self.lines[end.line][end.column :] if end.line < len(self.lines) else ""
         stripped = rest.lstrip(" \t")
         if stripped.startswith("#"):
             self.loaded.comments_after_plain_text[path] = (
-                end.line + 1, end.column + len(rest) - len(stripped) + 1)
+                end.line + 1,
+                end.column + len(rest) - len(stripped) + 1,
+            )
 
     def _scalar(self, node: yaml.ScalarNode, path: KeyPath) -> Any:
         # libyaml marks a plain scalar's style as '' where PyYAML says None.
@@ -319,45 +383,90 @@ class _Converter:
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as error:
-            self.problems.append(Problem(
-                self.loaded.file, node.start_mark.line + 1, node.start_mark.column + 1,
-                format_path(path), f"YAML: {error.problem}", code="yaml-tag"))
+            self.problems.append(
+                Problem(
+                    self.loaded.file,
+                    node.start_mark.line + 1,
+                    node.start_mark.column + 1,
+                    format_path(path),
+                    f"YAML: {error.problem}",
+                    code="yaml-tag",
+                )
+            )
         except (ValueError, OverflowError) as error:
             # PyYAML raises a bare ValueError for impossible dates such as 2016-02-30.
-            self.problems.append(Problem(
-                self.loaded.file, node.start_mark.line + 1, node.start_mark.column + 1,
-                format_path(path), _impossible_value(node, error), code="yaml-value"))
+            self.problems.append(
+                Problem(
+                    self.loaded.file,
+                    node.start_mark.line + 1,
+                    node.start_mark.column + 1,
+                    format_path(path),
+                    _impossible_value(node, error),
+                    code="yaml-value",
+                )
+            )
         return None
 
 
 def load_yaml_text(raw: bytes, display: str) -> tuple[LoadedYaml | None, list[Problem]]:
     """Parse YAML bytes; return the data with positions, or None and the problems found."""
     if len(raw) > MAX_FILE_BYTES:
-        return None, [Problem(display, 1, 1, "",
-                              f"the file is larger than {MAX_FILE_BYTES:,} bytes, the most a "
-                              "report may be: is it the right file?", code="too-large")]
+        return None, [
+            Problem(
+                display,
+                1,
+                1,
+                "",
+                f"the file is larger than {MAX_FILE_BYTES:,} bytes, the most a "
+                "report may be: is it the right file?",
+                code="too-large",
+            )
+        ]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # A byte-order mark, as some Windows editors write: harmless, so dropped.
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line, column = _line_col_of_offset(raw, error.start)
-        return None, [Problem(display, line, column, "",
-                              f"the file is not UTF-8 text (byte {raw[error.start]:#04x}): save "
-                              "it as UTF-8 in your editor", code="encoding")]
+        return None, [
+            Problem(
+                display,
+                line,
+                column,
+                "",
+                f"the file is not UTF-8 text (byte {raw[error.start]:#04x}): save "
+                "it as UTF-8 in your editor",
+                code="encoding",
+            )
+        ]
     if "\x00" in text:
         line, column = _line_col_of_offset(text, text.index("\x00"))
-        return None, [Problem(display, line, column, "",
-                              "the file contains a NUL byte: it is binary, not a text report",
-                              code="encoding")]
+        return None, [
+            Problem(
+                display,
+                line,
+                column,
+                "",
+                "the file contains a NUL byte: it is binary, not a text report",
+                code="encoding",
+            )
+        ]
     # YAML reads these as line breaks, silently changing the text (and its line numbers).
     separator = re.search("[\x85\u2028\u2029]", text)
     if separator:
         line, column = _line_col_of_offset(text, separator.start())
-        return None, [Problem(display, line, column, "",
-                              f"a line separator character (U+{ord(separator.group()):04X}), "
-                              "which YAML reads as a line break: replace it with a space or a new "
-                              "line (it may have come with pasted text)", code="encoding")]
+        return None, [
+            Problem(
+                display,
+                line,
+                column,
+                "",
+                f"a line separator character (U+{ord(separator.group()):04X}), "
+                "which YAML reads as a line break: replace it with a space or a new "
+                "line (it may have come with pasted text)",
+                code="encoding",
+            )
+        ]
     loader = None
     try:
         # The reader checks the first characters already while the loader is made.
@@ -376,7 +485,9 @@ def load_yaml_text(raw: bytes, display: str) -> tuple[LoadedYaml | None, list[Pr
     return loaded, converter.problems
 
 
-def load_yaml_file(path: Path, display: str, project=None) -> tuple[LoadedYaml | None, list[Problem]]:
+def load_yaml_file(
+    path: Path, display: str, project=None
+) -> tuple[LoadedYaml | None, list[Problem]]:
     """Read and parse one YAML file; unreadable or unsafe files become problems, not exceptions.
 
     With a project, the file must be a regular file inside it (links that leave it are
@@ -391,6 +502,7 @@ def load_yaml_file(path: Path, display: str, project=None) -> tuple[LoadedYaml |
         message = error.format_message().removeprefix(f"{display} ")
         return None, [Problem(display, 1, 1, "", message, code="unreadable")]
     except OSError as error:
-        return None, [Problem(display, 1, 1, "", f"cannot read the file: {error.strerror}",
-                              code="unreadable")]
+        return None, [
+            Problem(display, 1, 1, "", f"cannot read the file: {error.strerror}", code="unreadable")
+        ]
     return load_yaml_text(raw, display)

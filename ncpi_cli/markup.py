@@ -55,8 +55,12 @@ def _find_links(text: str, *, strict: bool) -> list[tuple[int, int, str, str]]:
         if opening < 0:
             return found
         closing = bracket[opening + 1]
-        if closing > opening + 1 and closing < len(text) and text[closing] == "]" and \
-                text[closing + 1:closing + 2] == "(":
+        if (
+            closing > opening + 1
+            and closing < len(text)
+            and text[closing] == "]"
+            and text[closing + 1 : closing + 2] == "("
+        ):
             start = closing + 2
             if strict:
                 end = stop[start]
@@ -65,14 +69,14 @@ def _find_links(text: str, *, strict: bool) -> list[tuple[int, int, str, str]]:
                 end = last_close[space[start]]
                 ok = end >= start
             if ok:
-                found.append((opening, end + 1, text[opening + 1:closing], text[start:end]))
+                found.append((opening, end + 1, text[opening + 1 : closing], text[start:end]))
                 position = end + 1
                 continue
         position = opening + 1
 
 
 def allowed_link(url: str) -> bool:
-    """Whether a link may point at `url`: web and mail addresses only, never javascript: or file:."""
+    """Whether a link may go to `url`: web and mail addresses only, never javascript: or file:."""
     return bool(ALLOWED_LINK.match(url))
 
 
@@ -89,8 +93,11 @@ def _strong(text: str) -> str:
     # For each position, the first "**" at or after it that follows a non-space character.
     closer = [len(text)] * (len(text) + 2)
     for position in range(len(text) - 2, -1, -1):
-        is_closer = text[position:position + 2] == "**" and position > 0 and \
-            not text[position - 1].isspace()
+        is_closer = (
+            text[position : position + 2] == "**"
+            and position > 0
+            and not text[position - 1].isspace()
+        )
         closer[position] = position if is_closer else closer[position + 1]
     parts, done, position = [], 0, 0
     while True:
@@ -100,7 +107,7 @@ def _strong(text: str) -> str:
         if not text[opening + 2].isspace():
             end = closer[opening + 3] if opening + 3 <= len(text) else len(text)
             if end < newline[opening] and end < len(text):
-                parts += [text[done:opening], "<strong>", text[opening + 2:end], "</strong>"]
+                parts += [text[done:opening], "<strong>", text[opening + 2 : end], "</strong>"]
                 done = position = end + 2
                 continue
         position = opening + 1
@@ -122,7 +129,7 @@ def _em(text: str) -> str:
         if not first.isspace() and first != "*":
             end = star[opening + 1]
             if end < len(text) and end < newline[opening] and not text[end - 1].isspace():
-                parts += [text[done:opening], "<em>", text[opening + 1:end], "</em>"]
+                parts += [text[done:opening], "<em>", text[opening + 1 : end], "</em>"]
                 done = position = end + 1
                 continue
         position = opening + 1
@@ -165,8 +172,9 @@ def block(text: str, lead: str = "") -> Markup:
     `lead` (HTML, already safe) begins the paragraph, e.g. "Immediately, Kent Police should".
     """
     opening, items = split_list(text)
-    html = f"<p>{escape(lead)}{' ' if lead else ''}{inline(opening)}</p>" if (opening or lead) \
-        else ""
+    html = (
+        f"<p>{escape(lead)}{' ' if lead else ''}{inline(opening)}</p>" if (opening or lead) else ""
+    )
     if items:
         html += "<ul>" + "".join(f"<li>{inline(item)}</li>" for item in items) + "</ul>"
     return Markup(html)

@@ -49,7 +49,10 @@ Area = Literal[tuple(AREAS)]
 
 #: Timescales, as they lead a recommendation's sentence ("Within three months, …").
 TIMESCALES = (
-    "immediately", "within one month", "within three months", "within six months",
+    "immediately",
+    "within one month",
+    "within three months",
+    "within six months",
     "within twelve months",
 )
 Timescale = Literal[TIMESCALES]
@@ -97,15 +100,17 @@ class Fieldwork(Model):
     """The days inspectors spent in the force, first and last."""
 
     start: dt.date = Field(description="First day of fieldwork.", examples=["2016-09-12"])
-    end: dt.date = Field(description="Last day of fieldwork; on or after the start.",
-                         examples=["2016-09-16"])
+    end: dt.date = Field(
+        description="Last day of fieldwork; on or after the start.", examples=["2016-09-16"]
+    )
 
 
 class ForceRef(Model):
     """The force inspected, as in the registry of the 43 forces."""
 
-    slug: StrictStr = Field(description="The force's id in the registry; also the file's name.",
-                            examples=["essex"])
+    slug: StrictStr = Field(
+        description="The force's id in the registry; also the file's name.", examples=["essex"]
+    )
     name: Text = Field(description="The force's official name.", examples=["Essex Police"])
 
 
@@ -113,24 +118,30 @@ class Recommendation(Model):
     """One recommendation of the original inspection report."""
 
     id: Annotated[StrictStr, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]*$")] = Field(
-        description="A short id used to link progress to it.", examples=["R1"])
-    area: Area = Field(description="The area of the child's journey it concerns.",
-                       examples=["investigation"])
-    timescale: Timescale = Field(description="When the force should act; leads the sentence.",
-                                 examples=["within three months"])
+        description="A short id used to link progress to it.", examples=["R1"]
+    )
+    area: Area = Field(
+        description="The area of the child's journey it concerns.", examples=["investigation"]
+    )
+    timescale: Timescale = Field(
+        description="When the force should act; leads the sentence.",
+        examples=["within three months"],
+    )
     text: Prose = Field(
         description="What the force should do, continuing '<Timescale>, <force> should …', "
         "e.g. 'ensure that officers record …'. Sub-points: a literal block (|) whose first "
         "line leads in ('… in particular by:') and whose other lines start with '- '.",
-        examples=["ensure that officers record the views of the child"])
+        examples=["ensure that officers record the views of the child"],
+    )
 
 
 class Inspection(Model):
     """The original inspection, whose recommendations the re-inspection follows up."""
 
     fieldwork: Fieldwork
-    published: dt.date = Field(description="Date the original report was published.",
-                               examples=["2015-10-20"])
+    published: dt.date = Field(
+        description="Date the original report was published.", examples=["2015-10-20"]
+    )
     findings: Paragraphs = Field(description="What the original inspection found, in brief.")
     recommendations: Annotated[list[Recommendation], Field(min_length=1)]
 
@@ -139,8 +150,9 @@ class Inspector(Model):
     """The HM Inspector who led the re-inspection."""
 
     name: Text = Field(description="As the inspector spells it.", examples=["Zoë Billingham"])
-    title: Text = Field(description="The inspector's title.",
-                        examples=["HM Inspector of Constabulary"])
+    title: Text = Field(
+        description="The inspector's title.", examples=["HM Inspector of Constabulary"]
+    )
 
 
 class AreaFindings(Model):
@@ -153,10 +165,12 @@ class AreaFindings(Model):
 class Progress(Model):
     """The re-inspection's assessment of one original recommendation."""
 
-    recommendation: StrictStr = Field(description="The id of the recommendation assessed.",
-                                      examples=["R1"])
-    status: ProgressStatus = Field(description="How far the force has come; ncpi's own scale.",
-                                   examples=["substantially met"])
+    recommendation: StrictStr = Field(
+        description="The id of the recommendation assessed.", examples=["R1"]
+    )
+    status: ProgressStatus = Field(
+        description="How far the force has come; ncpi's own scale.", examples=["substantially met"]
+    )
     evidence: Paragraphs = Field(description="The evidence for the status, in prose.")
 
 
@@ -165,18 +179,24 @@ class Reinspection(Model):
 
     kind: Literal["re-inspection", "post-inspection review"] = Field(
         description="What HMIC called the follow-up; it sets the report's title.",
-        examples=["re-inspection"])
+        examples=["re-inspection"],
+    )
     fieldwork: Fieldwork
-    published: dt.date = Field(description="Publication date; also the PDF's creation date.",
-                               examples=["2016-12-14"])
+    published: dt.date = Field(
+        description="Publication date; also the PDF's creation date.", examples=["2016-12-14"]
+    )
     inspector: Inspector
-    isbn: StrictStr | None = Field(default=None, description="The report's ISBN, if it has one.",
-                                   examples=["978-1-78655-301-7"])
+    isbn: StrictStr | None = Field(
+        default=None,
+        description="The report's ISBN, if it has one.",
+        examples=["978-1-78655-301-7"],
+    )
     url: WebAddress | None = Field(
         default=None,
         description="The report's public web address, if it differs from the one derived from "
         "the inspectorate's website and the report's title.",
-        examples=["https://www.justiceinspectorates.gov.uk/hmicfrs/publications/kent-report/"])
+        examples=["https://www.justiceinspectorates.gov.uk/hmicfrs/publications/kent-report/"],
+    )
     summary: Paragraphs
     context: Paragraphs = Field(description="Context for the force: size, area, demand.")
     findings: list[AreaFindings]
@@ -189,37 +209,44 @@ class AreaAudit(Model):
     """The case files of one area of the child's journey, and their grades."""
 
     area: Area = Field(description="The area of these case files.", examples=["investigation"])
-    cases: Annotated[int, Field(ge=1)] = Field(description="Case files audited in this area.",
-                                               examples=[25])
+    cases: Annotated[int, Field(ge=1)] = Field(
+        description="Case files audited in this area.", examples=[25]
+    )
     grades: dict[Grade, Annotated[int, Field(ge=0)]] = Field(
         description="How many of them had each grade; the counts add up to `cases`.",
-        examples=[{"good": 10, "requires improvement": 10, "inadequate": 5}])
+        examples=[{"good": 10, "requires improvement": 10, "inadequate": 5}],
+    )
 
 
 class CaseAudit(Model):
     """The audit of case files during the re-inspection."""
 
-    cases: Annotated[int, Field(ge=1)] = Field(description="Number of case files audited.",
-                                               examples=[60])
+    cases: Annotated[int, Field(ge=1)] = Field(
+        description="Number of case files audited.", examples=[60]
+    )
     grades: dict[Grade, Annotated[int, Field(ge=0)]] = Field(
         description="How many cases had each grade; the counts add up to `cases`.",
-        examples=[{"good": 20, "requires improvement": 30, "inadequate": 10}])
+        examples=[{"good": 20, "requires improvement": 30, "inadequate": 10}],
+    )
     referred_back: Annotated[int, Field(ge=0)] | None = Field(
-        default=None, description="Cases referred back to the force for action.",
-        examples=[4])
+        default=None, description="Cases referred back to the force for action.", examples=[4]
+    )
     paragraphs: Paragraphs = Field(description="What the audit showed.")
     by_area: list[AreaAudit] = Field(
         default_factory=list,
-        description="Optional: the results by area of child protection, shown as a table.")
+        description="Optional: the results by area of child protection, shown as a table.",
+    )
 
 
 class Quote(Model):
     """The inspector's quote in the press release."""
 
-    speaker: Text = Field(description="Must be the inspector who led the re-inspection.",
-                          examples=["Zoë Billingham"])
-    title: Text = Field(description="The speaker's title.",
-                        examples=["HM Inspector of Constabulary"])
+    speaker: Text = Field(
+        description="Must be the inspector who led the re-inspection.", examples=["Zoë Billingham"]
+    )
+    title: Text = Field(
+        description="The speaker's title.", examples=["HM Inspector of Constabulary"]
+    )
     paragraphs: Paragraphs
 
 
@@ -228,24 +255,29 @@ class PressRelease(Model):
 
     headline: Prose = Field(
         description="A sentence-case verdict naming the force.",
-        examples=["Child protection in Essex is improving but there is still more to do"])
+        examples=["Child protection in Essex is improving but there is still more to do"],
+    )
     paragraphs: Paragraphs = Field(description="The paragraphs after 'Get the report'.")
     pleased: list[Prose] = Field(
-        default_factory=list, description="Items after 'Inspectors were pleased to find:'.")
+        default_factory=list, description="Items after 'Inspectors were pleased to find:'."
+    )
     concerned: list[Prose] = Field(
         default_factory=list,
-        description="Items after 'However, inspectors were concerned to find:'.")
+        description="Items after 'However, inspectors were concerned to find:'.",
+    )
     quote: Quote
     notes: Annotated[list[StrictStr], Field(min_length=1)] = Field(
         description="Ids of the standard notes to editors, in order, from reports/_common.yaml.",
-        examples=[["ncpi-programme", "follow-up", "press-office"]])
+        examples=[["ncpi-programme", "follow-up", "press-office"]],
+    )
 
 
 class Acknowledgement(Model):
     """A warning the authors have checked and accept, so that `validate --strict` passes."""
 
-    code: StrictStr = Field(description="The warning's code, as `validate` prints it.",
-                            examples=["late-revisit"])
+    code: StrictStr = Field(
+        description="The warning's code, as `validate` prints it.", examples=["late-revisit"]
+    )
     reason: Prose = Field(description="Why the warning is accepted, for the next reader.")
 
 
@@ -253,8 +285,10 @@ class Report(Model):
     """One force's re-inspection: the report and its press release."""
 
     status: Literal["draft", "final"] = Field(
-        default="final", description="A draft is watermarked and refused by build --final.",
-        examples=["draft"])
+        default="final",
+        description="A draft is watermarked and refused by build --final.",
+        examples=["draft"],
+    )
     force: ForceRef
     inspection: Inspection
     reinspection: Reinspection
@@ -262,27 +296,33 @@ class Report(Model):
     press_release: PressRelease
     acknowledged: list[Acknowledgement] = Field(
         default_factory=list,
-        description="Warnings accepted after checking, each by its code and with a reason.")
+        description="Warnings accepted after checking, each by its code and with a reason.",
+    )
 
 
 class Inspectorate(Model):
     """The inspectorate's name for publications from a date on."""
 
-    since: dt.date = Field(description="First publication date this name applies to.",
-                           examples=["2017-07-19"])
+    since: dt.date = Field(
+        description="First publication date this name applies to.", examples=["2017-07-19"]
+    )
     name: Text = Field(description="Its full name.", examples=["HM Inspectorate of Constabulary"])
     abbreviation: Text = Field(description="Its short name.", examples=["HMIC"])
     copyright: Text = Field(description="The copyright holder on the cover.", examples=["HMIC"])
-    website: Annotated[StrictStr, StringConstraints(pattern=r"^[a-z0-9.-]+\.[a-z]+(/[\w./-]*)?$")] = (
-        Field(description="Where its reports are published, without https://.",
-              examples=["www.justiceinspectorates.gov.uk/hmic"]))
+    website: Annotated[
+        StrictStr, StringConstraints(pattern=r"^[a-z0-9.-]+\.[a-z]+(/[\w./-]*)?$")
+    ] = Field(
+        description="Where its reports are published, without https://.",
+        examples=["www.justiceinspectorates.gov.uk/hmic"],
+    )
 
 
 class NoteVersion(Model):
     """The text of a note to editors from a date on, until the next version's date."""
 
-    since: dt.date = Field(description="The first publication date this text is used for.",
-                           examples=["2016-01-01"])
+    since: dt.date = Field(
+        description="The first publication date this text is used for.", examples=["2016-01-01"]
+    )
     text: Prose
 
 
@@ -299,10 +339,12 @@ class Common(Model):
     """What is the same for every force: written once in reports/_common.yaml."""
 
     inspectorates: Annotated[list[Inspectorate], Field(min_length=1)] = Field(
-        description="The inspectorate's names by date: each applies from its `since` on.")
+        description="The inspectorate's names by date: each applies from its `since` on."
+    )
     notes: dict[str, Annotated[list[NoteVersion], Field(min_length=1)]] = Field(
         description="The standard notes to editors, by id; each a list of dated versions, so "
-        "that a release says what was true, under the name in force, on its date.")
+        "that a release says what was true, under the name in force, on its date."
+    )
 
     def inspectorate_on(self, day: dt.date) -> Inspectorate:
         """The inspectorate as it was named on `day` (the first one for earlier days)."""

@@ -15,7 +15,7 @@ import os
 import re
 import secrets
 import stat
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from ncpi_cli.errors import OutputError
@@ -48,12 +48,15 @@ def build_folder(project, *parts: str, create: bool = True):
             except OSError as error:
                 level = "/".join(["build", *parts][: depth + 1])
                 if error.errno in (errno.ELOOP, errno.EMLINK) or _is_link(name, descriptors[-1]):
-                    raise OutputError(f"{level} is a symbolic link: ncpi writes and deletes only "
-                                      "inside the project's own build/ folder, never through a "
-                                      f"link; remove the link {level}") from error
+                    raise OutputError(
+                        f"{level} is a symbolic link: ncpi writes and deletes only "
+                        "inside the project's own build/ folder, never through a "
+                        f"link; remove the link {level}"
+                    ) from error
                 if error.errno == errno.ENOTDIR:
-                    raise OutputError(f"cannot write to {level}: it is a file, not a folder; "
-                                      "move it away") from error
+                    raise OutputError(
+                        f"cannot write to {level}: it is a file, not a folder; move it away"
+                    ) from error
                 raise OutputError(f"cannot open {shown}: {error.strerror}") from error
             try:
                 os.mkdir(name, 0o755, dir_fd=descriptors[-1])
@@ -85,7 +88,7 @@ def _write_file(folder: int, name: str, data: bytes) -> None:
     try:
         view = memoryview(data)
         while view:
-            view = view[os.write(descriptor, view):]
+            view = view[os.write(descriptor, view) :]
         os.fsync(descriptor)
         os.fchmod(descriptor, 0o644)  # Readable by the web server whatever the umask.
     except BaseException:
@@ -121,12 +124,15 @@ def write_outputs(project, files: dict[Path, bytes]) -> list[Path]:
                 for name, data in outputs.items():
                     temporary = _temporary_name(name)
                     _write_file(folders[parts], temporary, data)
-                    pending.append((folders[parts], temporary, name,
-                                    project.build_dir.joinpath(*parts, name)))
+                    pending.append(
+                        (folders[parts], temporary, name, project.build_dir.joinpath(*parts, name))
+                    )
         except OSError as error:
             _discard(pending)
-            raise OutputError(f"cannot write {', '.join(shown)}: {error.strerror}; the previous "
-                              "files, if any, are unchanged") from error
+            raise OutputError(
+                f"cannot write {', '.join(shown)}: {error.strerror}; the previous "
+                "files, if any, are unchanged"
+            ) from error
         except BaseException:  # Interrupted (Ctrl-C, SIGTERM): leave no temporary file.
             _discard(pending)
             raise
@@ -140,7 +146,8 @@ def write_outputs(project, files: dict[Path, bytes]) -> list[Path]:
                 raise OutputError(
                     f"cannot replace {project.display(path)}: {error.strerror}. Replaced: "
                     f"{', '.join(replaced) or 'none'}; unchanged: {', '.join(kept)}. Build "
-                    "again to make them match") from error
+                    "again to make them match"
+                ) from error
             replaced.append(project.display(path))
         for folder in folders.values():
             os.fsync(folder)  # The renames themselves reach the disk.
@@ -163,10 +170,8 @@ def _open_all(project, folders: list[tuple[str, ...]]):
 
 def _discard(pending) -> None:
     for folder, temporary, *_ in pending:
-        try:
+        with suppress(OSError):
             os.unlink(temporary, dir_fd=folder)
-        except OSError:
-            pass
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -179,8 +184,9 @@ def write_atomically(path: Path, data: bytes) -> None:
         os.replace(temporary, path.name, src_dir_fd=folder, dst_dir_fd=folder)
     except OSError as error:
         _discard([(folder, temporary)])
-        raise OutputError(f"cannot write {path}: {error.strerror}; the previous file, if any, "
-                          "is unchanged") from error
+        raise OutputError(
+            f"cannot write {path}: {error.strerror}; the previous file, if any, is unchanged"
+        ) from error
     finally:
         os.close(folder)
 
@@ -249,8 +255,9 @@ def remove_outputs(project, slugs: list[str] | None = None) -> list[Path]:
             return []
         if slugs is None:  # Folders only: a link in build/ is never followed.
             with os.scandir(build) as entries:
-                slugs = sorted(entry.name for entry in entries
-                               if entry.is_dir(follow_symlinks=False))
+                slugs = sorted(
+                    entry.name for entry in entries if entry.is_dir(follow_symlinks=False)
+                )
         for slug in slugs:
             removed += _clean_force(project, build, slug)
         made_by_ncpi = MADE_BY_NCPI in os.listdir(build)
@@ -278,23 +285,26 @@ def _clean_force(project, build: int, slug: str) -> list[Path]:
         ours = _recorded_names(folder, slug)
         for name in sorted(os.listdir(folder)):
             temporary = TEMPORARY.match(name)
-            if name in ours or (temporary and temporary.group("name") in _possible_outputs(slug)):
-                if _remove(folder, name):
-                    removed.append(folder_path / name)
+            ours_to_remove = name in ours or (
+                temporary and temporary.group("name") in _possible_outputs(slug)
+            )
+            if ours_to_remove and _remove(folder, name):
+                removed.append(folder_path / name)
         removed += _clean_preview(project, slug, folder)
     if ours:  # A folder ncpi built into; removed only once nothing of anyone else's is left.
-        try:
+        with suppress(OSError):
             os.rmdir(slug, dir_fd=build)
-        except OSError:
-            pass
     return removed
 
 
 def _possible_outputs(slug: str) -> set[str]:
     from ncpi_cli.targets import targets_of
 
-    return {name for target in targets_of(slug)
-            for name in [*target.output_names.values(), target.manifest_name]}
+    return {
+        name
+        for target in targets_of(slug)
+        for name in [*target.output_names.values(), target.manifest_name]
+    }
 
 
 def _clean_preview(project, slug: str, folder: int) -> list[Path]:
@@ -317,8 +327,9 @@ def _clean_preview(project, slug: str, folder: int) -> list[Path]:
 
 def _preview_record(preview: int) -> set[str]:
     try:
-        descriptor = os.open(PREVIEW_RECORD, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK,
-                             dir_fd=preview)
+        descriptor = os.open(
+            PREVIEW_RECORD, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK, dir_fd=preview
+        )
     except OSError:
         return set()
     try:
@@ -327,9 +338,15 @@ def _preview_record(preview: int) -> set[str]:
         return set()
     finally:
         os.close(descriptor)
-    return {name for name in names if isinstance(name, str)
-            and re.fullmatch(r"(press-release-)?page-\d{1,4}\.png", name)} \
-        if isinstance(names, list) else set()
+    return (
+        {
+            name
+            for name in names
+            if isinstance(name, str) and re.fullmatch(r"(press-release-)?page-\d{1,4}\.png", name)
+        }
+        if isinstance(names, list)
+        else set()
+    )
 
 
 def write_preview(project, slug: str, pages: dict[str, bytes], prefix: str) -> list[Path]:
@@ -342,6 +359,8 @@ def write_preview(project, slug: str, pages: dict[str, bytes], prefix: str) -> l
                 recorded.discard(name)
     record = json.dumps(sorted(recorded | set(pages))).encode()
     folder = project.build_dir / slug / "preview"
-    write_outputs(project, {**{folder / name: data for name, data in pages.items()},
-                            folder / PREVIEW_RECORD: record})
+    write_outputs(
+        project,
+        {**{folder / name: data for name, data in pages.items()}, folder / PREVIEW_RECORD: record},
+    )
     return [folder / name for name in sorted(pages)]

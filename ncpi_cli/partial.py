@@ -75,8 +75,9 @@ def partial_model(model: type[BaseModel], data: Any) -> Any:
     values = {}
     for name, field in model.model_fields.items():
         if name not in data:
-            values[name] = (UNAVAILABLE if field.is_required()
-                            else field.get_default(call_default_factory=True))
+            values[name] = (
+                UNAVAILABLE if field.is_required() else field.get_default(call_default_factory=True)
+            )
             continue
         try:
             values[name] = _adapter(model, name).validate_python(data[name])
@@ -87,8 +88,11 @@ def partial_model(model: type[BaseModel], data: Any) -> Any:
         if inner is None:
             values[name] = UNAVAILABLE
         elif is_list:
-            values[name] = ([partial_model(inner, item) for item in data[name]]
-                            if isinstance(data[name], list) else UNAVAILABLE)
+            values[name] = (
+                [partial_model(inner, item) for item in data[name]]
+                if isinstance(data[name], list)
+                else UNAVAILABLE
+            )
         else:
             values[name] = partial_model(inner, data[name])
     return SimpleNamespace(**values)

@@ -50,7 +50,8 @@ def import_weasyprint() -> None:
         raise RenderError(
             f"WeasyPrint cannot start: {error}. It needs the Pango and HarfBuzz libraries: "
             "run scripts/setup.sh, or `sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
-            "libharfbuzz-subset0`") from error
+            "libharfbuzz-subset0`"
+        ) from error
 
 
 def fonts_dir_for(templates_dir: Path) -> Path:
@@ -58,8 +59,11 @@ def fonts_dir_for(templates_dir: Path) -> Path:
     from ncpi_cli.templating import builtin_templates_dir
 
     own = templates_dir / "fonts"
-    return own if (own / FONT_FILES[("normal", "400")]).is_file() else \
-        builtin_templates_dir() / "fonts"
+    return (
+        own
+        if (own / FONT_FILES[("normal", "400")]).is_file()
+        else builtin_templates_dir() / "fonts"
+    )
 
 
 def drawable_characters(fonts_dir: Path) -> frozenset[int] | None:
@@ -70,9 +74,10 @@ def drawable_characters(fonts_dir: Path) -> frozenset[int] | None:
     try:
         from fontTools.ttLib import TTFont
 
-        faces = [set(TTFont(fonts_dir / name, lazy=True).getBestCmap())
-                 for name in FONT_FILES.values()]
-    except Exception:  # noqa: BLE001 - a missing or damaged font is reported by the build
+        faces = [
+            set(TTFont(fonts_dir / name, lazy=True).getBestCmap()) for name in FONT_FILES.values()
+        ]
+    except Exception:
         return None
     return frozenset(set.intersection(*faces))
 
@@ -83,10 +88,13 @@ def _font_faces(fonts_dir: Path) -> str:
     for (style, weight), name in FONT_FILES.items():
         path = fonts_dir / name
         if not path.is_file():
-            raise RenderError(f"font file missing: {path}; reinstall ncpi or restore templates/fonts/")
+            raise RenderError(
+                f"font file missing: {path}; reinstall ncpi or restore templates/fonts/"
+            )
         rules.append(
-            f'@font-face {{ font-family: Lato; font-style: {style}; font-weight: {weight}; '
-            f'src: url("{path.resolve().as_uri()}"); }}')
+            f"@font-face {{ font-family: Lato; font-style: {style}; font-weight: {weight}; "
+            f'src: url("{path.resolve().as_uri()}"); }}'
+        )
     return "\n".join(rules)
 
 
@@ -94,13 +102,14 @@ def _require_language_and_title(root) -> None:
     # PDF/UA needs both; WeasyPrint only logs a missing language and says nothing of a title.
     missing = []
     if not (root.get("lang") or "").strip():
-        missing.append("a language (<html lang=\"en-GB\">)")
+        missing.append('a language (<html lang="en-GB">)')
     title = root.find(".//title")
     if title is None or not "".join(title.itertext()).strip():
         missing.append("a title (<title>)")
     if missing:
-        raise RenderError("WeasyPrint reported a problem: the document has no "
-                          + " and no ".join(missing))
+        raise RenderError(
+            "WeasyPrint reported a problem: the document has no " + " and no ".join(missing)
+        )
 
 
 def make_fetcher(allowed_dirs: list[Path], served: dict[str, str] | None = None):
@@ -134,50 +143,82 @@ def make_fetcher(allowed_dirs: list[Path], served: dict[str, str] | None = None)
                     if served is not None:
                         served[str(path)] = hashlib.sha256(body).hexdigest()
                     return URLFetcherResponse(response.url, body, response.headers, response.status)
-            raise FatalURLFetchingError(f"refused to read {url}: only the project's own "
-                                        "templates, fonts and images may be used")
+            raise FatalURLFetchingError(
+                f"refused to read {url}: only the project's own "
+                "templates, fonts and images may be used"
+            )
 
     return ProjectOnlyFetcher(fail_on_errors=True)
 
 
-def weasyprint_pdf(html: str, *, base_dir: Path, fonts_dir: Path, allowed_dirs: list[Path],
-                   variant: str = DEFAULT_VARIANT, served: dict[str, str] | None = None) -> bytes:
+def weasyprint_pdf(
+    html: str,
+    *,
+    base_dir: Path,
+    fonts_dir: Path,
+    allowed_dirs: list[Path],
+    variant: str = DEFAULT_VARIANT,
+    served: dict[str, str] | None = None,
+) -> bytes:
     """WeasyPrint's PDF of an HTML document; its warnings and refused resources fail the build.
 
     The files WeasyPrint read (fonts, images, stylesheets) are recorded in `served`.
     """
-    return render_document(html, base_dir=base_dir, fonts_dir=fonts_dir,
-                           allowed_dirs=allowed_dirs, variant=variant, served=served,
-                           write=True)
+    return render_document(
+        html,
+        base_dir=base_dir,
+        fonts_dir=fonts_dir,
+        allowed_dirs=allowed_dirs,
+        variant=variant,
+        served=served,
+        write=True,
+    )
 
 
-def render_document(html: str, *, base_dir: Path, fonts_dir: Path, allowed_dirs: list[Path],
-                    variant: str = DEFAULT_VARIANT, served: dict[str, str] | None = None,
-                    write: bool = False):
+def render_document(
+    html: str,
+    *,
+    base_dir: Path,
+    fonts_dir: Path,
+    allowed_dirs: list[Path],
+    variant: str = DEFAULT_VARIANT,
+    served: dict[str, str] | None = None,
+    write: bool = False,
+):
     """WeasyPrint's laid-out pages of an HTML document (or, with `write`, the PDF bytes)."""
     import_weasyprint()
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
     if variant not in PDF_VARIANTS:
-        raise RenderError(f"unknown PDF variant '{variant}'; choose one of {', '.join(PDF_VARIANTS)}")
+        raise RenderError(
+            f"unknown PDF variant '{variant}'; choose one of {', '.join(PDF_VARIANTS)}"
+        )
     fetcher = make_fetcher([*allowed_dirs, fonts_dir], served)
     handler = _CollectingHandler()
     weasyprint.LOGGER.addHandler(handler)
     try:
-        document = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/",
-                                   url_fetcher=fetcher)
+        document = weasyprint.HTML(
+            string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
+        )
         _require_language_and_title(document.etree_element)
         fonts = weasyprint.text.fonts.FontConfiguration()
-        stylesheet = weasyprint.CSS(string=_font_faces(fonts_dir), font_config=fonts,
-                                    url_fetcher=fetcher)
+        stylesheet = weasyprint.CSS(
+            string=_font_faces(fonts_dir), font_config=fonts, url_fetcher=fetcher
+        )
         if write:
             result = document.write_pdf(
-                stylesheets=[stylesheet], font_config=fonts, pdf_variant=variant,
-                pdf_identifier=False, custom_metadata=True, uncompressed_pdf=False)
+                stylesheets=[stylesheet],
+                font_config=fonts,
+                pdf_variant=variant,
+                pdf_identifier=False,
+                custom_metadata=True,
+                uncompressed_pdf=False,
+            )
         else:
-            result = document.render(stylesheets=[stylesheet], font_config=fonts,
-                                     pdf_variant=variant)
+            result = document.render(
+                stylesheets=[stylesheet], font_config=fonts, pdf_variant=variant
+            )
     except FatalURLFetchingError as error:
         # A BaseException in WeasyPrint: caught by name so it cannot escape as a traceback.
         cause = error.__cause__ or error
@@ -185,8 +226,10 @@ def render_document(html: str, *, base_dir: Path, fonts_dir: Path, allowed_dirs:
     except OSError as error:
         # WeasyPrint writes the fonts to a temporary folder for fontconfig: a full /tmp ends here.
         where = f" writing {error.filename}" if error.filename else ""
-        raise RenderError(f"PDF rendering failed{where}: {error.strerror or error}; is the disk "
-                          "full? The previous outputs are unchanged") from error
+        raise RenderError(
+            f"PDF rendering failed{where}: {error.strerror or error}; is the disk "
+            "full? The previous outputs are unchanged"
+        ) from error
     finally:
         weasyprint.LOGGER.removeHandler(handler)
     if handler.messages:

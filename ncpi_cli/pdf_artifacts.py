@@ -14,7 +14,6 @@ from io import BytesIO
 
 import pikepdf
 
-
 # `/Span <</MCID 3>> BDC`: the start of marked content with an id, as WeasyPrint writes it.
 MARKED_CONTENT = re.compile(rb"/[A-Za-z]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 
@@ -83,6 +82,10 @@ def mark_margins_as_artifacts(pdf_bytes: bytes) -> bytes:
             if after != before:
                 page.obj.Contents = pdf.make_stream(after)
         out = BytesIO()
-        pdf.save(out, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        pdf.save(
+            out,
+            deterministic_id=True,
+            compress_streams=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        )
         return out.getvalue()

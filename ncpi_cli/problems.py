@@ -9,14 +9,29 @@ KeyPath = tuple[str | int, ...]
 
 # Shown escaped wherever ncpi prints text from a file: C0 and C1 controls (an escape sequence
 # could clear the screen or fake a line), bidirectional overrides and line separators.
-_UNSAFE_TO_SHOW = {*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F),
-                   *range(0x2066, 0x206A), 0x2028, 0x2029, 0x200E, 0x200F, 0x061C}
+_UNSAFE_TO_SHOW = {
+    *range(0x20),
+    *range(0x7F, 0xA0),
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+    0x2028,
+    0x2029,
+    0x200E,
+    0x200F,
+    0x061C,
+}
 
 
 def printable(text: str) -> str:
     """Text safe to print on a terminal or in a CI log: control characters escaped, as \\x1b."""
-    return "".join(f"\\x{ord(c):02x}" if ord(c) < 0x100 and ord(c) in _UNSAFE_TO_SHOW
-                   else f"\\u{ord(c):04x}" if ord(c) in _UNSAFE_TO_SHOW else c for c in text)
+    return "".join(
+        f"\\x{ord(c):02x}"
+        if ord(c) < 0x100 and ord(c) in _UNSAFE_TO_SHOW
+        else f"\\u{ord(c):04x}"
+        if ord(c) in _UNSAFE_TO_SHOW
+        else c
+        for c in text
+    )
 
 
 def excerpt(value, limit: int = 40) -> str:
@@ -40,7 +55,8 @@ class Problem:
     def as_text(self) -> str:
         """The line a person reads in a terminal or an editor's problem list."""
         prefix = {"warning": "warning: ", "acknowledged": "acknowledged warning: "}.get(
-            self.severity, "")
+            self.severity, ""
+        )
         where = f"{self.path}: " if self.path else ""
         return printable(f"{self.file}:{self.line}:{self.column}: {where}{prefix}{self.message}")
 
@@ -50,6 +66,7 @@ class Problem:
         Escaped as GitHub's toolkit does, so that no text from a file (a newline in a file name,
         say) can start a workflow command of its own.
         """
+
         def data(text: str) -> str:
             return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
@@ -58,11 +75,14 @@ class Problem:
 
         where = f"{self.path}: " if self.path else ""
         prefix = {"warning": "warning: ", "acknowledged": "acknowledged warning: "}.get(
-            self.severity, "")
+            self.severity, ""
+        )
         message = printable(f"{where}{prefix}{self.message}")
         command = {"acknowledged": "notice"}.get(self.severity, self.severity)
-        return (f"::{command} file={prop(printable(self.file))},line={self.line},"
-                f"col={self.column},title={prop(f'ncpi {self.code}')}::{data(message)}")
+        return (
+            f"::{command} file={prop(printable(self.file))},line={self.line},"
+            f"col={self.column},title={prop(f'ncpi {self.code}')}::{data(message)}"
+        )
 
 
 def format_path(path: KeyPath) -> str:

@@ -25,8 +25,15 @@ class Progress:
     On a terminal a failure is printed above the bar as it happens, not only in the summary.
     """
 
-    def __init__(self, total: int, stream: TextIO, *, terminal: bool, quiet: bool = False,
-                 colour: bool = False):
+    def __init__(
+        self,
+        total: int,
+        stream: TextIO,
+        *,
+        terminal: bool,
+        quiet: bool = False,
+        colour: bool = False,
+    ):
         self.total = total
         self.stream = stream
         self.terminal = terminal
@@ -75,8 +82,11 @@ class Progress:
         current = f" · {self.current}" if self.current and self.done < self.total else ""
         counts = f"{self.done}/{self.total} documents{failed}"
         elapsed = f" · {_elapsed(time.monotonic() - self.started)}"
-        line = f"{bar} {counts}{elapsed}{current}" if columns >= _NARROWEST_FOR_BAR \
+        line = (
+            f"{bar} {counts}{elapsed}{current}"
+            if columns >= _NARROWEST_FOR_BAR
             else f"{counts}{elapsed}"
+        )
         return line[: max(columns - 1, 1)]
 
     def _draw(self) -> None:

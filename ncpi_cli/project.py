@@ -29,9 +29,11 @@ class Project:
         for folder in (start, *start.parents):
             if (folder / REPORTS_FOLDER).is_dir():
                 return cls(folder)
-        raise NotAProject(f"{start} is not in an ncpi project: neither it nor a folder above it "
-                          "has a reports/ folder. Run ncpi in a project, or start one with "
-                          "`ncpi init`")
+        raise NotAProject(
+            f"{start} is not in an ncpi project: neither it nor a folder above it "
+            "has a reports/ folder. Run ncpi in a project, or start one with "
+            "`ncpi init`"
+        )
 
     @property
     def reports_dir(self) -> Path:
@@ -75,9 +77,11 @@ class Project:
         """The slug of a force named on the command line that has a report, or an error."""
         slug = check_slug(name)
         if slug not in self.report_slugs():
-            raise NoReport(f"{forces()[slug].name} has no report yet: "
-                           f"{self.display(self.report_path(slug))} does not exist. "
-                           f"`ncpi new {slug}` starts one")
+            raise NoReport(
+                f"{forces()[slug].name} has no report yet: "
+                f"{self.display(self.report_path(slug))} does not exist. "
+                f"`ncpi new {slug}` starts one"
+            )
         return slug
 
 
@@ -92,6 +96,7 @@ def check_slug(name: str) -> str:
         hint = (" Did you mean " + " or ".join(f"'{s}'" for s in nearest) + "?") if nearest else ""
         from ncpi_cli.problems import excerpt
 
-        raise UnknownForce(f"'{excerpt(name, 60)}' is not one of the 43 forces.{hint} `ncpi list` shows "
-                           "them all")
+        raise UnknownForce(
+            f"'{excerpt(name, 60)}' is not one of the 43 forces.{hint} `ncpi list` shows them all"
+        )
     return slug

@@ -29,8 +29,9 @@ def read_bounded(path: Path, *, limit: int, within: list[Path], name: str | None
     resolved = Path(os.path.realpath(path))
     roots = [Path(os.path.realpath(folder)) for folder in within]
     if not any(resolved.is_relative_to(root) for root in roots):
-        raise UnsafeInput(f"{name} is a link to a file outside the project; ncpi reads only "
-                          "files inside it")
+        raise UnsafeInput(
+            f"{name} is a link to a file outside the project; ncpi reads only files inside it"
+        )
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
     try:
         fd = os.open(resolved, flags | getattr(os, "O_NOFOLLOW", 0))
@@ -41,11 +42,15 @@ def read_bounded(path: Path, *, limit: int, within: list[Path], name: str | None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise UnsafeInput(f"{name} is not a regular file (a device, a pipe or a folder); "
-                              "ncpi reads only ordinary files")
+            raise UnsafeInput(
+                f"{name} is not a regular file (a device, a pipe or a folder); "
+                "ncpi reads only ordinary files"
+            )
         if info.st_size > limit:
-            raise UnsafeInput(f"{name} is larger than {limit:,} bytes, the most ncpi reads "
-                              "from such a file: is it the right file?")
+            raise UnsafeInput(
+                f"{name} is larger than {limit:,} bytes, the most ncpi reads "
+                "from such a file: is it the right file?"
+            )
         chunks, remaining = [], limit + 1
         while remaining > 0:
             chunk = os.read(fd, min(remaining, 1 << 20))
@@ -55,8 +60,9 @@ def read_bounded(path: Path, *, limit: int, within: list[Path], name: str | None
             remaining -= len(chunk)
         data = b"".join(chunks)
         if len(data) > limit:  # It grew while being read.
-            raise UnsafeInput(f"{name} is larger than {limit:,} bytes, the most ncpi reads from "
-                              "such a file")
+            raise UnsafeInput(
+                f"{name} is larger than {limit:,} bytes, the most ncpi reads from such a file"
+            )
         return data
     finally:
         os.close(fd)

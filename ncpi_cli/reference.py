@@ -62,8 +62,12 @@ def _describe(annotation, constraints: list) -> tuple[str, str]:
 
 def _plural(text: str) -> str:
     """'paragraphs' for prose, 'texts' for text; a linked model's name stays as it is."""
-    return {"text (prose)": "paragraphs", "text": "texts", "date": "dates",
-            "whole number": "whole numbers"}.get(text, text)
+    return {
+        "text (prose)": "paragraphs",
+        "text": "texts",
+        "date": "dates",
+        "whole number": "whole numbers",
+    }.get(text, text)
 
 
 def _example(field) -> str:
@@ -114,9 +118,15 @@ def _models_in(annotation) -> list[type[BaseModel]]:
 
 def _section(model: type[BaseModel], paths: list[str]) -> str:
     where = ", ".join(f"`{path}`" for path in paths) if paths != [""] else "the whole file"
-    lines = [f'<a id="{model.__name__.lower()}"></a>', f"### {model.__name__}", "",
-             f"{model.__doc__.strip().splitlines()[0]} Where: {where}.", "",
-             "| Key | Type | Allowed | Meaning | Example |", "| --- | --- | --- | --- | --- |"]
+    lines = [
+        f'<a id="{model.__name__.lower()}"></a>',
+        f"### {model.__name__}",
+        "",
+        f"{model.__doc__.strip().splitlines()[0]} Where: {where}.",
+        "",
+        "| Key | Type | Allowed | Meaning | Example |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for name, field in model.model_fields.items():
         kind, allowed = _describe(field.annotation, list(field.metadata))
         optional = "" if field.is_required() else " (optional)"
@@ -130,8 +140,10 @@ def _section(model: type[BaseModel], paths: list[str]) -> str:
 def format_reference() -> str:
     """The reference, as Markdown: a section per part of a report, then of the common data."""
     parts = [_HEADER]
-    for title, root in (("A force's report: reports/FORCE.yaml", Report),
-                        ("The common data: reports/_common.yaml", Common)):
+    for title, root in (
+        ("A force's report: reports/FORCE.yaml", Report),
+        ("The common data: reports/_common.yaml", Common),
+    ):
         parts.append(f"## {title}\n")
         parts += [_section(model, paths) for model, paths in _models_of(root, "").items()]
     return "\n".join(parts)

@@ -35,9 +35,15 @@ def forces() -> dict[str, Force]:
     """Every force in the registry, by slug, in the registry's (alphabetical) order."""
     text = resources.files("ncpi_cli").joinpath("forces.tsv").read_text(encoding="utf-8")
     rows = csv.DictReader(text.splitlines(), delimiter="\t")
-    return {row["slug"]: Force(row["slug"], row["official name"], row["region"],
-                               tuple(n.strip() for n in row["also known as"].split(";") if n.strip()))
-            for row in rows}
+    return {
+        row["slug"]: Force(
+            row["slug"],
+            row["official name"],
+            row["region"],
+            tuple(n.strip() for n in row["also known as"].split(";") if n.strip()),
+        )
+        for row in rows
+    }
 
 
 def _name_key(name: str) -> str:
@@ -72,15 +78,33 @@ def nearest_forces(name: str, limit: int = 3) -> list[str]:
     return list(dict.fromkeys(names[match] for match in close))[:limit]
 
 
-_NUMBERS_IN_WORDS = dict(enumerate((
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve"), start=0))
+_NUMBERS_IN_WORDS = dict(
+    enumerate(
+        (
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+        ),
+        start=0,
+    )
+)
 
 
 def _comparable(word: str) -> str:
     """A word as a person means it: case ignored, '3' read as 'three'."""
-    return re.sub(r"\d+", lambda m: _NUMBERS_IN_WORDS.get(int(m.group()), m.group()),
-                  word.strip().casefold())
+    return re.sub(
+        r"\d+", lambda m: _NUMBERS_IN_WORDS.get(int(m.group()), m.group()), word.strip().casefold()
+    )
 
 
 def suggest(word: str, candidates) -> str:

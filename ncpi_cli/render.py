@@ -16,7 +16,12 @@ from ncpi_cli.errors import RenderError, source_date_epoch
 from ncpi_cli.model import AREAS, GRADES, PROGRESS_STATUSES, Common, Report
 from ncpi_cli.registry import Force, forces
 from ncpi_cli.templating import (
-    ASSETS_READ, PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT, REPORT_HTML, make_environment, slugify,
+    ASSETS_READ,
+    PRESS_RELEASE_HTML,
+    PRESS_RELEASE_TEXT,
+    REPORT_HTML,
+    make_environment,
+    slugify,
 )
 
 
@@ -32,7 +37,7 @@ class AreaSection:
 
 
 def report_title(report: Report, force: Force) -> str:
-    """'Essex – National Child Protection Re-inspection', as on the cover and in 'Get the report'."""
+    """'Essex – National Child Protection Re-inspection', as on the cover and 'Get the report'."""
     if report.reinspection.kind == "post-inspection review":
         return f"{force.area_name} – National Child Protection Inspection Post-Inspection Review"
     return f"{force.area_name} – National Child Protection Re-inspection"
@@ -81,14 +86,23 @@ def document_context(report: Report, common: Common) -> dict:
     for key, label in AREAS.items():
         recs = [r for r in recommendations if r.area == key]
         if recs or key in findings_by_area:
-            sections.append(AreaSection(
-                key, label, recs, findings_by_area.get(key, []),
-                [(r, progress_by_id[r.id]) for r in recs if r.id in progress_by_id]))
+            sections.append(
+                AreaSection(
+                    key,
+                    label,
+                    recs,
+                    findings_by_area.get(key, []),
+                    [(r, progress_by_id[r.id]) for r in recs if r.id in progress_by_id],
+                )
+            )
     audit = report.case_audit
     audit_rows, audit_grades = [], []
     if audit is not None:
-        audit_rows = [(GRADES[g], audit.grades[g], round(100 * audit.grades[g] / audit.cases))
-                      for g in GRADES if g in audit.grades]
+        audit_rows = [
+            (GRADES[g], audit.grades[g], round(100 * audit.grades[g] / audit.cases))
+            for g in GRADES
+            if g in audit.grades
+        ]
         # The by-area table has a column for every grade used anywhere in the audit.
         used = set(audit.grades).union(*(set(a.grades) for a in audit.by_area))
         audit_grades = [g for g in GRADES if g in used]
@@ -117,8 +131,13 @@ def document_context(report: Report, common: Common) -> dict:
         "audit_rows": audit_rows,
         "audit_grades": audit_grades,
         "audit_chart": _audit_chart(report),
-        "notes": [text for text in (common.note_on(n, reinspection.published)
-                                    for n in report.press_release.notes) if text is not None],
+        "notes": [
+            text
+            for text in (
+                common.note_on(n, reinspection.published) for n in report.press_release.notes
+            )
+            if text is not None
+        ],
         "draft": report.status == "draft",
         "modified": _modified_date(report),
     }
@@ -131,7 +150,7 @@ def _modified_date(report: Report) -> str:
     """
     epoch = source_date_epoch()
     if epoch is not None:
-        moment = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
+        moment = dt.datetime.fromtimestamp(epoch, dt.UTC)
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     return report.reinspection.published.isoformat()
 
@@ -160,13 +179,15 @@ def with_contents(html: str) -> str:
     before, mark, after = html.partition(CONTENTS_MARK)
     if not mark:
         return html
-    items = "\n".join(f'<li><a href="#{anchor}">{label}</a></li>'
-                      for anchor, label in _HEADING.findall(after))
+    items = "\n".join(
+        f'<li><a href="#{anchor}">{label}</a></li>' for anchor, label in _HEADING.findall(after)
+    )
     return before + items + after
 
 
-def render_template(name: str, context: dict, user_templates: Path | None,
-                    assets: dict[str, str] | None = None) -> str:
+def render_template(
+    name: str, context: dict, user_templates: Path | None, assets: dict[str, str] | None = None
+) -> str:
     """Render one template; a template's mistake becomes a RenderError naming file and line.
 
     The files the template embedded with asset() are recorded in `assets` (path -> SHA-256).
@@ -193,7 +214,9 @@ class RenderedDocuments:
     press_release_text: str
 
 
-def render_documents(report: Report, common: Common, user_templates: Path | None) -> RenderedDocuments:
+def render_documents(
+    report: Report, common: Common, user_templates: Path | None
+) -> RenderedDocuments:
     """Render the report and the press release from one context, so they never disagree."""
     context = document_context(report, common)
     return RenderedDocuments(

@@ -22,8 +22,13 @@ def scaffold_text(project: Project, slug: str) -> str:
         # JSON's string syntax is YAML's double-quoted one: the blank is valid YAML as written.
         return json.dumps(f"{BLANK_MARKER} {what}", ensure_ascii=False)
 
-    context = {"force": forces()[slug], "areas": list(AREAS), "timescales": list(TIMESCALES),
-               "statuses": list(PROGRESS_STATUSES), "blank": blank}
+    context = {
+        "force": forces()[slug],
+        "areas": list(AREAS),
+        "timescales": list(TIMESCALES),
+        "statuses": list(PROGRESS_STATUSES),
+        "blank": blank,
+    }
     return render_template(NEW_REPORT_TEMPLATE, context, project.templates_dir)
 
 
@@ -34,8 +39,10 @@ def new_report(project: Project, name: str):
     slug = check_slug(name)
     path = project.report_path(slug)
     if path.exists():
-        raise NcpiError(f"{project.display(path)} already exists; ncpi new never overwrites a "
-                        "report. Edit it, or delete it first to start again")
+        raise NcpiError(
+            f"{project.display(path)} already exists; ncpi new never overwrites a "
+            "report. Edit it, or delete it first to start again"
+        )
     write_new_file(path, scaffold_text(project, slug).encode("utf-8"))
     return path
 
@@ -81,9 +88,12 @@ def init_project(folder) -> list:
     root = Path(folder)
     if (root / "reports").is_dir():
         raise NcpiError(f"{root / 'reports'} already exists: {root} is already an ncpi project")
-    files = {root / "reports" / "_common.yaml": starter_common_data(),
-             **{root / "schema" / name: text.encode() for name, text in schema_texts().items()},
-             root / ".gitignore": b"build/\n", root / "README.md": _PROJECT_README.encode()}
+    files = {
+        root / "reports" / "_common.yaml": starter_common_data(),
+        **{root / "schema" / name: text.encode() for name, text in schema_texts().items()},
+        root / ".gitignore": b"build/\n",
+        root / "README.md": _PROJECT_README.encode(),
+    }
     written = []
     for path, data in files.items():
         if path.exists():

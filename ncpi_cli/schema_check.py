@@ -40,8 +40,12 @@ def _model_at(model: type[BaseModel], loc: KeyPath) -> type[BaseModel] | None:
         for candidate in candidates:
             if isinstance(part, int) and typing.get_origin(candidate) is list:
                 found = typing.get_args(candidate)[0]
-            elif (isinstance(part, str) and isinstance(candidate, type)
-                  and issubclass(candidate, BaseModel) and part in candidate.model_fields):
+            elif (
+                isinstance(part, str)
+                and isinstance(candidate, type)
+                and issubclass(candidate, BaseModel)
+                and part in candidate.model_fields
+            ):
                 found = candidate.model_fields[part].annotation
             if found is not None:
                 break
@@ -68,7 +72,9 @@ def _kind_of(value: Any) -> str:
     return f"'{excerpt(value)}'"
 
 
-def _message(loaded: LoadedYaml, model: type[BaseModel], error: dict) -> tuple[KeyPath, str, bool, str]:
+def _message(
+    loaded: LoadedYaml, model: type[BaseModel], error: dict
+) -> tuple[KeyPath, str, bool, str]:
     """Plain-words message for one pydantic error: (path, message, at the key?, code)."""
     loc: KeyPath = tuple(error["loc"])
     kind = error["type"]
@@ -77,8 +83,12 @@ def _message(loaded: LoadedYaml, model: type[BaseModel], error: dict) -> tuple[K
         loc = loc[: loc.index("[key]")]
         allowed = _expected(error) if kind == "literal_error" else []
         listing = f"; allowed: {', '.join(allowed)}." if allowed else "."
-        return loc, (f"'{loc[-1]}' is not an allowed key here{listing}"
-                     f"{suggest(str(loc[-1]), allowed)}"), True, "unknown-key"
+        return (
+            loc,
+            (f"'{loc[-1]}' is not an allowed key here{listing}{suggest(str(loc[-1]), allowed)}"),
+            True,
+            "unknown-key",
+        )
     if kind == "missing":
         return loc[:-1], f"missing required key '{loc[-1]}'", True, "missing-key"
     if kind == "extra_forbidden":
@@ -89,23 +99,46 @@ def _message(loaded: LoadedYaml, model: type[BaseModel], error: dict) -> tuple[K
         return loc, f"unknown key '{loc[-1]}'.{hint}{listing}", True, "unknown-key"
     if kind == "literal_error":
         expected = _expected(error)
-        return loc, (f"{_kind_of(value)} is not one of: {', '.join(expected)}."
-                     f"{suggest(str(value), expected)}"), False, "unknown-value"
+        return (
+            loc,
+            (
+                f"{_kind_of(value)} is not one of: {', '.join(expected)}."
+                f"{suggest(str(value), expected)}"
+            ),
+            False,
+            "unknown-value",
+        )
     source = loaded.scalars.get(loc)
-    if kind == "string_type" and source is not None and source.style is None and source.tag in _READ_AS:
+    if (
+        kind == "string_type"
+        and source is not None
+        and source.style is None
+        and source.tag in _READ_AS
+    ):
         read_as = _READ_AS[source.tag]
         if source.tag.endswith(":null"):
             return loc, "is empty: write the text here", False, "empty"
-        return loc, (f"'{source.raw}' was read as {read_as}, not text: put it in quotes: "
-                     f"\"{source.raw}\""), False, "yaml-trap"
+        return (
+            loc,
+            (f"'{source.raw}' was read as {read_as}, not text: put it in quotes: \"{source.raw}\""),
+            False,
+            "yaml-trap",
+        )
     if kind == "string_type" and isinstance(value, dict) and len(value) == 1:
         # "- Note: the force …": the ': ' made YAML read a key and its value.
-        (key, rest), = value.items()
+        ((key, rest),) = value.items()
         if isinstance(key, str) and isinstance(rest, (str, type(None))):
             shown = f"{key}: {rest or ''}".strip()
             shown = shown if len(shown) < 50 else shown[:47] + "…"
-            return loc, (f"'{shown}' was read as a key and its value, because of the ': ' after "
-                         f"'{key}': put the whole paragraph in quotes"), False, "yaml-trap"
+            return (
+                loc,
+                (
+                    f"'{shown}' was read as a key and its value, because of the ': ' after "
+                    f"'{key}': put the whole paragraph in quotes"
+                ),
+                False,
+                "yaml-trap",
+            )
     if kind == "string_type":
         return loc, f"should be text, not {_kind_of(value)}", False, "wrong-type"
     if kind == "string_pattern_mismatch":
@@ -113,28 +146,61 @@ def _message(loaded: LoadedYaml, model: type[BaseModel], error: dict) -> tuple[K
         if odd is not None and str(value).strip():
             import unicodedata
 
-            return loc, (f"contains U+{ord(odd):04X} ({unicodedata.name(odd, 'unnamed')}), "
-                         "which only looks like an ordinary character or cannot be seen: type "
-                         "it again with plain letters and digits"), False, "look-alike"
+            return (
+                loc,
+                (
+                    f"contains U+{ord(odd):04X} ({unicodedata.name(odd, 'unnamed')}), "
+                    "which only looks like an ordinary character or cannot be seen: type "
+                    "it again with plain letters and digits"
+                ),
+                False,
+                "look-alike",
+            )
         if str(value).strip():
-            return loc, (f"'{excerpt(value)}' is not allowed here: an id is letters, digits, '.' "
-                         "and '-', starting with a letter or digit"), False, "invalid"
+            return (
+                loc,
+                (
+                    f"'{excerpt(value)}' is not allowed here: an id is letters, digits, '.' "
+                    "and '-', starting with a letter or digit"
+                ),
+                False,
+                "invalid",
+            )
         return loc, "should not be empty or only spaces", False, "empty"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return loc, (f"should be a mapping of keys ('key: value' lines), not {_kind_of(value)}"),\
-            False, "wrong-type"
+        return (
+            loc,
+            (f"should be a mapping of keys ('key: value' lines), not {_kind_of(value)}"),
+            False,
+            "wrong-type",
+        )
     if kind == "list_type":
-        return loc, f"should be a list (lines starting with '- '), not {_kind_of(value)}", False,\
-            "wrong-type"
+        return (
+            loc,
+            f"should be a list (lines starting with '- '), not {_kind_of(value)}",
+            False,
+            "wrong-type",
+        )
     if kind == "too_short":
         return loc, "needs at least one item", False, "empty"
     if kind.startswith("date"):
-        return loc, (f"{_kind_of(value)} is not a date: write it as YEAR-MONTH-DAY, e.g. "
-                     "2016-09-12"), False, "wrong-type"
+        return (
+            loc,
+            (f"{_kind_of(value)} is not a date: write it as YEAR-MONTH-DAY, e.g. 2016-09-12"),
+            False,
+            "wrong-type",
+        )
     if kind.startswith("int"):
         return loc, f"should be a whole number, not {_kind_of(value)}", False, "wrong-type"
     if kind.startswith("greater_than"):
-        return loc, f"should be {error['msg'].split('greater than ')[-1].replace('or equal to ', 'at least ')}, not {_kind_of(value)}", False, "out-of-range"
+        # pydantic says "Input should be greater than or equal to 1": "should be at least 1".
+        least = error["msg"].split("greater than ")[-1].replace("or equal to ", "at least ")
+        return (
+            loc,
+            f"should be {least}, not {_kind_of(value)}",
+            False,
+            "out-of-range",
+        )
     return loc, f"{error['msg']} (found {_kind_of(value)})", False, "invalid"
 
 

@@ -22,8 +22,11 @@ def schema_texts() -> dict[str, str]:
     texts = {}
     for name, model in SCHEMAS.items():
         schema = model.model_json_schema()
-        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-                  "$id": f"https://ncpi.invalid/schema/{name}", **schema}
+        schema = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": f"https://ncpi.invalid/schema/{name}",
+            **schema,
+        }
         texts[name] = json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     texts[REFERENCE] = format_reference()
     return texts

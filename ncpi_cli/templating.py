@@ -57,7 +57,7 @@ def date_range(start: dt.date, end: dt.date) -> str:
 
 
 def during(start: dt.date, end: dt.date) -> str:
-    """When something happened, in a sentence: 'on 24 January 2017', 'from 12 to 16 September 2016'."""
+    """When something happened, in a sentence: 'on 24 January 2017', 'from 12 to 16 September'."""
     if start == end:
         return f"on {long_date(start)}"
     if (start.year, start.month) == (end.year, end.month):
@@ -106,7 +106,7 @@ def unbroken_hyphens(text: str):
 
 
 def sentence_start(text: str) -> str:
-    """The text with its first letter capitalised: 'within three months' -> 'Within three months'."""
+    """The text with its first letter capitalised: 'within one month' -> 'Within one month'."""
     return text[:1].upper() + text[1:]
 
 
@@ -143,12 +143,18 @@ def _environment(user_templates: Path | None) -> jinja2.Environment:
     from ncpi_cli.markup import block, inline
 
     env.filters.update(
-        month_year=month_year, long_date=long_date, number_words=number_words,
-        sentence_start=sentence_start, block=block, inline=inline,
-        unbroken_hyphens=unbroken_hyphens, join_words=join_words,
+        month_year=month_year,
+        long_date=long_date,
+        number_words=number_words,
+        sentence_start=sentence_start,
+        block=block,
+        inline=inline,
+        unbroken_hyphens=unbroken_hyphens,
+        join_words=join_words,
     )
-    env.globals.update(date_range=date_range, during=during, counted=counted,
-                       asset=_asset_function(user_templates))
+    env.globals.update(
+        date_range=date_range, during=during, counted=counted, asset=_asset_function(user_templates)
+    )
     return env
 
 
@@ -185,6 +191,7 @@ def _asset_function(user_templates: Path | None):
             kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return Markup(f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}")
         raise jinja2.TemplateRuntimeError(
-            f"asset('{name}'): no such file in templates/ (or ncpi's own templates)")
+            f"asset('{name}'): no such file in templates/ (or ncpi's own templates)"
+        )
 
     return asset

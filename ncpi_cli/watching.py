@@ -8,7 +8,7 @@ is really out of date.
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from ncpi_cli.project import Project
 from ncpi_cli.templating import builtin_templates_dir
@@ -33,8 +33,9 @@ def snapshot(project: Project, slugs: list[str]) -> dict[str, tuple[int, int]]:
     return state
 
 
-def watch(project: Project, slugs: list[str], rebuild: Callable[[], None], *,
-          rounds: int | None = None) -> None:
+def watch(
+    project: Project, slugs: list[str], rebuild: Callable[[], None], *, rounds: int | None = None
+) -> None:
     """Call `rebuild` now and after every change to the inputs, until interrupted."""
     # Each snapshot is taken before the build it precedes, so a save during a build is not
     # mistaken for what was built: it triggers the next round.

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Callable
 
 from ncpi_cli.errors import NcpiError
 
@@ -72,7 +72,8 @@ class WorkerPool:
         workers = max(1, min(jobs, targets))
         try:
             executor = ProcessPoolExecutor(
-                max_workers=workers, initializer=_start_worker, initargs=(os.getpid(),))
+                max_workers=workers, initializer=_start_worker, initargs=(os.getpid(),)
+            )
             executor.submit(int)  # The first task starts every worker.
         except (OSError, ImportError, NotImplementedError) as error:
             on_note(f"note: building in one process; worker processes cannot start here ({error})")

@@ -16,9 +16,16 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 #: Invented reports that vary what Essex does not: kind, years, counts, audit, draft, a Welsh force.
 MATRIX = Path(__file__).resolve().parent / "matrix" / "reports"
 MATRIX_SLUGS = ["essex", *sorted(p.stem for p in MATRIX.glob("*.yaml"))]
-BROWSER_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+BROWSER_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 #: Fixtures that render PDFs or start a browser: a test using one is slow, whatever it does.
@@ -26,13 +33,17 @@ SLOW_FIXTURES = {"essex_build", "kent_build", "matrix_build", "browser"}
 
 
 def pytest_addoption(parser):
-    parser.addoption("--update-golden", action="store_true",
-                     help="Rewrite the golden files from the current output (review the diff).")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite the golden files from the current output (review the diff).",
+    )
 
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "slow: renders PDFs, starts processes or a browser; `-m 'not slow'` skips it")
+        "markers", "slow: renders PDFs, starts processes or a browser; `-m 'not slow'` skips it"
+    )
 
 
 def pytest_collection_modifyitems(items):
@@ -58,8 +69,11 @@ def run_ncpi(project: Project, *args: str, timeout: float = 120, **kwargs):
 
     kwargs.setdefault("capture_output", True)
     kwargs.setdefault("text", True)
-    return subprocess.run([sys.executable, "-m", "ncpi_cli", "--root", str(project.root), *args],
-                          timeout=timeout, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "ncpi_cli", "--root", str(project.root), *args],
+        timeout=timeout,
+        **kwargs,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,28 @@ from pathlib import Path
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 # Elements that start a new line of text, as a reader sees the page.
-_BLOCKS = {"p", "h1", "h2", "h3", "li", "tr", "caption", "dt", "dd", "figcaption", "blockquote",
-           "header", "section", "nav", "main", "div", "ul", "ol", "table", "figure"}
+_BLOCKS = {
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "li",
+    "tr",
+    "caption",
+    "dt",
+    "dd",
+    "figcaption",
+    "blockquote",
+    "header",
+    "section",
+    "nav",
+    "main",
+    "div",
+    "ul",
+    "ol",
+    "table",
+    "figure",
+}
 _PREFIX = {"h1": "# ", "h2": "## ", "h3": "### ", "li": "- "}
 
 
@@ -42,8 +62,10 @@ class _TextOfPage(HTMLParser):
         if tag in ("style", "script", "title"):
             self.hidden += 1
         if tag in _BLOCKS:
-            if self.current.strip() in _PREFIX.values() or self.current.strip() + " " in \
-                    _PREFIX.values():
+            if (
+                self.current.strip() in _PREFIX.values()
+                or self.current.strip() + " " in _PREFIX.values()
+            ):
                 pass  # A paragraph inside a list item continues the item's line.
             else:
                 self._flush()

@@ -9,8 +9,9 @@ from pathlib import Path
 
 def page_texts(pdf: Path, mode: str = "-layout") -> list[str]:
     """The text of each page, as poppler's pdftotext extracts it (-raw for rotated text)."""
-    out = subprocess.run(["pdftotext", mode, str(pdf), "-"], check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["pdftotext", mode, str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
     return out.split("\f")[:-1] if out.endswith("\f") else out.split("\f")
 
 

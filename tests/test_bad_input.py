@@ -6,9 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from ncpi_cli.cli import cli
 from ncpi_cli.loading import MAX_FILE_BYTES
 
 from conftest import FIXTURES, invoke
@@ -42,7 +40,8 @@ CASES: dict[str, bytes] = {
     "null": b"~\n",
     "binary": bytes(range(256)) * 4,
     "not UTF-8 (Latin-1)": _edit("Zoë Billingham", "Zoë Billingham").replace(
-        "Zoë".encode(), b"Zo\xeb"),
+        "Zoë".encode(), b"Zo\xeb"
+    ),
     "UTF-16": VALID.encode("utf-16"),
     "a NUL byte": _edit("Progress is good.", "Progress\x00 is good."),
     "a control character": _edit("Progress is good.", "Progress\x07 is good."),
@@ -68,27 +67,37 @@ CASES: dict[str, bytes] = {
     "status is a yes/no": _edit("status: final", "status: yes"),
     "force is text": _edit("force:\n  slug: kent\n  name: Kent Police\n", "force: Kent\n"),
     "inspection is a list": _edit("inspection:\n", "inspection:\n  - a\nx:\n"),
-    "recommendations is a mapping": _edit("  recommendations:\n    - id: R1\n",
-                                          "  recommendations:\n    one:\n      id: R1\n    two:\n"),
-    "a recommendation is text": _edit("    - id: R1\n      area: initial-contact\n"
-                                      "      timescale: immediately\n"
-                                      "      text: ensure that officers record the risks to children.\n",
-                                      "    - R1\n"),
-    "fieldwork is text": _edit("  fieldwork:\n    start: 2015-03-02\n    end: 2015-03-13\n",
-                               "  fieldwork: March 2015\n"),
+    "recommendations is a mapping": _edit(
+        "  recommendations:\n    - id: R1\n",
+        "  recommendations:\n    one:\n      id: R1\n    two:\n",
+    ),
+    "a recommendation is text": _edit(
+        "    - id: R1\n      area: initial-contact\n"
+        "      timescale: immediately\n"
+        "      text: ensure that officers record the risks to children.\n",
+        "    - R1\n",
+    ),
+    "fieldwork is text": _edit(
+        "  fieldwork:\n    start: 2015-03-02\n    end: 2015-03-13\n", "  fieldwork: March 2015\n"
+    ),
     "progress is empty": _edit("  progress:\n", "  progress:\n  old_progress:\n"),
     "negative cases": _edit("cases: 60", "cases: -1"),
-    "grades is a list": _edit("    good: 20\n    adequate: 25\n    inadequate: 15\n",
-                              "    - good\n"),
-    "quote paragraphs is text": _edit("      - I am pleased.\n      - There is more to do.\n",
-                                      "      I am pleased.\n"),
-    "notes is a number": _edit("  notes:\n    - ncpi-programme\n    - press-office\n",
-                               "  notes: 7\n"),
+    "grades is a list": _edit(
+        "    good: 20\n    adequate: 25\n    inadequate: 15\n", "    - good\n"
+    ),
+    "quote paragraphs is text": _edit(
+        "      - I am pleased.\n      - There is more to do.\n", "      I am pleased.\n"
+    ),
+    "notes is a number": _edit(
+        "  notes:\n    - ncpi-programme\n    - press-office\n", "  notes: 7\n"
+    ),
     "kind is unknown": _edit("kind: post-inspection review", "kind: inspection"),
     "an enormous number": _edit("cases: 60", "cases: " + "9" * 500),
     "not a number": _edit("cases: 60", "cases: .nan"),
-    "binary in a text field": _edit("headline: Kent Police is making progress in protecting "
-                                    "children", "headline: !!binary aGVsbG8="),
+    "binary in a text field": _edit(
+        "headline: Kent Police is making progress in protecting children",
+        "headline: !!binary aGVsbG8=",
+    ),
     "only a document marker": b"---\n",
     "only an end marker": b"...\n",
     "an emoji key": _edit("status: final\n", "\U0001f600: 1\nstatus: final\n"),
@@ -99,7 +108,8 @@ def validate_bytes(tmp_path: Path, data: bytes):
     reports = tmp_path / "reports"
     reports.mkdir(exist_ok=True)
     (reports / "_common.yaml").write_bytes(
-        (FIXTURES.parent.parent / "reports" / "_common.yaml").read_bytes())
+        (FIXTURES.parent.parent / "reports" / "_common.yaml").read_bytes()
+    )
     (reports / "kent.yaml").write_bytes(data)
     return invoke(tmp_path, "validate")
 
@@ -136,7 +146,8 @@ def test_alias_bomb_is_refused_at_the_first_anchor(tmp_path):
     result = validate_bytes(tmp_path, BILLION_LAUGHS)
     assert result.stdout.splitlines()[0] == (
         "reports/kent.yaml:1:4: YAML syntax: an anchor (&name) is not allowed in a report: "
-        "write the text out in full")
+        "write the text out in full"
+    )
 
 
 def test_byte_order_mark_and_crlf_are_accepted(tmp_path):
@@ -151,10 +162,13 @@ def test_not_utf8_is_located(tmp_path):
     line = VALID[: VALID.index("Zoë")].count("\n") + 1
     assert result.stdout.splitlines()[0] == (
         f"reports/kent.yaml:{line}:13: the file is not UTF-8 text (byte 0xeb): save it as UTF-8 "
-        "in your editor")
+        "in your editor"
+    )
 
 
 def test_duplicate_key_and_schema_errors_in_one_run(tmp_path):
     result = validate_bytes(tmp_path, CASES["a duplicate top-level key"])
-    assert "reports/kent.yaml:3:1: status: duplicate key 'status': first written on line 2, " \
-           "again on line 3; YAML would silently keep only the last one" in result.stdout
+    assert (
+        "reports/kent.yaml:3:1: status: duplicate key 'status': first written on line 2, "
+        "again on line 3; YAML would silently keep only the last one" in result.stdout
+    )

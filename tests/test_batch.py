@@ -1,19 +1,17 @@
-"""Many forces at once: parallel workers, incremental skips, failures that stop nothing, progress."""
+"""Many forces at once: parallel workers, incremental skips, failures stop nothing, progress."""
 
 from __future__ import annotations
 
-import pytest
 import io
 import json
 import os
 import shutil
 
-from click.testing import CliRunner
+import pytest
 
-from ncpi_cli.build import Events, build_targets
-from ncpi_cli.cli import cli
-from ncpi_cli.targets import Target, manifest_path
+from ncpi_cli.build import build_targets
 from ncpi_cli.progress import Progress
+from ncpi_cli.targets import Target, manifest_path
 
 from conftest import FIXTURES, invoke
 
@@ -25,11 +23,13 @@ def _two_forces(project_from):
     return project
 
 
-
 def _stamps(project):
     """Each output's modification time: unchanged means it was not rewritten."""
-    return {p.relative_to(project.build_dir).as_posix(): p.stat().st_mtime_ns
-            for p in project.build_dir.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(project.build_dir).as_posix(): p.stat().st_mtime_ns
+        for p in project.build_dir.rglob("*")
+        if p.is_file()
+    }
 
 
 @pytest.mark.slow
@@ -51,8 +51,9 @@ def test_all_builds_every_report_in_two_workers_then_skips_them(project_from):
 @pytest.mark.slow
 def test_workers_render_several_documents_each(project_from):
     project = _two_forces(project_from)
-    targets = [Target(slug, kind) for slug in ("essex", "kent")
-               for kind in ("report", "press-release")]
+    targets = [
+        Target(slug, kind) for slug in ("essex", "kent") for kind in ("report", "press-release")
+    ]
     outcomes = build_targets(project, targets, jobs=2)
     assert [o.state for o in outcomes] == ["built"] * 4
     workers = {o.process_id for o in outcomes}
@@ -67,12 +68,14 @@ def test_changing_one_report_rebuilds_only_that_force(project_from):
     assert invoke(project, "build", "essex", "kent").exit_code == 0
     before = _stamps(project)
     kent = project.report_path("kent")
-    kent.write_text(kent.read_text("utf-8").replace("Progress is good.", "Progress is fine."),
-                    "utf-8")
+    kent.write_text(
+        kent.read_text("utf-8").replace("Progress is good.", "Progress is fine."), "utf-8"
+    )
     result = invoke(project, "build", "essex", "kent")
     assert result.exit_code == 0
-    assert "[2/2] kent report: built" in result.stderr and "reports/kent.yaml changed" in \
-        result.stderr
+    assert (
+        "[2/2] kent report: built" in result.stderr and "reports/kent.yaml changed" in result.stderr
+    )
     assert "1 built, 1 up to date, 0 failed" in result.stdout
     after = _stamps(project)
     assert after["essex/essex-report.pdf"] == before["essex/essex-report.pdf"]
@@ -107,10 +110,12 @@ def test_common_data_template_stylesheet_and_options_are_dependencies(project_fr
     # A new override of a stylesheet the report includes: the name now resolves elsewhere.
     (project.templates_dir / "css").mkdir(parents=True)
     (project.templates_dir / "css" / "report.css").write_text(
-        '{% include "default:css/report.css" %}\nh1 { letter-spacing: 0.01em; }\n', "utf-8")
+        '{% include "default:css/report.css" %}\nh1 { letter-spacing: 0.01em; }\n', "utf-8"
+    )
     assert "template css/report.css is now templates/css/report.css" in rebuilt_because()
     (project.templates_dir / "css" / "report.css").write_text(
-        '{% include "default:css/report.css" %}\nh1 { letter-spacing: 0.02em; }\n', "utf-8")
+        '{% include "default:css/report.css" %}\nh1 { letter-spacing: 0.02em; }\n', "utf-8"
+    )
     assert "templates/css/report.css changed" in rebuilt_because()
     assert "the build options changed" in rebuilt_because("--pdf-variant", "pdf/a-3b")
     assert "--force" in rebuilt_because("--pdf-variant", "pdf/a-3b", "--force")
@@ -122,7 +127,8 @@ def test_a_press_release_template_does_not_rebuild_the_report(project_from):
     assert invoke(project, "build", "essex").exit_code == 0
     project.templates_dir.mkdir()
     (project.templates_dir / "press-release.txt.j2").write_text(
-        '{% include "default:press-release.txt.j2" %}', "utf-8")
+        '{% include "default:press-release.txt.j2" %}', "utf-8"
+    )
     assert "0 built, 1 up to date" in invoke(project, "build", "essex").stdout
     result = invoke(project, "press-release", "essex")
     assert "1 built" in result.stdout
@@ -165,7 +171,9 @@ def test_a_failed_render_leaves_no_build_record(project_from):
     project.templates_dir.mkdir()
     (project.templates_dir / "report.html.j2").write_text(
         '{% extends "default:report.html.j2" %}{% block styles %}{{ super() }}'
-        'body { background: url("https://example.org/x.png"); }{% endblock %}', "utf-8")
+        'body { background: url("https://example.org/x.png"); }{% endblock %}',
+        "utf-8",
+    )
     result = invoke(project, "build", "essex")
     assert result.exit_code == 1
     assert "refused to read https://example.org/x.png" in result.stderr
@@ -212,7 +220,10 @@ def test_clean_removes_only_what_ncpi_wrote(project_from):
     assert result.exit_code == 0 and "removed 3 file(s) from build/." in result.stdout
     # The user's file and its folder stay; so does ncpi's mark that it made build/.
     assert sorted(p.name for p in project.build_dir.rglob("*")) == [
-        ".made-by-ncpi", "essex", "my-notes.txt"]
+        ".made-by-ncpi",
+        "essex",
+        "my-notes.txt",
+    ]
     assert project.report_path("essex").is_file()
     mine.unlink()
     assert invoke(project, "build", "essex").exit_code == 0
@@ -225,16 +236,26 @@ def test_clean_removes_only_what_ncpi_wrote(project_from):
 def test_list_shows_every_force_with_its_state(project_from):
     project = _two_forces(project_from)
     kent = project.report_path("kent")
-    kent.write_text(kent.read_text("utf-8").replace("status: final", "status: draft")
-                    .replace("status: met", "status: done"), "utf-8")
+    kent.write_text(
+        kent.read_text("utf-8")
+        .replace("status: final", "status: draft")
+        .replace("status: met", "status: done"),
+        "utf-8",
+    )
     assert invoke(project, "build", "essex").exit_code == 0
     rows = json.loads(invoke(project, "list", "--format", "json").stdout)
     assert len(rows) == 43
     by_slug = {row["slug"]: row for row in rows}
     assert by_slug["essex"] == {
-        "slug": "essex", "name": "Essex Police", "region": "Eastern", "report": True,
-        "status": "final", "valid": True, "errors": 0,
-        "outputs": {"report": "up to date", "press-release": "not built"}}
+        "slug": "essex",
+        "name": "Essex Police",
+        "region": "Eastern",
+        "report": True,
+        "status": "final",
+        "valid": True,
+        "errors": 0,
+        "outputs": {"report": "up to date", "press-release": "not built"},
+    }
     assert by_slug["kent"]["status"] == "draft" and by_slug["kent"]["valid"] is False
     assert by_slug["kent"]["errors"] == 1
     assert by_slug["surrey"]["report"] is False and by_slug["surrey"]["outputs"] is None
@@ -256,12 +277,16 @@ def test_an_image_the_report_uses_is_a_dependency(project_from):
     project = project_from()
     project.templates_dir.mkdir()
     logo = project.templates_dir / "logo.svg"
-    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
-           '<rect width="40" height="20" fill="{}"/></svg>')
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+        '<rect width="40" height="20" fill="{}"/></svg>'
+    )
     logo.write_text(svg.format("#1d4f91"), "utf-8")
     (project.templates_dir / "report.html.j2").write_text(
         '{% extends "default:report.html.j2" %}{% block body %}'
-        '<img src="logo.svg" alt="The inspectorate\'s logo">{{ super() }}{% endblock %}', "utf-8")
+        '<img src="logo.svg" alt="The inspectorate\'s logo">{{ super() }}{% endblock %}',
+        "utf-8",
+    )
     assert invoke(project, "build", "essex").exit_code == 0
     record = json.loads(manifest_path(project, Target("essex", "report")).read_text("utf-8"))
     assert str(logo.resolve()) in record["assets"]

@@ -17,7 +17,6 @@ from ncpi_cli.cli import cli
 from conftest import REPO, invoke
 
 
-
 def test_version():
     result = CliRunner().invoke(cli, ["--version"])
     assert result.exit_code == 0 and result.output.strip() == f"ncpi, version {__version__}"
@@ -41,10 +40,13 @@ def test_build_writes_pdf_and_html(project_from):
     project = project_from()
     result = invoke(project, "build", "essex")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[:2] == ["wrote build/essex/essex-report.html",
-                                              "wrote build/essex/essex-report.pdf"]
-    assert re.fullmatch(r"1 built, 0 up to date, 0 failed \(\d+\.\d s\)\.",
-                        result.stdout.splitlines()[2])
+    assert result.stdout.splitlines()[:2] == [
+        "wrote build/essex/essex-report.html",
+        "wrote build/essex/essex-report.pdf",
+    ]
+    assert re.fullmatch(
+        r"1 built, 0 up to date, 0 failed \(\d+\.\d s\)\.", result.stdout.splitlines()[2]
+    )
     assert (project.build_dir / "essex" / "essex-report.pdf").read_bytes().startswith(b"%PDF-")
 
 
@@ -62,11 +64,12 @@ def test_invalid_report_is_not_built(project_from):
     for command in ("build", "press-release"):
         result = invoke(project, command, "kent")
         assert result.exit_code == 1
-        assert "reports/kent.yaml:18:11: inspection.recommendations[1].id: recommendation 'R2' " \
-               "has no progress assessment" in result.stderr
+        assert (
+            "reports/kent.yaml:18:11: inspection.recommendations[1].id: recommendation 'R2' "
+            "has no progress assessment" in result.stderr
+        )
         kind = "report" if command == "build" else "press release"
-        assert f"kent {kind} failed: 1 problem(s) found; not built" \
-            in result.stderr
+        assert f"kent {kind} failed: 1 problem(s) found; not built" in result.stderr
         assert "0 built, 0 up to date, 1 failed" in result.stderr
         assert not (project.build_dir / "kent").exists()
 
@@ -74,15 +77,19 @@ def test_invalid_report_is_not_built(project_from):
 def test_an_unknown_force_is_a_usage_error_with_the_nearest_names(project_from):
     result = invoke(project_from(), "build", "esex")
     assert result.exit_code == 2
-    assert result.stderr.strip() == ("Error: 'esex' is not one of the 43 forces. Did you mean "
-                                     "'essex' or 'sussex'? `ncpi list` shows them all")
+    assert result.stderr.strip() == (
+        "Error: 'esex' is not one of the 43 forces. Did you mean "
+        "'essex' or 'sussex'? `ncpi list` shows them all"
+    )
 
 
 def test_a_force_without_a_report_suggests_ncpi_new(project_from):
     result = invoke(project_from(), "press-release", "Kent Police")
     assert result.exit_code == 1
-    assert result.stderr.strip() == ("Error: Kent Police has no report yet: reports/kent.yaml "
-                                     "does not exist. `ncpi new kent` starts one")
+    assert result.stderr.strip() == (
+        "Error: Kent Police has no report yet: reports/kent.yaml "
+        "does not exist. `ncpi new kent` starts one"
+    )
 
 
 @pytest.mark.parametrize("name", ["essex", "Essex", "Essex Police", "ESSEX POLICE", " essex "])
@@ -92,11 +99,18 @@ def test_a_force_by_any_of_its_names(project_from, name):
     assert "2 file(s) checked" in result.stdout  # the report and the common data
 
 
-@pytest.mark.parametrize("name, slug", [
-    ("Norfolk Constabulary", "norfolk"), ("met", "metropolitan"), ("the Met", "metropolitan"),
-    ("GMP", "greater-manchester"), ("Dyfed Powys", "dyfed-powys"),
-    ("avon & somerset", "avon-and-somerset"), ("Devon and Cornwall Police", "devon-and-cornwall"),
-])
+@pytest.mark.parametrize(
+    "name, slug",
+    [
+        ("Norfolk Constabulary", "norfolk"),
+        ("met", "metropolitan"),
+        ("the Met", "metropolitan"),
+        ("GMP", "greater-manchester"),
+        ("Dyfed Powys", "dyfed-powys"),
+        ("avon & somerset", "avon-and-somerset"),
+        ("Devon and Cornwall Police", "devon-and-cornwall"),
+    ],
+)
 def test_new_takes_official_and_short_names(tmp_path, name, slug):
     assert invoke(tmp_path, "init").exit_code == 0
     result = invoke(tmp_path, "new", name)
@@ -115,12 +129,16 @@ def test_usage_error_exits_2(project_from):
 
 @pytest.mark.slow
 def test_python_dash_m_and_validate_do_not_import_weasyprint():
-    code = ("import sys; from ncpi_cli.cli import cli\n"
-            "try:\n    cli(['--root', sys.argv[1], 'validate'])\nexcept SystemExit as e:\n"
-            "    assert 'weasyprint' not in sys.modules; print('exit', e.code)")
+    code = (
+        "import sys; from ncpi_cli.cli import cli\n"
+        "try:\n    cli(['--root', sys.argv[1], 'validate'])\nexcept SystemExit as e:\n"
+        "    assert 'weasyprint' not in sys.modules; print('exit', e.code)"
+    )
     out = subprocess.run([sys.executable, "-c", code, str(REPO)], capture_output=True, text=True)
     assert out.stdout.splitlines()[-1] == "exit 0", out.stderr
-    out = subprocess.run([sys.executable, "-m", "ncpi_cli", "--help"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "ncpi_cli", "--help"], capture_output=True, text=True
+    )
     assert out.returncode == 0 and re.search(r"Usage: (ncpi|python -m ncpi_cli)", out.stdout)
 
 
@@ -143,34 +161,48 @@ def test_pdf_variant_archival(project_from):
     project = project_from()
     result = invoke(project, "build", "essex", "--pdf-variant", "pdf/a-3b")
     assert result.exit_code == 0, result.output
-    with pikepdf.open(project.build_dir / "essex" / "essex-report.pdf") as pdf:
-        with pdf.open_metadata() as xmp:
-            assert xmp.get("pdfaid:part") == "3" and xmp.get("pdfaid:conformance") == "B"
+    with (
+        pikepdf.open(project.build_dir / "essex" / "essex-report.pdf") as pdf,
+        pdf.open_metadata() as xmp,
+    ):
+        assert xmp.get("pdfaid:part") == "3" and xmp.get("pdfaid:conformance") == "B"
     assert invoke(project, "build", "essex", "--pdf-variant", "pdf/ua-2").exit_code == 0
 
 
-@pytest.mark.parametrize("args, code, shown", [
-    (["--version"], 0, "ncpi, version"),
-    (["build", "nope"], 2, "Error: 'nope' is not one of the 43 forces."),
-    (["build", "--bogus"], 2, "No such option '--bogus'"),
-    (["list"], 0, "43 forces"),
-])
+@pytest.mark.parametrize(
+    "args, code, shown",
+    [
+        (["--version"], 0, "ncpi, version"),
+        (["build", "nope"], 2, "Error: 'nope' is not one of the 43 forces."),
+        (["build", "--bogus"], 2, "No such option '--bogus'"),
+        (["list"], 0, "43 forces"),
+    ],
+)
 @pytest.mark.slow
 def test_the_real_process_exits_with_the_documented_codes(project_from, args, code, shown):
     project = project_from()
-    done = subprocess.run([sys.executable, "-m", "ncpi_cli", "--root", str(project.root), *args],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "ncpi_cli", "--root", str(project.root), *args],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == code
     assert shown in done.stdout + done.stderr and "Traceback" not in done.stderr
 
 
-
 # Finding the project -------------------------------------------------------------------------
+
 
 def _ncpi_in(folder, *args, env=None):
     """ncpi as a real process started in `folder`, without --root."""
-    return subprocess.run([sys.executable, "-m", "ncpi_cli", *args], cwd=folder,
-                          capture_output=True, text=True, timeout=120, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "ncpi_cli", *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
 
 
 @pytest.mark.slow
@@ -189,7 +221,8 @@ def test_outside_a_project_one_line_and_exit_2(tmp_path):
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
         f"Error: {tmp_path} is not in an ncpi project: neither it nor a folder above it has a "
-        "reports/ folder. Run ncpi in a project, or start one with `ncpi init`"]
+        "reports/ folder. Run ncpi in a project, or start one with `ncpi init`"
+    ]
     assert done.stdout == ""
 
 
@@ -212,13 +245,19 @@ def test_a_root_without_reports_is_not_a_project(tmp_path):
 
 # ncpi init -----------------------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_init_then_new_gives_a_report_whose_only_problems_are_its_blanks(tmp_path):
     project = tmp_path / "inspections"
     done = _ncpi_in(tmp_path, "init", "inspections")
     assert done.returncode == 0, done.stderr
-    for name in ("reports/_common.yaml", "schema/report.schema.json", "schema/format.md",
-                 ".gitignore", "README.md"):
+    for name in (
+        "reports/_common.yaml",
+        "schema/report.schema.json",
+        "schema/format.md",
+        ".gitignore",
+        "README.md",
+    ):
         assert (project / name).is_file(), name
     assert (project / ".gitignore").read_text() == "build/\n"
     assert _ncpi_in(project, "new", "kent").returncode == 0
@@ -241,13 +280,15 @@ def test_init_never_overwrites(tmp_path):
 
 # Quiet, verbose, colour ------------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_quiet_prints_only_problems_and_the_summary(project_from):
     project = project_from()
     result = invoke(project, "-q", "build", "essex")
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [] or all(
-        line.startswith("1 built") for line in result.stdout.splitlines())
+        line.startswith("1 built") for line in result.stdout.splitlines()
+    )
     assert "wrote" not in result.output and "1 built, 0 up to date, 0 failed" in result.output
 
 
@@ -279,9 +320,13 @@ def test_colour_on_a_terminal_and_never_with_no_color(project_from):
     _broken(project)
     for env, coloured in (({}, True), ({"NO_COLOR": "1"}, False)):
         leader, follower = pty.openpty()
-        done = subprocess.run([sys.executable, "-m", "ncpi_cli", "--root", str(project.root),
-                               "validate"], stdout=follower, stderr=subprocess.DEVNULL,
-                              env={**os.environ, **env}, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "ncpi_cli", "--root", str(project.root), "validate"],
+            stdout=follower,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, **env},
+            timeout=60,
+        )
         os.close(follower)
         shown = os.read(leader, 65536).decode()
         os.close(leader)
@@ -294,18 +339,33 @@ def test_colour_on_a_terminal_and_never_with_no_color(project_from):
 def test_no_colour_when_not_a_terminal(project_from):
     project = project_from()
     _broken(project)
-    done = subprocess.run([sys.executable, "-m", "ncpi_cli", "--root", str(project.root),
-                           "validate"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "ncpi_cli", "--root", str(project.root), "validate"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert "\x1b[" not in done.stdout + done.stderr and "reports/essex.yaml" in done.stdout
 
 
 # Shell completion ------------------------------------------------------------------------------
 
+
 def _complete(cwd, words: str):
-    env = {**os.environ, "_NCPI_COMPLETE": "bash_complete", "COMP_WORDS": words,
-           "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1))}
-    done = subprocess.run([sys.executable, "-m", "ncpi_cli"], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "_NCPI_COMPLETE": "bash_complete",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "ncpi_cli"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0 and done.stderr == "", done.stderr
     return [line.split(",", 1)[1] for line in done.stdout.splitlines() if line]
 

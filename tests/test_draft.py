@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
-
-from ncpi_cli.cli import cli
-from pdftools import page_texts, squash
 
 from conftest import invoke
+from pdftools import page_texts, squash
 
 
 def _draft_project(project_from):
@@ -28,8 +25,9 @@ def test_draft_is_watermarked_on_every_page_and_in_html(project_from):
     assert len(pages) > 3
     for text in pages:
         assert "DRAFT – not for publication" in squash(text)
-    assert '<p class="draft-banner" role="note">DRAFT – not for publication</p>' in \
-        (folder / "kent-report.html").read_text("utf-8")
+    assert '<p class="draft-banner" role="note">DRAFT – not for publication</p>' in (
+        folder / "kent-report.html"
+    ).read_text("utf-8")
 
 
 @pytest.mark.slow
@@ -42,6 +40,8 @@ def test_final_refuses_a_draft(project_from):
     for command in ("build", "press-release"):
         result = invoke(project, command, "kent", "--final")
         assert result.exit_code == 1
-        assert "reports/kent.yaml is a draft (status: draft); --final refuses to build it" \
+        assert (
+            "reports/kent.yaml is a draft (status: draft); --final refuses to build it"
             in result.stderr
+        )
     assert not (project.build_dir / "kent").exists()

@@ -14,9 +14,8 @@ import time
 import pytest
 
 from ncpi_cli.build import Events, build_targets
-from ncpi_cli.targets import BuildOptions
 from ncpi_cli.incremental import why_stale
-from ncpi_cli.targets import Target
+from ncpi_cli.targets import BuildOptions, Target
 
 from conftest import FIXTURES, make_project
 
@@ -24,8 +23,13 @@ NCPI = [sys.executable, "-m", "ncpi_cli"]
 
 
 def ncpi(root, *args, env=None, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([*NCPI, "--root", str(root), *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, **kwargs)
+    return subprocess.run(
+        [*NCPI, "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        **kwargs,
+    )
 
 
 def _clean_failure(done: subprocess.CompletedProcess, message: str) -> None:
@@ -89,14 +93,20 @@ def test_a_full_disk_keeps_the_previous_outputs(project_from):
     _edit(project.report_path("essex"), "status: final", "status: draft")
     # ulimit -f: no file over 30 kB can be written, as on a full disk. WeasyPrint's own
     # temporary font files are the first to fail.
-    done = subprocess.run([*NCPI, "--root", str(project.root), "build", "essex"],
-                          capture_output=True, text=True, preexec_fn=_limit_file_size)
+    done = subprocess.run(
+        [*NCPI, "--root", str(project.root), "build", "essex"],
+        capture_output=True,
+        text=True,
+        preexec_fn=_limit_file_size,
+    )
     _clean_failure(done, "File too large; is the disk full? The previous outputs are unchanged")
     assert pdf.read_bytes() == before
     assert not list(project.build_dir.rglob("*.tmp"))
     # The build record still describes the old outputs, so the next build redoes the work.
-    assert why_stale(project, Target("essex", "report"), BuildOptions().as_record()) == \
-        "reports/essex.yaml changed"
+    assert (
+        why_stale(project, Target("essex", "report"), BuildOptions().as_record())
+        == "reports/essex.yaml changed"
+    )
     assert ncpi(project.root, "build", "essex").returncode == 0
     assert pdf.read_bytes() != before
 
@@ -105,8 +115,10 @@ def test_a_full_disk_keeps_the_previous_outputs(project_from):
 def test_a_small_tmpfs_build_folder_fills_up_cleanly(project_from):
     project = project_from()
     project.build_dir.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=40k", "tmpfs",
-                              str(project.build_dir)], capture_output=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=40k", "tmpfs", str(project.build_dir)],
+        capture_output=True,
+    )
     if mounted.returncode != 0:
         pytest.skip("cannot mount a tmpfs here: " + mounted.stderr.decode().strip())
     try:
@@ -123,15 +135,23 @@ def test_a_report_deleted_mid_build(project_from):
     shutil.copy(FIXTURES / "valid" / "reports" / "kent.yaml", project.report_path("kent"))
     targets = [Target("essex", "report"), Target("kent", "report")]
     # Deleted once both were read and checked, while Essex is being built.
-    outcomes = build_targets(project, targets, in_process=True,
-                         events=Events(on_start=lambda t: project.report_path("kent").unlink(missing_ok=True)))
+    outcomes = build_targets(
+        project,
+        targets,
+        in_process=True,
+        events=Events(on_start=lambda t: project.report_path("kent").unlink(missing_ok=True)),
+    )
     assert [o.state for o in outcomes] == ["built", "built"]  # built from what was read
     done = ncpi(project.root, "build", "kent")
     _clean_failure(done, "Kent Police has no report yet: reports/kent.yaml does not exist.")
     # Deleted before it was read: that force fails with a clear message, the other builds.
     shutil.copy(FIXTURES / "valid" / "reports" / "kent.yaml", project.report_path("kent"))
-    outcomes = build_targets(project, [Target("kent", "press-release"), Target("essex", "press-release")],
-                         in_process=True, rebuild=True)
+    outcomes = build_targets(
+        project,
+        [Target("kent", "press-release"), Target("essex", "press-release")],
+        in_process=True,
+        rebuild=True,
+    )
     assert all(o.state == "built" for o in outcomes)
     _edit(project.report_path("kent"), "Progress is good.", "Progress is fine.")
     import ncpi_cli.checking as checking
@@ -152,19 +172,26 @@ def test_a_report_deleted_mid_build(project_from):
     assert by_slug["essex"].state == "built"
     assert by_slug["kent"].state == "failed"
     assert [p.as_text() for p in by_slug["kent"].problems] == [
-        "reports/kent.yaml:1:1: cannot read the file: No such file or directory"]
+        "reports/kent.yaml:1:1: cannot read the file: No such file or directory"
+    ]
 
 
 def _variant(project, which: str) -> None:
     path = project.report_path("kent")
     source = (FIXTURES / "valid" / "reports" / "kent.yaml").read_text("utf-8")
-    path.write_text(source.replace("Progress is good.", f"Progress is good ({which}).") +
-                    ("\n" if which == "A" else ""), "utf-8")
+    path.write_text(
+        source.replace("Progress is good.", f"Progress is good ({which}).")
+        + ("\n" if which == "A" else ""),
+        "utf-8",
+    )
 
 
 def _outputs(project) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((project.build_dir).rglob("*"))
-            if p.is_file() and not p.name.startswith(".")}
+    return {
+        p.name: p.read_bytes()
+        for p in sorted((project.build_dir).rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
 
 
 @pytest.mark.slow
@@ -186,9 +213,12 @@ def test_builds_killed_at_random_moments_leave_only_whole_files(tmp_path):
     for round_number in range(10):
         current = "B" if current == "A" else "A"
         _variant(project, current)
-        process = subprocess.Popen([*NCPI, "--root", str(project.root), "build", "--all", "-j",
-                                    "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            [*NCPI, "--root", str(project.root), "build", "--all", "-j", "2"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         time.sleep(chance.uniform(0.1, 2.5))
         os.killpg(process.pid, signal.SIGKILL)  # the parent and its workers, mid-write or not
         process.wait()

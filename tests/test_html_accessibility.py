@@ -20,19 +20,28 @@ def axe_violations(driver, page: Path) -> list[dict]:
     driver.execute_script(AXE.read_text(encoding="utf-8"))
     found = driver.execute_script(
         "return axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})"
-        ".then(r => JSON.stringify(r.violations));", TAGS)
+        ".then(r => JSON.stringify(r.violations));",
+        TAGS,
+    )
     return json.loads(found)
 
 
 def _summary(violations) -> str:
-    return "\n".join(f"{v['id']} ({v['impact']}): {v['help']} at "
-                     f"{[n['target'] for n in v['nodes']][:3]}" for v in violations)
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+    )
 
 
-@pytest.mark.parametrize("build,name", [
-    ("essex_build", "essex-report.html"), ("essex_build", "essex-press-release.html"),
-    ("kent_build", "kent-report.html"), ("kent_build", "kent-press-release.html"),
-])
+@pytest.mark.parametrize(
+    "build,name",
+    [
+        ("essex_build", "essex-report.html"),
+        ("essex_build", "essex-press-release.html"),
+        ("kent_build", "kent-report.html"),
+        ("kent_build", "kent-press-release.html"),
+    ],
+)
 @pytest.mark.slow
 def test_no_wcag_violations(request, browser, build, name):
     page = request.getfixturevalue(build)[name]
@@ -61,6 +70,8 @@ def test_html_is_standalone_and_semantic(essex_build):
     assert '<html lang="en-GB">' in html
     assert '<a class="skip-link" href="#main">Skip to main content</a>' in html
     assert '<main id="main">' in html and "@media print" in html
-    assert '<li><a href="#introduction-heading"><span class="section-number">1</span> ' \
-           "Introduction</a></li>" in html
+    assert (
+        '<li><a href="#introduction-heading"><span class="section-number">1</span> '
+        "Introduction</a></li>" in html
+    )
     assert "<link" not in html and "<script" not in html  # one file, nothing to fetch

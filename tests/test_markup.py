@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import pikepdf
 import pytest
-from click.testing import CliRunner
-
-from ncpi_cli.cli import cli
 from markupsafe import Markup
 
 from ncpi_cli.markup import block, inline
@@ -14,22 +11,33 @@ from ncpi_cli.markup import block, inline
 from conftest import invoke
 
 
-@pytest.mark.parametrize("text, html", [
-    ("plain words", "plain words"),
-    ("an *important* point", "an <em>important</em> point"),
-    ("a **very** important point", "a <strong>very</strong> important point"),
-    ("3 * 4 * 5 and a*b", "3 * 4 * 5 and a*b"),  # lone asterisks stay
-    ("see [the report](https://www.example.org/r?a=1&b=2)",
-     'see <a href="https://www.example.org/r?a=1&amp;b=2">the report</a>'),
-    ("write to [us](mailto:press@example.org)", 'write to <a href="mailto:press@example.org">us</a>'),
-    ("[*new*](http://example.org)", '<a href="http://example.org"><em>new</em></a>'),
-    ("[x](javascript:alert(1))", "[x](javascript:alert(1))"),
-    ("[x](javascript:alert)", "[x](javascript:alert)"),
-    ("[x](file:///etc/passwd)", "[x](file:///etc/passwd)"),
-    ('[x](https://e.org/"onmouseover="alert(1))', '[x](https://e.org/&#34;onmouseover=&#34;alert(1))'),
-    ("<em>raw</em> & *fine*", "&lt;em&gt;raw&lt;/em&gt; &amp; <em>fine</em>"),
-    ("*<script>*", "<em>&lt;script&gt;</em>"),
-])
+@pytest.mark.parametrize(
+    "text, html",
+    [
+        ("plain words", "plain words"),
+        ("an *important* point", "an <em>important</em> point"),
+        ("a **very** important point", "a <strong>very</strong> important point"),
+        ("3 * 4 * 5 and a*b", "3 * 4 * 5 and a*b"),  # lone asterisks stay
+        (
+            "see [the report](https://www.example.org/r?a=1&b=2)",
+            'see <a href="https://www.example.org/r?a=1&amp;b=2">the report</a>',
+        ),
+        (
+            "write to [us](mailto:press@example.org)",
+            'write to <a href="mailto:press@example.org">us</a>',
+        ),
+        ("[*new*](http://example.org)", '<a href="http://example.org"><em>new</em></a>'),
+        ("[x](javascript:alert(1))", "[x](javascript:alert(1))"),
+        ("[x](javascript:alert)", "[x](javascript:alert)"),
+        ("[x](file:///etc/passwd)", "[x](file:///etc/passwd)"),
+        (
+            '[x](https://e.org/"onmouseover="alert(1))',
+            "[x](https://e.org/&#34;onmouseover=&#34;alert(1))",
+        ),
+        ("<em>raw</em> & *fine*", "&lt;em&gt;raw&lt;/em&gt; &amp; <em>fine</em>"),
+        ("*<script>*", "<em>&lt;script&gt;</em>"),
+    ],
+)
 def test_inline_markup_is_escaped_then_converted(text, html):
     assert str(inline(text)) == html
 
@@ -43,10 +51,12 @@ def test_a_paragraph_of_dashes_is_a_list_and_anything_else_a_paragraph():
 
 def test_lines_that_lead_into_dashes_are_a_paragraph_and_its_list():
     assert str(block("improve, in particular by:\n- one;\n- *two*.")) == (
-        "<p>improve, in particular by:</p><ul><li>one;</li><li><em>two</em>.</li></ul>")
+        "<p>improve, in particular by:</p><ul><li>one;</li><li><em>two</em>.</li></ul>"
+    )
     # The lead (e.g. "Immediately, Kent Police should") is safe HTML; the text is escaped.
     assert str(block("<b>x</b>\n- y", lead=Markup("<span>R1</span>"))) == (
-        "<p><span>R1</span> &lt;b&gt;x&lt;/b&gt;</p><ul><li>y</li></ul>")
+        "<p><span>R1</span> &lt;b&gt;x&lt;/b&gt;</p><ul><li>y</li></ul>"
+    )
 
 
 def _kent_with(project_from, old: str, new: str):
@@ -61,34 +71,54 @@ def _kent_with(project_from, old: str, new: str):
 @pytest.mark.slow
 def test_markup_reaches_the_html_and_the_pdf_and_stays_typed_in_the_text(project_from):
     project = _kent_with(
-        project_from, "    - Inspectors found progress.\n",
+        project_from,
+        "    - Inspectors found progress.\n",
         "    - 'Inspectors found *real* progress: read [the report](https://www.example.org/kent).'\n"
-        "    - |\n      - first point\n      - second point\n")
+        "    - |\n      - first point\n      - second point\n",
+    )
     result = invoke(project, "press-release", "kent")
     assert result.exit_code == 0, result.output
     folder = project.build_dir / "kent"
     html = (folder / "kent-press-release.html").read_text("utf-8")
-    assert ('<p>Inspectors found <em>real</em> progress: read '
-            '<a href="https://www.example.org/kent">the report</a>.</p>') in html
+    assert (
+        "<p>Inspectors found <em>real</em> progress: read "
+        '<a href="https://www.example.org/kent">the report</a>.</p>'
+    ) in html
     assert "<ul><li>first point</li><li>second point</li></ul>" in html
     text = (folder / "kent-press-release.txt").read_text("utf-8")
-    assert "Inspectors found *real* progress: read [the report](https://www.example.org/kent)." in text
+    assert (
+        "Inspectors found *real* progress: read [the report](https://www.example.org/kent)." in text
+    )
     with pikepdf.open(folder / "kent-press-release.pdf") as pdf:
-        uris = [str(annot.A.URI) for page in pdf.pages for annot in page.get("/Annots", [])
-                if "/A" in annot and "/URI" in annot.A]
+        uris = [
+            str(annot.A.URI)
+            for page in pdf.pages
+            for annot in page.get("/Annots", [])
+            if "/A" in annot and "/URI" in annot.A
+        ]
     assert "https://www.example.org/kent" in uris
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "file:///etc/passwd", "data:text/html,x",
-                                 "ftp://example.org/x", "//example.org/x"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "data:text/html,x",
+        "ftp://example.org/x",
+        "//example.org/x",
+    ],
+)
 def test_a_link_to_anything_but_the_web_or_mail_is_a_located_error(project_from, url):
-    project = _kent_with(project_from, "    - Progress is good.\n",
-                         f"    - Progress is [good]({url}).\n")
+    project = _kent_with(
+        project_from, "    - Progress is good.\n", f"    - Progress is [good]({url}).\n"
+    )
     result = invoke(project, "validate")
     assert result.exit_code == 1
-    assert (f"reports/kent.yaml:52:7: reinspection.conclusion[0]: the link '[good]({url})' may not "
-            f"go to '{url}': links may only go to https://, http:// or mailto: addresses") \
-        in result.stdout
+    assert (
+        f"reports/kent.yaml:52:7: reinspection.conclusion[0]: the link '[good]({url})' may not "
+        f"go to '{url}': links may only go to https://, http:// or mailto: addresses"
+    ) in result.stdout
     built = invoke(project, "build", "kent")
     assert built.exit_code == 1 and not (project.build_dir / "kent").exists()

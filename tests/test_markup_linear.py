@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 import re
 import time
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,8 +21,9 @@ OLD_LINK_LIKE = re.compile(r"\[([^\[\]\n]+)\]\((\S*)\)")
 OLD_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 OLD_EMPHASIS = re.compile(r"\*(?=\S)([^*\n]+?)(?<=\S)\*")
 
-markup_text = st.lists(st.sampled_from(list("*[]() \n\tax:/") + ["https://", "**"]),
-                       max_size=40).map("".join)
+markup_text = st.lists(
+    st.sampled_from([*list("*[]() \n\tax:/"), "https://", "**"]), max_size=40
+).map("".join)
 
 
 @pytest.mark.slow
@@ -32,8 +33,9 @@ def test_the_scanners_agree_with_the_old_patterns(text):
     assert _strong(text) == OLD_STRONG.sub(r"<strong>\1</strong>", text)
     assert _em(text) == OLD_EMPHASIS.sub(r"<em>\1</em>", text)
     assert links_in(text) == OLD_LINK_LIKE.findall(text)
-    assert [(label, url) for _, _, label, url in _find_links(text, strict=True)] == \
-        OLD_LINK.findall(text)
+    assert [
+        (label, url) for _, _, label, url in _find_links(text, strict=True)
+    ] == OLD_LINK.findall(text)
 
 
 def _seconds(function, text) -> float:
@@ -67,28 +69,27 @@ def test_a_flood_of_problems_prints_a_bounded_summary(tmp_path):
     import sys
     from pathlib import Path
 
-    from click.testing import CliRunner
-
-    from ncpi_cli.cli import cli
-
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
     from growth import report_text
 
     (tmp_path / "reports").mkdir()
-    shutil.copy(Path(__file__).resolve().parent.parent / "reports" / "_common.yaml",
-                tmp_path / "reports" / "_common.yaml")
+    shutil.copy(
+        Path(__file__).resolve().parent.parent / "reports" / "_common.yaml",
+        tmp_path / "reports" / "_common.yaml",
+    )
     text = report_text(2000).replace("  - recommendation: R", "  - recommendation: X")
     (tmp_path / "reports" / "kent.yaml").write_text(text, "utf-8")
     result = invoke(tmp_path, "validate")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert len(lines) == 101 and len(result.stdout) < 60_000
-    assert lines[-1] == ("reports/kent.yaml: … and 3,900 more problems: fix these first (or see "
-                         "them all with --format json)")
+    assert lines[-1] == (
+        "reports/kent.yaml: … and 3,900 more problems: fix these first (or see "
+        "them all with --format json)"
+    )
     import json
 
-    every = json.loads(invoke(tmp_path, "validate", "--format",
-                                                "json").stdout)
+    every = json.loads(invoke(tmp_path, "validate", "--format", "json").stdout)
     unknown = [p["message"] for p in every if p["code"] == "unknown-recommendation"]
     assert len(every) == 4000 and len(unknown) == 2000
     # The ids listed in one message are capped too: not 2,000 ids in each of 2,000 messages.

@@ -63,6 +63,7 @@ def test_report_text_is_the_reviewed_golden_text(matrix_build, update_golden, sl
 
 # Counts -------------------------------------------------------------------------------------
 
+
 def test_one_recommendation_is_singular_everywhere(matrix_build):
     report = page_text(_text(matrix_build, "gwent", "report.html"))
     release = _text(matrix_build, "gwent", "press-release.txt")
@@ -85,24 +86,31 @@ def test_counts_are_words_to_nine_and_numerals_from_ten(matrix_build):
 
 # The inspectorate by date -------------------------------------------------------------------
 
+
 def test_after_the_change_of_name_nothing_says_hmic(matrix_build):
     release = _text(matrix_build, "kent", "press-release.txt")
     cover = page_texts(_outputs(matrix_build, "kent")["kent-report.pdf"])[0]
     assert "© HMICFRS 2018" in cover and "www.justiceinspectorates.gov.uk/hmicfrs" in cover
-    assert "In January 2018, Her Majesty's Inspectorate of Constabulary and Fire & Rescue " \
-           "Services (HMICFRS) conducted" in release
+    assert (
+        "In January 2018, Her Majesty's Inspectorate of Constabulary and Fire & Rescue "
+        "Services (HMICFRS) conducted" in release
+    )
     assert not re.search(r"\bHMIC\b", release)
     assert "over the last two years" not in release
-    assert "/hmicfrs/publications/kent-national-child-protection-inspection-post-inspection" \
-           "-review/" in release
+    assert (
+        "/hmicfrs/publications/kent-national-child-protection-inspection-post-inspection"
+        "-review/" in release
+    )
 
 
 def test_each_event_is_named_by_its_own_date(matrix_build):
     kent = page_text(_text(matrix_build, "kent", "report.html"))
     # Inspected in June 2017, a month before the change of name; reviewed in 2018, after it.
     assert "In June 2017, HM Inspectorate of Constabulary (HMIC) inspected" in kent
-    assert "From 15 to 19 January 2018, Her Majesty's Inspectorate of Constabulary and Fire & " \
-           "Rescue Services (HMICFRS) returned" in kent
+    assert (
+        "From 15 to 19 January 2018, Her Majesty's Inspectorate of Constabulary and Fire & "
+        "Rescue Services (HMICFRS) returned" in kent
+    )
     assert "of HMIC’s 2017 National Child Protection Inspection" in kent
     derbyshire = _text(matrix_build, "derbyshire", "press-release.txt")
     # Fieldwork in June 2017 (HMIC), published in September 2017 (HMICFRS).
@@ -128,11 +136,15 @@ def test_a_note_is_used_only_from_its_date(matrix_build):
 
 # The kind -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("slug,kind,other", [
-    ("kent", "post-inspection review", "re-inspection"),
-    ("lancashire", "post-inspection review", "re-inspection"),
-    ("norfolk", "re-inspection", "post-inspection review"),
-])
+
+@pytest.mark.parametrize(
+    "slug,kind,other",
+    [
+        ("kent", "post-inspection review", "re-inspection"),
+        ("lancashire", "post-inspection review", "re-inspection"),
+        ("norfolk", "re-inspection", "post-inspection review"),
+    ],
+)
 def test_the_kind_of_follow_up_is_said_everywhere(matrix_build, slug, kind, other):
     html = _text(matrix_build, slug, "report.html")
     text = page_text(html)
@@ -149,6 +161,7 @@ def test_the_kind_of_follow_up_is_said_everywhere(matrix_build, slug, kind, othe
 
 # What did not happen ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("slug", ["gwent", "cumbria", "essex"])
 def test_without_a_case_audit_nothing_mentions_one(matrix_build, slug):
     text = page_text(_text(matrix_build, slug, "report.html"))
@@ -156,13 +169,18 @@ def test_without_a_case_audit_nothing_mentions_one(matrix_build, slug):
 
 
 def test_annex_a_describes_the_audit_that_happened(matrix_build):
-    assert "Inspectors audited 62 case files, grading each one good, adequate or inadequate." \
+    assert (
+        "Inspectors audited 62 case files, grading each one good, adequate or inadequate."
         in page_text(_text(matrix_build, "norfolk", "report.html"))
-    assert "grading each one good, requires improvement or inadequate, and counted the " \
-           "results by area" in page_text(_text(matrix_build, "kent", "report.html"))
+    )
+    assert (
+        "grading each one good, requires improvement or inadequate, and counted the "
+        "results by area" in page_text(_text(matrix_build, "kent", "report.html"))
+    )
 
 
 # Drafts, sub-points, repetition, the public address -----------------------------------------
+
 
 def test_a_draft_text_press_release_is_marked_at_both_ends(matrix_build):
     lines = _text(matrix_build, "kent", "press-release.txt").strip().splitlines()
@@ -172,9 +190,11 @@ def test_a_draft_text_press_release_is_marked_at_both_ends(matrix_build):
 
 def test_recommendation_sub_points_are_a_list(matrix_build):
     html = _text(matrix_build, "kent", "report.html")
-    assert ("should improve its response to children who go missing from home or care, in "
-            "particular by:</p><ul><li>assessing the risk to each child when the report is "
-            "made;</li>") in html
+    assert (
+        "should improve its response to children who go missing from home or care, in "
+        "particular by:</p><ul><li>assessing the risk to each child when the report is "
+        "made;</li>"
+    ) in html
     text = flowing_text(_outputs(matrix_build, "kent")["kent-report.pdf"])
     assert "in particular by: – assessing the risk" in text
 
@@ -183,10 +203,12 @@ def test_dates_are_not_repeated(matrix_build):
     for slug in MATRIX_SLUGS:
         text = page_text(_text(matrix_build, slug, "report.html"))
         assert not re.search(r"In \w+ \d{4} \(", text), slug
-    assert "On 24 January 2019, HMICFRS returned" in \
-        page_text(_text(matrix_build, "cumbria", "report.html"))
-    assert "From 26 January to 6 February 2015, HMIC returned" in \
-        page_text(_text(matrix_build, "norfolk", "report.html"))
+    assert "On 24 January 2019, HMICFRS returned" in page_text(
+        _text(matrix_build, "cumbria", "report.html")
+    )
+    assert "From 26 January to 6 February 2015, HMIC returned" in page_text(
+        _text(matrix_build, "norfolk", "report.html")
+    )
 
 
 @pytest.mark.parametrize("slug", MATRIX_SLUGS)
@@ -197,8 +219,12 @@ def test_get_the_report_is_the_public_address_in_every_edition(matrix_build, slu
     assert len(address) == 2 and address[0] == address[1]
     assert _text(matrix_build, slug, "press-release.html").count(f'href="{address[0]}"') == 2
     with pikepdf.open(outputs[f"{slug}-press-release.pdf"]) as pdf:
-        uris = [str(annot.A.URI) for page in pdf.pages for annot in page.get("/Annots", [])
-                if "/A" in annot and "/URI" in annot.A]
+        uris = [
+            str(annot.A.URI)
+            for page in pdf.pages
+            for annot in page.get("/Annots", [])
+            if "/A" in annot and "/URI" in annot.A
+        ]
     assert address[0] in uris
     for name, path in outputs.items():
         if name.endswith(".pdf"):
@@ -206,6 +232,7 @@ def test_get_the_report_is_the_public_address_in_every_edition(matrix_build, slu
 
 
 # Layout -------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("slug", MATRIX_SLUGS)
 def test_the_cover_title_never_breaks_at_a_hyphen(matrix_build, slug):
@@ -223,6 +250,7 @@ def test_short_reports_stay_compact(matrix_build):
 
 def _lone_items(document) -> list[str]:
     """List items and table rows left alone on a page by a list or table that goes on."""
+
     def walk(box):
         yield box
         for child in getattr(box, "children", []):
@@ -235,7 +263,10 @@ def _lone_items(document) -> list[str]:
             if getattr(box, "element_tag", None) not in ("ul", "ol", "tbody"):
                 continue
             for child in box.children:
-                if getattr(child, "element_tag", None) in ("li", "tr") and child.element is not None:
+                if (
+                    getattr(child, "element_tag", None) in ("li", "tr")
+                    and child.element is not None
+                ):
                     on_pages[id(box.element)][number].add(id(child.element))
                     pages_of_item[id(child.element)].add(number)
                     text_of[id(child.element)] = "".join(child.element.itertext())[:50]
@@ -253,8 +284,8 @@ def _lone_items(document) -> list[str]:
 
 def _laid_out(project, html: str):
     from ncpi_cli.build import pdf_settings
-    from ncpi_cli.targets import BuildOptions
     from ncpi_cli.pdf import render_document
+    from ncpi_cli.targets import BuildOptions
 
     return render_document(html, **pdf_settings(project, BuildOptions()))
 
@@ -262,7 +293,7 @@ def _laid_out(project, html: str):
 @pytest.mark.slow
 @pytest.mark.parametrize("slug", MATRIX_SLUGS)
 def test_no_list_item_or_table_row_is_left_alone_on_a_page(matrix_build, slug):
-    built, project = matrix_build
+    _built, project = matrix_build
     for name in ("report.html", "press-release.html"):
         document = _laid_out(project, _text(matrix_build, slug, name))
         assert _lone_items(document) == [], name
@@ -274,15 +305,21 @@ def test_no_page_ends_with_a_line_that_leads_into_the_next(matrix_build, slug):
     for name in ("report.pdf", "press-release.pdf"):
         pages = page_texts(_outputs(matrix_build, slug)[f"{slug}-{name}"])
         for number, page in enumerate(pages[:-1], start=1):
-            lines = [line.strip() for line in page.splitlines()
-                     if line.strip() and not re.fullmatch(r"Page \d+ of \d+", line.strip())]
+            lines = [
+                line.strip()
+                for line in page.splitlines()
+                if line.strip() and not re.fullmatch(r"Page \d+ of \d+", line.strip())
+            ]
             assert not lines[-1].endswith(":"), f"{name} page {number} ends with {lines[-1]!r}"
 
 
-@pytest.mark.parametrize("tag,items", [
-    ("ul", "".join(f"<li>Item {n} of a list long enough to matter.</li>" for n in range(4))),
-    ("table", "<tbody>" + "".join(f"<tr><td>Row {n}</td></tr>" for n in range(4)) + "</tbody>"),
-])
+@pytest.mark.parametrize(
+    "tag,items",
+    [
+        ("ul", "".join(f"<li>Item {n} of a list long enough to matter.</li>" for n in range(4))),
+        ("table", "<tbody>" + "".join(f"<tr><td>Row {n}</td></tr>" for n in range(4)) + "</tbody>"),
+    ],
+)
 @pytest.mark.slow
 def test_the_house_style_keeps_first_and_last_items_company(matrix_build, tag, items):
     """At some page height a list or table leaves an item alone, but not under base.css."""
@@ -292,9 +329,11 @@ def test_the_house_style_keeps_first_and_last_items_company(matrix_build, tag, i
     house_style = (builtin_templates_dir() / "css" / "base.css").read_text("utf-8")
     found_without = []
     for spacer in range(200, 256, 3):
-        page = (f'<!DOCTYPE html><html lang="en-GB"><head><title>t</title><style>@page {{ size: '
-                f'A4; margin: 20mm }} STYLE</style></head><body><div style="height: {spacer}mm">'
-                f"</div><{tag}>{items}</{tag}></body></html>")
+        page = (
+            f'<!DOCTYPE html><html lang="en-GB"><head><title>t</title><style>@page {{ size: '
+            f'A4; margin: 20mm }} STYLE</style></head><body><div style="height: {spacer}mm">'
+            f"</div><{tag}>{items}</{tag}></body></html>"
+        )
         found_without += _lone_items(_laid_out(project, page.replace("STYLE", "")))
         assert _lone_items(_laid_out(project, page.replace("STYLE", house_style))) == [], spacer
     assert found_without  # The check does find a lone item or row when nothing prevents it.
@@ -302,21 +341,27 @@ def test_the_house_style_keeps_first_and_last_items_company(matrix_build, tag, i
 
 def test_tables_fit_a_phone_screen(browser, matrix_build):
     page = _outputs(matrix_build, "lancashire")["lancashire-report.html"]
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True},
+    )
     try:
         browser.get(page.resolve().as_uri())
         widths = browser.execute_script(
             "return [document.documentElement.scrollWidth, window.innerWidth,"
-            " Math.max(...[...document.querySelectorAll('table')].map(t => t.scrollWidth))]")
+            " Math.max(...[...document.querySelectorAll('table')].map(t => t.scrollWidth))]"
+        )
         assert widths[0] <= widths[1], widths
         # The check can fail: without the scrolling region, the widest table widens the page.
-        browser.execute_script("document.querySelectorAll('.table-scroll').forEach("
-                               "d => d.classList.remove('table-scroll'))")
+        browser.execute_script(
+            "document.querySelectorAll('.table-scroll').forEach("
+            "d => d.classList.remove('table-scroll'))"
+        )
         assert browser.execute_script("return document.documentElement.scrollWidth") > widths[1]
         margin = browser.execute_script(
             "return getComputedStyle(document.querySelector('.contents .section-number'))"
-            ".marginRight")
+            ".marginRight"
+        )
         assert margin == "0px"  # A margin inside the link breaks its underline.
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 import json
 import os
 import queue
@@ -13,25 +12,26 @@ import sys
 import threading
 import time
 
-from click.testing import CliRunner
-
-from ncpi_cli.cli import cli
+import pytest
 
 from conftest import invoke
 
 # What a person might write in each blank, by the last key of its path.
 FILLED = {
-    "inspection.fieldwork.start": "2015-03-02", "inspection.fieldwork.end": "2015-03-13",
-    "inspection.published": "2015-07-01", "reinspection.fieldwork.start": "2015-11-09",
-    "reinspection.fieldwork.end": "2015-11-13", "reinspection.published": "2016-02-10",
+    "inspection.fieldwork.start": "2015-03-02",
+    "inspection.fieldwork.end": "2015-03-13",
+    "inspection.published": "2015-07-01",
+    "reinspection.fieldwork.start": "2015-11-09",
+    "reinspection.fieldwork.end": "2015-11-13",
+    "reinspection.published": "2016-02-10",
     "inspection.recommendations[0].area": "initial-contact",
     "reinspection.findings[0].area": "initial-contact",
     "inspection.recommendations[0].timescale": "immediately",
     "reinspection.progress[0].status": "met",
-    "reinspection.inspector.name": "Zoë Billingham", "press_release.quote.speaker": "Zoë Billingham",
+    "reinspection.inspector.name": "Zoë Billingham",
+    "press_release.quote.speaker": "Zoë Billingham",
     "press_release.headline": "Kent Police is making progress in protecting children",
 }
-
 
 
 @pytest.mark.slow
@@ -43,8 +43,11 @@ def test_new_writes_a_report_whose_blanks_validate_lists(project_from):
     text = project.report_path("kent").read_text("utf-8")
     assert text.startswith("# yaml-language-server: $schema=../schema/report.schema.json\n")
     assert "  slug: kent\n  name: Kent Police\n" in text
-    todo_lines = [n for n, line in enumerate(text.splitlines(), 1)
-                  if '"TODO:' in line and not line.startswith("#")]
+    todo_lines = [
+        n
+        for n, line in enumerate(text.splitlines(), 1)
+        if '"TODO:' in line and not line.startswith("#")
+    ]
 
     checked = invoke(project, "validate", "kent", "--format", "json")
     assert checked.exit_code == 1
@@ -52,8 +55,9 @@ def test_new_writes_a_report_whose_blanks_validate_lists(project_from):
     # One problem per blank, at its line, and nothing else: no "not a date" echoes.
     assert [p["line"] for p in problems] == todo_lines
     assert {p["code"] for p in problems} == {"blank"}
-    assert problems[0]["message"] == ("not filled in yet: first day of the original "
-                                      "inspection's fieldwork, YYYY-MM-DD")
+    assert problems[0]["message"] == (
+        "not filled in yet: first day of the original inspection's fieldwork, YYYY-MM-DD"
+    )
 
     lines = text.splitlines()
     for problem in problems:
@@ -107,8 +111,11 @@ def test_watch_rebuilds_when_the_report_is_saved(project_from):
     project = project_from()
     process = subprocess.Popen(
         [sys.executable, "-m", "ncpi_cli", "--root", str(project.root), "watch", "essex"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     lines = _line_reader(process.stderr)
     try:
         _wait_for(lines, r"essex press release: built")
@@ -117,8 +124,9 @@ def test_watch_rebuilds_when_the_report_is_saved(project_from):
         path = project.report_path("essex")
         path.write_text(path.read_text("utf-8").replace("status: final", "status: draft"), "utf-8")
         seen = _wait_for(lines, r"essex press release: built")
-        assert any("essex report: built" in line and "reports/essex.yaml changed" in line
-                   for line in seen)
+        assert any(
+            "essex report: built" in line and "reports/essex.yaml changed" in line for line in seen
+        )
         assert pdf.read_bytes() != first
         # A mistake is reported with its line, and the last good PDF stays.
         path.write_text(path.read_text("utf-8").replace("status: draft", "status: drafty"), "utf-8")
@@ -126,8 +134,10 @@ def test_watch_rebuilds_when_the_report_is_saved(project_from):
         # Said once, though it stops both the report and the press release.
         shown = [line for line in seen if line.startswith("  reports/essex.yaml:19:9: status:")]
         assert len(shown) == 1, seen
-        assert any(line.startswith("essex report and essex press release failed: 1 problem")
-                   for line in seen), seen
+        assert any(
+            line.startswith("essex report and essex press release failed: 1 problem")
+            for line in seen
+        ), seen
         assert pdf.read_bytes().startswith(b"%PDF-")
     finally:
         process.send_signal(signal.SIGINT)
@@ -147,9 +157,21 @@ def _drain(lines: queue.Queue):
 def test_build_watch_builds_the_report_and_stops_on_sigterm(project_from):
     project = project_from()
     process = subprocess.Popen(
-        [sys.executable, "-m", "ncpi_cli", "--root", str(project.root), "build", "essex",
-         "--watch"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        [
+            sys.executable,
+            "-m",
+            "ncpi_cli",
+            "--root",
+            str(project.root),
+            "build",
+            "essex",
+            "--watch",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     lines = _line_reader(process.stderr)
     try:
         seen = _wait_for(lines, r"essex report: built")

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pikepdf
 import pytest
 
-DOCUMENTS = [("essex_build", "essex-report.pdf"), ("essex_build", "essex-press-release.pdf"),
-             ("kent_build", "kent-report.pdf")]
+DOCUMENTS = [
+    ("essex_build", "essex-report.pdf"),
+    ("essex_build", "essex-press-release.pdf"),
+    ("kent_build", "kent-report.pdf"),
+]
 
 
 def _elements(pdf):
@@ -62,7 +67,7 @@ def test_tagged_marked_language_title(pdf):
 def test_headings_start_at_h1_and_skip_no_level(pdf):
     levels = [int(kind[2]) for kind, _ in _elements(pdf) if kind in ("/H1", "/H2", "/H3", "/H4")]
     assert levels and levels[0] == 1
-    for before, after in zip(levels, levels[1:]):
+    for before, after in itertools.pairwise(levels):
         assert after <= before + 1, levels
 
 

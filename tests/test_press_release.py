@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-from pdftools import flowing_text, squash
 from conftest import GOLDEN
+from pdftools import flowing_text, squash
 
 EXPECTED = (GOLDEN / "essex-press-release.txt").read_text(encoding="utf-8")
 
@@ -16,14 +16,18 @@ def _fragments(text: str) -> list[str]:
     fragments = []
     for paragraph in text.split("\n\n"):
         if re.match(r"\s*1\. ", paragraph.lstrip("\n")):
-            fragments += [re.sub(r"^\s*\d+\. ", "", line) for line in paragraph.strip().splitlines()]
+            fragments += [
+                re.sub(r"^\s*\d+\. ", "", line) for line in paragraph.strip().splitlines()
+            ]
         elif paragraph.strip():
             fragments.append(squash(paragraph))
     return fragments
 
 
-ESSEX_URL = ("https://www.justiceinspectorates.gov.uk/hmic/publications/"
-             "essex-national-child-protection-re-inspection/")
+ESSEX_URL = (
+    "https://www.justiceinspectorates.gov.uk/hmic/publications/"
+    "essex-national-child-protection-re-inspection/"
+)
 
 
 def test_text_equals_the_published_release_byte_for_byte(essex_build):
@@ -33,7 +37,7 @@ def test_text_equals_the_published_release_byte_for_byte(essex_build):
     carries the address itself, on its own line so that mail programs make it a link.
     """
     produced = essex_build["essex-press-release.txt"].read_bytes()
-    title_and_address = ("Essex – National Child Protection Re-inspection\n" + ESSEX_URL + "\n")
+    title_and_address = "Essex – National Child Protection Re-inspection\n" + ESSEX_URL + "\n"
     assert produced.count(title_and_address.encode()) == 2
     without_address = produced.replace(f"{ESSEX_URL}\n".encode(), b"")
     assert without_address == EXPECTED.encode("utf-8") + b"\n"
@@ -50,8 +54,10 @@ def test_html_contains_the_same_text(essex_build):
 
 def test_html_get_the_report_links_to_the_public_report(essex_build):
     page = essex_build["essex-press-release.html"].read_text(encoding="utf-8")
-    assert page.count(f'<a href="{ESSEX_URL}">Essex – National Child Protection '
-                      "Re-inspection</a>") == 2
+    assert (
+        page.count(f'<a href="{ESSEX_URL}">Essex – National Child Protection Re-inspection</a>')
+        == 2
+    )
     assert '<html lang="en-GB">' in page
 
 
@@ -65,13 +71,19 @@ def test_pdf_links_to_the_public_report_never_to_a_local_file(essex_build):
     import pikepdf
 
     with pikepdf.open(essex_build["essex-press-release.pdf"]) as pdf:
-        uris = [str(annot.A.URI) for page in pdf.pages for annot in page.get("/Annots", [])
-                if "/A" in annot and "/URI" in annot.A]
+        uris = [
+            str(annot.A.URI)
+            for page in pdf.pages
+            for annot in page.get("/Annots", [])
+            if "/A" in annot and "/URI" in annot.A
+        ]
     assert uris == [ESSEX_URL, ESSEX_URL]
 
 
 def test_lists_of_findings_are_punctuated(kent_build):
     text = kent_build["kent-press-release.txt"].read_text(encoding="utf-8")
-    assert ("Inspectors were pleased to find:\n\n  - risks recorded;\n"
-            "  - checks mostly on time; and\n  - good leadership.\n") in text
+    assert (
+        "Inspectors were pleased to find:\n\n  - risks recorded;\n"
+        "  - checks mostly on time; and\n  - good leadership.\n"
+    ) in text
     assert "Kent – National Child Protection Inspection Post-Inspection Review" in text

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 import copy
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,10 +21,15 @@ VALID = yaml.safe_load(VALID_TEXT)
 COMMON = (REPO / "reports" / "_common.yaml").read_bytes()
 
 values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=30)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True)
+    | st.text(max_size=30)
     | st.dates(),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.text(max_size=10), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3)
+    ),
     max_leaves=8,
 )
 
@@ -33,10 +38,10 @@ def _paths(node, prefix=()):
     yield prefix
     if isinstance(node, dict):
         for key, value in node.items():
-            yield from _paths(value, prefix + (key,))
+            yield from _paths(value, (*prefix, key))
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from _paths(value, prefix + (index,))
+            yield from _paths(value, (*prefix, index))
 
 
 ALL_PATHS = list(_paths(VALID))[1:]
@@ -69,7 +74,7 @@ def mangled_text(draw):
     for _ in range(draw(st.integers(1, 5))):
         position = draw(st.integers(0, len(text)))
         if draw(st.booleans()) and position < len(text):
-            del text[position: position + draw(st.integers(1, 20))]
+            del text[position : position + draw(st.integers(1, 20))]
         else:
             text[position:position] = draw(st.binary(min_size=1, max_size=8))
     return bytes(text)

@@ -10,10 +10,19 @@ import pypdf
 from pdftools import flowing_text, page_texts, squash
 
 TITLE = "Essex – National Child Protection Re-inspection"
-SECTIONS = ["Summary", "1 Introduction", "2 Context for the force", "3 Initial contact",
-            "4 Investigation", "5 Decision making", "6 Managing those posing a risk to children",
-            "7 Leadership, management and governance", "8 Conclusion", "9 Next steps",
-            "Annex A Methodology"]
+SECTIONS = [
+    "Summary",
+    "1 Introduction",
+    "2 Context for the force",
+    "3 Initial contact",
+    "4 Investigation",
+    "5 Decision making",
+    "6 Managing those posing a risk to children",
+    "7 Leadership, management and governance",
+    "8 Conclusion",
+    "9 Next steps",
+    "Annex A Methodology",
+]
 
 
 def _struct_types(pdf: pikepdf.Pdf) -> list[str]:
@@ -36,8 +45,14 @@ def _struct_types(pdf: pikepdf.Pdf) -> list[str]:
 
 def test_cover_has_title_force_dates_and_copyright(essex_build):
     cover = squash(page_texts(essex_build["essex-report.pdf"])[0])
-    for text in ("HM Inspectorate of Constabulary", TITLE, "Force Essex Police",
-                 "Fieldwork 12–16 September 2016", "Published December 2016", "© HMIC 2016"):
+    for text in (
+        "HM Inspectorate of Constabulary",
+        TITLE,
+        "Force Essex Police",
+        "Fieldwork 12–16 September 2016",
+        "Published December 2016",
+        "© HMIC 2016",
+    ):
         assert text in cover
 
 
@@ -46,13 +61,16 @@ def test_contents_page_numbers_point_at_the_sections(essex_build):
     contents = pages[1]
     assert contents.lstrip().startswith(TITLE) and "Contents" in contents
     for section in SECTIONS:
-        entry = re.search(re.escape(section).replace(r"\ ", r"\s+") + r"\s*\.{3,}\s*(\d+)", contents)
+        entry = re.search(
+            re.escape(section).replace(r"\ ", r"\s+") + r"\s*\.{3,}\s*(\d+)", contents
+        )
         assert entry, f"no contents entry for {section}"
         page_number = int(entry.group(1))
         heading_page = pages[page_number - 1]
         body = heading_page.split("\n", 1)[1]  # below the running header
-        assert re.search(r"^\s*" + re.escape(section).replace(r"\ ", r"\s+") + r"\s*$", body, re.M), \
-            f"{section} is not on page {page_number}"
+        assert re.search(
+            r"^\s*" + re.escape(section).replace(r"\ ", r"\s+") + r"\s*$", body, re.M
+        ), f"{section} is not on page {page_number}"
 
 
 def test_running_header_and_footer_on_every_page_but_the_cover(essex_build):
@@ -66,7 +84,9 @@ def test_running_header_and_footer_on_every_page_but_the_cover(essex_build):
 
 def test_recommendations_are_quoted_with_their_timescale(essex_build):
     text = flowing_text(essex_build["essex-report.pdf"], TITLE)
-    assert "R3 Within three months, Essex Police should ensure that when children go missing" in text
+    assert (
+        "R3 Within three months, Essex Police should ensure that when children go missing" in text
+    )
     assert "R1 Immediately, Essex Police should ensure" in text
     assert "We made five recommendations" in text
 
@@ -104,4 +124,7 @@ def test_case_audit_is_a_table_and_a_chart_with_alt_text(kent_build):
     assert "Case file analysis" in text
     assert "Good 20 33%" in text and "Inadequate 15 25%" in text
     page = kent_build["kent-report.html"].read_text(encoding="utf-8")
-    assert 'alt="Bar chart of the 60 case files by grade: good 20, adequate 25, inadequate 15."' in page
+    assert (
+        'alt="Bar chart of the 60 case files by grade: good 20, adequate 25, inadequate 15."'
+        in page
+    )

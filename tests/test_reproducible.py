@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
-import pytest
 import hashlib
 import os
 import subprocess
 import sys
 
 import pikepdf
+import pytest
 
 from conftest import make_project
 
 
 def _build(root, env=None):
     for command in ("build", "press-release"):
-        subprocess.run([sys.executable, "-m", "ncpi_cli", "--root", str(root), command, "essex"],
-                       check=True, capture_output=True, env={**os.environ, **(env or {})})
+        subprocess.run(
+            [sys.executable, "-m", "ncpi_cli", "--root", str(root), command, "essex"],
+            check=True,
+            capture_output=True,
+            env={**os.environ, **(env or {})},
+        )
     folder = root / "build" / "essex"
     # The build records (.manifest-*.json) name the project's folder, so they differ by design.
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())
-            if not p.name.startswith(".")}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if not p.name.startswith(".")
+    }
 
 
 @pytest.mark.slow

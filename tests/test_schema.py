@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 import json
 import re
 import typing
 
+import pytest
 import yaml
 
 from ncpi_cli.model import Report
@@ -59,16 +59,24 @@ def test_the_shipped_reports_pass_the_exported_schema_in_an_independent_validato
     """check-jsonschema (ECMA-262 regexes, as editors use) accepts the schema and the reports."""
     import subprocess
     import sys
-
     from pathlib import Path
 
     checker = Path(sys.executable).parent / "check-jsonschema"
-    for schema, reports in (("report", [p for p in (REPO / "reports").glob("*.yaml")
-                                        if p.name != "_common.yaml"]),
-                            ("common", [REPO / "reports" / "_common.yaml"])):
-        done = subprocess.run([str(checker), "--schemafile", str(REPO / "schema" /
-                               f"{schema}.schema.json"), *map(str, reports)],
-                              capture_output=True, text=True, timeout=120)
+    for schema, reports in (
+        ("report", [p for p in (REPO / "reports").glob("*.yaml") if p.name != "_common.yaml"]),
+        ("common", [REPO / "reports" / "_common.yaml"]),
+    ):
+        done = subprocess.run(
+            [
+                str(checker),
+                "--schemafile",
+                str(REPO / "schema" / f"{schema}.schema.json"),
+                *map(str, reports),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 0, done.stdout + done.stderr
 
 

@@ -24,8 +24,9 @@ def _comment_file_names(path):
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda path: path.name)
 def test_files_named_in_comments_exist(path):
     named = list(_comment_file_names(path))
-    missing = [name for name in named
-               if not (REPO / name).exists() and not (path.parent / name).exists()]
+    missing = [
+        name for name in named if not (REPO / name).exists() and not (path.parent / name).exists()
+    ]
     assert not missing, f"{path.name} names files that are not in the repository: {missing}"
 
 

@@ -48,17 +48,27 @@ def test_override_of_a_stylesheet(project_from):
     assert "h2 { color: #123456; }" in html and "leader(" not in html
 
 
-@pytest.mark.parametrize("markup,expected", [
-    ('<img src="https://example.org/logo.png" alt="Logo">', "refused to read https://example.org"),
-    ('<link rel="attachment" href="file:///etc/passwd">', "refused to read file:///etc/passwd"),
-    ('<img src="file:///etc/hostname" alt="x">', "refused to read file:///etc/hostname"),
-])
+@pytest.mark.parametrize(
+    "markup,expected",
+    [
+        (
+            '<img src="https://example.org/logo.png" alt="Logo">',
+            "refused to read https://example.org",
+        ),
+        ('<link rel="attachment" href="file:///etc/passwd">', "refused to read file:///etc/passwd"),
+        ('<img src="file:///etc/hostname" alt="x">', "refused to read file:///etc/hostname"),
+    ],
+)
 @pytest.mark.slow
 def test_resources_outside_the_project_fail_the_build(project_from, markup, expected):
     project = project_from()
-    _override(project, "report.html.j2",
-              '{% extends "default:report.html.j2" %}{% block body %}' + markup
-              + "{{ super() }}{% endblock %}")
+    _override(
+        project,
+        "report.html.j2",
+        '{% extends "default:report.html.j2" %}{% block body %}'
+        + markup
+        + "{{ super() }}{% endblock %}",
+    )
     result = _build(project)
     assert result.exit_code == 1
     assert expected in result.stderr
@@ -66,16 +76,25 @@ def test_resources_outside_the_project_fail_the_build(project_from, markup, expe
     assert not (project.build_dir / "essex" / "essex-report.pdf").exists()
 
 
-SVG = ("data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHdpZHRo"
-       "PSIxMCIgaGVpZ2h0PSIxMCIvPg==")
+SVG = (
+    "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHdpZHRo"
+    "PSIxMCIgaGVpZ2h0PSIxMCIvPg=="
+)
 
 
-@pytest.mark.parametrize("template,expected", [
-    ('{% extends "default:report.html.j2" %}{% block body %}<img src="' + SVG + '">'
-     "{{ super() }}{% endblock %}", "has no required alt description"),
-    ("<html><head><title>t</title></head><body><h1>t</h1></body></html>", "lang"),
-    ('<html lang="en-GB"><head></head><body><h1>t</h1></body></html>', "title"),
-], ids=["image without alt", "no language", "no title"])
+@pytest.mark.parametrize(
+    "template,expected",
+    [
+        (
+            '{% extends "default:report.html.j2" %}{% block body %}<img src="' + SVG + '">'
+            "{{ super() }}{% endblock %}",
+            "has no required alt description",
+        ),
+        ("<html><head><title>t</title></head><body><h1>t</h1></body></html>", "lang"),
+        ('<html lang="en-GB"><head></head><body><h1>t</h1></body></html>', "title"),
+    ],
+    ids=["image without alt", "no language", "no title"],
+)
 @pytest.mark.slow
 def test_weasyprint_accessibility_warnings_fail_the_build(project_from, template, expected):
     project = project_from()
@@ -123,8 +142,11 @@ def test_the_readme_logo_example_works_as_written(project_from):
     assert img.startswith("data:image/png;base64,")
     assert base64.b64decode(img.split(",", 1)[1]) == logo.read_bytes()
     pdf = pikepdf.open(project.build_dir / "essex" / "essex-report.pdf")
-    assert any(xobject.get("/Subtype") == "/Image" for page in pdf.pages
-               for xobject in page.get_images().values())
+    assert any(
+        xobject.get("/Subtype") == "/Image"
+        for page in pdf.pages
+        for xobject in page.get_images().values()
+    )
     # The logo is one of the report's inputs: a new one rebuilds it, an unchanged one does not.
     assert "1 up to date" in _build(project).output
     logo.write_bytes(_png("green"))
@@ -132,15 +154,22 @@ def test_the_readme_logo_example_works_as_written(project_from):
     assert "1 built" in rebuilt.output and "images/logo.png changed" in rebuilt.stderr
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("images/missing.png", "asset('images/missing.png'): no such file in templates/"),
-    ("../reports/_common.yaml", "no such file in templates/"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("images/missing.png", "asset('images/missing.png'): no such file in templates/"),
+        ("../reports/_common.yaml", "no such file in templates/"),
+    ],
+)
 def test_asset_reads_only_the_templates_folders(project_from, name, expected):
     project = project_from()
-    _override(project, "report.html.j2", '{% extends "default:report.html.j2" %}'
-              '{% block body %}<img src="{{ asset(\'' + name + '\') }}" alt="x">'
-              "{{ super() }}{% endblock %}")
+    _override(
+        project,
+        "report.html.j2",
+        '{% extends "default:report.html.j2" %}'
+        "{% block body %}<img src=\"{{ asset('" + name + '\') }}" alt="x">'
+        "{{ super() }}{% endblock %}",
+    )
     result = _build(project)
     assert result.exit_code == 1
     assert expected in result.output + result.stderr

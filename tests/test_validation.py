@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
-
-from ncpi_cli.cli import cli
 
 from conftest import invoke
 
@@ -59,8 +56,11 @@ def test_all_problems_of_all_files_in_one_run(project_from):
     project = project_from("unknown-key")
     broken = project.root / "reports" / "kent.yaml"
     (project.root / "reports" / "essex.yaml").write_text(
-        (project_from("wrong-type").root / "reports" / "kent.yaml").read_text()
-        .replace("slug: kent", "slug: essex").replace("Kent Police", "Essex Police"))
+        (project_from("wrong-type").root / "reports" / "kent.yaml")
+        .read_text()
+        .replace("slug: kent", "slug: essex")
+        .replace("Kent Police", "Essex Police")
+    )
     result = run_validate(project)
     files = {line.split(":")[0] for line in result.stdout.splitlines() if ":" in line}
     assert files == {"reports/essex.yaml", "reports/kent.yaml"}

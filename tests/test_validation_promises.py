@@ -5,9 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from click.testing import CliRunner
-
-from ncpi_cli.cli import cli
 
 from conftest import REPO, invoke
 
@@ -29,14 +26,17 @@ def _edit(project, replacements, name="kent"):
 
 def test_every_problem_of_a_file_in_one_run_sorted_by_line(project_from):
     project = project_from("valid")
-    _edit(project, [
-        ("published: 2015-07-01", "published: 2017-02-30"),
-        ("timescale: within three months", "timescale: within 3 months"),
-        ("    - The force has made progress.", "    - The force has made progress #proud"),
-        ("    good: 20\n", "    good: 21\n"),
-        ("  headline:", "  headlin: x\n  headline:"),  # a schema error in the press release
-        ("    speaker: Zoë Billingham", "    speaker: Zoe Billingham"),  # a rule beside it
-    ])
+    _edit(
+        project,
+        [
+            ("published: 2015-07-01", "published: 2017-02-30"),
+            ("timescale: within three months", "timescale: within 3 months"),
+            ("    - The force has made progress.", "    - The force has made progress #proud"),
+            ("    good: 20\n", "    good: 21\n"),
+            ("  headline:", "  headlin: x\n  headline:"),  # a schema error in the press release
+            ("    speaker: Zoë Billingham", "    speaker: Zoe Billingham"),  # a rule beside it
+        ],
+    )
     result = _validate(project)
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
@@ -58,12 +58,15 @@ def test_every_problem_of_a_file_in_one_run_sorted_by_line(project_from):
     ]
 
 
-@pytest.mark.parametrize("old,new", [
-    ("    - Kent Police serves the county of Kent.", "    - Kent Police serves Kent #Kent"),
-    ("  headline: Kent Police is making", "  headline: Kent Police #1 is making"),
-    ("    - good leadership", "    - good leadership # and more"),
-    ("      text: ensure that officers record", "      text: ensure #that officers record"),
-])
+@pytest.mark.parametrize(
+    "old,new",
+    [
+        ("    - Kent Police serves the county of Kent.", "    - Kent Police serves Kent #Kent"),
+        ("  headline: Kent Police is making", "  headline: Kent Police #1 is making"),
+        ("    - good leadership", "    - good leadership # and more"),
+        ("      text: ensure that officers record", "      text: ensure #that officers record"),
+    ],
+)
 def test_a_comment_that_cuts_prose_short_is_an_error(project_from, old, new):
     project = project_from("valid")
     _edit(project, [(old, new)])
@@ -72,13 +75,16 @@ def test_a_comment_that_cuts_prose_short_is_an_error(project_from, old, new):
     assert "is read as a YAML comment and left out of the report" in result.stdout
 
 
-@pytest.mark.parametrize("old,new", [
-    ("status: final", "status: final  # approved by the board"),
-    ("      area: initial-contact", "      area: initial-contact  # the first area"),
-    ("    - The force has made progress.", "    - 'The force has made #progress.'"),
-    ("    - The force has made progress.", "    - >-\n      The force has made #progress."),
-    ("    name: Zoë Billingham\n", "    name: Zoë Billingham  # spelt with ë\n"),
-])
+@pytest.mark.parametrize(
+    "old,new",
+    [
+        ("status: final", "status: final  # approved by the board"),
+        ("      area: initial-contact", "      area: initial-contact  # the first area"),
+        ("    - The force has made progress.", "    - 'The force has made #progress.'"),
+        ("    - The force has made progress.", "    - >-\n      The force has made #progress."),
+        ("    name: Zoë Billingham\n", "    name: Zoë Billingham  # spelt with ë\n"),
+    ],
+)
 def test_comments_beside_keys_ids_names_and_quoted_text_are_fine(project_from, old, new):
     project = project_from("valid")
     _edit(project, [(old, new)])
@@ -88,34 +94,75 @@ def test_comments_beside_keys_ids_names_and_quoted_text_are_fine(project_from, o
 
 PARAGRAPH = "    - The force has made progress."
 SYNTAX = [
-    ("tab", PARAGRAPH, "\t- The force has made progress.",
-     "32:1", "a tab character: indent with spaces, not tabs"),
-    ("unclosed quote", PARAGRAPH, '    - "The force has made progress.',
-     "32:7", 'the quote (") that opens here is never closed: close it at the end of the text'),
-    ("apostrophe in single quotes", PARAGRAPH, "    - 'The force's plan has worked.'",
-     "32:17", "an apostrophe inside text in single quotes ends the quotes: write it twice "
-     "(force''s), or put the text in double quotes instead"),
-    ("starts with *", PARAGRAPH, "    - *Real* progress was made.",
-     "32:7", "text that starts with '*' is read as an alias (a reference to other text): put "
-     "the whole paragraph in quotes"),
-    ("starts with [", PARAGRAPH, "    - [The report](https://x.org) says so.",
-     "32:7", "text that starts with '[' is read as a list: put the whole paragraph in quotes"),
-    ("starts with a quote", PARAGRAPH, '    - "Progress" was made, the inspector said.',
-     "32:16", 'the quoted text ends at the second ", but the line goes on: put the whole '
-     "paragraph in quotes, using the other kind of quote mark"),
-    ("starts with @", PARAGRAPH, "    - @HMICFRS says so.",
-     "32:7", "text that starts with '@' is read as a character YAML keeps for later use: put "
-     "the whole paragraph in quotes"),
-    ("bad indentation", "  context:\n", "   context:\n",
-     "33:4", "the indentation of this line or the one above it does not line up: keys of one "
-     "mapping, and the '- ' items of one list, must start in the same column"),
+    (
+        "tab",
+        PARAGRAPH,
+        "\t- The force has made progress.",
+        "32:1",
+        "a tab character: indent with spaces, not tabs",
+    ),
+    (
+        "unclosed quote",
+        PARAGRAPH,
+        '    - "The force has made progress.',
+        "32:7",
+        'the quote (") that opens here is never closed: close it at the end of the text',
+    ),
+    (
+        "apostrophe in single quotes",
+        PARAGRAPH,
+        "    - 'The force's plan has worked.'",
+        "32:17",
+        "an apostrophe inside text in single quotes ends the quotes: write it twice "
+        "(force''s), or put the text in double quotes instead",
+    ),
+    (
+        "starts with *",
+        PARAGRAPH,
+        "    - *Real* progress was made.",
+        "32:7",
+        "text that starts with '*' is read as an alias (a reference to other text): put "
+        "the whole paragraph in quotes",
+    ),
+    (
+        "starts with [",
+        PARAGRAPH,
+        "    - [The report](https://x.org) says so.",
+        "32:7",
+        "text that starts with '[' is read as a list: put the whole paragraph in quotes",
+    ),
+    (
+        "starts with a quote",
+        PARAGRAPH,
+        '    - "Progress" was made, the inspector said.',
+        "32:16",
+        'the quoted text ends at the second ", but the line goes on: put the whole '
+        "paragraph in quotes, using the other kind of quote mark",
+    ),
+    (
+        "starts with @",
+        PARAGRAPH,
+        "    - @HMICFRS says so.",
+        "32:7",
+        "text that starts with '@' is read as a character YAML keeps for later use: put "
+        "the whole paragraph in quotes",
+    ),
+    (
+        "bad indentation",
+        "  context:\n",
+        "   context:\n",
+        "33:4",
+        "the indentation of this line or the one above it does not line up: keys of one "
+        "mapping, and the '- ' items of one list, must start in the same column",
+    ),
 ]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case,old,new,where,message", SYNTAX, ids=[s[0] for s in SYNTAX])
-def test_yaml_syntax_errors_in_plain_words_at_the_place_to_fix(project_from, case, old, new,
-                                                               where, message):
+def test_yaml_syntax_errors_in_plain_words_at_the_place_to_fix(
+    project_from, case, old, new, where, message
+):
     project = project_from("valid")
     _edit(project, [(old, new)])
     result = _validate(project)
@@ -129,7 +176,8 @@ def test_a_list_item_with_a_colon_says_quote_it(project_from):
     assert _validate(project).stdout.splitlines()[0] == (
         "reports/kent.yaml:32:7: reinspection.summary[0]: 'Summary: the force has made "
         "progress.' was read as a key and its value, because of the ': ' after 'Summary': put "
-        "the whole paragraph in quotes")
+        "the whole paragraph in quotes"
+    )
 
 
 def test_no_jargon_in_messages(project_from):
@@ -140,6 +188,7 @@ def test_no_jargon_in_messages(project_from):
 
 
 # Acknowledged warnings ----------------------------------------------------------------------
+
 
 def test_the_shipped_reports_pass_strict(project_from):
     result = _validate(project_from(), "--strict")
@@ -158,12 +207,17 @@ def test_an_acknowledged_warning_no_longer_fails_strict(project_from):
     _late(project)
     assert _validate(project, "--strict").exit_code == 1
     path = project.report_path("kent")
-    path.write_text(path.read_text("utf-8") + "acknowledged:\n  - code: late-revisit\n"
-                    "    reason: Postponed at the force's request.\n", "utf-8")
+    path.write_text(
+        path.read_text("utf-8") + "acknowledged:\n  - code: late-revisit\n"
+        "    reason: Postponed at the force's request.\n",
+        "utf-8",
+    )
     result = _validate(project, "--strict")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("reports/kent.yaml:25:12: reinspection.fieldwork.start: "
-                                    "acknowledged warning: the follow-up began 222 days after")
+    assert result.stdout.startswith(
+        "reports/kent.yaml:25:12: reinspection.fieldwork.start: "
+        "acknowledged warning: the follow-up began 222 days after"
+    )
     github = _validate(project, "--format", "github").stdout
     assert github.startswith("::notice file=reports/kent.yaml,line=25,col=12,")
 
@@ -171,17 +225,27 @@ def test_an_acknowledged_warning_no_longer_fails_strict(project_from):
 def test_an_acknowledgement_must_name_a_warning_that_is_raised(project_from):
     project = project_from("valid")
     path = project.report_path("kent")
-    path.write_text(path.read_text("utf-8") + "acknowledged:\n  - code: late-revisit\n"
-                    "    reason: Postponed.\n  - code: audit-total\n    reason: Wrong.\n", "utf-8")
+    path.write_text(
+        path.read_text("utf-8") + "acknowledged:\n  - code: late-revisit\n"
+        "    reason: Postponed.\n  - code: audit-total\n    reason: Wrong.\n",
+        "utf-8",
+    )
     lines = _validate(project).stdout.splitlines()
-    assert ("reports/kent.yaml:82:11: acknowledged[0].code: warning: acknowledges "
-            "'late-revisit', but there is no such warning any more: remove the acknowledgement"
-            ) in lines
-    assert any(line.startswith("reports/kent.yaml:84:11: acknowledged[1].code: 'audit-total' is "
-                               "not a warning that can be acknowledged") for line in lines)
+    assert (
+        "reports/kent.yaml:82:11: acknowledged[0].code: warning: acknowledges "
+        "'late-revisit', but there is no such warning any more: remove the acknowledgement"
+    ) in lines
+    assert any(
+        line.startswith(
+            "reports/kent.yaml:84:11: acknowledged[1].code: 'audit-total' is "
+            "not a warning that can be acknowledged"
+        )
+        for line in lines
+    )
 
 
 # Dated common data ---------------------------------------------------------------------------
+
 
 def _common(project, old, new):
     path = project.root / "reports" / "_common.yaml"
@@ -197,62 +261,97 @@ def test_a_note_naming_the_other_inspectorate_is_refused(project_from):
     # The edited (second) version; a folded text's problem is at its `text:` key.
     found = max(n for n, text in enumerate(lines) if "HMIC’s out-of-hours" in text)
     line = next(n + 1 for n in range(found, -1, -1) if "text:" in lines[n])
-    assert (f"reports/_common.yaml:{line}:13: notes.out-of-hours[1].text: names HMIC, but from "
-            "2017-07-19 the inspectorate was HMICFRS") in _validate(project).stdout
+    assert (
+        f"reports/_common.yaml:{line}:13: notes.out-of-hours[1].text: names HMIC, but from "
+        "2017-07-19 the inspectorate was HMICFRS"
+    ) in _validate(project).stdout
 
 
 def test_a_note_version_must_not_span_the_change_of_name(project_from):
     project = project_from("valid")
-    _common(project, "    - since: 2017-07-19\n      text: >-\n        HMICFRS’s out-of-hours",
-            "    - since: 2017-08-19\n      text: >-\n        HMICFRS’s out-of-hours")
-    assert ("notes.out-of-hours[0].text: this version is used from 2014-01-01 until 2017-08-19, "
-            "but the inspectorate's name changed on 2017-07-19: add a version from 2017-07-19"
-            ) in _validate(project).stdout
+    _common(
+        project,
+        "    - since: 2017-07-19\n      text: >-\n        HMICFRS’s out-of-hours",
+        "    - since: 2017-08-19\n      text: >-\n        HMICFRS’s out-of-hours",
+    )
+    assert (
+        "notes.out-of-hours[0].text: this version is used from 2014-01-01 until 2017-08-19, "
+        "but the inspectorate's name changed on 2017-07-19: add a version from 2017-07-19"
+    ) in _validate(project).stdout
 
 
 def test_a_note_cannot_be_used_before_its_first_version(project_from):
     project = project_from("valid")
     _edit(project, [("    - press-office\n", "    - in-harms-way\n")])
-    _edit(project, [("published: 2016-02-10", "published: 2015-06-10"),
-                    ("start: 2015-11-09", "start: 2015-05-09"),
-                    ("end: 2015-11-13", "end: 2015-05-13"),
-                    ("published: 2015-07-01", "published: 2015-04-01"),
-                    ("end: 2015-03-13", "end: 2015-03-03")])
-    assert ("press_release.notes[1]: note 'in-harms-way' has no text for a release published on "
-            "2015-06-10: its first version is used from 2015-07-01") in _validate(project).stdout
+    _edit(
+        project,
+        [
+            ("published: 2016-02-10", "published: 2015-06-10"),
+            ("start: 2015-11-09", "start: 2015-05-09"),
+            ("end: 2015-11-13", "end: 2015-05-13"),
+            ("published: 2015-07-01", "published: 2015-04-01"),
+            ("end: 2015-03-13", "end: 2015-03-03"),
+        ],
+    )
+    assert (
+        "press_release.notes[1]: note 'in-harms-way' has no text for a release published on "
+        "2015-06-10: its first version is used from 2015-07-01"
+    ) in _validate(project).stdout
 
 
 def test_release_text_naming_the_old_inspectorate_is_a_warning(project_from):
     project = project_from("valid")
-    _edit(project, [("published: 2016-02-10", "published: 2017-09-10"),
-                    ("start: 2015-11-09", "start: 2015-12-09"),
-                    ("end: 2015-11-13", "end: 2015-12-13"),
-                    ("    - Inspectors found progress.", "    - HMIC found progress.")])
+    _edit(
+        project,
+        [
+            ("published: 2016-02-10", "published: 2017-09-10"),
+            ("start: 2015-11-09", "start: 2015-12-09"),
+            ("end: 2015-11-13", "end: 2015-12-13"),
+            ("    - Inspectors found progress.", "    - HMIC found progress."),
+        ],
+    )
     lines = _validate(project).stdout.splitlines()
-    assert ("reports/kent.yaml:67:7: press_release.paragraphs[0]: warning: names HMIC, but on "
-            "2017-09-10 the inspectorate was HMICFRS") in lines
+    assert (
+        "reports/kent.yaml:67:7: press_release.paragraphs[0]: warning: names HMIC, but on "
+        "2017-09-10 the inspectorate was HMICFRS"
+    ) in lines
 
 
 # The case audit by area ---------------------------------------------------------------------
 
+
 def test_the_audit_by_area_must_add_up(project_from):
     project = project_from("valid")
-    _edit(project, [("  paragraphs:\n    - Most cases were handled well.\n",
-                     "  paragraphs:\n    - Most cases were handled well.\n  by_area:\n"
-                     "    - area: initial-contact\n      cases: 30\n"
-                     "      grades: {good: 10, adequate: 10, inadequate: 9}\n"
-                     "    - area: initial-contact\n      cases: 20\n"
-                     "      grades: {good: 10, adequate: 10}\n")])
+    _edit(
+        project,
+        [
+            (
+                "  paragraphs:\n    - Most cases were handled well.\n",
+                "  paragraphs:\n    - Most cases were handled well.\n  by_area:\n"
+                "    - area: initial-contact\n      cases: 30\n"
+                "      grades: {good: 10, adequate: 10, inadequate: 9}\n"
+                "    - area: initial-contact\n      cases: 20\n"
+                "      grades: {good: 10, adequate: 10}\n",
+            )
+        ],
+    )
     lines = _validate(project).stdout.splitlines()
-    assert ("reports/kent.yaml:65:5: case_audit.by_area: warning: the areas' cases add up to 50, "
-            "but 60 cases were audited") in lines
-    assert ("reports/kent.yaml:67:15: case_audit.by_area[0].grades: the graded cases add up to "
-            "29, but 30 cases are given for this area") in lines
-    assert ("reports/kent.yaml:68:13: case_audit.by_area[1].area: area 'initial-contact' is "
-            "listed twice") in lines
+    assert (
+        "reports/kent.yaml:65:5: case_audit.by_area: warning: the areas' cases add up to 50, "
+        "but 60 cases were audited"
+    ) in lines
+    assert (
+        "reports/kent.yaml:67:15: case_audit.by_area[0].grades: the graded cases add up to "
+        "29, but 30 cases are given for this area"
+    ) in lines
+    assert (
+        "reports/kent.yaml:68:13: case_audit.by_area[1].area: area 'initial-contact' is "
+        "listed twice"
+    ) in lines
 
 
 # The scaffold ------------------------------------------------------------------------------
+
 
 def test_the_scaffolds_commented_examples_pass_the_rules(project_from):
     """The case audit and acknowledgement examples of `ncpi new`, uncommented into Essex."""
@@ -272,7 +371,8 @@ def test_the_scaffolds_commented_examples_pass_the_rules(project_from):
 def test_new_then_validate_lists_only_blanks(tmp_path):
     (tmp_path / "reports").mkdir()
     (tmp_path / "reports" / "_common.yaml").write_bytes(
-        (REPO / "reports" / "_common.yaml").read_bytes())
+        (REPO / "reports" / "_common.yaml").read_bytes()
+    )
     assert invoke(tmp_path, "new", "kent").exit_code == 0
     result = invoke(tmp_path, "validate")
     problems = [line for line in result.stdout.splitlines() if line.startswith("reports/")]
@@ -281,17 +381,30 @@ def test_new_then_validate_lists_only_blanks(tmp_path):
 
 # Text that validates must build --------------------------------------------------------------
 
-@pytest.mark.parametrize("escape,code", [("\\e", "001B"), ("\\x0c", "000C"), ("\\x7f", "007F"),
-                                         ("\\u2028", "2028"), ("\\uFFFE", "FFFE"), ("\\0", "0000"),
-                                         ("\\x85", "0085")])
-def test_control_characters_written_as_escapes_are_refused_at_their_line(project_from, escape,
-                                                                          code):
+
+@pytest.mark.parametrize(
+    "escape,code",
+    [
+        ("\\e", "001B"),
+        ("\\x0c", "000C"),
+        ("\\x7f", "007F"),
+        ("\\u2028", "2028"),
+        ("\\uFFFE", "FFFE"),
+        ("\\0", "0000"),
+        ("\\x85", "0085"),
+    ],
+)
+def test_control_characters_written_as_escapes_are_refused_at_their_line(
+    project_from, escape, code
+):
     project = project_from("valid")
     _edit(project, [(PARAGRAPH, f'    - "The force has{escape} made progress."')])
     lines = _validate(project).stdout.splitlines()
-    assert lines == [f"reports/kent.yaml:32:7: reinspection.summary[0]: contains a control "
-                     f"character (U+{code}) that cannot be printed: delete it (it may have come "
-                     "with pasted text)"]
+    assert lines == [
+        f"reports/kent.yaml:32:7: reinspection.summary[0]: contains a control "
+        f"character (U+{code}) that cannot be printed: delete it (it may have come "
+        "with pasted text)"
+    ]
 
 
 def test_a_raw_line_separator_in_the_file_is_refused(project_from):
@@ -299,17 +412,27 @@ def test_a_raw_line_separator_in_the_file_is_refused(project_from):
     _edit(project, [(PARAGRAPH, "    - The force has\u2028made progress.")])
     assert _validate(project).stdout.splitlines() == [
         "reports/kent.yaml:32:20: a line separator character (U+2028), which YAML reads as a "
-        "line break: replace it with a space or a new line (it may have come with pasted text)"]
+        "line break: replace it with a space or a new line (it may have come with pasted text)"
+    ]
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("Bad \u202egnp.exe", "contains an invisible character, U+202E (RIGHT-TO-LEFT OVERRIDE), "
-                          "which can make text look different from what it says: delete it"),
-    ("Zero\u200bwidth", "contains an invisible character, U+200B (ZERO WIDTH SPACE)"),
-    ("A smile 😀", "'😀' (U+1F600 GRINNING FACE) is not in the report's font (Lato): the PDF "
-                  "would draw it in a font of this machine's. Remove it or write it in words"),
-    ("中文", "'中' (U+4E2D CJK UNIFIED IDEOGRAPH-4E2D) is not in the report's font (Lato)"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "Bad \u202egnp.exe",
+            "contains an invisible character, U+202E (RIGHT-TO-LEFT OVERRIDE), "
+            "which can make text look different from what it says: delete it",
+        ),
+        ("Zero\u200bwidth", "contains an invisible character, U+200B (ZERO WIDTH SPACE)"),
+        (
+            "A smile 😀",
+            "'😀' (U+1F600 GRINNING FACE) is not in the report's font (Lato): the PDF "
+            "would draw it in a font of this machine's. Remove it or write it in words",
+        ),
+        ("中文", "'中' (U+4E2D CJK UNIFIED IDEOGRAPH-4E2D) is not in the report's font (Lato)"),
+    ],
+)
 def test_text_the_pdf_could_not_show_as_typed_is_refused(project_from, text, expected):
     project = project_from("valid")
     _edit(project, [(PARAGRAPH, f'    - "{text}"')])
@@ -327,6 +450,8 @@ def test_welsh_letters_are_in_the_font(project_from):
 def test_an_id_with_a_look_alike_character_says_so(project_from):
     project = project_from("valid")
     _edit(project, [("    - id: R2\n", "    - id: R２\n")])
-    assert ("reports/kent.yaml:18:11: inspection.recommendations[1].id: contains U+FF12 "
-            "(FULLWIDTH DIGIT TWO), which only looks like an ordinary character or cannot be "
-            "seen: type it again with plain letters and digits") in _validate(project).stdout
+    assert (
+        "reports/kent.yaml:18:11: inspection.recommendations[1].id: contains U+FF12 "
+        "(FULLWIDTH DIGIT TWO), which only looks like an ordinary character or cannot be "
+        "seen: type it again with plain letters and digits"
+    ) in _validate(project).stdout

@@ -48,9 +48,8 @@ def leaked(build_dir: Path) -> list[str]:
             continue
         if MARKER.encode() in path.read_bytes():
             found.append(path.name)
-        elif path.suffix == ".pdf":
-            if any(MARKER.encode() in chunk for chunk in _pdf_texts(path)):
-                found.append(f"{path.name} (inside)")
+        elif path.suffix == ".pdf" and any(MARKER.encode() in c for c in _pdf_texts(path)):
+            found.append(f"{path.name} (inside)")
     return found
 
 
@@ -66,11 +65,22 @@ def active_content(pdf_path: Path) -> list[str]:
     with pikepdf.open(pdf_path) as pdf:
         for obj in pdf.objects:
             if isinstance(obj, pikepdf.Dictionary):
-                for key in ("/JS", "/JavaScript", "/Launch", "/OpenAction", "/AA", "/GoToR",
-                            "/EmbeddedFiles"):
+                for key in (
+                    "/JS",
+                    "/JavaScript",
+                    "/Launch",
+                    "/OpenAction",
+                    "/AA",
+                    "/GoToR",
+                    "/EmbeddedFiles",
+                ):
                     if key in obj:
                         found.append(key)
-                if obj.get("/S") in (pikepdf.Name.JavaScript, pikepdf.Name.Launch,
-                                     pikepdf.Name.GoToR, pikepdf.Name.ImportData):
+                if obj.get("/S") in (
+                    pikepdf.Name.JavaScript,
+                    pikepdf.Name.Launch,
+                    pikepdf.Name.GoToR,
+                    pikepdf.Name.ImportData,
+                ):
                     found.append(str(obj.get("/S")))
     return found

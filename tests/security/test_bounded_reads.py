@@ -33,8 +33,10 @@ KINDS = ["link to /dev/zero", "fifo", "2 GB file", "link outside the project"]
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("command", [["validate"], ["list"], ["build", "--all", "-j", "1"],
-                                     ["validate", "--format", "github"]])
+@pytest.mark.parametrize(
+    "command",
+    [["validate"], ["list"], ["build", "--all", "-j", "1"], ["validate", "--format", "github"]],
+)
 def test_an_unsafe_report_is_refused_at_once_by_every_command(tmp_path, kind, command):
     project = make_project(tmp_path / "project")
     _hostile_report(project, kind, tmp_path)
@@ -58,12 +60,16 @@ def test_the_messages_say_what_is_wrong(tmp_path):
     project = make_project(tmp_path / "project")
     _hostile_report(project, "link outside the project", tmp_path)
     lines = run_ncpi(project, "validate").stdout.splitlines()
-    assert "reports/kent.yaml:1:1: is a link to a file outside the project; ncpi reads only " \
-           "files inside it" in lines
+    assert (
+        "reports/kent.yaml:1:1: is a link to a file outside the project; ncpi reads only "
+        "files inside it" in lines
+    )
     project.report_path("kent").unlink()
     _hostile_report(project, "fifo", tmp_path)
-    assert "reports/kent.yaml:1:1: is not a regular file (a device, a pipe or a folder); ncpi " \
-           "reads only ordinary files" in run_ncpi(project, "validate").stdout.splitlines()
+    assert (
+        "reports/kent.yaml:1:1: is not a regular file (a device, a pipe or a folder); ncpi "
+        "reads only ordinary files" in run_ncpi(project, "validate").stdout.splitlines()
+    )
 
 
 def _built(tmp_path):
@@ -72,13 +78,16 @@ def _built(tmp_path):
     return project, project.build_dir / "essex" / ".manifest-report.json"
 
 
-@pytest.mark.parametrize("damage", [
-    lambda r: {**r, "inputs": ["not", "a", "mapping"]},
-    lambda r: {**r, "templates": {"report.html.j2": 7}},
-    lambda r: {**r, "outputs": None},
-    lambda r: [r],
-    lambda r: {**r, "options": "x"},
-])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda r: {**r, "inputs": ["not", "a", "mapping"]},
+        lambda r: {**r, "templates": {"report.html.j2": 7}},
+        lambda r: {**r, "outputs": None},
+        lambda r: [r],
+        lambda r: {**r, "options": "x"},
+    ],
+)
 @pytest.mark.slow
 def test_a_damaged_build_record_means_rebuild_not_a_traceback(tmp_path, damage):
     project, manifest = _built(tmp_path)

@@ -15,27 +15,38 @@ def victim(tmp_path):
     """A folder outside the project with files named like ncpi's outputs; must stay as it is."""
     folder = tmp_path / "elsewhere"
     (folder / "essex" / "preview").mkdir(parents=True)
-    for name in ("essex/essex-report.pdf", "essex/.manifest-report.json", "essex/preview/page-1.png",
-                 "essex-report.pdf", "keep.txt", ".made-by-ncpi"):
+    for name in (
+        "essex/essex-report.pdf",
+        "essex/.manifest-report.json",
+        "essex/preview/page-1.png",
+        "essex-report.pdf",
+        "keep.txt",
+        ".made-by-ncpi",
+    ):
         (folder / name).write_text(f"victim {name}")
     return folder
 
 
 def _snapshot(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
-            if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("linked", ["build", "build/essex", "build/essex/preview"])
-def test_a_link_in_place_of_a_build_folder_is_refused_by_build_png_and_clean(tmp_path, victim,
-                                                                             linked):
+def test_a_link_in_place_of_a_build_folder_is_refused_by_build_png_and_clean(
+    tmp_path, victim, linked
+):
     project = make_project(tmp_path / "project")
     before = _snapshot(victim)
     link = project.root / linked
     link.parent.mkdir(parents=True, exist_ok=True)
-    target = {"build": victim, "build/essex": victim / "essex",
-              "build/essex/preview": victim / "essex" / "preview"}[linked]
+    target = {
+        "build": victim,
+        "build/essex": victim / "essex",
+        "build/essex/preview": victim / "essex" / "preview",
+    }[linked]
     link.symlink_to(target, target_is_directory=True)
     built = run_ncpi(project, "build", "essex", "--png")
     assert built.returncode == 1 and "Traceback" not in built.stderr
@@ -90,16 +101,18 @@ def test_a_full_disk_changes_no_output_of_the_document(tmp_path):
     folder.mkdir(parents=True)
     # One build (HTML 19 kB, PDF 56 kB, record) and its temporary files fit in 120 kB; a second
     # set of temporary files beside the old outputs does not.
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=120k", "tmpfs", str(folder)],
-                             capture_output=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=120k", "tmpfs", str(folder)], capture_output=True
+    )
     if mounted.returncode != 0:
         pytest.skip("cannot mount a tmpfs here: " + mounted.stderr.decode().strip())
     try:
         assert run_ncpi(project, "build", "essex").returncode == 0
         before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
         report = project.report_path("essex")
-        report.write_text(report.read_text().replace("Essex Police serves",
-                                                     "Essex Police, now, serves"))
+        report.write_text(
+            report.read_text().replace("Essex Police serves", "Essex Police, now, serves")
+        )
         done = run_ncpi(project, "build", "essex")
         assert done.returncode == 1
         assert "No space left on device; the previous files, if any, are unchanged" in done.stderr

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
 import contextlib
 import copy
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -39,8 +39,12 @@ def _text_fields(node, path=()):
 
 TEXT_FIELDS = sorted(_text_fields(VALID), key=str)
 # Fields the plain-text press release prints as they are.
-IN_TEXT_OUTPUT = [p for p in TEXT_FIELDS if p[0] == "press_release" and p[1] != "quote"
-                  or p[:2] == ("press_release", "quote") and p[2] == "paragraphs"]
+IN_TEXT_OUTPUT = [
+    p
+    for p in TEXT_FIELDS
+    if (p[0] == "press_release" and p[1] != "quote")
+    or (p[:2] == ("press_release", "quote") and p[2] == "paragraphs")
+]
 
 texts = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60)
 
@@ -68,7 +72,8 @@ def _built(data) -> Iterator[tuple[Project, dict[str, Path] | None, list[Outcome
         (root / "reports").mkdir()
         (root / "reports" / "_common.yaml").write_bytes(COMMON)
         (root / "reports" / "kent.yaml").write_text(
-            yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+            yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8"
+        )
         project = Project(root)
         outcomes = build_targets(project, targets_of("kent"), in_process=True)
         failed = [outcome for outcome in outcomes if outcome.state == "failed"]
@@ -102,9 +107,20 @@ def test_any_text_in_any_field_is_built_verbatim_or_refused_cleanly(field, text)
 
 @pytest.mark.slow
 @settings(max_examples=15, deadline=None)
-@given(text=st.sampled_from(["{{ 7*7 }}", "<script>x</script>", "*a* [b](https://x.org)",
-                             "- a\n- b", "tab\there", "€ “quotes” ’", "Ŵ ŷ â"]),
-       field=st.sampled_from(IN_TEXT_OUTPUT))
+@given(
+    text=st.sampled_from(
+        [
+            "{{ 7*7 }}",
+            "<script>x</script>",
+            "*a* [b](https://x.org)",
+            "- a\n- b",
+            "tab\there",
+            "€ “quotes” ’",
+            "Ŵ ŷ â",
+        ]
+    ),
+    field=st.sampled_from(IN_TEXT_OUTPUT),
+)
 def test_tricky_text_reaches_the_text_output_as_typed(text, field):
     with _built(_with_text([field], text)) as (_, paths, failed):
         assert paths is not None, failed

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
-
-from ncpi_cli.cli import cli
-from pdftools import flowing_text
 
 from conftest import invoke
+from pdftools import flowing_text
 
 HOSTILE = [
     "{{ 7*7 }}",
@@ -27,7 +24,8 @@ def test_hostile_text_appears_literally_everywhere(project_from, text):
     project = project_from("valid")
     path = project.root / "reports" / "kent.yaml"
     source = path.read_text("utf-8").replace(
-        "    - Inspectors found progress.", "    - " + repr(text).replace("\\\\", "\\\\"), 1)
+        "    - Inspectors found progress.", "    - " + repr(text).replace("\\\\", "\\\\"), 1
+    )
     path.write_text(source, "utf-8")
     result = invoke(project, "press-release", "kent")
     assert result.exit_code == 0, result.output
@@ -37,7 +35,12 @@ def test_hostile_text_appears_literally_everywhere(project_from, text):
     if "<" in text:
         assert text not in html  # never raw markup in the HTML
     assert "<p>49</p>" not in html  # never evaluated as a template
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
-        .replace('"', "&#34;").replace("'", "&#39;")
+    escaped = (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&#34;")
+        .replace("'", "&#39;")
+    )
     assert escaped in html
     assert text in flowing_text(folder / "kent-press-release.pdf")

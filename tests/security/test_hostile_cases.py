@@ -12,12 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from ncpi_cli.cli import cli
-from leaks import MARKER, active_content, attachments, leaked, plant_secret
 
 from conftest import invoke
+from leaks import MARKER, active_content, attachments, leaked, plant_secret
 
 PARAGRAPH = "    - Inspectors found progress.\n"  # press_release.paragraphs[0]
 SUMMARY = "    - The force has made progress.\n"  # reinspection.summary[0]
@@ -62,56 +59,123 @@ CASES = [
     Case("base-href", '<base href="file:///">'),
     Case("entities", "&lt;script&gt; &#60;img src=file://SECRET&#62;"),
     Case("markdown-image", "![x](file://SECRET)", refused="links may only go to"),
-    Case("title-breakout", '</title><link rel="attachment" href="file://SECRET"><title>',
-         place="headline"),
+    Case(
+        "title-breakout",
+        '</title><link rel="attachment" href="file://SECRET"><title>',
+        place="headline",
+    ),
     # Links in the markup go only to the web or to mail.
     Case("markup-link-file", "[the report](file://SECRET)", refused="links may only go to"),
     Case("markup-link-javascript", "[x](javascript:alert(1))", refused="links may only go to"),
-    Case("markup-link-data", "[x](data:text/html;base64,PHNjcmlwdD4=)",
-         refused="links may only go to"),
+    Case(
+        "markup-link-data",
+        "[x](data:text/html;base64,PHNjcmlwdD4=)",
+        refused="links may only go to",
+    ),
     # YAML that would run code or exhaust memory.
-    Case("yaml-python-object", '!!python/object/apply:os.system ["cat SECRET > PWNED"]',
-         place="raw", refused="YAML"),
+    Case(
+        "yaml-python-object",
+        '!!python/object/apply:os.system ["cat SECRET > PWNED"]',
+        place="raw",
+        refused="YAML",
+    ),
     Case("yaml-python-name", "!!python/name:os.system", place="raw", refused="YAML"),
     Case("yaml-alias-bomb", "", place="bomb", refused="an anchor (&name) is not allowed"),
     Case("yaml-huge", "", place="huge", refused="larger than 1,000,000 bytes"),
     Case("yaml-binary", "!!binary aGVsbG8=", place="raw", refused="YAML"),
     # Names on the command line are registry slugs, never paths.
-    Case("path-dotdot", args=("build", "../../etc"), refused="is not one of the 43 forces",
-         exit_code=2),
-    Case("path-absolute", args=("build", "/etc/passwd"), refused="is not one of the 43 forces",
-         exit_code=2),
-    Case("path-inner", args=("build", "essex/../kent"), refused="is not one of the 43 forces",
-         exit_code=2),
-    Case("path-press-release", args=("press-release", "../kent"), refused="is not one of the 43 forces",
-         exit_code=2),
-    Case("path-new", args=("new", "../../tmp/x"), refused="is not one of the 43 forces",
-         exit_code=2),
-    Case("path-clean", args=("clean", "../.."), refused="is not one of the 43 forces",
-         exit_code=2),
-    Case("path-watch", args=("watch", "../SECRET"), refused="is not one of the 43 forces",
-         exit_code=2),
+    Case(
+        "path-dotdot",
+        args=("build", "../../etc"),
+        refused="is not one of the 43 forces",
+        exit_code=2,
+    ),
+    Case(
+        "path-absolute",
+        args=("build", "/etc/passwd"),
+        refused="is not one of the 43 forces",
+        exit_code=2,
+    ),
+    Case(
+        "path-inner",
+        args=("build", "essex/../kent"),
+        refused="is not one of the 43 forces",
+        exit_code=2,
+    ),
+    Case(
+        "path-press-release",
+        args=("press-release", "../kent"),
+        refused="is not one of the 43 forces",
+        exit_code=2,
+    ),
+    Case(
+        "path-new", args=("new", "../../tmp/x"), refused="is not one of the 43 forces", exit_code=2
+    ),
+    Case("path-clean", args=("clean", "../.."), refused="is not one of the 43 forces", exit_code=2),
+    Case(
+        "path-watch",
+        args=("watch", "../SECRET"),
+        refused="is not one of the 43 forces",
+        exit_code=2,
+    ),
     Case("slug-in-yaml", "../../etc", place="slug", refused="force.slug"),
     # Templates may read only the project's own assets.
-    Case("template-img-file", template=("report.html.j2", _EXTENDS + '{% block body %}'
-         '{{ super() }}<img src="file://SECRET" alt="x">{% endblock %}'),
-         refused="refused to read file://"),
-    Case("template-symlink", template=("report.html.j2", _EXTENDS + '{% block body %}'
-         '{{ super() }}<img src="leak.png" alt="x">{% endblock %}'),
-         refused="refused to read file://"),
-    Case("template-attachment-report", template=("report.html.j2", _EXTENDS +
-         '{% block body %}{{ super() }}<link rel="attachment" href="../reports/kent.yaml">'
-         '{% endblock %}'), refused="refused to read file://"),
-    Case("template-http", template=("report.html.j2", _EXTENDS + '{% block styles %}'
-         '{{ super() }} body { background: url("https://example.org/x.png"); }{% endblock %}'),
-         refused="refused to read https://example.org/x.png"),
-    Case("template-font-face", template=("report.html.j2", _EXTENDS + '{% block styles %}'
-         '{{ super() }} @font-face { font-family: X; src: url("file://SECRET"); } '
-         'h1 { font-family: X; }{% endblock %}'), refused="refused to read file://"),
-    Case("template-include-absolute", template=("report.html.j2", '{% include "SECRET" %}'),
-         refused="template"),
-    Case("template-include-dotdot", template=("report.html.j2",
-         '{% include "../../secret.txt" %}'), refused="template"),
+    Case(
+        "template-img-file",
+        template=(
+            "report.html.j2",
+            _EXTENDS + "{% block body %}"
+            '{{ super() }}<img src="file://SECRET" alt="x">{% endblock %}',
+        ),
+        refused="refused to read file://",
+    ),
+    Case(
+        "template-symlink",
+        template=(
+            "report.html.j2",
+            _EXTENDS + '{% block body %}{{ super() }}<img src="leak.png" alt="x">{% endblock %}',
+        ),
+        refused="refused to read file://",
+    ),
+    Case(
+        "template-attachment-report",
+        template=(
+            "report.html.j2",
+            _EXTENDS
+            + '{% block body %}{{ super() }}<link rel="attachment" href="../reports/kent.yaml">'
+            "{% endblock %}",
+        ),
+        refused="refused to read file://",
+    ),
+    Case(
+        "template-http",
+        template=(
+            "report.html.j2",
+            _EXTENDS + "{% block styles %}"
+            '{{ super() }} body { background: url("https://example.org/x.png"); }{% endblock %}',
+        ),
+        refused="refused to read https://example.org/x.png",
+    ),
+    Case(
+        "template-font-face",
+        template=(
+            "report.html.j2",
+            _EXTENDS + "{% block styles %}"
+            '{{ super() }} @font-face { font-family: X; src: url("file://SECRET"); } '
+            "h1 { font-family: X; }{% endblock %}",
+        ),
+        refused="refused to read file://",
+    ),
+    Case(
+        "template-include-absolute",
+        template=("report.html.j2", '{% include "SECRET" %}'),
+        refused="template",
+    ),
+    Case(
+        "template-include-dotdot",
+        template=("report.html.j2", '{% include "../../secret.txt" %}'),
+        refused="template",
+    ),
 ]
 
 
@@ -123,7 +187,9 @@ def _write_report(project, secret: Path, case: Case) -> None:
         return
     if case.place == "paragraph":
         quoted = json.dumps(text, ensure_ascii=False)
-        source = source.replace(PARAGRAPH, f"    - {quoted}\n").replace(SUMMARY, f"    - {quoted}\n")
+        source = source.replace(PARAGRAPH, f"    - {quoted}\n").replace(
+            SUMMARY, f"    - {quoted}\n"
+        )
     elif case.place == "headline":
         source = source.replace(HEADLINE, f"  headline: {json.dumps(text)}\n")
     elif case.place == "raw":
@@ -133,7 +199,8 @@ def _write_report(project, secret: Path, case: Case) -> None:
     elif case.place == "bomb":
         source += "bomb: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
             f"b{n}: &b{n} [*{'a' if n == 0 else f'b{n - 1}'}, *{'a' if n == 0 else f'b{n - 1}'}]\n"
-            for n in range(9))
+            for n in range(9)
+        )
     elif case.place == "huge":
         source += "# " + "x" * 1_100_000 + "\n"
     path.write_text(source, "utf-8")
@@ -150,8 +217,13 @@ def test_hostile_input_is_shown_as_text_or_refused_and_nothing_leaks(project_fro
         name, text = case.template
         (project.templates_dir / name).write_text(text.replace("SECRET", str(secret)), "utf-8")
         os.symlink(secret, project.templates_dir / "leak.png")
-    commands = ([case.args] if case.args else [("build", "kent")] if case.template
-                else [("build", "kent"), ("press-release", "kent")])
+    commands = (
+        [case.args]
+        if case.args
+        else [("build", "kent")]
+        if case.template
+        else [("build", "kent"), ("press-release", "kent")]
+    )
     for args in commands:
         result = invoke(project, *args)
         output = result.output + (result.stderr or "")
@@ -179,8 +251,9 @@ def test_the_checks_themselves_see_a_leak_and_active_content(tmp_path):
 
     pdf = pikepdf.new()
     pdf.add_blank_page()
-    pdf.Root.OpenAction = pdf.make_indirect(pikepdf.Dictionary(
-        S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)")))
+    pdf.Root.OpenAction = pdf.make_indirect(
+        pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+    )
     pdf.attachments["secret.txt"] = pikepdf.AttachedFileSpec(pdf, MARKER.encode())
     pdf.save(tmp_path / "bad.pdf")
     assert "/JS" in active_content(tmp_path / "bad.pdf")

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_project
 from ncpi_cli.project import Project as make_project_from
+
+from conftest import make_project
 
 
 def _project(tmp_path):
@@ -47,8 +48,22 @@ def _alive(pid: int) -> bool:
 
 def _start_build(project, **options):
     process = subprocess.Popen(
-        [sys.executable, "-m", "ncpi_cli", "--root", str(project.root), "build", "--all",
-         "-j", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **options)
+        [
+            sys.executable,
+            "-m",
+            "ncpi_cli",
+            "--root",
+            str(project.root),
+            "build",
+            "--all",
+            "-j",
+            "2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **options,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         workers = [pid for pid in _children(process.pid) if _alive(pid)]
@@ -79,8 +94,9 @@ def test_kill_9_of_the_parent_ends_the_workers(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("signal_number,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130),
-                                                (signal.SIGHUP, 129)])
+@pytest.mark.parametrize(
+    "signal_number,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGHUP, 129)]
+)
 def test_a_signal_stops_ncpi_and_its_workers_cleanly(tmp_path, signal_number, code):
     project = _project(tmp_path)
     process, workers = _start_build(project)
@@ -95,11 +111,14 @@ def test_a_signal_stops_ncpi_and_its_workers_cleanly(tmp_path, signal_number, co
 @pytest.mark.slow
 def test_without_shared_memory_it_builds_in_one_process(tmp_path):
     project = make_project(tmp_path / "project")
-    script = (f"mount -t tmpfs -o ro,size=1k tmpfs /dev/shm && exec {sys.executable} -m ncpi_cli "
-              f"--root {project.root} build --all --force -j 2")
-    done = subprocess.run(["unshare", "--mount", "sh", "-c", script], capture_output=True,
-                          text=True, timeout=120)
-    if "unshare" in done.stderr and done.returncode != 0 or "mount:" in done.stderr:
+    script = (
+        f"mount -t tmpfs -o ro,size=1k tmpfs /dev/shm && exec {sys.executable} -m ncpi_cli "
+        f"--root {project.root} build --all --force -j 2"
+    )
+    done = subprocess.run(
+        ["unshare", "--mount", "sh", "-c", script], capture_output=True, text=True, timeout=120
+    )
+    if ("unshare" in done.stderr and done.returncode != 0) or "mount:" in done.stderr:
         pytest.skip("cannot make a mount namespace here: " + done.stderr.strip())
     assert done.returncode == 0, done.stderr
     assert "note: building in one process" in done.stderr

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 import os
 
-from click.testing import CliRunner
+import pytest
 
-from ncpi_cli.cli import cli
 from ncpi_cli.problems import Problem
 
 from conftest import invoke, run_ncpi
@@ -21,9 +19,13 @@ def test_escape_sequences_in_a_report_are_shown_escaped(project_from):
     project = project_from("valid")
     path = project.report_path("kent")
     fake = "\x1b[2J\x1b]0;owned\x07\x1b[32mAll reports valid\x1b[0m"
-    path.write_text(path.read_text("utf-8").replace(
-        "    speaker: Zoë Billingham", f'    speaker: "{fake}"'.replace("\x1b", "\\e")
-        .replace("\x07", "\\a")), "utf-8")
+    path.write_text(
+        path.read_text("utf-8").replace(
+            "    speaker: Zoë Billingham",
+            f'    speaker: "{fake}"'.replace("\x1b", "\\e").replace("\x07", "\\a"),
+        ),
+        "utf-8",
+    )
     result = _validate(project)
     assert result.exit_code == 1
     assert "\x1b" not in result.output and "\x07" not in result.output
@@ -34,8 +36,10 @@ def test_a_long_value_is_quoted_only_as_a_short_excerpt(project_from):
     project = project_from("valid")
     path = project.report_path("kent")
     long_name = "Z" * 5000
-    path.write_text(path.read_text("utf-8").replace("    speaker: Zoë Billingham",
-                                                    f"    speaker: {long_name}"), "utf-8")
+    path.write_text(
+        path.read_text("utf-8").replace("    speaker: Zoë Billingham", f"    speaker: {long_name}"),
+        "utf-8",
+    )
     line = next(line for line in _validate(project).stdout.splitlines() if "speaker" in line)
     assert long_name not in line and len(line) < 300 and "ZZZ…" in line
 
@@ -55,9 +59,20 @@ def test_a_reader_that_goes_away_changes_neither_the_build_nor_its_exit_code(pro
     import sys
 
     project = project_from()
-    ncpi = subprocess.Popen([sys.executable, "-m", "ncpi_cli", "--root", str(project.root),
-                             "build", "--all", "--force"], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+    ncpi = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ncpi_cli",
+            "--root",
+            str(project.root),
+            "build",
+            "--all",
+            "--force",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     first = ncpi.stdout.readline()  # Like `| head -1`: read one line, then go.
     ncpi.stdout.close()
     assert ncpi.wait(timeout=120) == 0 and first
@@ -67,8 +82,13 @@ def test_a_reader_that_goes_away_changes_neither_the_build_nor_its_exit_code(pro
 @pytest.mark.slow
 def test_closed_stdout_and_stderr_are_no_error(project_from):
     project = project_from()
-    closed = run_ncpi(project, "build", "essex", capture_output=False,
-                      preexec_fn=lambda: [os.close(fd) for fd in (1, 2)])
+    closed = run_ncpi(
+        project,
+        "build",
+        "essex",
+        capture_output=False,
+        preexec_fn=lambda: [os.close(fd) for fd in (1, 2)],
+    )
     assert closed.returncode == 0
     assert (project.build_dir / "essex" / "essex-report.pdf").is_file()
 
@@ -81,5 +101,7 @@ def test_a_wrong_source_date_epoch_is_one_usage_message(project_from):
         assert done.returncode == 2, value
         assert "SOURCE_DATE_EPOCH must be a whole number of seconds" in done.stderr
         assert "bug" not in done.stderr and "Traceback" not in done.stderr
-    good = run_ncpi(project, "build", "essex", env={**os.environ, "SOURCE_DATE_EPOCH": "1480000000"})
+    good = run_ncpi(
+        project, "build", "essex", env={**os.environ, "SOURCE_DATE_EPOCH": "1480000000"}
+    )
     assert good.returncode == 0
