@@ -1,0 +1,185 @@
+"""Each domain rule the README promises, at its edges: the cases a flipped comparison, an
+off-by-one or a dropped rule would get wrong. Validation only, so these run in a second."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import invoke
+
+
+def _problems(project_from, *edits: tuple[str, str], common_edits=()) -> list[dict]:
+    """Kent's fixture with each (old, new) edit made once, validated: its problems as JSON."""
+    project = project_from("valid")
+    for path, changes in (
+        (project.report_path("kent"), edits),
+        (project.common_path, common_edits),
+    ):
+        text = path.read_text("utf-8")
+        for old, new in changes:
+            assert old in text, old
+            text = text.replace(old, new, 1)
+        path.write_text(text, "utf-8")
+    result = invoke(project, "validate", "--format", "json")
+    return json.loads(result.stdout)
+
+
+def _codes(problems) -> list[str]:
+    return [problem["code"] for problem in problems]
+
+
+def test_the_fixture_itself_is_clean(project_from):
+    assert _problems(project_from) == []
+
+
+# Dates -----------------------------------------------------------------------------------
+
+REVISIT = ("  fieldwork:\n    start: 2015-11-09\n    end: 2015-11-13\n  published: 2016-02-10",)
+
+
+def _revisit_on(day: str) -> tuple[str, str]:
+    return (REVISIT[0], f"  fieldwork:\n    start: {day}\n    end: {day}\n  published: 2016-02-10")
+
+
+def test_a_revisit_on_the_last_day_of_the_aim_is_not_late(project_from):
+    # Published 2015-07-01; the aim is 183 days: 2015-12-31 is on time, a day later is late.
+    assert _problems(project_from, _revisit_on("2015-12-31")) == []
+    # (In 2016 the three-grade scale began, so the fixture's "adequate" is refused as well.)
+    late = [
+        p for p in _problems(project_from, _revisit_on("2016-01-01")) if p["code"] == "late-revisit"
+    ]
+    assert len(late) == 1 and late[0]["severity"] == "warning"
+    assert "began 184 days after" in late[0]["message"]
+
+
+def test_one_day_fieldwork_is_allowed_and_an_end_before_the_start_is_not(project_from):
+    assert _problems(project_from, ("    end: 2015-03-13", "    end: 2015-03-02")) == []
+    backwards = _problems(project_from, ("    end: 2015-03-13", "    end: 2015-03-01"))
+    assert _codes(backwards) == ["date-order"]
+    assert backwards[0]["path"] == "inspection.fieldwork.end"
+
+
+@pytest.mark.parametrize(
+    "edit, path",
+    [
+        # Each event must come strictly after the one before it: the same day is an error.
+        (("  published: 2015-07-01", "  published: 2015-03-13"), "inspection.published"),
+        (
+            (
+                "    start: 2015-11-09\n    end: 2015-11-13",
+                "    start: 2015-07-01\n    end: 2015-11-13",
+            ),
+            "reinspection.fieldwork.start",
+        ),
+        (("  published: 2016-02-10", "  published: 2015-11-09"), "reinspection.published"),
+    ],
+)
+def test_an_event_on_the_same_day_as_the_one_before_is_out_of_order(project_from, edit, path):
+    problems = _problems(project_from, edit)
+    assert path in [p["path"] for p in problems if p["code"] == "date-order"], problems
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        ("  published: 2015-07-01", "  published: 2015-03-14"),
+        ("  published: 2016-02-10", "  published: 2015-11-10"),
+    ],
+)
+def test_the_day_after_is_in_order(project_from, edit):
+    assert "date-order" not in _codes(_problems(project_from, edit))
+
+
+# The quote -------------------------------------------------------------------------------
+
+
+def test_the_speakers_title_must_be_the_inspectors(project_from):
+    problems = _problems(
+        project_from,
+        (
+            "    title: HM Inspector of Constabulary\n    paragraphs",
+            "    title: HM Chief Inspector\n    paragraphs",
+        ),
+    )
+    assert _codes(problems) == ["speaker-title"]
+    assert problems[0]["path"] == "press_release.quote.title"
+    assert (
+        "'HM Chief Inspector' differs from reinspection.inspector.title" in (problems[0]["message"])
+    )
+
+
+def test_a_speaker_spelt_without_the_accent_is_a_spelling_not_another_person(project_from):
+    spelt = ("    speaker: Zoë Billingham", "    speaker: Zoe Billingham")
+    problems = _problems(project_from, spelt)
+    assert _codes(problems) == ["speaker"]
+    assert "keep the name exactly as spelt" in problems[0]["message"]
+    other = _problems(project_from, ("    speaker: Zoë Billingham", "    speaker: Tom Winsor"))
+    assert "the follow-up was led by 'Zoë Billingham'" in other[0]["message"]
+
+
+# Areas and notes -------------------------------------------------------------------------
+
+
+def test_an_area_with_findings_twice_is_refused(project_from):
+    problems = _problems(project_from, ("    - area: managing-risk", "    - area: initial-contact"))
+    codes = _codes(problems)
+    assert "duplicate-area" in codes
+    duplicate = problems[codes.index("duplicate-area")]
+    assert duplicate["path"] == "reinspection.findings[1].area"
+    assert "has findings twice" in duplicate["message"]
+
+
+def test_a_note_listed_twice_is_refused_once_at_its_first_place(project_from):
+    problems = _problems(project_from, ("    - press-office", "    - ncpi-programme"))
+    assert _codes(problems) == ["duplicate-note"]
+    assert problems[0]["path"] == "press_release.notes[0]"
+    assert "is listed 2 times" in problems[0]["message"]
+
+
+# The headline ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "KENT is making progress in protecting children",  # case is folded
+        "Progress in kent on protecting children",
+    ],
+)
+def test_the_headline_names_the_force_in_any_case(project_from, headline):
+    old = "  headline: Kent Police is making progress in protecting children"
+    assert _problems(project_from, (old, f"  headline: {headline}")) == []
+
+
+def test_a_headline_without_the_force_is_a_warning(project_from):
+    old = "  headline: Kent Police is making progress in protecting children"
+    problems = _problems(project_from, (old, "  headline: Progress in protecting children"))
+    assert _codes(problems) == ["headline"] and problems[0]["severity"] == "warning"
+
+
+# Phone numbers in the common data --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "number, valid",
+    [
+        ("020 3513 0600", True),  # London, 11 digits
+        ("0800 123 4567", True),  # freephone, 11 digits
+        ("0800 123 456", True),  # freephone, 10 digits
+        ("01632 96064", True),  # a few 01 area codes have 10 digits
+        ("+44 20 3513 0600", True),  # the international form
+        ("07836 217 729", True),  # mobile
+        ("020 3513 060", False),  # a digit short
+        ("0800 12 345", False),  # a freephone number too short
+        ("0203 513 06001", False),  # a digit too many
+        ("0600 123 4567", False),  # no UK number starts 06
+    ],
+)
+def test_phone_numbers_in_the_notes(project_from, number, valid):
+    problems = _problems(project_from, common_edits=[("020 3513 0600", number)])
+    phone = [p for p in problems if p["code"] == "phone"]
+    assert (phone == []) is valid, problems
+    if not valid:
+        assert phone[0]["message"] == f"'{number}' is not a valid UK phone number"

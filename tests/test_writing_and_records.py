@@ -1,0 +1,161 @@
+"""Writing outputs and keeping build records, without rendering a PDF: fast, and exact about
+what a skipped fsync, a wrong mode or an output written in place would break."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from ncpi_cli.errors import OutputError
+from ncpi_cli.incremental import current_inputs, manifest_text, why_stale
+from ncpi_cli.outputs import write_new_file, write_outputs
+from ncpi_cli.targets import BuildOptions, Target, manifest_path, output_paths
+
+REPORT = Target("essex", "report")
+
+
+def test_outputs_are_readable_by_everyone_whatever_the_umask(project_from):
+    project = project_from()
+    path = project.build_dir / "essex" / "essex-report.html"
+    old = os.umask(0o077)
+    try:
+        write_outputs(project, {path: b"<p>x</p>"})
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert path.read_bytes() == b"<p>x</p>"
+
+
+def test_every_file_and_its_folder_reach_the_disk(project_from, monkeypatch):
+    """fsync is observed, not replaced: each file, then each folder holding the renames."""
+    project = project_from()
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def observed_fsync(descriptor):
+        synced.append("folder" if stat.S_ISDIR(os.fstat(descriptor).st_mode) else "file")
+        return real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", observed_fsync)
+    folder = project.build_dir / "essex"
+    write_outputs(project, {folder / "essex-report.html": b"a", folder / "essex-report.pdf": b"b"})
+    # Two outputs, and build/ was made (its marker file); then the folder of the renames.
+    assert synced.count("file") == 3 and synced[-1] == "folder"
+
+
+def test_an_output_is_replaced_by_a_new_file_never_rewritten_in_place(project_from):
+    """A reader holding the old file (a web server, a hard link) keeps the old bytes whole."""
+    project = project_from()
+    path = project.build_dir / "essex" / "essex-report.html"
+    write_outputs(project, {path: b"old"})
+    kept = project.root / "kept.html"
+    os.link(path, kept)
+    write_outputs(project, {path: b"new"})
+    assert path.read_bytes() == b"new" and kept.read_bytes() == b"old"
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_outputs_are_written_only_under_build(project_from):
+    project = project_from()
+    with pytest.raises(ValueError):
+        write_outputs(project, {project.root / "reports" / "essex.yaml": b"x"})
+    assert project.report_path("essex").read_bytes().startswith(b"# yaml-language-server")
+
+
+def test_a_new_file_never_replaces_one(project_from):
+    project = project_from()
+    before = project.report_path("essex").read_bytes()
+    with pytest.raises(OutputError, match="already exists"):
+        write_new_file(project.report_path("essex"), b"x")
+    assert project.report_path("essex").read_bytes() == before
+
+
+# Build records -----------------------------------------------------------------------------
+
+
+def _recorded_build(project, target=REPORT, options=BuildOptions()):
+    """Outputs and a build record as a build leaves them, with stand-in outputs."""
+    inputs = current_inputs(project, target)
+    outputs = {
+        path: f"{suffix} of {target}".encode()
+        for suffix, path in output_paths(project, target).items()
+    }
+    write_outputs(project, outputs)
+    record = manifest_text(inputs, {}, outputs, options.as_record())
+    write_outputs(project, {manifest_path(project, target): record.encode()})
+
+
+def test_a_recorded_build_is_up_to_date_until_something_changes(project_from):
+    project = project_from()
+    assert why_stale(project, REPORT, BuildOptions().as_record()) == "not built yet"
+    _recorded_build(project)
+    assert why_stale(project, REPORT, BuildOptions().as_record()) is None
+
+
+def test_a_touched_file_is_no_change_but_an_edit_is(project_from):
+    project = project_from()
+    _recorded_build(project)
+    report = project.report_path("essex")
+    os.utime(report, (1, 1))  # only the time
+    assert why_stale(project, REPORT, BuildOptions().as_record()) is None
+    report.write_bytes(report.read_bytes() + b"# a comment\n")
+    assert why_stale(project, REPORT, BuildOptions().as_record()) == "reports/essex.yaml changed"
+
+
+def test_the_common_data_and_the_options_are_inputs(project_from):
+    project = project_from()
+    _recorded_build(project)
+    assert why_stale(project, REPORT, BuildOptions(final=True).as_record()) == (
+        "the build options changed"
+    )
+    assert why_stale(project, REPORT, BuildOptions("pdf/a-3b").as_record()) == (
+        "the build options changed"
+    )
+    common = project.common_path
+    common.write_bytes(common.read_bytes() + b"\n")
+    assert why_stale(project, REPORT, BuildOptions().as_record()) == (
+        "reports/_common.yaml changed"
+    )
+
+
+def test_a_deleted_or_edited_output_means_a_rebuild(project_from):
+    project = project_from()
+    _recorded_build(project)
+    html = output_paths(project, REPORT)["report.html"]
+    html.write_bytes(b"edited by hand")
+    assert why_stale(project, REPORT, BuildOptions().as_record()) == (
+        "build/essex/essex-report.html is missing or was changed"
+    )
+    _recorded_build(project)
+    output_paths(project, REPORT)["report.pdf"].unlink()
+    assert why_stale(project, REPORT, BuildOptions().as_record()) == (
+        "build/essex/essex-report.pdf is missing or was changed"
+    )
+
+
+def test_a_new_template_override_is_a_change_and_only_for_its_own_target(project_from):
+    project = project_from()
+    release = Target("essex", "press-release")
+    _recorded_build(project)
+    _recorded_build(project, release)
+    project.templates_dir.mkdir()
+    (project.templates_dir / "press-release.txt.j2").write_text("{{ report.status }}\n")
+    assert why_stale(project, REPORT, BuildOptions().as_record()) is None
+    assert why_stale(project, release, BuildOptions().as_record()) == (
+        "template press-release.txt.j2 is now templates/press-release.txt.j2"
+    )
+
+
+def test_a_record_from_another_ncpi_or_damaged_is_stale(project_from):
+    project = project_from()
+    _recorded_build(project)
+    record = manifest_path(project, REPORT)
+    text = record.read_text("utf-8")
+    record.write_text(text.replace('"ncpi": "', '"ncpi": "0.0.0+'), "utf-8")
+    assert why_stale(project, REPORT, BuildOptions().as_record()) == "ncpi was upgraded"
+    record.write_text("{not json", "utf-8")
+    assert why_stale(project, REPORT, BuildOptions().as_record()) == (
+        "its build record is unreadable or from another version"
+    )
