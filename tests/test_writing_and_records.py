@@ -159,3 +159,47 @@ def test_a_record_from_another_ncpi_or_damaged_is_stale(project_from):
     assert why_stale(project, REPORT, BuildOptions().as_record()) == (
         "its build record is unreadable or from another version"
     )
+
+
+def test_outputs_in_several_folders_are_written_together(project_from):
+    project = project_from()
+    page = project.build_dir / "essex" / "preview" / "page-1.png"
+    html = project.build_dir / "essex" / "essex-report.html"
+    assert write_outputs(project, {page: b"png", html: b"html"}) == [page, html]
+    assert page.read_bytes() == b"png" and html.read_bytes() == b"html"
+    assert sorted(p.name for p in (project.build_dir / "essex").iterdir()) == [
+        "essex-report.html",
+        "preview",
+    ]
+
+
+@pytest.fixture
+def small_files():
+    """Files over 1 kB cannot be written (as on a full disk), within this test only."""
+    import resource
+    import signal
+
+    limits = resource.getrlimit(resource.RLIMIT_FSIZE)
+    handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a signal
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1024, limits[1]))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limits)
+        signal.signal(signal.SIGXFSZ, handler)
+
+
+def test_a_failed_write_changes_nothing_and_names_the_files(project_from, request):
+    project = project_from()
+    folder = project.build_dir / "essex"
+    html, pdf = folder / "essex-report.html", folder / "essex-report.pdf"
+    write_outputs(project, {html: b"old html", pdf: b"old pdf"})
+    request.getfixturevalue("small_files")
+    with pytest.raises(OutputError) as failure:
+        write_outputs(project, {html: b"new html", pdf: b"x" * 5000})
+    assert failure.value.format_message() == (
+        "cannot write build/essex/essex-report.html, build/essex/essex-report.pdf: File too "
+        "large; the previous files, if any, are unchanged"
+    )
+    assert html.read_bytes() == b"old html" and pdf.read_bytes() == b"old pdf"
+    assert sorted(p.name for p in folder.iterdir()) == ["essex-report.html", "essex-report.pdf"]
