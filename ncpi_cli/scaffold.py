@@ -1,4 +1,4 @@
-"""`ncpi new`: a report file for a force, with what is known filled in and the rest marked TODO."""
+"""Starting things: `ncpi init` (a project) and `ncpi new` (a report with TODO blanks)."""
 
 from __future__ import annotations
 
