@@ -173,33 +173,44 @@ def test_outputs_in_several_folders_are_written_together(project_from):
     ]
 
 
-@pytest.fixture
-def small_files():
-    """Files over 1 kB cannot be written (as on a full disk), within this test only."""
-    import resource
-    import signal
+_WRITE_WITH_SMALL_FILES = """
+import resource, signal, sys
+from pathlib import Path
+from ncpi_cli.errors import OutputError
+from ncpi_cli.outputs import write_outputs
+from ncpi_cli.project import Project
 
-    limits = resource.getrlimit(resource.RLIMIT_FSIZE)
-    handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a signal
-    resource.setrlimit(resource.RLIMIT_FSIZE, (1024, limits[1]))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, limits)
-        signal.signal(signal.SIGXFSZ, handler)
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a signal
+resource.setrlimit(resource.RLIMIT_FSIZE, (1024, resource.RLIM_INFINITY))
+project = Project(Path(sys.argv[1]))
+folder = project.build_dir / "essex"
+try:
+    write_outputs(project, {folder / "essex-report.html": b"new html",
+                            folder / "essex-report.pdf": b"x" * 5000})
+except OutputError as error:
+    print(error.format_message())
+"""
 
 
-def test_a_failed_write_changes_nothing_and_names_the_files(project_from, request):
+def test_a_failed_write_changes_nothing_and_names_the_files(project_from):
+    """Files over 1 kB cannot be written, as on a full disk; in a process of its own, so that
+    the limit cannot touch anything else."""
+    import subprocess
+    import sys
+
     project = project_from()
     folder = project.build_dir / "essex"
     html, pdf = folder / "essex-report.html", folder / "essex-report.pdf"
     write_outputs(project, {html: b"old html", pdf: b"old pdf"})
-    request.getfixturevalue("small_files")
-    with pytest.raises(OutputError) as failure:
-        write_outputs(project, {html: b"new html", pdf: b"x" * 5000})
-    assert failure.value.format_message() == (
+    done = subprocess.run(
+        [sys.executable, "-c", _WRITE_WITH_SMALL_FILES, str(project.root)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.strip() == (
         "cannot write build/essex/essex-report.html, build/essex/essex-report.pdf: File too "
         "large; the previous files, if any, are unchanged"
-    )
+    ), done.stderr
     assert html.read_bytes() == b"old html" and pdf.read_bytes() == b"old pdf"
     assert sorted(p.name for p in folder.iterdir()) == ["essex-report.html", "essex-report.pdf"]
