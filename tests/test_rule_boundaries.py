@@ -183,3 +183,61 @@ def test_phone_numbers_in_the_notes(project_from, number, valid):
     assert (phone == []) is valid, problems
     if not valid:
         assert phone[0]["message"] == f"'{number}' is not a valid UK phone number"
+
+
+# The force and the lists in messages ------------------------------------------------------
+
+
+def test_a_slug_not_in_the_registry_is_refused_at_force_slug(project_from):
+    problems = _problems(project_from, ("  slug: kent", "  slug: kentt"))
+    unknown = [p for p in problems if p["code"] == "unknown-force"]
+    assert len(unknown) == 1 and unknown[0]["path"] == "force.slug"
+    assert unknown[0]["message"] == (
+        "'kentt' is not a force in the registry of 43. Did you mean 'kent'?"
+    )
+
+
+def _unknown_progress(count: int) -> tuple[str, str]:
+    """Progress entries for `count` recommendations that do not exist."""
+    entries = "".join(
+        f"    - recommendation: X{n}\n      status: met\n      evidence:\n        - Done.\n"
+        for n in range(count)
+    )
+    return ("  progress:\n", "  progress:\n" + entries)
+
+
+@pytest.mark.parametrize(
+    "recommendations, listed, more",
+    [
+        (10, 10, ""),  # exactly the limit: all listed, nothing "more"
+        (12, 10, " and 2 more"),
+    ],
+)
+def test_a_long_list_in_a_message_is_cut_at_ten(project_from, recommendations, listed, more):
+    """A message lists at most ten ids, then says how many more there are."""
+    extra = "".join(
+        f"    - id: R{n}\n      area: initial-contact\n      timescale: immediately\n"
+        f"      text: ensure that {n} is done.\n"
+        for n in range(3, recommendations + 1)
+    )
+    problems = _problems(
+        project_from, ("reinspection:\n", extra + "reinspection:\n"), _unknown_progress(1)
+    )
+    unknown = next(p for p in problems if p["code"] == "unknown-recommendation")
+    listing = unknown["message"].split(" Recommendations: ", 1)[1]
+    assert listing.count("R") == listed and listing.endswith(f"R10{more}.")
+
+
+def test_a_grade_off_the_years_scale_is_an_audit_grade_error(project_from):
+    # Kent's follow-up was in 2015 (four grades); in 2016 "adequate" was no longer a grade.
+    later = _problems(
+        project_from,
+        (
+            "  fieldwork:\n    start: 2015-11-09\n    end: 2015-11-13",
+            "  fieldwork:\n    start: 2016-01-04\n    end: 2016-01-08",
+        ),
+    )
+    grade = [p for p in later if p["path"].startswith("case_audit")]
+    assert [(p["code"], p["path"]) for p in grade] == [
+        ("audit-grade", "case_audit.grades.adequate")
+    ]
