@@ -214,3 +214,107 @@ def test_a_failed_write_changes_nothing_and_names_the_files(project_from):
     ), done.stderr
     assert html.read_bytes() == b"old html" and pdf.read_bytes() == b"old pdf"
     assert sorted(p.name for p in folder.iterdir()) == ["essex-report.html", "essex-report.pdf"]
+
+
+def test_a_leftover_temporary_file_is_recognised_as_ncpis(project_from):
+    from ncpi_cli.outputs import TEMPORARY, _temporary_name
+
+    name = _temporary_name("essex-report.pdf")
+    assert TEMPORARY.match(name).group("name") == "essex-report.pdf"
+    assert _temporary_name("x") != _temporary_name("x")  # never the same twice
+
+
+def test_a_failed_rename_says_what_was_replaced_and_what_was_not(project_from):
+    project = project_from()
+    folder = project.build_dir / "essex"
+    html, pdf = folder / "essex-report.html", folder / "essex-report.pdf"
+    (pdf / "in-the-way").mkdir(parents=True)  # a folder where the PDF goes: it cannot be replaced
+    with pytest.raises(OutputError) as failure:
+        write_outputs(project, {html: b"html", pdf: b"pdf"})
+    assert failure.value.format_message() == (
+        "cannot replace build/essex/essex-report.pdf: Is a directory. Replaced: "
+        "build/essex/essex-report.html; unchanged: build/essex/essex-report.pdf. Build again to "
+        "make them match"
+    )
+    assert html.read_bytes() == b"html" and pdf.is_dir()
+    assert sorted(p.name for p in folder.iterdir()) == ["essex-report.html", "essex-report.pdf"]
+
+
+def test_new_files_and_schemas_are_written_into_new_folders(project_from):
+    from ncpi_cli.outputs import write_atomically
+
+    project = project_from()
+    write_new_file(project.root / "a" / "b" / "new.yaml", b"new")
+    write_atomically(project.root / "c" / "d" / "schema.json", b"{}")
+    assert (project.root / "a" / "b" / "new.yaml").read_bytes() == b"new"
+    assert (project.root / "c" / "d" / "schema.json").read_bytes() == b"{}"
+    (project.root / "file").write_text("not a folder")
+    with pytest.raises(OutputError, match=r"cannot write to .*/file: File exists"):
+        write_new_file(project.root / "file" / "x.yaml", b"x")
+
+
+# What a build depends on ---------------------------------------------------------------------
+
+
+def test_the_templates_a_target_reaches_are_followed_through_extends_and_include(project_from):
+    from ncpi_cli.incremental import template_closure
+
+    project = project_from()
+    reached = template_closure(project, "report")
+    assert {"report.html.j2", "base.html.j2", "css/report.css"} <= set(reached)
+    assert "press-release.txt.j2" not in reached
+    # An override of an included file is found where the loader finds it.
+    (project.templates_dir / "css").mkdir(parents=True)
+    (project.templates_dir / "css" / "report.css").write_text("h2 { color: red; }")
+    assert template_closure(project, "report")["css/report.css"] == (
+        project.templates_dir / "css" / "report.css"
+    )
+
+
+def test_a_computed_include_makes_every_template_an_input(project_from):
+    from ncpi_cli.incremental import template_closure
+
+    project = project_from()
+    project.templates_dir.mkdir()
+    (project.templates_dir / "report.html.j2").write_text('{% include report.status ~ ".j2" %}')
+    assert template_closure(project, "report") is None
+    inputs = current_inputs(project, REPORT)
+    assert str(project.templates_dir / "report.html.j2") in inputs.files
+    assert any(path.endswith("press-release.txt.j2") for path in inputs.files)
+
+
+def test_an_input_outside_the_project_is_never_read(project_from, tmp_path):
+    project = project_from()
+    outside = tmp_path / "secret.yaml"
+    outside.write_text("secret")
+    project.report_path("essex").unlink()
+    os.symlink(outside, project.report_path("essex"))
+    inputs = current_inputs(project, REPORT)
+    assert inputs.files[str(project.report_path("essex"))] == "missing"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda r: r.pop("outputs"),
+        lambda r: r.update(inputs={"a": 1}),
+        lambda r: r.update(assets=[]),
+        lambda r: r.update(outputs={"a": None}),
+        lambda r: r.update(templates={"x": ["only one"]}),
+        lambda r: r.update(templates={"x": "a string"}),
+        lambda r: r.update(format=2),
+        lambda r: r.update(options="pdf/ua-1"),
+    ],
+)
+def test_a_record_of_the_wrong_shape_means_a_rebuild(project_from, damage):
+    import json
+
+    project = project_from()
+    _recorded_build(project)
+    record = manifest_path(project, REPORT)
+    data = json.loads(record.read_text("utf-8"))
+    damage(data)
+    record.write_text(json.dumps(data), "utf-8")
+    assert why_stale(project, REPORT, BuildOptions().as_record()) == (
+        "its build record is unreadable or from another version"
+    )
