@@ -102,6 +102,37 @@ class Session:
         click.echo(styled, err=failed, color=colour)
 
 
+def _set_on_session(name: str):
+    def set_flag(ctx: click.Context, param, value: bool) -> None:
+        if value:
+            session = ctx.find_object(Session)
+            setattr(session, name, True)
+            if session.quiet and session.verbose:
+                raise click.UsageError("--quiet and --verbose contradict each other: choose one")
+
+    return set_flag
+
+
+def verbosity(function):
+    """-q and -v after the command as well as before it: `ncpi build essex -q`."""
+    function = click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_on_session("verbose"),
+        help="Also say why each document was rebuilt.",
+    )(function)
+    return click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_on_session("quiet"),
+        help="Say only the problems and the final summary.",
+    )(function)
+
+
 def pass_project(function):
     """Give the command the project as its first argument; found only once options are parsed,
     so that `ncpi build --help` works anywhere."""
@@ -191,6 +222,7 @@ FORCES_WITH_REPORTS = click.argument(
 
 @cli.command(epilog=EXIT_CODES)
 @FORCES_WITH_REPORTS
+@verbosity
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option(
     "--format",
@@ -217,7 +249,9 @@ def validate(session: Session, forces: tuple[str, ...], strict: bool, output_for
     project = session.project()
     slugs = [project.resolve_force(name) for name in forces] or None
     result = check_project(project, slugs)
-    session.problems(result.problems, output_format)
+    # Under --quiet, acknowledged warnings (already checked and accepted) are not repeated.
+    shown = [p for p in result.problems if not (session.quiet and p.severity == "acknowledged")]
+    session.problems(shown, output_format)
     failing = result.errors + (result.warnings if strict else [])
     if output_format != "json":
         if session.verbose:
@@ -272,6 +306,7 @@ def _batch_options(function):
                 is_flag=True,
                 help="Also render each page as a PNG image, in build/FORCE/preview/.",
             ),
+            verbosity,
         ]
     ):
         function = option(function)

@@ -303,6 +303,15 @@ def test_verbose_says_why_each_document_was_rebuilt(project_from):
     assert "(reports/essex.yaml changed)" in result.stderr
 
 
+def test_quiet_and_verbose_also_after_the_command(project_from):
+    project = project_from()
+    result = invoke(project, "validate", "essex", "-q")
+    # Only the summary: the acknowledged warning is counted there, not repeated above it.
+    assert result.exit_code == 0 and result.stdout.splitlines() == [
+        "2 file(s) checked: 0 error(s), 0 warning(s). 1 acknowledged warning(s) not counted."]
+    assert invoke(project, "validate", "-q", "-v").exit_code == 2
+
+
 def test_quiet_and_verbose_together_are_a_usage_error(project_from):
     assert invoke(project_from(), "-q", "-v", "list").exit_code == 2
 
