@@ -253,15 +253,15 @@ def pdf_settings(project: Project, options: BuildOptions) -> dict:
 def make_pdf(project: Project, html: str, options: BuildOptions) -> tuple[bytes, dict[str, str]]:
     """The finished PDF of an HTML document, and the files WeasyPrint read (path -> SHA-256).
 
-    WeasyPrint makes the PDF; then its running headers and footers are marked as artifacts,
-    which PDF/UA asks and WeasyPrint does not do.
+    WeasyPrint makes the PDF; finish_pdf then does what PDF/UA-1 and PDF/A ask and WeasyPrint
+    leaves undone (running headers as artifacts, uncompressed XMP, an /ID from the content).
     """
     from ncpi_cli.pdf import weasyprint_pdf
-    from ncpi_cli.pdf_artifacts import mark_margins_as_artifacts
+    from ncpi_cli.pdf_artifacts import finish_pdf
 
     served: dict[str, str] = {}
     pdf = weasyprint_pdf(html, served=served, **pdf_settings(project, options))
-    return mark_margins_as_artifacts(pdf), served
+    return finish_pdf(pdf), served
 
 
 def _make_pdf_here(project: Project, rendered: Rendered, options: BuildOptions) -> MadePdf:

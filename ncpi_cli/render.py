@@ -167,6 +167,7 @@ def _template_location(error: BaseException) -> tuple[str, int]:
 
 #: Stands for the contents list while a template renders; replaced by links to its headings.
 CONTENTS_MARK = "<!-- ncpi:contents -->"
+_TAG = re.compile(r"<[^<>]*>")
 _HEADING = re.compile(r'<h2 id="([^"<>]+)"[^<>]*>(.*?)</h2>', re.DOTALL)
 
 
@@ -179,8 +180,12 @@ def with_contents(html: str) -> str:
     before, mark, after = html.partition(CONTENTS_MARK)
     if not mark:
         return html
+    # The link holds the heading's text only, as one run: WeasyPrint tags a link with an
+    # element inside it (the number's <span>) so that its annotation is not in the Link
+    # element PDF/UA-1 asks for (WeasyPrint #185), and a screen reader reads one link anyway.
     items = "\n".join(
-        f'<li><a href="#{anchor}">{label}</a></li>' for anchor, label in _HEADING.findall(after)
+        f'<li><a href="#{anchor}">{_TAG.sub("", label)}</a></li>'
+        for anchor, label in _HEADING.findall(after)
     )
     return before + items + after
 
