@@ -253,6 +253,13 @@ class Quote(Model):
 class PressRelease(Model):
     """The force-specific parts of the press release; the rest comes from the common data."""
 
+    embargo: dt.datetime | None = Field(
+        default=None,
+        description="Optional: the release may not be published before this local (UK) date "
+        "and time, YYYY-MM-DD HH:MM; on or before the publication date. Every edition then "
+        "begins 'Embargoed until 00:01 Wednesday 14 December 2016'.",
+        examples=["2016-12-14 00:01"],
+    )
     headline: Prose = Field(
         description="A sentence-case verdict naming the force.",
         examples=["Child protection in Essex is improving but there is still more to do"],

@@ -272,6 +272,28 @@ class _Rules:
             )
         yield self.problem(("press_release", "quote", "speaker"), message, code="speaker")
 
+    def embargo(self) -> Iterable[Problem]:
+        """An embargo is a local time, lifted no later than the day the report is published."""
+        embargo = self.report.press_release.embargo
+        if embargo is None:
+            return
+        path = ("press_release", "embargo")
+        if embargo.tzinfo is not None:
+            yield self.problem(
+                path,
+                "write the embargo as local UK time, without a time zone, e.g. 2016-12-14 00:01",
+                code="embargo",
+            )
+            return
+        published = self.report.reinspection.published
+        if embargo.date() > published:
+            yield self.problem(
+                path,
+                f"the embargo ends on {embargo.date()}, after the report is published "
+                f"({published}): the release would be held back from a published report",
+                code="embargo",
+            )
+
     def speaker_title(self) -> Iterable[Problem]:
         title, inspector = self.report.press_release.quote.title, self.report.reinspection.inspector
         if title != inspector.title:
@@ -362,6 +384,7 @@ _RULES: list[Callable[[_Rules], Iterable[Problem]]] = [
     _Rules.case_audit_by_area,
     _Rules.speaker,
     _Rules.speaker_title,
+    _Rules.embargo,
     _Rules.notes,
     _Rules.headline,
     _Rules.inspectorate_in_release,

@@ -56,6 +56,11 @@ def date_range(start: dt.date, end: dt.date) -> str:
     return f"{long_date(start)} – {long_date(end)}"
 
 
+def embargo_line(moment: dt.datetime) -> str:
+    """'Embargoed until 00:01 Wednesday 14 December 2016': time, weekday, day, month, year."""
+    return f"Embargoed until {moment:%H:%M} {moment:%A} {moment.day} {moment:%B %Y}"
+
+
 def during(start: dt.date, end: dt.date) -> str:
     """When something happened, in a sentence: 'on 24 January 2017', 'from 12 to 16 September'."""
     if start == end:
@@ -150,6 +155,7 @@ def _environment(user_templates: Path | None) -> jinja2.Environment:
         block=block,
         inline=inline,
         unbroken_hyphens=unbroken_hyphens,
+        embargo_line=embargo_line,
         join_words=join_words,
     )
     env.globals.update(
