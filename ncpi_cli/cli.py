@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from ncpi_cli import __version__
-from ncpi_cli.errors import NcpiError, NotAProject, Stopped
+from ncpi_cli.errors import NcpiError, NotAProject, Stopped, ValidationFailed
 from ncpi_cli.pdf import DEFAULT_VARIANT, PDF_VARIANTS  # constants only; WeasyPrint loads later
 from ncpi_cli.problems import printable, problems_as_json
 from ncpi_cli.project import REPORTS_FOLDER, Project
@@ -493,6 +493,53 @@ def press_release(
         final,
         png,
     )
+
+
+@cli.command(epilog=EXIT_CODES)
+@FORCES_WITH_REPORTS
+@click.option("--all", "all_forces", is_flag=True, help="Every force that has a report.")
+@click.option("--allow-past-embargo", is_flag=True, help="Publish even if the embargo has passed.")
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(PDF_VARIANTS),
+    default=DEFAULT_VARIANT,
+    show_default=True,
+    help="The PDF standard to meet.",
+)
+@verbosity
+@pass_session
+def publish(
+    session: Session, forces, all_forces: bool, allow_past_embargo: bool, pdf_variant: str
+) -> None:
+    """Check, build with --final, and bundle each FORCE for the web team and the press office.
+
+    Refuses a draft and anything `validate --strict` refuses. Writes build/publish/FORCE/:
+    the report (PDF, HTML), the press release (text, HTML, PDF, and an email draft, .eml),
+    metadata.json (schema.org) and SHA256SUMS; and build/publish/FORCE.zip, whose bytes
+    depend only on the files.
+
+    \b
+    Example:
+      ncpi publish essex && (cd build/publish/essex && sha256sum -c SHA256SUMS)
+    """
+    from ncpi_cli.publish import publish as publish_forces
+
+    project = session.project()
+    slugs = [target.slug for target in _targets(project, forces, all_forces, ["report"])]
+    try:
+        bundles = publish_forces(
+            project, slugs, allow_past_embargo=allow_past_embargo, pdf_variant=pdf_variant
+        )
+    except ValidationFailed as failure:
+        session.problems(failure.problems, err=True)
+        raise NcpiError(
+            "publish refuses what `validate --strict` refuses: fix the problems "
+            "above (warnings included)"
+        ) from None
+    for bundle in bundles:
+        for path in [*bundle.files, bundle.archive]:
+            session.say(f"wrote {project.display(path)}")
+    session.summary(f"{len(bundles)} force(s) ready to publish, in build/publish/.", failed=False)
 
 
 @cli.command(epilog=EXIT_CODES)

@@ -322,6 +322,14 @@ class Inspectorate(Model):
         description="Where its reports are published, without https://.",
         examples=["www.justiceinspectorates.gov.uk/hmic"],
     )
+    press_office: (
+        Annotated[StrictStr, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]+$")] | None
+    ) = Field(
+        default=None,
+        description="The press office's email address: the sender of the email draft of the "
+        "press release that `ncpi publish` writes.",
+        examples=["press.office@example.gov.uk"],
+    )
 
 
 class NoteVersion(Model):

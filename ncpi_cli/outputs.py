@@ -258,8 +258,10 @@ def remove_outputs(project, slugs: list[str] | None = None) -> list[Path]:
                 slugs = sorted(
                     entry.name for entry in entries if entry.is_dir(follow_symlinks=False)
                 )
+        slugs = [slug for slug in slugs if slug != PUBLISH_FOLDER]
         for slug in slugs:
             removed += _clean_force(project, build, slug)
+        removed += _clean_publish(project, slugs)
         made_by_ncpi = MADE_BY_NCPI in os.listdir(build)
         if made_by_ncpi and set(os.listdir(build)) == {MADE_BY_NCPI}:
             _remove(build, MADE_BY_NCPI)
@@ -273,6 +275,38 @@ def remove_outputs(project, slugs: list[str] | None = None) -> list[Path]:
             pass
         finally:
             os.close(root)
+    return removed
+
+
+#: Where `ncpi publish` writes its bundles: build/publish/FORCE/ and build/publish/FORCE.zip.
+PUBLISH_FOLDER = "publish"
+
+
+def _clean_publish(project, slugs: list[str]) -> list[Path]:
+    """Remove the publication bundles of these forces: only the names publish writes."""
+    from ncpi_cli.publish import bundle_names
+
+    removed: list[Path] = []
+    publish = project.build_dir / PUBLISH_FOLDER
+    with build_folder(project, PUBLISH_FOLDER, create=False) as folder:
+        if folder is None:
+            return []
+        for slug in slugs:
+            with build_folder(project, PUBLISH_FOLDER, slug, create=False) as bundle:
+                if bundle is not None:
+                    for name in sorted(os.listdir(bundle)):
+                        temporary = TEMPORARY.match(name)
+                        ours = name in bundle_names(slug) or (
+                            temporary and temporary.group("name") in bundle_names(slug)
+                        )
+                        if ours and _remove(bundle, name):
+                            removed.append(publish / slug / name)
+            with suppress(OSError):
+                os.rmdir(slug, dir_fd=folder)  # Only if nothing of anyone else's is left.
+            if _remove(folder, f"{slug}.zip"):
+                removed.append(publish / f"{slug}.zip")
+    with build_folder(project, create=False) as build, suppress(OSError):
+        os.rmdir(PUBLISH_FOLDER, dir_fd=build)
     return removed
 
 

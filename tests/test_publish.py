@@ -1,0 +1,156 @@
+"""`ncpi publish`: a checked bundle for the web team and the press office, the same bytes on
+every run."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import json
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+
+from conftest import FIXTURES, invoke
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def published(project_from):
+    project = project_from()
+    result = invoke(project, "publish", "essex")
+    assert result.exit_code == 0, result.output
+    return project, project.build_dir / "publish" / "essex"
+
+
+def test_the_bundle_holds_every_edition_and_sha256sum_accepts_it(published):
+    project, folder = published
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "SHA256SUMS",
+        "essex-press-release.eml",
+        "essex-press-release.html",
+        "essex-press-release.pdf",
+        "essex-press-release.txt",
+        "essex-report.html",
+        "essex-report.pdf",
+        "metadata.json",
+    ]
+    done = subprocess.run(
+        ["sha256sum", "-c", "SHA256SUMS"], cwd=folder, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count(": OK") == 7
+    # The bundle's documents are the final build's, byte for byte.
+    assert (folder / "essex-report.pdf").read_bytes() == (
+        project.build_dir / "essex" / "essex-report.pdf"
+    ).read_bytes()
+
+
+def test_metadata_is_schema_org_json_ld_with_each_files_size_and_hash(published):
+    _, folder = published
+    data = json.loads((folder / "metadata.json").read_text("utf-8"))
+    assert data["@context"] == "https://schema.org"
+    report, article = data["@graph"]
+    assert report["@type"] == "Report" and article["@type"] == "NewsArticle"
+    assert report["name"] == "Essex – National Child Protection Re-inspection"
+    assert report["url"].startswith("https://www.justiceinspectorates.gov.uk/hmic/publications/")
+    assert report["datePublished"] == article["datePublished"] == "2016-12-14"
+    assert report["inLanguage"] == "en-GB" and report["publisher"]["alternateName"] == "HMIC"
+    assert report["about"]["name"] == "Essex Police"
+    assert article["headline"] == (
+        "Child protection in Essex is improving but there is still more to do"
+    )
+    files = report["encoding"] + article["encoding"]
+    assert len(files) == 6
+    for entry in files:
+        data_bytes = (folder / entry["name"]).read_bytes()
+        assert entry["contentSize"] == str(len(data_bytes))
+        assert entry["sha256"] == hashlib.sha256(data_bytes).hexdigest()
+
+
+def test_the_email_draft_is_text_then_html_from_the_press_office(published):
+    _, folder = published
+    message = email.message_from_bytes(
+        (folder / "essex-press-release.eml").read_bytes(), policy=email.policy.default
+    )
+    assert message.get_content_type() == "multipart/alternative"
+    parts = list(message.iter_parts())
+    assert [p.get_content_type() for p in parts] == ["text/plain", "text/html"]  # RFC 2046
+    assert all(p.get_content_charset() == "utf-8" for p in parts)
+    assert message["X-Unsent"] == "1"
+    assert message["From"] == "press.office@hmic.gsi.gov.uk"
+    assert message["Subject"] == (
+        "Child protection in Essex is improving but there is still more to do"
+    )
+    # Text in email has CRLF line ends (RFC 5322); otherwise it is the files, character for
+    # character.
+    for part, name in zip(
+        parts, ("essex-press-release.txt", "essex-press-release.html"), strict=True
+    ):
+        assert part.get_content().replace("\r\n", "\n") == (folder / name).read_text("utf-8")
+    raw = (folder / "essex-press-release.eml").read_bytes()
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998  # SMTP's limit
+
+
+def test_the_zip_is_the_same_bytes_every_time(published):
+    project, folder = published
+    archive = project.build_dir / "publish" / "essex.zip"
+    first = archive.read_bytes()
+    with zipfile.ZipFile(archive) as opened:
+        names = opened.namelist()
+        assert names == sorted(names) and len(names) == 8
+        assert {info.date_time for info in opened.infolist()} == {(2016, 12, 14, 0, 0, 0)}
+        assert opened.read("essex/SHA256SUMS") == (folder / "SHA256SUMS").read_bytes()
+    shutil.rmtree(project.build_dir)
+    assert invoke(project, "publish", "essex").exit_code == 0
+    assert archive.read_bytes() == first
+
+
+def test_publish_refuses_a_draft_and_a_warning(project_from):
+    project = project_from()
+    shutil.copy(FIXTURES / "valid" / "reports" / "kent.yaml", project.report_path("kent"))
+    path = project.report_path("kent")
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("status: final", "status: draft"), "utf-8")
+    result = invoke(project, "publish", "kent")
+    assert result.exit_code == 1 and "is a draft (status: draft); publish refuses it" in (
+        result.stderr
+    )
+    path.write_text(text.replace("headline: Kent Police is", "headline: The force is"), "utf-8")
+    result = invoke(project, "publish", "kent")
+    assert result.exit_code == 1
+    assert "warning: the headline does not name the force" in result.stderr
+    assert "publish refuses what `validate --strict` refuses" in result.stderr
+    assert not (project.build_dir / "publish").exists()
+
+
+def test_an_embargo_heads_the_subject_and_a_past_one_needs_saying_so(project_from):
+    project = project_from()
+    path = project.report_path("essex")
+    path.write_text(
+        path.read_text("utf-8").replace(
+            "press_release:\n", "press_release:\n  embargo: 2016-12-14 00:01\n", 1
+        ),
+        "utf-8",
+    )
+    refused = invoke(project, "publish", "essex")
+    assert refused.exit_code == 1
+    assert "the embargo (2016-12-14 00:01) has passed; --allow-past-embargo" in refused.stderr
+    assert invoke(project, "publish", "essex", "--allow-past-embargo").exit_code == 0
+    eml = project.build_dir / "publish" / "essex" / "essex-press-release.eml"
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert message["Subject"] == (
+        "Embargoed until 00:01 Wednesday 14 December 2016: Child "
+        "protection in Essex is improving but there is still more to do"
+    )
+
+
+def test_clean_removes_the_bundles_and_nothing_else(published):
+    project, folder = published
+    (folder / "notes-for-the-web-team.txt").write_text("mine")
+    assert invoke(project, "clean", "essex").exit_code == 0
+    assert [p.name for p in folder.iterdir()] == ["notes-for-the-web-team.txt"]
+    assert not (project.build_dir / "publish" / "essex.zip").exists()
