@@ -287,8 +287,16 @@ def _make_pdf_here(project: Project, rendered: Rendered, options: BuildOptions) 
 def write_target(
     project: Project, rendered: Rendered, made: MadePdf, options: BuildOptions
 ) -> list[Path]:
-    """Write every output atomically, and only then the build record."""
-    outputs = {**rendered.files, rendered.pdf_path: made.pdf}
+    """Link the PDF from the HTML, write every output atomically, then the build record."""
+    from ncpi_cli.render import with_download_link
+
+    files = {
+        path: with_download_link(data.decode(), rendered.pdf_path.name, made.pdf).encode()
+        if path.suffix == ".html"
+        else data
+        for path, data in rendered.files.items()
+    }
+    outputs = {**files, rendered.pdf_path: made.pdf}
     written = write_outputs(project, outputs)
     read = {**rendered.assets, **made.served}  # by the templates, then by WeasyPrint
     record = manifest_text(rendered.stale.inputs, read, outputs, options.as_record())

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ncpi_cli.errors import RenderError, source_date_epoch
 from ncpi_cli.model import AREAS, GRADES, PROGRESS_STATUSES, Common, Report
@@ -126,6 +126,8 @@ def document_context(report: Report, common: Common) -> dict:
         "sections": sections,
         # Where the contents list goes; filled from the headings the template wrote.
         "contents_list": Markup(CONTENTS_MARK),
+        # Where the HTML links its PDF; filled once the PDF is made (its pages and size).
+        "download_link": Markup(DOWNLOAD_MARK),
         "statuses": PROGRESS_STATUSES,
         "progress_by_id": progress_by_id,
         "audit_rows": audit_rows,
@@ -163,6 +165,32 @@ def _template_location(error: BaseException) -> tuple[str, int]:
         if frame.filename.endswith(".j2"):
             return (frame.filename, frame.lineno or 1)
     return ("template", 1)
+
+
+#: Stands for the link to the PDF until the PDF exists; see with_download_link.
+DOWNLOAD_MARK = "<!-- ncpi:download -->"
+
+
+def with_download_link(html: str, pdf_name: str, pdf: bytes) -> str:
+    """The HTML with its download mark replaced by a link to its PDF, with pages and size.
+
+    The link is for the web page only (class web-only, not printed), so the PDF, made from
+    the same HTML before the link existed, does not depend on it.
+    """
+    if DOWNLOAD_MARK not in html:
+        return html
+    from io import BytesIO
+
+    import pikepdf
+
+    with pikepdf.open(BytesIO(pdf)) as opened:
+        pages = len(opened.pages)
+    size = f"{-(-len(pdf) // 1024):,} KB"  # rounded up: never "0 KB"
+    link = (
+        f'<p class="download web-only"><a href="{escape(pdf_name)}" download>Download the '
+        f"report (PDF, {pages} page{'s' if pages != 1 else ''}, {size})</a></p>"
+    )
+    return html.replace(DOWNLOAD_MARK, link, 1)
 
 
 #: Stands for the contents list while a template renders; replaced by links to its headings.

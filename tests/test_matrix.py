@@ -52,6 +52,11 @@ def test_press_release_text_is_the_reviewed_golden_text(matrix_build, update_gol
 def test_report_html_is_the_reviewed_golden_html(matrix_build, update_golden, slug):
     """The whole HTML edition, markup and all: a template change shows here as a diff."""
     produced = _outputs(matrix_build, slug)[f"{slug}-report.html"].read_bytes()
+    # The inlined web fonts are the shipped files (tested in test_web_page.py); here they would
+    # only make every golden file 180 kB of base64.
+    produced = re.sub(
+        rb"data:font/woff;base64,[A-Za-z0-9+/=]+", b"data:font/woff;base64,...", produced
+    )
     _compare_with_golden(produced, f"{slug}-report.html", update_golden)
 
 
