@@ -318,3 +318,20 @@ def test_a_record_of_the_wrong_shape_means_a_rebuild(project_from, damage):
     assert why_stale(project, REPORT, BuildOptions().as_record()) == (
         "its build record is unreadable or from another version"
     )
+
+
+def test_temporary_files_are_created_new_and_never_through_a_link(project_from, monkeypatch):
+    """os.open is observed, not replaced: every output starts as a new file (O_EXCL) that a
+    link in its place cannot redirect (O_NOFOLLOW)."""
+    project = project_from()
+    created: list[int] = []
+    real_open = os.open
+
+    def observed_open(path, flags, *args, **kwargs):
+        if flags & os.O_CREAT:
+            created.append(flags)
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", observed_open)
+    write_outputs(project, {project.build_dir / "essex" / "essex-report.html": b"x"})
+    assert created and all(f & os.O_EXCL and f & os.O_NOFOLLOW for f in created), created
