@@ -16,8 +16,17 @@ from fontTools.ttLib import TTFont
 
 FONTS = Path(__file__).resolve().parent.parent / "templates" / "fonts"
 #: Basic Latin, Latin-1, Latin Extended-A (Welsh ŵ ŷ), general punctuation, £ € and •.
-CHARACTERS = [*range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x2010, 0x2028), 0x2030,
-              0x2032, 0x2033, 0x20AC, 0x2122, 0x2212]
+CHARACTERS = [
+    *range(0x20, 0x7F),
+    *range(0xA0, 0x180),
+    *range(0x2010, 0x2028),
+    0x2030,
+    0x2032,
+    0x2033,
+    0x20AC,
+    0x2122,
+    0x2212,
+]
 
 
 def web_font(ttf: Path) -> bytes:
