@@ -174,3 +174,26 @@ def test_asset_reads_only_the_templates_folders(project_from, name, expected):
     assert result.exit_code == 1
     assert expected in result.output + result.stderr
     assert "templates/report.html.j2:1" in result.output + result.stderr
+
+
+def test_a_section_renamed_by_an_override_is_renamed_in_the_contents(project_from):
+    """The contents list is made from the headings the template wrote, not from a second list."""
+    from ncpi_cli.checking import check_project
+    from ncpi_cli.render import document_context, render_template
+    from ncpi_cli.templating import REPORT_HTML, builtin_templates_dir
+
+    project = project_from()
+    default = (builtin_templates_dir() / "report.html.j2").read_text("utf-8")
+    old = 'heading("next-steps", "Next steps")'
+    assert old in default
+    _override(
+        project,
+        "report.html.j2",
+        default.replace(old, 'heading("next-steps", "What happens next")'),
+    )
+    checked = check_project(project, ["essex"], dry_run=False)
+    context = document_context(checked.reports["essex"], checked.common)
+    html = render_template(REPORT_HTML, context, project.templates_dir)
+    contents = html.split('<nav class="contents"', 1)[1].split("</nav>", 1)[0]
+    assert '<a href="#next-steps-heading">9 What happens next</a>' in contents
+    assert "Next steps" not in contents
