@@ -96,13 +96,19 @@ def test_a_build_folder_ncpi_did_not_make_is_never_removed(tmp_path):
 @pytest.mark.slow
 def test_a_full_disk_changes_no_output_of_the_document(tmp_path):
     """On a disk with room for the new HTML but not the new PDF, neither is replaced."""
+    # One build's files (HTML with its inlined fonts, PDF, record) are measured elsewhere;
+    # a folder half as big again holds one set, but not a second set of temporary files
+    # beside the old outputs.
+    sizing = make_project(tmp_path / "sizing")
+    assert run_ncpi(sizing, "build", "essex").returncode == 0
+    one_build = sum(p.stat().st_size for p in (sizing.build_dir / "essex").iterdir())
+    size_kb = (one_build * 3 // 2) // 4096 * 4 + 4
     project = make_project(tmp_path / "project")
     folder = project.build_dir / "essex"
     folder.mkdir(parents=True)
-    # One build (HTML 19 kB, PDF 56 kB, record) and its temporary files fit in 120 kB; a second
-    # set of temporary files beside the old outputs does not.
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=120k", "tmpfs", str(folder)], capture_output=True
+        ["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(folder)],
+        capture_output=True,
     )
     if mounted.returncode != 0:
         pytest.skip("cannot mount a tmpfs here: " + mounted.stderr.decode().strip())
