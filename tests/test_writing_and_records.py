@@ -335,3 +335,89 @@ def test_temporary_files_are_created_new_and_never_through_a_link(project_from, 
     monkeypatch.setattr(os, "open", observed_open)
     write_outputs(project, {project.build_dir / "essex" / "essex-report.html": b"x"})
     assert created and all(f & os.O_EXCL and f & os.O_NOFOLLOW for f in created), created
+
+
+# Only inside build/, never through a link; clean removes only what ncpi wrote --------------
+
+
+def test_a_link_in_place_of_build_is_refused_and_nothing_is_written_through_it(
+    project_from, tmp_path
+):
+    project = project_from()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    project.build_dir.symlink_to(elsewhere)
+    with pytest.raises(OutputError, match="build is a symbolic link: ncpi writes and deletes"):
+        write_outputs(project, {project.build_dir / "essex" / "essex-report.html": b"x"})
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_link_in_place_of_a_force_folder_is_refused(project_from, tmp_path):
+    project = project_from()
+    project.build_dir.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project.build_dir / "essex").symlink_to(elsewhere)
+    with pytest.raises(OutputError, match="build/essex is a symbolic link"):
+        write_outputs(project, {project.build_dir / "essex" / "essex-report.html": b"x"})
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_file_in_place_of_a_force_folder_is_refused(project_from):
+    project = project_from()
+    project.build_dir.mkdir()
+    (project.build_dir / "essex").write_text("in the way")
+    with pytest.raises(OutputError, match="cannot write to build/essex: it is a file"):
+        write_outputs(project, {project.build_dir / "essex" / "essex-report.html": b"x"})
+    assert (project.build_dir / "essex").read_text() == "in the way"
+
+
+def test_clean_removes_what_the_records_name_and_nothing_else(project_from):
+    from ncpi_cli.outputs import TEMPORARY, _temporary_name, remove_outputs
+
+    project = project_from()
+    _recorded_build(project)
+    folder = project.build_dir / "essex"
+    (folder / "notes.txt").write_text("mine")
+    leftover = folder / _temporary_name("essex-report.pdf")
+    leftover.write_bytes(b"half")
+    assert TEMPORARY.match(leftover.name)
+    removed = remove_outputs(project, ["essex"])
+    assert sorted(p.name for p in removed) == sorted(
+        [leftover.name, "essex-report.html", "essex-report.pdf", ".manifest-report.json"]
+    )
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]  # someone's note stays
+    # Without anyone else's file, the folders ncpi made go too.
+    other = project_from()
+    _recorded_build(other)
+    remove_outputs(other)
+    assert not other.build_dir.exists()
+
+
+def test_clean_keeps_a_build_folder_ncpi_did_not_make(project_from):
+    from ncpi_cli.outputs import remove_outputs
+
+    project = project_from()
+    project.build_dir.mkdir()  # someone else's build/: ncpi leaves no mark in it
+    _recorded_build(project)
+    remove_outputs(project)
+    assert project.build_dir.is_dir() and list(project.build_dir.iterdir()) == []
+
+
+def test_preview_pages_are_replaced_and_recorded(project_from):
+    from ncpi_cli.outputs import remove_outputs, write_preview
+
+    project = project_from()
+    preview = project.build_dir / "essex" / "preview"
+    write_preview(project, "essex", {"page-1.png": b"1", "page-2.png": b"2"}, "page")
+    write_preview(project, "essex", {"press-release-page-1.png": b"p"}, "press-release-page")
+    write_preview(project, "essex", {"page-1.png": b"new"}, "page")  # a shorter report
+    assert sorted(p.name for p in preview.iterdir()) == [
+        ".manifest-preview.json",
+        "page-1.png",
+        "press-release-page-1.png",
+    ]
+    assert (preview / "page-1.png").read_bytes() == b"new"
+    (preview / "mine.png").write_bytes(b"mine")
+    remove_outputs(project, ["essex"])
+    assert [p.name for p in preview.iterdir()] == ["mine.png"]
