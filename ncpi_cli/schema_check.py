@@ -197,7 +197,7 @@ def _message(
         least = error["msg"].split("greater than ")[-1].replace("or equal to ", "at least ")
         return (
             loc,
-            f"should be {least}, not {_kind_of(value)}",
+            f"should be {least}, not {value!r}" if isinstance(value, int) else f"should be {least}",
             False,
             "out-of-range",
         )
