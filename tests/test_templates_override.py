@@ -197,3 +197,22 @@ def test_a_section_renamed_by_an_override_is_renamed_in_the_contents(project_fro
     contents = html.split('<nav class="contents"', 1)[1].split("</nav>", 1)[0]
     assert '<a href="#next-steps-heading">9 What happens next</a>' in contents
     assert "Next steps" not in contents
+
+
+def test_asset_never_follows_a_link_out_of_the_templates_folder(project_from, tmp_path):
+    project = project_from()
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"SECRET-BYTES")
+    (project.root / "templates" / "images").mkdir(parents=True)
+    (project.root / "templates" / "images" / "logo.png").symlink_to(secret)
+    _override(
+        project,
+        "report.html.j2",
+        '{% extends "default:report.html.j2" %}'
+        '{% block body %}<img src="{{ asset(\'images/logo.png\') }}" alt="x">'
+        "{{ super() }}{% endblock %}",
+    )
+    result = _build(project)
+    assert result.exit_code == 1
+    assert "asset('images/logo.png'): no such file in templates/" in result.output + result.stderr
+    assert not (project.build_dir / "essex" / "essex-report.html").exists()
