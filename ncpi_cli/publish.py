@@ -22,6 +22,8 @@ from ncpi_cli.outputs import PUBLISH_FOLDER, write_outputs
 from ncpi_cli.project import Project
 from ncpi_cli.targets import BuildOptions, output_paths, targets_of
 
+#: The largest document a bundle takes (a report of 1,000 recommendations is about 2 MB).
+MAX_DOCUMENT_BYTES = 200_000_000
 #: The bundle's own files, beside the documents.
 METADATA = "metadata.json"
 CHECKSUMS = "SHA256SUMS"
@@ -89,7 +91,8 @@ def _bundle(project: Project, slug: str, report, common) -> Bundle:
     documents = {}
     for target in targets_of(slug):
         for path in output_paths(project, target).values():
-            documents[path.name] = path.read_bytes()
+            # Just written by the build; still read bounded, and never through a link.
+            documents[path.name] = project.read_input(path, MAX_DOCUMENT_BYTES)
     documents[f"{slug}-press-release.eml"] = email_draft(
         context, documents[f"{slug}-press-release.txt"], documents[f"{slug}-press-release.html"]
     )
