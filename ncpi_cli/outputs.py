@@ -253,6 +253,7 @@ def remove_outputs(project, slugs: list[str] | None = None) -> list[Path]:
     with build_folder(project, create=False) as build:
         if build is None:
             return []
+        every_force = slugs is None
         if slugs is None:  # Folders only: a link in build/ is never followed.
             with os.scandir(build) as entries:
                 slugs = sorted(
@@ -261,7 +262,7 @@ def remove_outputs(project, slugs: list[str] | None = None) -> list[Path]:
         slugs = [slug for slug in slugs if slug != PUBLISH_FOLDER]
         for slug in slugs:
             removed += _clean_force(project, build, slug)
-        removed += _clean_publish(project, slugs)
+        removed += _clean_publish(project, None if every_force else slugs)
         made_by_ncpi = MADE_BY_NCPI in os.listdir(build)
         if made_by_ncpi and set(os.listdir(build)) == {MADE_BY_NCPI}:
             _remove(build, MADE_BY_NCPI)
@@ -282,8 +283,9 @@ def remove_outputs(project, slugs: list[str] | None = None) -> list[Path]:
 PUBLISH_FOLDER = "publish"
 
 
-def _clean_publish(project, slugs: list[str]) -> list[Path]:
-    """Remove the publication bundles of these forces: only the names publish writes."""
+def _clean_publish(project, slugs: list[str] | None) -> list[Path]:
+    """Remove the publication bundles of these forces (None: of every force); only the names
+    publish writes."""
     from ncpi_cli.publish import bundle_names
 
     removed: list[Path] = []
@@ -291,6 +293,13 @@ def _clean_publish(project, slugs: list[str]) -> list[Path]:
     with build_folder(project, PUBLISH_FOLDER, create=False) as folder:
         if folder is None:
             return []
+        if slugs is None:  # Each bundle folder and zip; a link is never followed.
+            with os.scandir(folder) as entries:
+                found = {e.name for e in entries if e.is_dir(follow_symlinks=False)}
+                found |= {n.removesuffix(".zip") for n in os.listdir(folder) if n.endswith(".zip")}
+            from ncpi_cli.registry import forces
+
+            slugs = sorted(found & set(forces()))  # publish writes bundles of forces only
         for slug in slugs:
             with build_folder(project, PUBLISH_FOLDER, slug, create=False) as bundle:
                 if bundle is not None:

@@ -421,3 +421,32 @@ def test_preview_pages_are_replaced_and_recorded(project_from):
     (preview / "mine.png").write_bytes(b"mine")
     remove_outputs(project, ["essex"])
     assert [p.name for p in preview.iterdir()] == ["mine.png"]
+
+
+def test_clean_removes_publication_bundles_and_only_their_files(project_from):
+    from ncpi_cli.outputs import _temporary_name, remove_outputs
+    from ncpi_cli.publish import bundle_names
+
+    project = project_from()
+    publish = project.build_dir / "publish"
+    bundle = {publish / "essex" / name: b"x" for name in bundle_names("essex")}
+    write_outputs(
+        project, {**bundle, publish / "essex.zip": b"zip", publish / "kent.zip": b"not asked for"}
+    )
+    (publish / "essex" / "for-the-web-team.txt").write_text("mine")
+    (publish / "essex" / _temporary_name("metadata.json")).write_bytes(b"half")
+    removed = remove_outputs(project, ["essex"])
+    assert len(removed) == len(bundle) + 2  # the bundle, its leftover temporary, the zip
+    assert [p.name for p in (publish / "essex").iterdir()] == ["for-the-web-team.txt"]
+    assert sorted(p.name for p in publish.iterdir()) == ["essex", "kent.zip"]
+    # Without anyone else's file, clean of every force leaves no publish/ folder behind.
+    (publish / "essex" / "for-the-web-team.txt").unlink()
+    (publish / "essex").rmdir()
+    write_outputs(project, {publish / "kent" / "SHA256SUMS": b"s"})
+    (publish / "archive.zip").write_bytes(b"someone's")  # not a force's bundle: kept
+    remove_outputs(project)
+    assert [p.name for p in publish.iterdir()] == ["archive.zip"]
+    (publish / "archive.zip").unlink()
+    write_outputs(project, {publish / "kent" / "SHA256SUMS": b"s"})
+    remove_outputs(project)
+    assert not publish.exists()
