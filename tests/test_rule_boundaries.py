@@ -241,3 +241,31 @@ def test_a_grade_off_the_years_scale_is_an_audit_grade_error(project_from):
     assert [(p["code"], p["path"]) for p in grade] == [
         ("audit-grade", "case_audit.grades.adequate")
     ]
+
+
+def test_a_file_describing_another_force_is_refused_at_its_slug(project_from):
+    problems = _problems(project_from, ("  slug: kent", "  slug: essex"))
+    by_code = {p["code"]: p for p in problems}
+    assert by_code["slug-mismatch"]["path"] == "force.slug"
+    assert by_code["slug-mismatch"]["message"] == (
+        "the file is named kent.yaml but describes 'essex': rename the file or fix the slug"
+    )
+    assert by_code["force-name"]["path"] == "force.name"
+    assert (
+        "'Kent Police' is not the force's official name 'Essex Police'"
+        in (by_code["force-name"]["message"])
+    )
+
+
+def test_a_look_alike_id_in_progress_is_named_and_the_next_entries_still_checked(project_from):
+    problems = _problems(
+        project_from,
+        ("    - recommendation: R1\n", "    - recommendation: \u04201\n"),
+        ("    - recommendation: R2\n", "    - recommendation: R9\n"),
+    )
+    found = {(p["path"], p["code"]): p["message"] for p in problems}
+    assert found[("reinspection.progress[0].recommendation", "look-alike")] == (
+        "contains U+0420 (CYRILLIC CAPITAL LETTER ER), which only looks like an ordinary "
+        "character or cannot be seen: type the id again"
+    )
+    assert ("reinspection.progress[1].recommendation", "unknown-recommendation") in found
