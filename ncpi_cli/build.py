@@ -19,6 +19,7 @@ from ncpi_cli.incremental import Inputs, current_inputs, manifest_text, why_stal
 from ncpi_cli.outputs import write_outputs, write_preview
 from ncpi_cli.problems import Problem
 from ncpi_cli.project import Project
+from ncpi_cli.registry import forces
 from ncpi_cli.targets import BuildOptions, Target, manifest_path, output_paths
 from ncpi_cli.templating import (
     PRESS_RELEASE_HTML,
@@ -176,27 +177,45 @@ def find_stale(
 # Step 2: check the reports, all together.
 
 
-def check_reports(project: Project, slugs: list[str]) -> dict[str, tuple[Report, Common] | list]:
-    """Each force's checked report and the common data, or the problems that stop its build.
+def check_reports(
+    project: Project, slugs: list[str]
+) -> dict[tuple[str, str], tuple[Report, Common] | list]:
+    """Each edition's checked report and common data, or the problems that stop its build.
 
-    A problem outside the forces' own reports (the common data, a template) stops them all.
+    Keyed by force and language: ("essex", "en"), ("dyfed-powys", "cy"). A Welsh edition holds
+    the English facts with the Welsh text. A problem outside the forces' own files (the common
+    data, a template) stops them all; a problem in either file of a pair stops both editions,
+    which are published together.
     """
     from ncpi_cli.checking import check_project
 
     checked = check_project(project, slugs, dry_run=False)  # The build itself renders.
-    shared = [
-        p
-        for p in checked.errors
-        if p.file not in {project.display(project.report_path(slug)) for slug in slugs}
-    ]
-    results: dict[str, tuple[Report, Common] | list] = {}
+    own_files = {
+        slug: {
+            project.display(project.report_path(slug)),
+            project.display(project.welsh_path(slug)),
+        }
+        for slug in slugs
+    }
+    everyone = set().union(*own_files.values()) if own_files else set()
+    welsh_common = project.display(project.welsh_common_path)
+    shared = [p for p in checked.errors if p.file not in everyone | {welsh_common}]
+    results: dict[tuple[str, str], tuple[Report, Common] | list] = {}
     for slug in slugs:
-        report = checked.reports.get(slug)
-        if report is None or checked.common is None or shared:
-            own = project.display(project.report_path(slug))
-            results[slug] = shared + [p for p in checked.errors if p.file == own]
-        else:
-            results[slug] = (report, checked.common)
+        own = [p for p in checked.errors if p.file in own_files[slug]]
+        editions = {
+            "en": (checked.reports.get(slug), checked.common, []),
+            "cy": (
+                checked.welsh.get(slug),
+                checked.welsh_common,
+                [p for p in checked.errors if p.file == welsh_common],
+            ),
+        }
+        for language, (report, common, extra) in editions.items():
+            if report is None or common is None or shared or own or extra:
+                results[(slug, language)] = shared + own + extra
+            else:
+                results[(slug, language)] = (report, common)
     return results
 
 
@@ -209,12 +228,19 @@ def render_target(
     """A checked report's HTML and text outputs; a draft is refused under --final."""
     from ncpi_cli.render import document_context, render_template
 
+    slug, language = stale.target.slug, stale.target.language
     if options.final and report.status == "draft":
         raise NcpiError(
-            f"{project.display(project.report_path(stale.target.slug))} is a draft "
+            f"{project.display(project.report_path(slug))} is a draft "
             "(status: draft); --final refuses to build it"
         )
-    context = document_context(report, common)
+    if options.final and forces()[slug].is_welsh and not project.welsh_path(slug).is_file():
+        raise NcpiError(
+            f"{forces()[slug].name} is a Welsh force and "
+            f"{project.display(project.welsh_path(slug))} does not exist; --final refuses to "
+            "build one language without the other"
+        )
+    context = document_context(report, common, language, project.templates_dir)
     paths = output_paths(project, stale.target)
     assets: dict[str, str] = {}
 
@@ -290,8 +316,11 @@ def write_target(
     """Link the PDF from the HTML, write every output atomically, then the build record."""
     from ncpi_cli.render import with_download_link
 
+    language = rendered.target.language
     files = {
-        path: with_download_link(data.decode(), rendered.pdf_path.name, made.pdf).encode()
+        path: with_download_link(
+            data.decode(), rendered.pdf_path.name, made.pdf, language, project.templates_dir
+        ).encode()
         if path.suffix == ".html"
         else data
         for path, data in rendered.files.items()
@@ -337,7 +366,8 @@ def _build_stale(
         else _PdfsHere(project, options, events)
     )
     for item in stale:
-        rendered = _render_checked(project, item, options, checked[item.target.slug])
+        edition = checked[(item.target.slug, item.target.language)]
+        rendered = _render_checked(project, item, options, edition)
         if isinstance(rendered, Outcome):
             events.on_done(rendered)
             yield rendered
@@ -451,6 +481,7 @@ def preview_pages(project: Project, target: Target) -> list[Path]:
     if shutil.which("pdftoppm") is None:
         raise NcpiError("--png needs pdftoppm: install Debian's poppler-utils")
     prefix = "page" if target.kind == "report" else f"{target.kind}-page"
+    prefix = f"cy-{prefix}" if target.language == "cy" else prefix
     with tempfile.TemporaryDirectory(prefix="ncpi-preview-") as private:
         done = subprocess.run(
             ["pdftoppm", "-png", "-r", "70", str(pdf), str(Path(private) / prefix)],

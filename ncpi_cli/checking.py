@@ -26,6 +26,9 @@ class CheckResult:
 
     reports: dict[str, Report] = field(default_factory=dict)
     common: Common | None = None
+    #: The Welsh editions that passed: English facts with Welsh text (see bilingual.py).
+    welsh: dict[str, Report] = field(default_factory=dict)
+    welsh_common: Common | None = None
     problems: list[Problem] = field(default_factory=list)
     files_checked: int = 0
 
@@ -95,6 +98,11 @@ def check_project(
             result.problems += problems
             if result.common is not None:
                 result.problems += check_common(result.common, loaded)
+        # The Welsh common data is checked with the Welsh files that use it.
+        named = project.report_slugs() if slugs is None else slugs
+        welsh = any(project.welsh_path(slug).is_file() for slug in named)
+        if welsh and project.welsh_common_path.is_file():
+            _check_welsh_common(project, loaded if result.common is not None else None, result)
     template_problems = check_templates(project) if dry_run else []
     result.problems += template_problems
     for slug in project.report_slugs() if slugs is None else slugs:
@@ -113,6 +121,25 @@ def check_project(
                 )
             )
     return result
+
+
+def _check_welsh_common(project: Project, english: LoadedYaml | None, result: CheckResult) -> None:
+    """Check reports/_common.cy.yaml against the English common data, as a pair."""
+    from ncpi_cli.bilingual import check_pair, welsh_loaded
+
+    path = project.welsh_common_path
+    welsh, problems = load_yaml_file(path, project.display(path), project)
+    result.files_checked += 1
+    if welsh is not None:
+        problems += blank_problems(welsh) + control_character_problems(welsh)
+        problems += font_problems(welsh, project)
+        if english is not None:
+            problems += check_pair(english, welsh, Common)
+    result.problems += problems
+    if english is None or welsh is None or any(p.severity == "error" for p in problems):
+        return
+    result.welsh_common, problems = check_schema(welsh_loaded(english, welsh, Common), Common)
+    result.problems += problems
 
 
 def _strings(value, path=()):
@@ -327,8 +354,12 @@ def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: boo
     if not blanks:  # A scaffold's rules would only repeat its blanks.
         checked = report if report is not None else partial_model(Report, loaded.data)
         problems += check_report(checked, loaded, result.common, slug)
+    problems += _welsh_edition_warning(project, slug, loaded)
     result.problems += sorted(problems, key=lambda problem: (problem.line, problem.column))
-    if report is None or any(p.severity == "error" for p in problems) or result.common is None:
+    english_ok = report is not None and not any(p.severity == "error" for p in problems)
+    if project.welsh_path(slug).is_file():
+        _check_welsh(project, slug, loaded, english_ok, result, dry_run=dry_run)
+    if not english_ok or result.common is None:
         return
     if dry_run:
         try:
@@ -337,3 +368,78 @@ def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: boo
             result.problems.append(template_problem(project, error))
             return
     result.reports[slug] = report
+
+
+def _welsh_edition_warning(project: Project, slug: str, loaded: LoadedYaml) -> list[Problem]:
+    """A warning for a Welsh force whose report has no Welsh text beside it."""
+    from ncpi_cli.registry import forces
+
+    force = forces().get(slug)
+    if force is None or not force.is_welsh or project.welsh_path(slug).is_file():
+        return []
+    welsh = project.display(project.welsh_path(slug))
+    return [
+        loaded.problem(
+            ("force",),
+            f"{force.name} is a Welsh force: its report and press release must also be "
+            f"published in Welsh, at the same time, but {welsh} does not exist yet. "
+            f"`ncpi new {slug} --welsh` starts it from this file",
+            key=True,
+            code="welsh-edition",
+            severity="warning",
+        )
+    ]
+
+
+def _check_welsh(
+    project: Project,
+    slug: str,
+    english: LoadedYaml,
+    english_ok: bool,
+    result: CheckResult,
+    *,
+    dry_run: bool,
+) -> None:
+    """Check a report's Welsh file: its own text, then as the English file's mirror."""
+    from ncpi_cli.bilingual import check_pair, welsh_loaded
+    from ncpi_cli.render import render_documents
+
+    path = project.welsh_path(slug)
+    welsh, problems = load_yaml_file(path, project.display(path), project)
+    result.files_checked += 1
+    if welsh is not None:
+        problems += blank_problems(welsh) + comment_problems(welsh)
+        problems += control_character_problems(welsh) + link_problems(welsh)
+        reported = {problem.path for problem in problems}
+        problems += [p for p in font_problems(welsh, project) if p.path not in reported]
+        problems += check_pair(english, welsh, Report)
+    if welsh is not None and result.welsh_common is None and project.common_path.is_file():
+        common = project.display(project.welsh_common_path)
+        if not project.welsh_common_path.is_file():
+            problems.append(
+                Problem(
+                    welsh.file,
+                    1,
+                    1,
+                    "",
+                    f"{common} does not exist: the Welsh editions need the notes to editors "
+                    "and the inspectorates' names in Welsh",
+                    code="welsh-common",
+                )
+            )
+    errors = any(p.severity == "error" for p in problems)
+    if welsh is None or errors or not english_ok or result.welsh_common is None:
+        result.problems += sorted(problems, key=lambda problem: (problem.line, problem.column))
+        return
+    report, schema_problems = check_schema(welsh_loaded(english, welsh, Report), Report)
+    problems += schema_problems
+    result.problems += sorted(problems, key=lambda problem: (problem.line, problem.column))
+    if report is None:
+        return
+    if dry_run:
+        try:
+            render_documents(report, result.welsh_common, project.templates_dir, "cy")
+        except RenderError as error:
+            result.problems.append(template_problem(project, error))
+            return
+    result.welsh[slug] = report

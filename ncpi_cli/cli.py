@@ -323,7 +323,12 @@ def _targets(project: Project, forces: tuple[str, ...], all_forces: bool, kinds:
     slugs = project.report_slugs() if all_forces else [project.resolve_force(f) for f in forces]
     if not slugs:
         raise NcpiError("there are no reports to build: `ncpi new FORCE` starts one")
-    return [Target(slug, kind) for slug in dict.fromkeys(slugs) for kind in kinds]
+    return [
+        Target(slug, kind, language)
+        for slug in dict.fromkeys(slugs)
+        for language in project.languages(slug)
+        for kind in kinds
+    ]
 
 
 def _build_and_report(
@@ -566,7 +571,8 @@ def watch(session: Session, force: str, pdf_variant: str) -> None:
     from ncpi_cli.targets import BuildOptions, targets_of
 
     slug = session.project().resolve_force(force)
-    _watch(session, targets_of(slug), BuildOptions(pdf_variant))
+    project = session.project()
+    _watch(session, targets_of(slug, project.languages(slug)), BuildOptions(pdf_variant))
 
 
 @cli.command("list", epilog=EXIT_CODES)

@@ -115,7 +115,7 @@ def current_inputs(project: Project, target: Target) -> Inputs:
     """Hash the report, the common data and the templates the target uses, as they are now."""
     inputs = Inputs()
     within = input_folders(project)
-    for path in (project.report_path(target.slug), project.common_path):
+    for path in _source_files(project, target):
         inputs.files[str(path)] = file_hash(path, within) or "missing"
     closure = template_closure(project, target.kind)
     if closure is None:  # A computed include: depend on every template file there is.
@@ -125,6 +125,18 @@ def current_inputs(project: Project, target: Target) -> Inputs:
         for name, path in sorted(closure.items()):
             inputs.templates[name] = [str(path), file_hash(path, within) or "missing"]
     return inputs
+
+
+def _source_files(project: Project, target: Target) -> list[Path]:
+    """The data a target is made from: its report and the common data, and for a Welsh
+    edition their Welsh files and the Welsh catalogues of the templates' words."""
+    files = [project.report_path(target.slug), project.common_path]
+    if target.language != "en":
+        from ncpi_cli.languages import catalogue_paths
+
+        files += [project.welsh_path(target.slug), project.welsh_common_path]
+        files += catalogue_paths(target.language, project.templates_dir)
+    return files
 
 
 def input_folders(project: Project) -> list[Path]:
@@ -196,10 +208,7 @@ def read_manifest(project: Project, target: Target) -> dict | None:
 def _may_read(project: Project, target: Target, path: str) -> bool:
     """Whether a path a build record names is one of the target's possible inputs."""
     candidate = Path(os.path.realpath(path))
-    if candidate in (
-        Path(os.path.realpath(project.report_path(target.slug))),
-        Path(os.path.realpath(project.common_path)),
-    ):
+    if candidate in {Path(os.path.realpath(p)) for p in _source_files(project, target)}:
         return True
     return any(
         candidate.is_relative_to(os.path.realpath(folder))

@@ -22,6 +22,17 @@ class _ProseMarker:
 
 
 PROSE = _ProseMarker()
+
+
+class _TranslatedMarker:
+    """Marks a field that is not prose but differs by language: a title, a name, an address."""
+
+    def __repr__(self) -> str:
+        return "TRANSLATED"
+
+
+#: Prose and these fields are what a Welsh file (reports/FORCE.cy.yaml) gives in Welsh.
+TRANSLATED = _TranslatedMarker()
 #: A value that starts with this is a blank still to fill in, as `ncpi new` writes them;
 #: `validate` reports each one once, at its line.
 BLANK_MARKER = "TODO:"
@@ -56,6 +67,9 @@ TIMESCALES = (
     "within twelve months",
 )
 Timescale = Literal[TIMESCALES]
+
+#: What HMIC called a follow-up inspection; it sets the report's title.
+KINDS = ("re-inspection", "post-inspection review")
 
 #: Progress against a recommendation. HMIC judges progress in prose; this scale is ncpi's own,
 #: so that a summary table can show every recommendation at a glance.
@@ -150,7 +164,7 @@ class Inspector(Model):
     """The HM Inspector who led the re-inspection."""
 
     name: Text = Field(description="As the inspector spells it.", examples=["Zoë Billingham"])
-    title: Text = Field(
+    title: Annotated[Text, TRANSLATED] = Field(
         description="The inspector's title.", examples=["HM Inspector of Constabulary"]
     )
 
@@ -177,7 +191,7 @@ class Progress(Model):
 class Reinspection(Model):
     """The follow-up inspection this report presents."""
 
-    kind: Literal["re-inspection", "post-inspection review"] = Field(
+    kind: Literal[KINDS] = Field(
         description="What HMIC called the follow-up; it sets the report's title.",
         examples=["re-inspection"],
     )
@@ -191,7 +205,7 @@ class Reinspection(Model):
         description="The report's ISBN, if it has one.",
         examples=["978-1-78655-301-7"],
     )
-    url: WebAddress | None = Field(
+    url: Annotated[WebAddress, TRANSLATED] | None = Field(
         default=None,
         description="The report's public web address, if it differs from the one derived from "
         "the inspectorate's website and the report's title.",
@@ -244,7 +258,7 @@ class Quote(Model):
     speaker: Text = Field(
         description="Must be the inspector who led the re-inspection.", examples=["Zoë Billingham"]
     )
-    title: Text = Field(
+    title: Annotated[Text, TRANSLATED] = Field(
         description="The speaker's title.", examples=["HM Inspector of Constabulary"]
     )
     paragraphs: Paragraphs
@@ -313,7 +327,9 @@ class Inspectorate(Model):
     since: dt.date = Field(
         description="First publication date this name applies to.", examples=["2017-07-19"]
     )
-    name: Text = Field(description="Its full name.", examples=["HM Inspectorate of Constabulary"])
+    name: Annotated[Text, TRANSLATED] = Field(
+        description="Its full name.", examples=["HM Inspectorate of Constabulary"]
+    )
     abbreviation: Text = Field(description="Its short name.", examples=["HMIC"])
     copyright: Text = Field(description="The copyright holder on the cover.", examples=["HMIC"])
     website: Annotated[

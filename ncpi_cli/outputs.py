@@ -213,10 +213,11 @@ def write_new_file(path: Path, data: bytes) -> None:
 
 def _recorded_names(folder: int, slug: str) -> set[str]:
     """The files ncpi's build records in an open build/FORCE/ folder say it wrote there."""
+    from ncpi_cli.languages import LANGUAGES
     from ncpi_cli.targets import targets_of
 
     names = set()
-    for target in targets_of(slug):
+    for target in targets_of(slug, tuple(LANGUAGES)):
         record = target.manifest_name
         expected = set(target.output_names.values())
         try:
@@ -341,11 +342,12 @@ def _clean_force(project, build: int, slug: str) -> list[Path]:
 
 
 def _possible_outputs(slug: str) -> set[str]:
+    from ncpi_cli.languages import LANGUAGES
     from ncpi_cli.targets import targets_of
 
     return {
         name
-        for target in targets_of(slug)
+        for target in targets_of(slug, tuple(LANGUAGES))
         for name in [*target.output_names.values(), target.manifest_name]
     }
 

@@ -9,6 +9,8 @@ from ncpi_cli.errors import NoReport, NotAProject, UnknownForce
 from ncpi_cli.registry import find_force, forces, nearest_forces
 
 COMMON_FILE = "_common.yaml"
+#: The Welsh common data: the notes to editors and the inspectorates' names in Welsh.
+WELSH_COMMON_FILE = "_common.cy.yaml"
 #: The folder that makes a folder a project, as .git makes a repository.
 REPORTS_FOLDER = "reports"
 
@@ -51,8 +53,24 @@ class Project:
     def common_path(self) -> Path:
         return self.reports_dir / COMMON_FILE
 
+    @property
+    def welsh_common_path(self) -> Path:
+        return self.reports_dir / WELSH_COMMON_FILE
+
     def report_path(self, slug: str) -> Path:
         return self.reports_dir / f"{slug}.yaml"
+
+    def welsh_path(self, slug: str) -> Path:
+        """The Welsh text of a force's report, beside it: reports/dyfed-powys.cy.yaml."""
+        return self.reports_dir / f"{slug}.cy.yaml"
+
+    def source_path(self, slug: str, language: str = "en") -> Path:
+        """The file an edition's own text is in: the report, or its Welsh mirror."""
+        return self.welsh_path(slug) if language == "cy" else self.report_path(slug)
+
+    def languages(self, slug: str) -> list[str]:
+        """The editions a force's documents are built in: English, and Welsh if it has a file."""
+        return ["en", "cy"] if self.welsh_path(slug).is_file() else ["en"]
 
     def read_input(self, path: Path, limit: int) -> bytes:
         """An input file's bytes, bounded: a regular file inside the project (see reading.py)."""
@@ -68,10 +86,14 @@ class Project:
             return str(path)
 
     def report_slugs(self) -> list[str]:
-        """The forces that have a report file, by file name."""
+        """The forces that have a report file, by file name (a Welsh mirror is not a report)."""
         if not self.reports_dir.is_dir():
             return []
-        return sorted(p.stem for p in self.reports_dir.glob("*.yaml") if not p.name.startswith("_"))
+        return sorted(
+            p.stem
+            for p in self.reports_dir.glob("*.yaml")
+            if not p.name.startswith("_") and "." not in p.stem
+        )
 
     def resolve_force(self, name: str) -> str:
         """The slug of a force named on the command line that has a report, or an error."""

@@ -18,6 +18,7 @@ from email.policy import SMTP
 from pathlib import Path
 
 from ncpi_cli.errors import NcpiError, ValidationFailed
+from ncpi_cli.languages import LANGUAGES
 from ncpi_cli.outputs import PUBLISH_FOLDER, write_outputs
 from ncpi_cli.project import Project
 from ncpi_cli.targets import BuildOptions, output_paths, targets_of
@@ -31,7 +32,8 @@ CHECKSUMS = "SHA256SUMS"
 
 def bundle_names(slug: str) -> set[str]:
     """The names of the files in a force's bundle folder (for `clean`)."""
-    documents = {name for target in targets_of(slug) for name in target.output_names.values()}
+    every = targets_of(slug, tuple(LANGUAGES))
+    documents = {name for target in every for name in target.output_names.values()}
     return documents | {f"{slug}-press-release.eml", METADATA, CHECKSUMS}
 
 
@@ -75,7 +77,7 @@ def publish(
                 "--allow-past-embargo publishes anyway"
             )
     options = BuildOptions(final=True, **build_options)
-    targets = [target for slug in slugs for target in targets_of(slug)]
+    targets = [target for slug in slugs for target in targets_of(slug, project.languages(slug))]
     outcomes = build_targets(project, targets, options)
     failed = [outcome for outcome in outcomes if outcome.state == "failed"]
     if failed:
@@ -89,7 +91,7 @@ def _bundle(project: Project, slug: str, report, common) -> Bundle:
 
     context = document_context(report, common)
     documents = {}
-    for target in targets_of(slug):
+    for target in targets_of(slug, project.languages(slug)):
         for path in output_paths(project, target).values():
             # Just written by the build; still read bounded, and never through a link.
             documents[path.name] = project.read_input(path, MAX_DOCUMENT_BYTES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 
@@ -18,10 +18,24 @@ class Force:
     name: str
     region: str
     also_known_as: tuple[str, ...] = ()  # common short names: "the Met", "GMP"
+    welsh_name: str = ""  # the four Welsh forces' own Welsh names: "Heddlu Dyfed-Powys"
+
+    @property
+    def is_welsh(self) -> bool:
+        """Whether its documents are also published in Welsh (the Welsh Language Standards)."""
+        return bool(self.welsh_name)
+
+    def in_language(self, code: str) -> Force:
+        """The force as a document in that language names it (its Welsh name in Welsh)."""
+        if code == "cy" and self.welsh_name:
+            return replace(self, name=self.welsh_name)
+        return self
 
     @property
     def area_name(self) -> str:
         """The name used in report titles: 'Essex' for Essex Police."""
+        if self.name.startswith("Heddlu "):
+            return self.name.removeprefix("Heddlu ")  # Welsh: "Heddlu Gogledd Cymru"
         if self.name.endswith(" Police Service"):
             return self.name  # HMIC titles the Met's reports with its full name.
         for suffix in (" Constabulary", " Police"):
@@ -41,6 +55,7 @@ def forces() -> dict[str, Force]:
             row["official name"],
             row["region"],
             tuple(n.strip() for n in row["also known as"].split(";") if n.strip()),
+            row["welsh name"].strip(),
         )
         for row in rows
     }
@@ -57,7 +72,8 @@ def _by_any_name() -> dict[str, str]:
     """Every name a force goes by (slug, official name, area name, short names) -> its slug."""
     names: dict[str, str] = {}
     for force in forces().values():
-        for name in (force.slug, force.name, force.area_name, *force.also_known_as):
+        welsh = (force.welsh_name,) if force.welsh_name else ()
+        for name in (force.slug, force.name, force.area_name, *force.also_known_as, *welsh):
             names.setdefault(_name_key(name), force.slug)
     return names
 

@@ -13,6 +13,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ncpi_cli.errors import RenderError, source_date_epoch
+from ncpi_cli.languages import LANGUAGES
 from ncpi_cli.model import AREAS, GRADES, PROGRESS_STATUSES, Common, Report
 from ncpi_cli.registry import Force, forces
 from ncpi_cli.templating import (
@@ -36,27 +37,33 @@ class AreaSection:
     progress: list
 
 
-def report_title(report: Report, force: Force) -> str:
+def _english(text: str) -> str:
+    return text
+
+
+def report_title(report: Report, force: Force, gettext=_english) -> str:
     """'Essex – National Child Protection Re-inspection', as on the cover and 'Get the report'."""
     if report.reinspection.kind == "post-inspection review":
-        return f"{force.area_name} – National Child Protection Inspection Post-Inspection Review"
-    return f"{force.area_name} – National Child Protection Re-inspection"
+        title = "%(area)s – National Child Protection Inspection Post-Inspection Review"
+    else:
+        title = "%(area)s – National Child Protection Re-inspection"
+    return gettext(title) % {"area": force.area_name}
 
 
-def report_url(report: Report, common: Common, force: Force) -> str:
+def report_url(report: Report, common: Common, force: Force, gettext=_english) -> str:
     """The report's public web address: as given, else the inspectorate's website and title."""
     if report.reinspection.url:
         return report.reinspection.url
     website = common.inspectorate_on(report.reinspection.published).website
-    return f"https://{website}/publications/{slugify(report_title(report, force))}/"
+    return f"https://{website}/publications/{slugify(report_title(report, force, gettext))}/"
 
 
-def _audit_chart(report: Report) -> str | None:
+def _audit_chart(report: Report, labels: dict[str, str]) -> str | None:
     """The case audit as a bar chart: an SVG data URL, so the HTML stays one file."""
     audit = report.case_audit
     if audit is None:
         return None
-    rows = [(GRADES[g], audit.grades[g]) for g in GRADES if g in audit.grades]
+    rows = [(labels[g], audit.grades[g]) for g in GRADES if g in audit.grades]
     width, bar_height, gap, label_width = 480, 28, 12, 170
     height = len(rows) * (bar_height + gap) + gap
     most = max(count for _, count in rows) or 1
@@ -76,14 +83,26 @@ def _audit_chart(report: Report) -> str | None:
     return "data:image/svg+xml;base64," + base64.b64encode("".join(parts).encode()).decode()
 
 
-def document_context(report: Report, common: Common) -> dict:
-    """Everything the templates see; what can be derived is derived here or in the templates."""
-    force = forces()[report.force.slug]
+def document_context(
+    report: Report, common: Common, language: str = "en", user_templates: Path | None = None
+) -> dict:
+    """Everything the templates see; what can be derived is derived here or in the templates.
+
+    For a Welsh edition, `report` and `common` hold the Welsh text (see bilingual.py), and the
+    names of areas, grades, statuses and timescales come from the Welsh catalogue.
+    """
+    from ncpi_cli.model import TIMESCALES
+    from ncpi_cli.templating import translator
+
+    gettext = _located(translator(user_templates, language))
+    force = forces()[report.force.slug].in_language(language)
     recommendations = report.inspection.recommendations
     progress_by_id = {p.recommendation: p for p in report.reinspection.progress}
     findings_by_area = {f.area: f.paragraphs for f in report.reinspection.findings}
     sections = []
-    for key, label in AREAS.items():
+    areas = {key: gettext(label) for key, label in AREAS.items()}
+    grades = {key: gettext(label) for key, label in GRADES.items()}
+    for key, label in areas.items():
         recs = [r for r in recommendations if r.area == key]
         if recs or key in findings_by_area:
             sections.append(
@@ -99,7 +118,7 @@ def document_context(report: Report, common: Common) -> dict:
     audit_rows, audit_grades = [], []
     if audit is not None:
         audit_rows = [
-            (GRADES[g], audit.grades[g], round(100 * audit.grades[g] / audit.cases))
+            (grades[g], audit.grades[g], round(100 * audit.grades[g] / audit.cases))
             for g in GRADES
             if g in audit.grades
         ]
@@ -108,7 +127,7 @@ def document_context(report: Report, common: Common) -> dict:
         audit_grades = [g for g in GRADES if g in used]
     reinspection = report.reinspection
     inspectorate = common.inspectorate_on(reinspection.published)
-    title = report_title(report, force)
+    title = report_title(report, force, gettext)
     return {
         "report": report,
         "common": common,
@@ -118,21 +137,23 @@ def document_context(report: Report, common: Common) -> dict:
         "inspectorate": inspectorate,
         "first_inspectorate": common.inspectorate_on(report.inspection.fieldwork.start),
         "follow_up_inspectorate": common.inspectorate_on(reinspection.fieldwork.start),
-        "kind": reinspection.kind,
+        "kind": gettext(reinspection.kind),
         "title": title,
-        "report_url": report_url(report, common, force),
-        "areas": AREAS,
-        "grades": GRADES,
+        "report_url": report_url(report, common, force, gettext),
+        "areas": areas,
+        "grades": grades,
+        "timescales": {timescale: gettext(timescale) for timescale in TIMESCALES},
+        "lang": LANGUAGES[language].tag,
         "sections": sections,
         # Where the contents list goes; filled from the headings the template wrote.
         "contents_list": Markup(CONTENTS_MARK),
         # Where the HTML links its PDF; filled once the PDF is made (its pages and size).
         "download_link": Markup(DOWNLOAD_MARK),
-        "statuses": PROGRESS_STATUSES,
+        "statuses": {key: gettext(label) for key, label in PROGRESS_STATUSES.items()},
         "progress_by_id": progress_by_id,
         "audit_rows": audit_rows,
         "audit_grades": audit_grades,
-        "audit_chart": _audit_chart(report),
+        "audit_chart": _audit_chart(report, grades),
         "notes": [
             text
             for text in (
@@ -141,8 +162,21 @@ def document_context(report: Report, common: Common) -> dict:
             if text is not None
         ],
         "draft": report.status == "draft",
+        "language": language,
         "modified": _modified_date(report),
     }
+
+
+def _located(gettext):
+    """A gettext whose missing translation is a RenderError, like a template's mistake."""
+
+    def located(text: str) -> str:
+        try:
+            return gettext(text)
+        except jinja2.TemplateError as error:
+            raise RenderError(str(error)) from error
+
+    return located
 
 
 def _modified_date(report: Report) -> str:
@@ -171,7 +205,9 @@ def _template_location(error: BaseException) -> tuple[str, int]:
 DOWNLOAD_MARK = "<!-- ncpi:download -->"
 
 
-def with_download_link(html: str, pdf_name: str, pdf: bytes) -> str:
+def with_download_link(
+    html: str, pdf_name: str, pdf: bytes, language: str = "en", user_templates: Path | None = None
+) -> str:
     """The HTML with its download mark replaced by a link to its PDF, with pages and size.
 
     The link is for the web page only (class web-only, not printed), so the PDF, made from
@@ -185,11 +221,14 @@ def with_download_link(html: str, pdf_name: str, pdf: bytes) -> str:
 
     with pikepdf.open(BytesIO(pdf)) as opened:
         pages = len(opened.pages)
+    from ncpi_cli.languages import page_count
+    from ncpi_cli.templating import translator
+
     size = f"{-(-len(pdf) // 1024):,} KB"  # rounded up: never "0 KB"
-    link = (
-        f'<p class="download web-only"><a href="{escape(pdf_name)}" download>Download the '
-        f"report (PDF, {pages} page{'s' if pages != 1 else ''}, {size})</a></p>"
-    )
+    text = translator(user_templates, language)("Download the report (PDF, %(pages)s, %(size)s)")
+    words = escape(text % {"pages": page_count(language, pages), "size": size})
+    link = f'<p class="download web-only"><a href="{escape(pdf_name)}" download>{words}</a></p>'
+
     return html.replace(DOWNLOAD_MARK, link, 1)
 
 
@@ -225,7 +264,7 @@ def render_template(
 
     The files the template embedded with asset() are recorded in `assets` (path -> SHA-256).
     """
-    env = make_environment(user_templates)
+    env = make_environment(user_templates, context.get("language", "en"))
     token = ASSETS_READ.set(assets if assets is not None else {})
     try:
         return with_contents(env.get_template(name).render(context))
@@ -248,10 +287,10 @@ class RenderedDocuments:
 
 
 def render_documents(
-    report: Report, common: Common, user_templates: Path | None
+    report: Report, common: Common, user_templates: Path | None, language: str = "en"
 ) -> RenderedDocuments:
     """Render the report and the press release from one context, so they never disagree."""
-    context = document_context(report, common)
+    context = document_context(report, common, language, user_templates)
     return RenderedDocuments(
         render_template(REPORT_HTML, context, user_templates),
         render_template(PRESS_RELEASE_HTML, context, user_templates),

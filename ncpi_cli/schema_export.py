@@ -9,6 +9,8 @@ from ncpi_cli.model import Common, Report
 from ncpi_cli.outputs import write_atomically
 
 SCHEMAS = {"report.schema.json": Report, "common.schema.json": Common}
+#: The Welsh files' schemas: the same models' translated fields only (see bilingual.py).
+WELSH_SCHEMAS = {"report.cy.schema.json": Report, "common.cy.schema.json": Common}
 
 
 #: The reference for people, made from the same model (see reference.py).
@@ -17,11 +19,13 @@ REFERENCE = "format.md"
 
 def schema_texts() -> dict[str, str]:
     """Each file's name and its text (the schemas, then the reference), stable run to run."""
+    from ncpi_cli.bilingual import mirror_schema
     from ncpi_cli.reference import format_reference
 
     texts = {}
-    for name, model in SCHEMAS.items():
-        schema = model.model_json_schema()
+    made = {name: model.model_json_schema() for name, model in SCHEMAS.items()}
+    made |= {name: mirror_schema(model) for name, model in WELSH_SCHEMAS.items()}
+    for name, schema in made.items():
         schema = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": f"https://ncpi.invalid/schema/{name}",

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ncpi_cli.languages import LANGUAGES
 from ncpi_cli.pdf import DEFAULT_VARIANT
 from ncpi_cli.templating import PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT, REPORT_HTML
 
@@ -41,23 +42,36 @@ class BuildOptions:
 
 @dataclass(frozen=True)
 class Target:
-    """One document set to build: a force's report (HTML + PDF) or its press release."""
+    """One document set to build: a force's report (HTML + PDF) or its press release.
+
+    In English, or in Welsh for the Welsh forces that have a Welsh file.
+    """
 
     slug: str
     kind: str
+    language: str = "en"
 
     def __str__(self) -> str:
-        return f"{self.slug} {self.kind.replace('-', ' ')}"
+        edition = " (Welsh)" if self.language == "cy" else ""
+        return f"{self.slug} {self.kind.replace('-', ' ')}{edition}"
 
     @property
     def output_names(self) -> dict[str, str]:
-        """Each output's file name, by suffix: {'report.pdf': 'essex-report.pdf', …}."""
-        return {suffix: f"{self.slug}-{suffix}" for suffix in OUTPUT_SUFFIXES[self.kind]}
+        """Each output's file name, by suffix: {'report.pdf': 'essex-report.pdf', …}.
+
+        A Welsh edition's names end in -cy: dyfed-powys-report-cy.pdf.
+        """
+        tail = LANGUAGES[self.language].file_suffix
+        names = {}
+        for suffix in OUTPUT_SUFFIXES[self.kind]:
+            stem, extension = suffix.rsplit(".", 1)
+            names[suffix] = f"{self.slug}-{stem}{tail}.{extension}"
+        return names
 
     @property
     def manifest_name(self) -> str:
         """The file name of the target's build record, hidden beside its outputs."""
-        return f".manifest-{self.kind}.json"
+        return f".manifest-{self.kind}{LANGUAGES[self.language].file_suffix}.json"
 
     @property
     def pdf_suffix(self) -> str:
@@ -65,9 +79,9 @@ class Target:
         return f"{self.kind}.pdf"
 
 
-def targets_of(slug: str) -> list[Target]:
-    """Every target of one force."""
-    return [Target(slug, kind) for kind in KINDS]
+def targets_of(slug: str, languages: list[str] | tuple[str, ...] = ("en",)) -> list[Target]:
+    """Every target of one force, in each of its languages (see Project.languages)."""
+    return [Target(slug, kind, language) for language in languages for kind in KINDS]
 
 
 def output_paths(project, target: Target) -> dict[str, Path]:

@@ -121,15 +121,30 @@ def _autoescape(name: str | None) -> bool:
     return name is None or not name.endswith((".txt.j2", ".yaml.j2"))
 
 
-def make_environment(user_templates: Path | None) -> jinja2.Environment:
-    """A strict environment: the user's folder first, then the defaults, also as 'default:…'."""
+def make_environment(user_templates: Path | None, language: str = "en") -> jinja2.Environment:
+    """A strict environment: the user's folder first, then the defaults, also as 'default:…'.
+
+    Its words, dates and counts are in `language` ("en" or "cy"): `_()` in a template looks
+    the text up in the language's catalogue.
+    """
     # Keyed on the folder's existence too, so that one created later (under `watch`) counts.
     exists = user_templates is not None and user_templates.is_dir()
-    return _environment(user_templates if exists else None)
+    folder = user_templates if exists else None
+    if language == "en":
+        return _environment(folder, language, None)
+    from ncpi_cli.languages import catalogue_paths
+
+    # Keyed on the catalogues' contents too, so that an edited one counts under `watch`.
+    stamp = tuple(
+        (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in catalogue_paths(language, folder)
+    )
+    return _environment(folder, language, stamp)
 
 
 @cache
-def _environment(user_templates: Path | None) -> jinja2.Environment:
+def _environment(
+    user_templates: Path | None, language: str, catalogue_stamp: tuple | None
+) -> jinja2.Environment:
     import jinja2  # Here, not at the top: a build with nothing to do never needs Jinja.
 
     builtin = jinja2.FileSystemLoader(str(builtin_templates_dir()))
@@ -141,27 +156,75 @@ def _environment(user_templates: Path | None) -> jinja2.Environment:
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=_autoescape,
+        extensions=["jinja2.ext.i18n"],
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    from ncpi_cli.languages import language_functions
     from ncpi_cli.markup import block, inline
 
+    filters, functions = language_functions(language)
     env.filters.update(
-        month_year=month_year,
-        long_date=long_date,
-        number_words=number_words,
-        sentence_start=sentence_start,
-        block=block,
-        inline=inline,
-        unbroken_hyphens=unbroken_hyphens,
-        embargo_line=embargo_line,
-        join_words=join_words,
+        sentence_start=sentence_start, block=block, inline=inline, unbroken_hyphens=unbroken_hyphens
+    )
+    env.filters.update(filters)
+    gettext = _gettext(language, user_templates)
+    env.install_gettext_callables(
+        gettext, lambda one, many, n: gettext(one if n == 1 else many), newstyle=True
     )
     env.globals.update(
-        date_range=date_range, during=during, counted=counted, asset=_asset_function(user_templates)
+        functions,
+        asset=_asset_function(user_templates),
+        language=language,
+        page_of_pages=lambda: _page_of_pages(gettext),
     )
+    env.ncpi_gettext = gettext  # for the words ncpi's Python code puts in a document
     return env
+
+
+def _page_of_pages(gettext):
+    """CSS content for a page's number, from the catalogue: '"Page " counter(page) " of " …'."""
+    import re
+
+    from markupsafe import Markup
+
+    parts = []
+    for part in re.split(r"(%\((?:page|pages)\)s)", gettext("Page %(page)s of %(pages)s")):
+        if part in ("%(page)s", "%(pages)s"):
+            parts.append(f"counter({part[2:-2]})")
+        elif part:
+            parts.append('"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return Markup(" ".join(parts))
+
+
+def translator(user_templates: Path | None, language: str):
+    """The plain gettext of a language, for words written by Python rather than a template."""
+    return make_environment(user_templates, language).ncpi_gettext
+
+
+def _gettext(language: str, user_templates: Path | None):
+    """The language's gettext: English as written; else from its catalogue, never English.
+
+    A text with no translation stops the render with its template's file and line, so that
+    no English is left in a Welsh edition.
+    """
+    if language == "en":
+        return lambda text: text
+    import jinja2
+
+    from ncpi_cli.languages import CATALOGUE, read_catalogue
+
+    catalogue = read_catalogue(language, user_templates)
+
+    def gettext(text: str) -> str:
+        if text not in catalogue:
+            raise jinja2.TemplateRuntimeError(
+                f"no {language} translation of '{text}' in {CATALOGUE.format(code=language)}"
+            )
+        return catalogue[text]
+
+    return gettext
 
 
 def _asset_function(user_templates: Path | None):

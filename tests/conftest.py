@@ -85,7 +85,8 @@ def make_project(target: Path, fixture: str | None = None) -> Project:
     """A project in `target`: the repo's common data plus a fixture's reports (or the repo's)."""
     reports = target / "reports"
     reports.mkdir(parents=True)
-    shutil.copy(REPO / "reports" / "_common.yaml", reports / "_common.yaml")
+    for common in ("_common.yaml", "_common.cy.yaml"):
+        shutil.copy(REPO / "reports" / common, reports / common)
     source = FIXTURES / fixture / "reports" if fixture else REPO / "reports"
     for path in source.glob("*.yaml"):
         shutil.copy(path, reports / path.name)

@@ -184,12 +184,12 @@ def test_a_section_renamed_by_an_override_is_renamed_in_the_contents(project_fro
 
     project = project_from()
     default = (builtin_templates_dir() / "report.html.j2").read_text("utf-8")
-    old = 'heading("next-steps", "Next steps")'
+    old = 'heading("next-steps", _("Next steps"))'
     assert old in default
     _override(
         project,
         "report.html.j2",
-        default.replace(old, 'heading("next-steps", "What happens next")'),
+        default.replace(old, 'heading("next-steps", _("What happens next"))'),
     )
     checked = check_project(project, ["essex"], dry_run=False)
     context = document_context(checked.reports["essex"], checked.common)
