@@ -130,7 +130,8 @@ class PairCheck:
         self.problems: list[Problem] = []
 
     def where(self, loaded: LoadedYaml, path: KeyPath) -> str:
-        line, _ = loaded.position(path)
+        """FILE:LINE of a value, or of its key when it has one (where a reader looks)."""
+        line, _ = loaded.position(path, key=bool(path) and isinstance(path[-1], str))
         return f"{loaded.file}:{line}"
 
     def missing_in_welsh(self, path: KeyPath, what: str, english_path: KeyPath) -> None:

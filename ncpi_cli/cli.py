@@ -627,23 +627,30 @@ def init(session: Session, folder: Path | None) -> None:
 
 @cli.command(epilog=EXIT_CODES)
 @click.argument("force", shell_complete=_complete_forces(with_report=False))
+@click.option(
+    "--welsh",
+    is_flag=True,
+    help="Start the Welsh text, reports/FORCE.cy.yaml, from the force's English report.",
+)
 @pass_project
-def new(project: Project, force: str) -> None:
+def new(project: Project, force: str, welsh: bool) -> None:
     """Start reports/FORCE.yaml for a force, with its name filled in and TODO blanks to fill.
 
-    `ncpi validate FORCE` lists the blanks left, with their lines. An existing report is
-    never overwritten.
+    With --welsh, start its Welsh text instead: every prose field of the English report, as a
+    TODO blank showing the English. `ncpi validate FORCE` lists the blanks left, with their
+    lines. An existing file is never overwritten.
 
     \b
-    Example:
+    Examples:
       ncpi new kent && ncpi validate kent
+      ncpi new gwent --welsh
     """
-    from ncpi_cli.scaffold import new_report
+    from ncpi_cli.scaffold import new_report, new_welsh
 
-    path = new_report(project, force)
+    path = new_welsh(project, force) if welsh else new_report(project, force)
     click.echo(
         f"wrote {project.display(path)}: fill in its TODO values; "
-        f"`ncpi validate {path.stem}` lists them."
+        f"`ncpi validate {path.name.split('.')[0]}` lists them."
     )
 
 

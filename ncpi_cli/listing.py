@@ -35,6 +35,8 @@ def force_rows(project: Project) -> list[dict]:
             "valid": None,
             "errors": None,
             "outputs": None,
+            # For a Welsh force: its Welsh edition's state ("missing", "not built", …).
+            "welsh": None,
         }
         if slug in have:
             shown = project.display(project.report_path(slug))
@@ -47,9 +49,18 @@ def force_rows(project: Project) -> list[dict]:
                 valid=not errors,
                 errors=len(errors),
                 outputs={kind: _output_state(project, Target(slug, kind)) for kind in KINDS},
+                welsh=_welsh_state(project, slug) if force.is_welsh else None,
             )
         rows.append(row)
     return rows
+
+
+def _welsh_state(project: Project, slug: str) -> str:
+    """Whether a Welsh force's Welsh edition exists, and if so whether it is up to date."""
+    if not project.welsh_path(slug).is_file():
+        return "missing"
+    states = {_output_state(project, Target(slug, kind, "cy")) for kind in KINDS}
+    return states.pop() if len(states) == 1 else "out of date"
 
 
 def _status_from_text(project: Project, slug: str) -> str | None:
@@ -94,7 +105,8 @@ def rows_as_table(rows: list[dict]) -> str:
                 "yes" if row["report"] else "–",
                 row["status"] or "–",
                 valid,
-                _outputs_cell(row["outputs"]),
+                _outputs_cell(row["outputs"])
+                + (f"; Welsh: {row['welsh']}" if row["welsh"] is not None else ""),
             )
         )
     widths = [max(len(line[i]) for line in cells) for i in range(len(header))]

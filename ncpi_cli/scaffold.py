@@ -47,6 +47,68 @@ def new_report(project: Project, name: str):
     return path
 
 
+def welsh_scaffold_text(project: Project, slug: str) -> str:
+    """The text of reports/FORCE.cy.yaml: the English file's prose fields, each a TODO blank."""
+    import yaml
+
+    from ncpi_cli.bilingual import Items, Keyed, Text, Texts, translation_shape
+    from ncpi_cli.loading import load_yaml_file
+    from ncpi_cli.model import Report
+
+    path = project.report_path(slug)
+    loaded, _ = load_yaml_file(path, project.display(path), project)  # validate says what
+    if loaded is None or not isinstance(loaded.data, dict):
+        raise NcpiError(
+            f"{project.display(path)} cannot be read as YAML; fix it first "
+            f"(`ncpi validate {slug}` shows where)"
+        )
+
+    def mirror(shape, english, key=None):
+        if isinstance(shape, Text):
+            return f"{BLANK_MARKER} in Welsh: {' '.join(str(english).split())}"
+        if isinstance(shape, Texts):
+            return [mirror(Text(), item) for item in english] if isinstance(english, list) else []
+        if isinstance(shape, Items):
+            items = english if isinstance(english, list) else []
+            return [mirror(shape.item, item, shape.key) for item in items if isinstance(item, dict)]
+        if isinstance(shape, Keyed):
+            return {k: mirror(shape.value, v) for k, v in english.items()}
+        out = {key: english[key]} if key is not None and key in english else {}
+        for name, inner in shape.fields.items():
+            if isinstance(english, dict) and english.get(name) is not None:
+                out[name] = mirror(inner, english[name])
+        return out
+
+    data = mirror(translation_shape(Report), loaded.data)
+    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=96)
+    return (
+        "# yaml-language-server: $schema=../schema/report.cy.schema.json\n"
+        f"# The Welsh text of {project.display(path)}: translate each TODO; keep the keys, ids\n"
+        "# and areas as they are. Dates, statuses and the other facts stay in the English file.\n"
+        "\n" + body
+    )
+
+
+def new_welsh(project: Project, name: str):
+    """Write reports/FORCE.cy.yaml from the force's English report; never overwrite one."""
+    from ncpi_cli.project import check_slug
+
+    slug = check_slug(name)
+    if not project.report_path(slug).is_file():
+        raise NcpiError(
+            f"{project.display(project.report_path(slug))} does not exist: the Welsh file is "
+            f"made from the English one. `ncpi new {slug}` starts that"
+        )
+    path = project.welsh_path(slug)
+    if path.exists():
+        raise NcpiError(
+            f"{project.display(path)} already exists; ncpi new never overwrites a "
+            "report. Edit it, or delete it first to start again"
+        )
+    write_new_file(path, welsh_scaffold_text(project, slug).encode("utf-8"))
+    return path
+
+
 #: What a new project's README says; short, and pointing at the commands.
 _PROJECT_README = """\
 # Child protection inspection reports

@@ -15,10 +15,14 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 
 FONTS = Path(__file__).resolve().parent.parent / "templates" / "fonts"
-#: Basic Latin, Latin-1, Latin Extended-A (Welsh ŵ ŷ), general punctuation, £ € and •.
+#: Basic Latin, Latin-1, Latin Extended-A (Welsh ŵ ŷ), Welsh's ẁ ẃ ẅ ỳ (Latin Extended
+#: Additional), general punctuation, £ € and •.
 CHARACTERS = [
     *range(0x20, 0x7F),
     *range(0xA0, 0x180),
+    *range(0x1E80, 0x1E86),
+    0x1EF2,
+    0x1EF3,
     *range(0x2010, 0x2028),
     0x2030,
     0x2032,

@@ -15,7 +15,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 #: Invented reports that vary what Essex does not: kind, years, counts, audit, draft, a Welsh force.
 MATRIX = Path(__file__).resolve().parent / "matrix" / "reports"
-MATRIX_SLUGS = ["essex", *sorted(p.stem for p in MATRIX.glob("*.yaml"))]
+MATRIX_SLUGS = ["essex", *sorted(p.stem for p in MATRIX.glob("*.yaml") if "." not in p.stem)]
 BROWSER_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -82,12 +82,19 @@ def update_golden(request) -> bool:
 
 
 def make_project(target: Path, fixture: str | None = None) -> Project:
-    """A project in `target`: the repo's common data plus a fixture's reports (or the repo's)."""
+    """A project in `target`: the repo's common data plus a fixture's reports.
+
+    By default the Essex report only; "shipped" is every report in the repository (Essex, and
+    Dyfed-Powys in English and Welsh); any other name is a folder of tests/fixtures/.
+    """
     reports = target / "reports"
     reports.mkdir(parents=True)
     for common in ("_common.yaml", "_common.cy.yaml"):
         shutil.copy(REPO / "reports" / common, reports / common)
-    source = FIXTURES / fixture / "reports" if fixture else REPO / "reports"
+    if fixture is None:
+        shutil.copy(REPO / "reports" / "essex.yaml", reports / "essex.yaml")
+        return Project(target)
+    source = REPO / "reports" if fixture == "shipped" else FIXTURES / fixture / "reports"
     for path in source.glob("*.yaml"):
         shutil.copy(path, reports / path.name)
     return Project(target)
@@ -115,6 +122,20 @@ def kent_build(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("kent"), "valid")
     paths = build_report(project, "kent") + build_press_release(project, "kent")
     return {path.name: path for path in paths}
+
+
+@pytest.fixture(scope="session")
+def welsh_build(tmp_path_factory):
+    """Dyfed-Powys's report and press release in English and in Welsh, built once."""
+    from ncpi_cli.build import build_targets
+    from ncpi_cli.targets import targets_of
+
+    project = make_project(tmp_path_factory.mktemp("welsh"), "shipped")
+    outcomes = build_targets(
+        project, targets_of("dyfed-powys", ["en", "cy"]), rebuild=True, in_process=True
+    )
+    assert [o.state for o in outcomes] == ["built"] * 4, [o.reason for o in outcomes]
+    return {path.name: path for outcome in outcomes for path in outcome.paths}
 
 
 @pytest.fixture(scope="session")

@@ -255,6 +255,7 @@ def test_list_shows_every_force_with_its_state(project_from):
         "valid": True,
         "errors": 0,
         "outputs": {"report": "up to date", "press-release": "not built"},
+        "welsh": None,  # an English force
     }
     assert by_slug["kent"]["status"] == "draft" and by_slug["kent"]["valid"] is False
     assert by_slug["kent"]["errors"] == 1

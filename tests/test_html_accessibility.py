@@ -41,6 +41,8 @@ def _summary(violations) -> str:
         ("essex_build", "essex-press-release.html"),
         ("kent_build", "kent-report.html"),
         ("kent_build", "kent-press-release.html"),
+        ("welsh_build", "dyfed-powys-report-cy.html"),
+        ("welsh_build", "dyfed-powys-press-release-cy.html"),
     ],
 )
 @pytest.mark.slow

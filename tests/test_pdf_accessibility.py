@@ -11,6 +11,8 @@ DOCUMENTS = [
     ("essex_build", "essex-report.pdf"),
     ("essex_build", "essex-press-release.pdf"),
     ("kent_build", "kent-report.pdf"),
+    ("welsh_build", "dyfed-powys-report-cy.pdf"),
+    ("welsh_build", "dyfed-powys-press-release-cy.pdf"),
 ]
 
 
@@ -54,10 +56,11 @@ def pdf(request):
         yield document
 
 
-def test_tagged_marked_language_title(pdf):
+def test_tagged_marked_language_title(pdf, request):
     assert "/StructTreeRoot" in pdf.Root
     assert bool(pdf.Root.MarkInfo.Marked)
-    assert str(pdf.Root.Lang) == "en-GB"
+    name = request.node.callspec.params["pdf"][1]
+    assert str(pdf.Root.Lang) == ("cy" if name.endswith("-cy.pdf") else "en-GB")
     assert str(pdf.docinfo["/Title"])
     assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle)  # the title is the window title
     with pdf.open_metadata() as xmp:

@@ -191,7 +191,7 @@ def test_no_jargon_in_messages(project_from):
 
 
 def test_the_shipped_reports_pass_strict(project_from):
-    result = _validate(project_from(), "--strict")
+    result = _validate(project_from("shipped"), "--strict")
     assert result.exit_code == 0, result.output
     assert "acknowledged warning: the follow-up began 328 days after" in result.stdout
     assert "accepted because: HMIC returned in September 2016" in result.stdout

@@ -102,4 +102,4 @@ def test_the_web_fonts_draw_welsh_and_british_punctuation():
 
     for woff in sorted((REPO / "templates" / "fonts" / "web").glob("*.woff")):
         drawn = set(TTFont(woff).getBestCmap())
-        assert {ord(c) for c in "ŵŷâêîôûŴŶ–—‘’“”£€…"} <= drawn, woff.name
+        assert {ord(c) for c in "ŵŷâêîôûŴŶẁẃẅỳẀẂẄỲ–—‘’“”£€…"} <= drawn, woff.name
