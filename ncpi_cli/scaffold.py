@@ -126,20 +126,21 @@ and is not kept in version control.
 """
 
 
-def starter_common_data() -> bytes:
-    """The common data a new project starts with: ncpi's own, as shipped."""
+def starter_common_data(name: str = "_common.yaml") -> bytes:
+    """The common data a new project starts with (or its Welsh text): ncpi's own, as shipped."""
     from importlib import resources
 
-    bundled = resources.files("ncpi_cli").joinpath("_starter/_common.yaml")
+    bundled = resources.files("ncpi_cli").joinpath(f"_starter/{name}")
     if bundled.is_file():
         return bundled.read_bytes()
-    from pathlib import Path  # A checkout: the repository's own reports/_common.yaml.
+    from pathlib import Path  # A checkout: the repository's own reports/.
 
-    return (Path(__file__).resolve().parent.parent / "reports" / "_common.yaml").read_bytes()
+    return (Path(__file__).resolve().parent.parent / "reports" / name).read_bytes()
 
 
 def init_project(folder) -> list:
-    """Start a project in `folder`: reports/_common.yaml, schema/, .gitignore and a README.
+    """Start a project in `folder`: the common data (English and Welsh), schema/, .gitignore
+    and a README.
 
     Files that exist are left as they are; a folder that is already a project is refused.
     """
@@ -152,6 +153,7 @@ def init_project(folder) -> list:
         raise NcpiError(f"{root / 'reports'} already exists: {root} is already an ncpi project")
     files = {
         root / "reports" / "_common.yaml": starter_common_data(),
+        root / "reports" / "_common.cy.yaml": starter_common_data("_common.cy.yaml"),
         **{root / "schema" / name: text.encode() for name, text in schema_texts().items()},
         root / ".gitignore": b"build/\n",
         root / "README.md": _PROJECT_README.encode(),

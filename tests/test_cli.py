@@ -253,7 +253,9 @@ def test_init_then_new_gives_a_report_whose_only_problems_are_its_blanks(tmp_pat
     assert done.returncode == 0, done.stderr
     for name in (
         "reports/_common.yaml",
+        "reports/_common.cy.yaml",
         "schema/report.schema.json",
+        "schema/report.cy.schema.json",
         "schema/format.md",
         ".gitignore",
         "README.md",
@@ -268,6 +270,15 @@ def test_init_then_new_gives_a_report_whose_only_problems_are_its_blanks(tmp_pat
     checked = _ncpi_in(project, "validate", "--format", "json")
     problems = json.loads(checked.stdout)
     assert problems and all(p["message"].startswith("not filled in yet") for p in problems)
+    # A Welsh force: its Welsh text is started from the English, and has only blanks too.
+    assert _ncpi_in(project, "new", "gwent").returncode == 0
+    assert _ncpi_in(project, "new", "gwent", "--welsh").returncode == 0
+    welsh = project / "reports" / "gwent.cy.yaml"
+    schema = welsh.read_text("utf-8").splitlines()[0].split("$schema=", 1)[1]
+    assert (welsh.parent / schema).resolve().is_file()
+    checked = json.loads(_ncpi_in(project, "validate", "gwent", "--format", "json").stdout)
+    assert {p["file"] for p in checked} == {"reports/gwent.yaml", "reports/gwent.cy.yaml"}
+    assert all(p["message"].startswith("not filled in yet") for p in checked)
 
 
 def test_init_never_overwrites(tmp_path):
