@@ -575,6 +575,40 @@ def watch(session: Session, force: str, pdf_variant: str) -> None:
     _watch(session, targets_of(slug, project.languages(slug)), BuildOptions(pdf_variant))
 
 
+@cli.command(epilog=EXIT_CODES)
+@click.option("--force", "rebuild", is_flag=True, help="Rebuild even if nothing changed.")
+@pass_session
+def national(session: Session, rebuild: bool) -> None:
+    """Every force's report together: the national overview, open data and the site index.
+
+    Reads every report with the checks of `validate`; a report that does not pass is named,
+    with its problems, and left out (exit code 1). Writes build/national/national-overview.pdf
+    and .html, build/data/ (recommendations.csv and forces.csv with their CSV on the Web
+    metadata, recommendations.json) and build/index.html. Incremental, as `build` is.
+
+    \b
+    Example:
+      ncpi build --all && ncpi press-release --all && ncpi national
+    """
+    from ncpi_cli.national import build_national
+
+    project = session.project()
+    outcome = build_national(project, rebuild=rebuild)
+    for slug, problems in outcome.left_out.items():
+        session.problems(problems, err=True)
+        click.echo(f"left out of the national overview: {slug} (its report has errors)", err=True)
+    for path in outcome.paths:
+        session.say(f"wrote {project.display(path)}")
+    state = "built" if outcome.state == "built" else "up to date"
+    session.summary(
+        f"National overview and data {state}; {len(outcome.entries)} report(s) included, "
+        f"{len(outcome.left_out)} left out ({outcome.seconds:.1f} s).",
+        failed=bool(outcome.left_out),
+    )
+    if outcome.left_out:
+        raise SystemExit(1)
+
+
 @cli.command("list", epilog=EXIT_CODES)
 @click.option(
     "--format",

@@ -260,10 +260,14 @@ def remove_outputs(project, slugs: list[str] | None = None) -> list[Path]:
                 slugs = sorted(
                     entry.name for entry in entries if entry.is_dir(follow_symlinks=False)
                 )
-        slugs = [slug for slug in slugs if slug != PUBLISH_FOLDER]
+        from ncpi_cli.national import DATA_FOLDER, NATIONAL_FOLDER
+
+        slugs = [s for s in slugs if s not in (PUBLISH_FOLDER, NATIONAL_FOLDER, DATA_FOLDER)]
         for slug in slugs:
             removed += _clean_force(project, build, slug)
         removed += _clean_publish(project, None if every_force else slugs)
+        if every_force:
+            removed += _clean_national(project, build)
         made_by_ncpi = MADE_BY_NCPI in os.listdir(build)
         if made_by_ncpi and set(os.listdir(build)) == {MADE_BY_NCPI}:
             _remove(build, MADE_BY_NCPI)
@@ -317,6 +321,30 @@ def _clean_publish(project, slugs: list[str] | None) -> list[Path]:
                 removed.append(publish / f"{slug}.zip")
     with build_folder(project, create=False) as build, suppress(OSError):
         os.rmdir(PUBLISH_FOLDER, dir_fd=build)
+    return removed
+
+
+def _clean_national(project, build: int) -> list[Path]:
+    """Remove what `ncpi national` writes: the overview, the data and the index; only those."""
+    from ncpi_cli.national import DATA_FOLDER, INDEX, MANIFEST, NATIONAL_FOLDER, national_paths
+
+    removed: list[Path] = []
+    names: dict[str, set[str]] = {}
+    for path in [*national_paths(project).values(), project.build_dir / NATIONAL_FOLDER / MANIFEST]:
+        names.setdefault(path.parent.name, set()).add(path.name)
+    for part in (NATIONAL_FOLDER, DATA_FOLDER):
+        with build_folder(project, part, create=False) as folder:
+            if folder is None:
+                continue
+            for name in sorted(os.listdir(folder)):
+                temporary = TEMPORARY.match(name)
+                ours = name in names[part] or (temporary and temporary.group("name") in names[part])
+                if ours and _remove(folder, name):
+                    removed.append(project.build_dir / part / name)
+        with suppress(OSError):
+            os.rmdir(part, dir_fd=build)  # Only if nothing of anyone else's is left.
+    if _remove(build, INDEX):
+        removed.append(project.build_dir / INDEX)
     return removed
 
 

@@ -63,10 +63,16 @@ def _audit_chart(report: Report, labels: dict[str, str]) -> str | None:
     audit = report.case_audit
     if audit is None:
         return None
-    rows = [(labels[g], audit.grades[g]) for g in GRADES if g in audit.grades]
-    width, bar_height, gap, label_width = 480, 28, 12, 170
+    return bar_chart([(labels[g], audit.grades[g]) for g in GRADES if g in audit.grades])
+
+
+def bar_chart(rows: list[tuple[str, int]], *, width: int = 480, label_width: int = 170) -> str:
+    """Horizontal bars, one per (label, count), as an SVG data URL; the page gives its alt text."""
+    from markupsafe import escape as escaped
+
+    bar_height, gap = 28, 12
     height = len(rows) * (bar_height + gap) + gap
-    most = max(count for _, count in rows) or 1
+    most = max((count for _, count in rows), default=0) or 1
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="Lato, Arial, sans-serif" font-size="14">'
@@ -75,7 +81,7 @@ def _audit_chart(report: Report, labels: dict[str, str]) -> str | None:
         y = gap + index * (bar_height + gap)
         bar = round((width - label_width - 50) * count / most)
         parts.append(
-            f'<text x="0" y="{y + 19}" fill="#0b0c0c">{label}</text>'
+            f'<text x="0" y="{y + 19}" fill="#0b0c0c">{escaped(label)}</text>'
             f'<rect x="{label_width}" y="{y}" width="{bar}" height="{bar_height}" fill="#1d4f91"/>'
             f'<text x="{label_width + bar + 6}" y="{y + 19}" fill="#0b0c0c">{count}</text>'
         )
@@ -163,6 +169,7 @@ def document_context(
         ],
         "draft": report.status == "draft",
         "language": language,
+        "published": reinspection.published,
         "modified": _modified_date(report),
     }
 

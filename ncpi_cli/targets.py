@@ -16,6 +16,8 @@ KINDS = ("report", "press-release")
 ENTRY_TEMPLATES = {
     "report": (REPORT_HTML,),
     "press-release": (PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT),
+    # Not a force's: the national overview of `ncpi national` (national.py).
+    "national": ("national.html.j2",),
 }
 #: The files each kind writes, as the last part of their names: build/essex/essex-report.pdf.
 OUTPUT_SUFFIXES = {
