@@ -609,6 +609,48 @@ def national(session: Session, rebuild: bool) -> None:
         raise SystemExit(1)
 
 
+@cli.command(epilog=EXIT_CODES)
+@click.argument("force", shell_complete=_complete_forces(with_report=True))
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="The port."
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to listen on; only this machine by default. Another (0.0.0.0 for every "
+    "interface) makes the draft report readable by anyone on the network.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the web browser.")
+@pass_session
+def serve(session: Session, force: str, port: int, host: str, open_browser: bool) -> None:
+    """Show FORCE's report in the browser, and reload it on every save.
+
+    The report is at http://127.0.0.1:8000/ and its press release at /press-release (in Welsh
+    at /cy and /cy/press-release). On each save of the report, the common data or a template
+    the page reloads itself; the PDFs are then rebuilt into build/ in the background and
+    linked from the page. A mistake shows on the page, with its file and line. Ctrl-C stops.
+
+    \b
+    Examples:
+      ncpi serve essex --open
+      ncpi serve essex --port 8080
+    """
+    from ncpi_cli.serve import serve as serve_pages
+
+    project = session.project()
+    slug = project.resolve_force(force)
+    serve_pages(
+        project,
+        slug,
+        host,
+        port,
+        open_browser=open_browser,
+        say=lambda message: session.say(message, err=True),
+        show_problems=lambda problems: session.problems(problems, err=True),
+    )
+
+
 @cli.command("list", epilog=EXIT_CODES)
 @click.option(
     "--format",

@@ -1,0 +1,358 @@
+"""`ncpi serve`: a force's report and press release in the browser, reloaded on every save.
+
+On a change (inotify through watchfiles, polling where there are no notifications) the report
+is checked and its HTML rendered here, in memory, and every open page is told to reload
+(Server-Sent Events); only then is the PDF made, by a warm worker process in the background,
+into build/ as `ncpi build` writes it. A report that stops validating shows its problems on
+the page instead of the last good render. The reload script is added to the served pages
+only, never to the built files.
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+import http.server
+import socket
+import threading
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ncpi_cli.errors import NcpiError
+from ncpi_cli.project import Project
+
+DEFAULT_PORT = 8000
+#: Waits between change notifications: short, as an editor's save is one event or a few.
+DEBOUNCE_MS = 30
+#: How long an idle event stream waits before a keep-alive comment.
+KEEPALIVE_SECONDS = 15
+
+_RELOAD_SCRIPT = (
+    "<script>/* ncpi serve: reload on every save (not in the built files) */ (() => {{"
+    " const shown = {version}; const events = new EventSource('/events');"
+    " events.addEventListener('version', (e) => {{ if (Number(e.data) !== shown)"
+    " location.reload(); }}); }})();</script>"
+)
+
+
+class PortInUse(NcpiError):
+    """The port asked for is taken; the message suggests a free one."""
+
+    exit_code = 1
+
+
+@dataclass
+class Pages:
+    """The latest rendering of one force's pages, by path, and its version for the browser."""
+
+    slug: str
+    pages: dict[str, bytes] = field(default_factory=dict)
+    version: int = 0
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def update(self, pages: dict[str, bytes]) -> None:
+        with self.changed:
+            self.version += 1
+            self.pages = {
+                path: body.replace(b"</body>", self.script() + b"</body>", 1)
+                for path, body in pages.items()
+            }
+            self.changed.notify_all()
+
+    def script(self) -> bytes:
+        return _RELOAD_SCRIPT.format(version=self.version).encode()
+
+    def wait_for_change(self, seen: int, timeout: float) -> int:
+        with self.changed:
+            self.changed.wait_for(lambda: self.version != seen, timeout)
+            return self.version
+
+
+def _page_paths(project: Project, slug: str) -> dict[str, tuple[str, str]]:
+    """URL path -> (kind, language) for each page of the force."""
+    paths = {"/": ("report", "en"), "/press-release": ("press-release", "en")}
+    if "cy" in project.languages(slug):
+        paths |= {"/cy": ("report", "cy"), "/cy/press-release": ("press-release", "cy")}
+    return paths
+
+
+def _pdf_names(project: Project, slug: str) -> dict[str, Path]:
+    """URL path -> the built PDF it serves."""
+    from ncpi_cli.targets import output_paths, targets_of
+
+    return {
+        "/" + output_paths(project, t)[t.pdf_suffix].name: output_paths(project, t)[t.pdf_suffix]
+        for t in targets_of(slug, project.languages(slug))
+    }
+
+
+def render_pages(project: Project, slug: str) -> tuple[dict[str, bytes], bool]:
+    """The force's pages as HTML, or a page of its problems; and whether it validated."""
+    from markupsafe import escape
+
+    from ncpi_cli.checking import check_project
+    from ncpi_cli.errors import RenderError
+    from ncpi_cli.render import DOWNLOAD_MARK, document_context, render_template
+    from ncpi_cli.targets import Target, output_paths
+    from ncpi_cli.templating import PRESS_RELEASE_HTML, REPORT_HTML
+
+    checked = check_project(project, [slug], dry_run=False)
+    errors = checked.errors
+    pages: dict[str, bytes] = {}
+    if not errors:
+        try:
+            for path, (kind, language) in _page_paths(project, slug).items():
+                report = checked.welsh.get(slug) if language == "cy" else checked.reports[slug]
+                common = checked.welsh_common if language == "cy" else checked.common
+                context = document_context(report, common, language, project.templates_dir)
+                page = render_template(
+                    REPORT_HTML if kind == "report" else PRESS_RELEASE_HTML,
+                    context,
+                    project.templates_dir,
+                )
+                pdf = output_paths(project, Target(slug, kind, language))[f"{kind}.pdf"].name
+                link = (
+                    f'<p class="download web-only"><a href="/{escape(pdf)}">The PDF '
+                    f"(as last built)</a></p>"
+                )
+                pages[path] = page.replace(DOWNLOAD_MARK, link, 1).encode("utf-8")
+        except RenderError as error:
+            from ncpi_cli.checking import template_problem
+
+            errors = [template_problem(project, error)]
+    if errors:
+        page = problems_page(slug, errors)
+        return dict.fromkeys(_page_paths(project, slug), page), False
+    return pages, True
+
+
+def problems_page(slug: str, problems) -> bytes:
+    """A page listing the problems that stop the force's report, each with its file and line."""
+    items = "\n".join(
+        f"<li><code>{html.escape(f'{p.file}:{p.line}:{p.column}')}</code> "
+        f"{html.escape(p.path + ': ' if p.path else '')}{html.escape(p.message)}</li>"
+        for p in problems
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>Problems: {html.escape(slug)} – ncpi serve</title>\n<style>\n"
+        "body { font-family: sans-serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem; "
+        "color: #0b0c0c; }\n.problems { border-left: 8px solid #d4351c; padding: 0.5rem 1rem; }\n"
+        "h1 { color: #d4351c; } li { margin: 0.5rem 0; } code { font-weight: 700; }\n"
+        "</style>\n</head>\n<body>\n<main>\n"
+        f"<h1>The report cannot be shown: {len(problems)} problem(s)</h1>\n"
+        '<section class="problems" role="alert">\n<ul>\n'
+        f"{items}\n</ul>\n</section>\n<p>Fix them and save: this page reloads by itself.</p>\n"
+        "</main>\n</body>\n</html>\n"
+    ).encode()
+
+
+def make_server(pages: Pages, project: Project, host: str, port: int):
+    """An HTTP server for the pages, the built PDFs and the event stream, bound but not run."""
+
+    pdfs = _pdf_names(project, pages.slug)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        server_version = "ncpi-serve"
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format, *args):
+            pass  # The terminal shows rebuilds and problems, not every request.
+
+        def do_HEAD(self):
+            self.do_GET(body=False)
+
+        def do_GET(self, body: bool = True):
+            path = self.path.split("?", 1)[0]
+            if path == "/events":
+                return self.events()
+            with pages.changed:
+                page = pages.pages.get(path.rstrip("/") or "/")
+            if page is not None:
+                return self.send(200, "text/html; charset=utf-8", page, body)
+            if path in pdfs:
+                try:
+                    data = project.read_input(pdfs[path], 500_000_000)
+                except (OSError, NcpiError):
+                    return self.send(404, "text/plain; charset=utf-8", b"Not built yet.\n", body)
+                return self.send(200, "application/pdf", data, body)
+            self.send(404, "text/plain; charset=utf-8", b"Not found.\n", body)
+
+        def send(self, status: int, kind: str, data: bytes, body: bool = True) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if body:
+                self.wfile.write(data)
+
+        def events(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.close_connection = True
+            seen = -1
+            try:
+                while not self.server.stopping:
+                    version = pages.wait_for_change(seen, 1.0 if seen >= 0 else 0)
+                    if version != seen:
+                        self.wfile.write(f"event: version\ndata: {version}\n\n".encode())
+                        seen = version
+                        self.wfile.flush()
+                    elif int(time.monotonic()) % KEEPALIVE_SECONDS == 0:
+                        self.wfile.write(b": keep-alive\n\n")
+                        self.wfile.flush()
+            except OSError:
+                pass  # The page was closed.
+
+    class Server(http.server.ThreadingHTTPServer):
+        daemon_threads = True
+        allow_reuse_address = True
+        stopping = False
+
+        def handle_error(self, request, client_address):
+            """A browser that closed its page mid-answer is no one's error: say nothing."""
+
+    try:
+        return Server((host, port), Handler)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            free = next_free_port(host, port + 1)
+            hint = f": `--port {free}` is free" if free else ""
+            raise PortInUse(f"port {port} on {host} is in use{hint}") from error
+        raise NcpiError(f"cannot listen on {host}:{port}: {error.strerror}") from error
+
+
+def next_free_port(host: str, start: int, tries: int = 100) -> int | None:
+    """The first port from `start` that can be bound on `host`."""
+    for port in range(start, min(start + tries, 65536)):
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            try:
+                probe.bind((host, port))
+                return port
+            except OSError:
+                continue
+    return None
+
+
+class PdfMaker:
+    """Makes the force's PDFs in one warm worker process, after the HTML, one build at a time."""
+
+    def __init__(self, project: Project, slug: str, on_done):
+        from ncpi_cli.workers import WorkerPool
+
+        self.project, self.slug, self.on_done = project, slug, on_done
+        self.pool = WorkerPool.start(1, 1, lambda note: None)
+        self.running: Future | None = None
+        self.again = False
+        self.stopped = False
+        self.lock = threading.Lock()
+
+    def request(self) -> None:
+        with self.lock:
+            if self.running is not None and not self.running.done():
+                self.again = True  # One more build once this one ends, with the latest file.
+                return
+            self._start()
+
+    def _start(self) -> None:
+        if self.pool is None:
+            return
+        self.running = self.pool.submit(build_pdfs, str(self.project.root), self.slug)
+        self.running.add_done_callback(self._finished)
+
+    def _finished(self, future: Future) -> None:
+        if self.stopped:
+            return  # Killed by stop(): nothing to report.
+        try:
+            self.on_done(future.result())
+        except Exception as error:  # The worker stopped: say so, and stop asking it.
+            self.on_done([f"the PDF worker stopped ({error})"])
+        with self.lock:
+            if self.again:
+                self.again = False
+                self._start()
+
+    def stop(self) -> None:
+        self.stopped = True
+        if self.pool is not None:
+            self.pool.kill()
+
+
+def build_pdfs(root: str, slug: str) -> list[str]:
+    """In the worker: build the force's documents as `ncpi build` would; what failed, if any."""
+    from ncpi_cli.build import build_targets
+    from ncpi_cli.targets import targets_of
+
+    project = Project(Path(root))
+    outcomes = build_targets(project, targets_of(slug, project.languages(slug)), in_process=True)
+    return [f"{o.target}: {o.reason}" for o in outcomes if o.state == "failed"]
+
+
+def serve(
+    project: Project,
+    slug: str,
+    host: str,
+    port: int,
+    *,
+    open_browser: bool = False,
+    say=print,
+    show_problems=lambda problems: None,
+) -> None:
+    """Serve the force's pages until stopped (Ctrl-C, SIGTERM), updating them on every save."""
+    from ncpi_cli.watching import ChangeFeed
+
+    pages = Pages(slug)
+    server = make_server(pages, project, host, port)
+    shown_host = f"[{host}]" if ":" in host else host
+    url = f"http://{shown_host}:{server.server_address[1]}/"
+    feed = ChangeFeed(project, [slug])
+
+    def pdfs_done(failures: list[str]) -> None:
+        say(time.strftime("%H:%M:%S ") + ("; ".join(failures) if failures else "PDFs up to date"))
+
+    pdfs = PdfMaker(project, slug, pdfs_done)
+
+    def refresh() -> None:
+        started = time.perf_counter()
+        rendered, valid = render_pages(project, slug)
+        pages.update(rendered)
+        took = f"{1000 * (time.perf_counter() - started):.0f} ms"
+        if valid:
+            say(time.strftime("%H:%M:%S ") + f"page updated in {took}; making the PDFs…")
+            pdfs.request()
+        else:
+            from ncpi_cli.checking import check_project
+
+            show_problems(check_project(project, [slug], dry_run=False).errors)
+            say(time.strftime("%H:%M:%S ") + "problems found: shown on the page")
+
+    server_thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="ncpi-server", daemon=True
+    )
+    try:
+        refresh()
+        server_thread.start()
+        say(
+            f"Serving {slug} at {url} (the press release at {url}press-release). "
+            "Pages reload on every save; Ctrl-C stops."
+        )
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+        while True:
+            feed.wait()
+            refresh()
+    finally:
+        server.stopping = True
+        if server_thread.is_alive():
+            server.shutdown()
+        server.server_close()
+        feed.close()
+        pdfs.stop()

@@ -1,0 +1,231 @@
+"""`ncpi serve` as a real process: pages, reload events, errors on the page, the PDFs, the port,
+and a stop that leaves nothing running."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+pytestmark = pytest.mark.slow
+NCPI = Path(sys.executable).parent / "ncpi"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str, timeout: float = 5) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+def _until(condition, seconds: float = 20.0):
+    """The condition's first true value, polled until `seconds` pass."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+def _children(pid: int) -> set[int]:
+    """Every process descended from `pid`."""
+    found, pending = set(), [pid]
+    while pending:
+        parent = pending.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*"):
+            try:
+                children = (task / "children").read_text().split()
+            except OSError:
+                continue
+            for child in map(int, children):
+                if child not in found:
+                    found.add(child)
+                    pending.append(child)
+    return found
+
+
+class Served:
+    """`ncpi serve FORCE` running in a project, stopped at the end of the test."""
+
+    def __init__(self, project, force: str = "essex", *args: str):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [
+                str(NCPI),
+                "--root",
+                str(project.root),
+                "serve",
+                force,
+                "--port",
+                str(self.port),
+                *args,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+        )
+        _until(lambda: self._answers(), 30)
+
+    def _answers(self) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(self.process.stderr.read())
+        try:
+            return _get(self.url + "/", 1)[0] == 200
+        except OSError:
+            return False
+
+    def page(self, path: str = "/") -> str:
+        return _get(self.url + path)[1]
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(10)
+
+
+@pytest.fixture
+def served(project_from):
+    running = []
+
+    def start(project=None, force="essex", *args):
+        server = Served(project or project_from(), force, *args)
+        running.append(server)
+        return server
+
+    yield start
+    for server in running:
+        server.stop()
+
+
+def test_the_report_and_press_release_are_served_with_the_reload_script_only_there(served):
+    server = served()
+    report = server.page("/")
+    assert "<title>Essex – National Child Protection Re-inspection</title>" in report
+    assert "new EventSource('/events')" in report
+    release = server.page("/press-release")
+    assert "Child protection in Essex is improving but there is still more to do" in release
+    assert _get(server.url + "/nothing-here")[0] == 404
+    # The PDF is linked from the page and made in the background.
+    pdf = re.search(r'href="(/[^"]+\.pdf)"', report).group(1)
+    assert pdf == "/essex-report.pdf"
+
+    def pdf_served():
+        with urllib.request.urlopen(server.url + pdf, timeout=5) as response:
+            return response.read() if response.status == 200 else None
+
+    def built():
+        try:
+            return pdf_served()
+        except urllib.error.HTTPError:
+            return None
+
+    assert _until(built, 60).startswith(b"%PDF-")
+    # The built files never carry the preview's script.
+    folder = Path(server.process.args[2]) / "build" / "essex"
+    _until(lambda: (folder / ".manifest-press-release.json").is_file(), 60)
+    for name in ("essex-report.html", "essex-press-release.html"):
+        assert "EventSource" not in (folder / name).read_text("utf-8")
+
+
+def test_a_save_reaches_the_page_and_the_event_stream(served, project_from):
+    project = project_from()
+    server = served(project)
+    events = urllib.request.urlopen(server.url + "/events", timeout=20)
+    first = events.readline().decode()
+    assert first == "event: version\n"
+    version = int(events.readline().decode().removeprefix("data: "))
+    path = project.report_path("essex")
+    path.write_text(
+        path.read_text("utf-8").replace("firmly committed", "firmly and visibly committed", 1)
+    )
+    assert _until(lambda: "firmly and visibly committed" in server.page("/"))
+    events.readline()  # the blank line that ends the first event
+    assert events.readline().decode() == "event: version\n"
+    assert int(events.readline().decode().removeprefix("data: ")) > version
+    events.close()
+
+
+def test_problems_show_on_the_page_and_the_report_comes_back(served, project_from):
+    project = project_from()
+    server = served(project)
+    path = project.report_path("essex")
+    good = path.read_text("utf-8")
+    path.write_text(good.replace("kind: re-inspection", "kind: revisit"))
+    page = _until(lambda: (p := server.page("/")) and "cannot be shown" in p and p)
+    line = next(i for i, text in enumerate(good.splitlines(), 1) if "kind: re-inspection" in text)
+    assert f"<code>reports/essex.yaml:{line}:9</code> reinspection.kind:" in page
+    assert 'role="alert"' in page and "new EventSource('/events')" in page
+    path.write_text(good)
+    assert _until(lambda: "National Child Protection Re-inspection" in server.page("/"))
+
+
+def test_welsh_pages_for_a_force_with_a_welsh_edition(served, project_from):
+    server = served(project_from("shipped"), "dyfed-powys")
+    assert '<html lang="cy">' in server.page("/cy")
+    assert "Cael yr adroddiad" in server.page("/cy/press-release")
+    assert '<html lang="en-GB">' in server.page("/")
+
+
+def test_a_port_in_use_is_refused_with_a_free_one_suggested(project_from):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [str(NCPI), "--root", str(project_from().root), "serve", "essex", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert done.returncode == 1
+    found = re.search(
+        rf"port {port} on 127\.0\.0\.1 is in use: `--port (\d+)` is free", done.stderr
+    )
+    assert found and int(found.group(1)) > port
+    assert "Traceback" not in done.stderr
+
+
+def test_it_listens_on_this_machine_only_by_default(served):
+    server = served()
+    address = server.process.pid
+    listening = Path(f"/proc/{address}/net/tcp").read_text()
+    local = {line.split()[1] for line in listening.splitlines()[1:] if line.split()[3] == "0A"}
+    assert f"0100007F:{server.port:04X}" in local  # 127.0.0.1, in /proc's byte order
+    assert f"00000000:{server.port:04X}" not in local  # not every interface
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_ends_the_server_its_watcher_and_its_worker_within_a_second(served, stop):
+    server = served()
+    _until(lambda: _children(server.process.pid), 30)  # the PDF worker is running
+    family = _children(server.process.pid)
+    started = time.monotonic()
+    server.process.send_signal(stop)
+    code = server.process.wait(10)
+    assert time.monotonic() - started < 1.5
+    assert code == 128 + stop
+    assert "Traceback" not in server.process.stderr.read()
+    time.sleep(0.2)
+    assert [pid for pid in family if os.path.exists(f"/proc/{pid}")] == []
