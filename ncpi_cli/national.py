@@ -173,6 +173,9 @@ def national_context(national: National, links: dict[str, dict[str, str]]) -> di
         "revisits": revisits,
         "aim_days": REVISIT_AIM_DAYS,
         "late": [entry for entry in entries if entry.revisit_days > REVISIT_AIM_DAYS],
+        "timescale_chart": bar_chart(
+            [(label, count) for label, count, _ in by_timescale], width=640, label_width=330
+        ),
         "revisit_rows": [(entry.force.name, entry.revisit_days) for entry in revisits],
         "contents_list": Markup(CONTENTS_MARK),
         "revisit_chart": bar_chart(

@@ -48,6 +48,7 @@ class Pages:
     """The latest rendering of one force's pages, by path, and its version for the browser."""
 
     slug: str
+    links: dict[str, str] = field(default_factory=dict)  # the preview bar's: href -> label
     pages: dict[str, bytes] = field(default_factory=dict)
     version: int = 0
     changed: threading.Condition = field(default_factory=threading.Condition)
@@ -56,13 +57,25 @@ class Pages:
         with self.changed:
             self.version += 1
             self.pages = {
-                path: body.replace(b"</body>", self.script() + b"</body>", 1)
+                path: body.replace(b"</body>", self.preview_bar() + self.script() + b"</body>", 1)
                 for path, body in pages.items()
             }
             self.changed.notify_all()
 
     def script(self) -> bytes:
         return _RELOAD_SCRIPT.format(version=self.version).encode()
+
+    def preview_bar(self) -> bytes:
+        """Links between the preview's pages and to the built PDFs; in the preview only."""
+        links = " · ".join(
+            f'<a href="{html.escape(href)}">{html.escape(label)}</a>'
+            for href, label in self.links.items()
+        )
+        return (
+            '<nav class="ncpi-preview" aria-label="Preview" style="position: sticky; bottom: 0; '
+            "background: #f3f2f1; border-top: 2px solid #0b0c0c; padding: 0.5rem 1rem; "
+            f'font: 1rem sans-serif;">Preview (ncpi serve): {links}</nav>'
+        ).encode()
 
     def wait_for_change(self, seen: int, timeout: float) -> int:
         with self.changed:
@@ -76,6 +89,17 @@ def _page_paths(project: Project, slug: str) -> dict[str, tuple[str, str]]:
     if "cy" in project.languages(slug):
         paths |= {"/cy": ("report", "cy"), "/cy/press-release": ("press-release", "cy")}
     return paths
+
+
+def preview_links(project: Project, slug: str) -> dict[str, str]:
+    """The preview bar's links: every page, then every PDF as last built."""
+    labels = {"report": "Report", "press-release": "Press release"}
+    links = {}
+    for path, (kind, language) in _page_paths(project, slug).items():
+        links[path] = labels[kind] + (" (Welsh)" if language == "cy" else "")
+    for path in _pdf_names(project, slug):
+        links[path] = path.lstrip("/")
+    return links
 
 
 def _pdf_names(project: Project, slug: str) -> dict[str, Path]:
@@ -307,7 +331,7 @@ def serve(
     """Serve the force's pages until stopped (Ctrl-C, SIGTERM), updating them on every save."""
     from ncpi_cli.watching import ChangeFeed
 
-    pages = Pages(slug)
+    pages = Pages(slug, preview_links(project, slug))
     server = make_server(pages, project, host, port)
     shown_host = f"[{host}]" if ":" in host else host
     url = f"http://{shown_host}:{server.server_address[1]}/"

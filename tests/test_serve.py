@@ -127,6 +127,14 @@ def test_the_report_and_press_release_are_served_with_the_reload_script_only_the
     release = server.page("/press-release")
     assert "Child protection in Essex is improving but there is still more to do" in release
     assert _get(server.url + "/nothing-here")[0] == 404
+    # The preview bar links both pages and both PDFs.
+    bar = re.search(r'<nav class="ncpi-preview".*?</nav>', release).group(0)
+    assert re.findall(r'href="([^"]+)"', bar) == [
+        "/",
+        "/press-release",
+        "/essex-report.pdf",
+        "/essex-press-release.pdf",
+    ]
     # The PDF is linked from the page and made in the background.
     pdf = re.search(r'href="(/[^"]+\.pdf)"', report).group(1)
     assert pdf == "/essex-report.pdf"
@@ -186,6 +194,28 @@ def test_welsh_pages_for_a_force_with_a_welsh_edition(served, project_from):
     assert '<html lang="cy">' in server.page("/cy")
     assert "Cael yr adroddiad" in server.page("/cy/press-release")
     assert '<html lang="en-GB">' in server.page("/")
+
+
+def test_open_opens_the_page_in_the_browser(project_from, tmp_path):
+    """--open uses the user's browser; $BROWSER names it (here a script that notes the URL)."""
+    opened = tmp_path / "opened"
+    browser = tmp_path / "browser"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n')
+    browser.chmod(0o755)
+    port = _free_port()
+    root = str(project_from().root)
+    process = subprocess.Popen(
+        [str(NCPI), "--root", root, "serve", "essex", "--port", str(port), "--open"],
+        env={**os.environ, "BROWSER": str(browser)},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _until(opened.is_file, 30)
+        assert opened.read_text().strip() == f"http://127.0.0.1:{port}/"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(10)
 
 
 def test_a_port_in_use_is_refused_with_a_free_one_suggested(project_from):
