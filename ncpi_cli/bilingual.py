@@ -111,15 +111,12 @@ def _model_fields(annotation: Any) -> dict:
 
 
 def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping of keys"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "empty"
+    """A value's kind in a message: as a schema message names it; blank text is 'empty text'."""
+    from ncpi_cli.schema_check import kind_of
+
     if isinstance(value, str):
         return "empty text" if not value.strip() else "text"
-    return f"a {type(value).__name__}"
+    return kind_of(value)
 
 
 class PairCheck:

@@ -58,7 +58,8 @@ def _model_at(model: type[BaseModel], loc: KeyPath) -> type[BaseModel] | None:
     return None
 
 
-def _kind_of(value: Any) -> str:
+def kind_of(value: Any) -> str:
+    """A value's kind as a message names it: 'a list', 'a number', or the text itself."""
     if isinstance(value, dict):
         return "a mapping of keys"
     if isinstance(value, list):
@@ -102,7 +103,7 @@ def _message(
         return (
             loc,
             (
-                f"{_kind_of(value)} is not one of: {', '.join(expected)}."
+                f"{kind_of(value)} is not one of: {', '.join(expected)}."
                 f"{suggest(str(value), expected)}"
             ),
             False,
@@ -140,7 +141,7 @@ def _message(
                 "yaml-trap",
             )
     if kind == "string_type":
-        return loc, f"should be text, not {_kind_of(value)}", False, "wrong-type"
+        return loc, f"should be text, not {kind_of(value)}", False, "wrong-type"
     if kind == "string_pattern_mismatch":
         odd = next((c for c in str(value) if not (c.isascii() and c.isprintable())), None)
         if odd is not None and str(value).strip():
@@ -170,14 +171,14 @@ def _message(
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return (
             loc,
-            (f"should be a mapping of keys ('key: value' lines), not {_kind_of(value)}"),
+            (f"should be a mapping of keys ('key: value' lines), not {kind_of(value)}"),
             False,
             "wrong-type",
         )
     if kind == "list_type":
         return (
             loc,
-            f"should be a list (lines starting with '- '), not {_kind_of(value)}",
+            f"should be a list (lines starting with '- '), not {kind_of(value)}",
             False,
             "wrong-type",
         )
@@ -186,12 +187,12 @@ def _message(
     if kind.startswith("date"):
         return (
             loc,
-            (f"{_kind_of(value)} is not a date: write it as YEAR-MONTH-DAY, e.g. 2016-09-12"),
+            (f"{kind_of(value)} is not a date: write it as YEAR-MONTH-DAY, e.g. 2016-09-12"),
             False,
             "wrong-type",
         )
     if kind.startswith("int"):
-        return loc, f"should be a whole number, not {_kind_of(value)}", False, "wrong-type"
+        return loc, f"should be a whole number, not {kind_of(value)}", False, "wrong-type"
     if kind.startswith("greater_than"):
         # pydantic says "Input should be greater than or equal to 1": "should be at least 1".
         least = error["msg"].split("greater than ")[-1].replace("or equal to ", "at least ")
@@ -201,7 +202,7 @@ def _message(
             False,
             "out-of-range",
         )
-    return loc, f"{error['msg']} (found {_kind_of(value)})", False, "invalid"
+    return loc, f"{error['msg']} (found {kind_of(value)})", False, "invalid"
 
 
 def _expected(error: dict) -> list[str]:

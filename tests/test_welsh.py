@@ -155,7 +155,7 @@ def test_welsh_text_that_is_not_text_is_located(project_from):
     assert (problem.line, problem.path, problem.message) == (
         _line(project, WELSH, "title: 12"),
         "reinspection.inspector.title",
-        "should be the Welsh text, not a int",
+        "should be the Welsh text, not a number",
     )
 
 
