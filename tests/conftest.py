@@ -44,6 +44,11 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "slow: renders PDFs, starts processes or a browser; `-m 'not slow'` skips it"
     )
+    config.addinivalue_line(
+        "markers",
+        "checks: validation only, one case each of many (so marked slow as a whole); "
+        "mutation testing runs them, as they hold the exact messages",
+    )
 
 
 def pytest_collection_modifyitems(items):

@@ -127,12 +127,14 @@ def test_at_least_forty_own_cases():
 
 
 @pytest.mark.slow
+@pytest.mark.checks
 @pytest.mark.parametrize("case", CASES)
 def test_own_bad_input(tmp_path, case):
     assert_located_failure(validate_bytes(tmp_path, CASES[case]))
 
 
 @pytest.mark.slow
+@pytest.mark.checks
 @pytest.mark.parametrize("document", sorted(CORPUS.glob("*.yaml")), ids=lambda p: p.stem)
 def test_yaml_test_suite_invalid_documents(tmp_path, document):
     assert_located_failure(validate_bytes(tmp_path, document.read_bytes()))

@@ -134,6 +134,7 @@ RULES = [
 
 
 @pytest.mark.slow
+@pytest.mark.checks
 @pytest.mark.parametrize("rule,old,new,expected", RULES, ids=[r[0] for r in RULES])
 def test_rule(project_from, rule, old, new, expected):
     code, lines = validate_edited(project_from("valid"), old, new)

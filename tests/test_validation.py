@@ -38,6 +38,7 @@ def run_validate(project, *args):
 
 
 @pytest.mark.slow
+@pytest.mark.checks
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_each_scenario_gives_its_exact_located_message(project_from, scenario):
     result = run_validate(project_from(scenario))
