@@ -269,3 +269,37 @@ def test_a_look_alike_id_in_progress_is_named_and_the_next_entries_still_checked
         "character or cannot be seen: type the id again"
     )
     assert ("reinspection.progress[1].recommendation", "unknown-recommendation") in found
+
+
+def test_an_unknown_id_in_progress_does_not_stop_the_entries_after_it(project_from):
+    # Progress: [R9 (unknown), R1]. R1 is assessed by the second entry, so only R2 is missing.
+    problems = _problems(
+        project_from,
+        ("    - recommendation: R1\n", "    - recommendation: R9\n"),
+        ("    - recommendation: R2\n", "    - recommendation: R1\n"),
+    )
+    found = {(p["path"], p["code"]) for p in problems}
+    assert ("reinspection.progress[0].recommendation", "unknown-recommendation") in found
+    assert ("inspection.recommendations[1].id", "missing-progress") in found
+    assert ("inspection.recommendations[0].id", "missing-progress") not in found
+
+
+def test_a_recommendation_without_progress_is_named_with_its_code(project_from):
+    problems = _problems(project_from, ("    - recommendation: R2\n", "    - recommendation: R1\n"))
+    by_code = {p["code"]: p for p in problems}
+    assert by_code["missing-progress"]["path"] == "inspection.recommendations[1].id"
+    assert by_code["missing-progress"]["message"] == (
+        "recommendation 'R2' has no progress assessment in reinspection.progress"
+    )
+    assert by_code["duplicate-progress"]["message"] == (
+        "recommendation 'R1' is assessed more than once"
+    )
+
+
+def test_a_look_alike_character_without_a_name_is_called_unnamed(project_from):
+    # U+0378 is unassigned: unicodedata has no name for it.
+    problems = _problems(
+        project_from, ("    - recommendation: R1\n", "    - recommendation: R\u0378\n")
+    )
+    [look_alike] = [p for p in problems if p["code"] == "look-alike"]
+    assert look_alike["message"].startswith("contains U+0378 (unnamed), which only looks like")
