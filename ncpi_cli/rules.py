@@ -133,7 +133,7 @@ class _Rules:
                 )
 
     def findings_areas(self) -> Iterable[Problem]:
-        areas_with_findings: dict[str, int] = {}
+        areas_with_findings: set[str] = set()
         for index, findings in enumerate(self.report.reinspection.findings):
             if findings.area in areas_with_findings:
                 yield self.problem(
@@ -141,7 +141,7 @@ class _Rules:
                     f"area '{findings.area}' has findings twice: merge them into one",
                     code="duplicate-area",
                 )
-            areas_with_findings[findings.area] = index
+            areas_with_findings.add(findings.area)
         for index, rec in enumerate(self.report.inspection.recommendations):
             if rec.area not in areas_with_findings:
                 yield self.problem(
@@ -163,12 +163,10 @@ class _Rules:
 
     def date_order(self) -> Iterable[Problem]:
         first, second = self.report.inspection, self.report.reinspection
+        # (where a date out of order is reported, the date, what it is); the first date is
+        # never out of order itself, so it has no place.
         ordered = [
-            (
-                ("inspection", "fieldwork", "end"),
-                first.fieldwork.end,
-                "the original fieldwork ended",
-            ),
+            (None, first.fieldwork.end, "the original fieldwork ended"),
             (("inspection", "published"), first.published, "the original report was published"),
             (
                 ("reinspection", "fieldwork", "start"),

@@ -303,3 +303,19 @@ def test_a_look_alike_character_without_a_name_is_called_unnamed(project_from):
     )
     [look_alike] = [p for p in problems if p["code"] == "look-alike"]
     assert look_alike["message"].startswith("contains U+0378 (unnamed), which only looks like")
+
+
+def test_a_recommendation_in_an_area_without_findings_is_named_with_its_code(project_from):
+    problems = _problems(
+        project_from,
+        (
+            "    - area: managing-risk\n      paragraphs:\n        - Checks are mostly on time.\n",
+            "",
+        ),
+    )
+    [missing] = [p for p in problems if p["code"] == "missing-findings"]
+    assert missing["path"] == "inspection.recommendations[1].area"
+    assert missing["message"] == (
+        "recommendation 'R2' concerns 'managing-risk', but reinspection.findings has no "
+        "findings for that area"
+    )
