@@ -51,7 +51,11 @@ def test_a_revisit_on_the_last_day_of_the_aim_is_not_late(project_from):
         p for p in _problems(project_from, _revisit_on("2016-01-01")) if p["code"] == "late-revisit"
     ]
     assert len(late) == 1 and late[0]["severity"] == "warning"
-    assert "began 184 days after" in late[0]["message"]
+    assert late[0]["message"] == (
+        "the follow-up began 184 days after the original report was published; the "
+        "inspectorate aims to revisit within six months"
+    )
+    assert late[0]["path"] == "reinspection.fieldwork.start"
 
 
 def test_one_day_fieldwork_is_allowed_and_an_end_before_the_start_is_not(project_from):

@@ -133,6 +133,42 @@ RULES = [
 ]
 
 
+#: The code of each rule's problem, as --format json and acknowledgements name it.
+CODES = {
+    "duplicate recommendation id": "duplicate-id",
+    "assessed twice": "duplicate-progress",
+    "unknown recommendation": "unknown-recommendation",
+    "unknown timescale": "unknown-value",
+    "unknown status": "unknown-value",
+    "fieldwork ends before it starts": "date-order",
+    "published before fieldwork ended": "date-order",
+    "re-inspection before the original report": "date-order",
+    "audit does not add up": "audit-total",
+    "official name": "force-name",
+    "speaker spelt differently": "speaker",
+    "speaker is someone else": "speaker",
+    "unknown note": "unknown-note",
+    "file name and slug differ": "slug-mismatch",
+    "findings missing for an area": "missing-findings",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.checks
+@pytest.mark.parametrize("rule,old,new,expected", RULES, ids=[r[0] for r in RULES])
+def test_rule_code(project_from, rule, old, new, expected):
+    """The same problem in JSON: at the same place, with its code."""
+    import json
+
+    code, lines = validate_edited(project_from("valid"), old, new, "--format", "json")
+    assert code == 1
+    place = expected.split(": ", 1)[0]
+    found = [
+        p for p in json.loads("\n".join(lines)) if f"{p['file']}:{p['line']}:{p['column']}" == place
+    ]
+    assert [p["code"] for p in found] == [CODES[rule]]
+
+
 @pytest.mark.slow
 @pytest.mark.checks
 @pytest.mark.parametrize("rule,old,new,expected", RULES, ids=[r[0] for r in RULES])
