@@ -323,3 +323,45 @@ def test_a_recommendation_in_an_area_without_findings_is_named_with_its_code(pro
         "recommendation 'R2' concerns 'managing-risk', but reinspection.findings has no "
         "findings for that area"
     )
+
+
+BY_AREA = (
+    "    - Most cases were handled well.\n",
+    "    - Most cases were handled well.\n"
+    "  by_area:\n"
+    "    - area: initial-contact\n"
+    "      cases: 30\n"
+    "      grades: {good: 10, adequate: 20}\n"
+    "    - area: initial-contact\n"
+    "      cases: 20\n"
+    "      grades: {good: 5}\n",
+)
+
+
+def test_the_audit_by_area_is_checked_row_by_row_and_in_total(project_from):
+    problems = _problems(project_from, BY_AREA)
+    found = {(p["path"], p["code"], p["severity"]): p["message"] for p in problems}
+    assert found == {
+        ("case_audit.by_area[1].area", "duplicate-area", "error"): (
+            "area 'initial-contact' is listed twice"
+        ),
+        ("case_audit.by_area[1].grades", "audit-total", "error"): (
+            "the graded cases add up to 5, but 20 cases are given for this area"
+        ),
+        ("case_audit.by_area", "audit-by-area-total", "warning"): (
+            "the areas' cases add up to 50, but 60 cases were audited"
+        ),
+    }
+
+
+def test_a_grade_off_the_years_scale_in_an_area_is_located_in_that_area(project_from):
+    later = _problems(
+        project_from,
+        BY_AREA,
+        (
+            "  fieldwork:\n    start: 2015-11-09\n    end: 2015-11-13",
+            "  fieldwork:\n    start: 2016-01-04\n    end: 2016-01-08",
+        ),
+    )
+    grade = [p["path"] for p in later if p["code"] == "audit-grade"]
+    assert grade == ["case_audit.grades.adequate", "case_audit.by_area[0].grades.adequate"]
