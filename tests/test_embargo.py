@@ -77,4 +77,6 @@ def test_an_embargo_with_a_time_zone_is_refused(project_from):
     project = project_from()
     _with_embargo(project, "2016-12-14 00:01:00+00:00")
     [problem] = [p for p in _problems(project) if p["code"] == "embargo"]
-    assert "local UK time, without a time zone" in problem["message"]
+    assert problem["message"] == (
+        "write the embargo as local UK time, without a time zone, e.g. 2016-12-14 00:01"
+    )

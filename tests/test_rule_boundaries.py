@@ -109,6 +109,10 @@ def test_the_speakers_title_must_be_the_inspectors(project_from):
     )
     assert _codes(problems) == ["speaker-title"]
     assert problems[0]["path"] == "press_release.quote.title"
+    assert problems[0]["message"] == (
+        "the speaker's title 'HM Chief Inspector' differs from reinspection.inspector.title "
+        "'HM Inspector of Constabulary'"
+    )
     assert (
         "'HM Chief Inspector' differs from reinspection.inspector.title" in (problems[0]["message"])
     )
@@ -138,6 +142,7 @@ def test_an_area_with_findings_twice_is_refused(project_from):
 def test_a_note_listed_twice_is_refused_once_at_its_first_place(project_from):
     problems = _problems(project_from, ("    - press-office", "    - ncpi-programme"))
     assert _codes(problems) == ["duplicate-note"]
+    assert problems[0]["message"] == "note 'ncpi-programme' is listed 2 times"
     assert problems[0]["path"] == "press_release.notes[0]"
     assert "is listed 2 times" in problems[0]["message"]
 
