@@ -166,6 +166,7 @@ def test_a_headline_without_the_force_is_a_warning(project_from):
     old = "  headline: Kent Police is making progress in protecting children"
     problems = _problems(project_from, (old, "  headline: Progress in protecting children"))
     assert _codes(problems) == ["headline"] and problems[0]["severity"] == "warning"
+    assert problems[0]["path"] == "press_release.headline"
 
 
 # Phone numbers in the common data --------------------------------------------------------
@@ -370,3 +371,35 @@ def test_a_grade_off_the_years_scale_in_an_area_is_located_in_that_area(project_
     )
     grade = [p["path"] for p in later if p["code"] == "audit-grade"]
     assert grade == ["case_audit.grades.adequate", "case_audit.by_area[0].grades.adequate"]
+
+
+def test_the_inspectorate_named_in_the_quote_must_be_the_one_of_the_day(project_from):
+    # Kent's release is of 2016, when the inspectorate was HMIC; HMICFRS came in 2017.
+    problems = _problems(
+        project_from, ("      - I am pleased.\n", "      - I am pleased, says HMICFRS.\n")
+    )
+    assert [(p["path"], p["code"], p["severity"], p["message"]) for p in problems] == [
+        (
+            "press_release.quote.paragraphs[0]",
+            "inspectorate-name",
+            "warning",
+            "names HMICFRS, but on 2016-02-10 the inspectorate was HMIC",
+        )
+    ]
+
+
+def test_a_note_without_a_version_on_the_publication_date_is_named(project_from):
+    # "In harm's way" has text from July 2015: a release of June 2015 cannot use it.
+    problems = _problems(
+        project_from,
+        ("    - press-office", "    - in-harms-way"),
+        (
+            "  fieldwork:\n    start: 2015-11-09\n    end: 2015-11-13\n  published: 2016-02-10",
+            "  fieldwork:\n    start: 2015-05-04\n    end: 2015-05-08\n  published: 2015-06-10",
+        ),
+    )
+    [note] = [p for p in problems if p["code"] == "note-date"]
+    assert note["message"] == (
+        "note 'in-harms-way' has no text for a release published on 2015-06-10: its first "
+        "version is used from 2015-07-01"
+    )
