@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -236,13 +237,16 @@ def test_an_acknowledgement_must_name_a_warning_that_is_raised(project_from):
         "reports/kent.yaml:82:11: acknowledged[0].code: warning: acknowledges "
         "'late-revisit', but there is no such warning any more: remove the acknowledgement"
     ) in lines
-    assert any(
-        line.startswith(
-            "reports/kent.yaml:84:11: acknowledged[1].code: 'audit-total' is "
-            "not a warning that can be acknowledged"
-        )
-        for line in lines
-    )
+    assert (
+        "reports/kent.yaml:84:11: acknowledged[1].code: 'audit-total' is not a warning that can "
+        "be acknowledged; these can: audit-by-area-total, headline, inspectorate-name, "
+        "late-revisit. Did you mean 'audit-by-area-total'?"
+    ) in lines
+    codes = {
+        p["path"]: p["code"] for p in json.loads(_validate(project, "--format", "json").stdout)
+    }
+    assert codes["acknowledged[0].code"] == "unused-acknowledgement"
+    assert codes["acknowledged[1].code"] == "acknowledgement"
 
 
 # Dated common data ---------------------------------------------------------------------------
