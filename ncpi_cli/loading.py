@@ -29,6 +29,8 @@ ALLOWED_TAGS = {
     for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 }
 
+_QUOTE_IT = "put the whole paragraph in quotes"
+
 # PyYAML's messages are written for parser authors; these say the same in plain words.
 _PLAIN_WORDS = {
     "found character '\\t' that cannot start any token": (
@@ -37,13 +39,7 @@ _PLAIN_WORDS = {
     "mapping values are not allowed here": (
         "a ':' where a value was expected: put text that contains ': ' in quotes"
     ),
-    # libyaml's wording of the same two mistakes.
-    "found a tab character that violates indentation": (
-        "a tab character: indent with spaces, not tabs"
-    ),
-    "found a tab character where an indentation space is expected": (
-        "a tab character: indent with spaces, not tabs"
-    ),
+    # libyaml's wording of the same mistake (its tab messages say "tab": see _explain).
     "mapping values are not allowed in this context": (
         "a ':' where a value was expected: put text that contains ': ' in quotes"
     ),
@@ -55,6 +51,39 @@ _PLAIN_WORDS = {
         "more than one YAML document ('---'): a report is one document"
     ),
 }
+# Parts of either parser's messages (libyaml's wording, then PyYAML's), in plain words.
+_PLAIN_PHRASES = [
+    (
+        ("maximum nesting depth",),
+        "brackets nested too deep for a report: is it the right file?",
+    ),
+    (
+        ("unexpected document indicator", "unexpected document separator"),
+        "a line inside quoted text starts with '---' or '...', which YAML reads as the end of "
+        "the report: indent that line",
+    ),
+    (
+        ("sequence entries are not allowed",),
+        "a list item ('- ') where a value was expected: start the list on the next line, "
+        "indented under its key",
+    ),
+    (
+        ("expected <document start>", "expected '<document start>'"),
+        "this line does not belong to the keys above it: check its indentation, and put text "
+        "that contains ': ' in quotes",
+    ),
+    (("expected node content", "expected the node content"), "a value is missing here"),
+    (("while scanning a tag",), f"text that starts with '!' is read as a tag: {_QUOTE_IT}"),
+    (
+        ("while scanning a block scalar",),
+        "after '|' or '>' (a block of text), the text starts on the next line, indented: "
+        "nothing but '-' or '+' may follow them",
+    ),
+    (
+        ("while scanning a directive", "YAML directive"),
+        f"a line that starts with '%' is read as a directive: {_QUOTE_IT}",
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -126,13 +155,15 @@ class _Composer(yaml.composer.Composer):
             self._depth -= 1
 
 
-class _PositionLoader(_Composer, yaml.SafeLoader):
+class PurePositionLoader(_Composer, yaml.SafeLoader):
     """The pure-Python scanner and parser, where libyaml is missing."""
 
 
+POSITION_LOADERS: dict[str, type] = {"python": PurePositionLoader}
+
 if yaml.__with_libyaml__:
 
-    class _PositionLoader(_Composer, yaml.cyaml.CParser, yaml.resolver.Resolver):
+    class LibyamlPositionLoader(_Composer, yaml.cyaml.CParser, yaml.resolver.Resolver):
         """libyaml's scanner and parser (several times faster), with our composer on top."""
 
         def __init__(self, stream):
@@ -142,6 +173,11 @@ if yaml.__with_libyaml__:
 
         def dispose(self):
             pass
+
+    POSITION_LOADERS["libyaml"] = LibyamlPositionLoader
+
+#: The fastest parser this machine has; the tests try every one in POSITION_LOADERS.
+_PositionLoader = POSITION_LOADERS.get("libyaml", PurePositionLoader)
 
 
 def _line_col_of_offset(text: str | bytes, offset: int) -> tuple[int, int]:
@@ -154,7 +190,6 @@ def _line_col_of_offset(text: str | bytes, offset: int) -> tuple[int, int]:
     return line, len(before) + 1
 
 
-_QUOTE_IT = "put the whole paragraph in quotes"
 # What a character at the start of a value makes YAML do, and so why the text must be quoted.
 _START_MEANS = {
     "*": "an alias (a reference to other text)",
@@ -207,6 +242,8 @@ def _explain(error: yaml.YAMLError, lines: list[str]) -> tuple[str, tuple[int, i
             or "cannot start" in problem
             or "block collection" in context
             or "block mapping" in context
+            or "flow sequence" in context
+            or "flow mapping" in context
         ):
             return (
                 f"text that starts with '{first}' is read as {_START_MEANS[first]}: {_QUOTE_IT}",
@@ -236,6 +273,9 @@ def _explain(error: yaml.YAMLError, lines: list[str]) -> tuple[str, tuple[int, i
             "the indentation of this line or the one above it does not line up: keys of "
             "one mapping, and the '- ' items of one list, must start in the same column"
         ), None
+    for phrases, meaning in _PLAIN_PHRASES:
+        if any(phrase in problem or phrase in context for phrase in phrases):
+            return meaning, None
     if "cannot start any token" in problem:
         return f"a character that YAML cannot read here: {_QUOTE_IT}", None
     return (f"{context}, {problem}" if context else problem), None
@@ -261,26 +301,46 @@ def _yaml_error_problem(display: str, error: yaml.YAMLError, text: str) -> Probl
     return Problem(display, line, column, "", f"YAML syntax: {message}", code="yaml-syntax")
 
 
-def _describe(tag: str) -> str:
-    return tag.rsplit(":", 1)[-1]
+#: What a value of each tag is called in a message.
+_KIND_OF_VALUE = {
+    "int": "whole number",
+    "float": "number",
+    "bool": "yes/no value",
+    "null": "empty value",
+    "timestamp": "date",
+}
 
 
-def _impossible_value(node: yaml.ScalarNode, error: Exception) -> str:
+def _impossible_value(node: yaml.ScalarNode) -> str:
     """Why a value written like a date (or number) is not one, in plain words."""
     import calendar
 
+    from ncpi_cli.problems import excerpt
+
+    value = excerpt(node.value)
     match = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})", node.value)
     if node.tag.endswith(":timestamp") and match:
-        year, month, _day = (int(part) for part in match.groups())
+        year, month, day = (int(part) for part in match.groups())
         if not 1 <= month <= 12:
             why = f"there is no month {month}"
-        else:
+        elif day == 0:
+            why = "there is no day 0"
+        elif not 1 <= day <= calendar.monthrange(year, month)[1]:
             days = calendar.monthrange(year, month)[1]
             why = f"{calendar.month_name[month]} {year} has {days} days"
-        return f"'{node.value}' is not a date that exists: {why}. Write YEAR-MONTH-DAY"
+        else:
+            return (
+                f"'{value}' is not a time that exists: hours go from 00 to 23, minutes and "
+                "seconds from 00 to 59"
+            )
+        return f"'{value}' is not a date that exists: {why}. Write YEAR-MONTH-DAY"
     if node.tag.endswith(":timestamp"):
-        return f"'{node.value}' is not a date that exists. Write YEAR-MONTH-DAY, e.g. 2016-09-12"
-    return f"'{node.value}' is written like a {_describe(node.tag)} but is not one ({error})"
+        return f"'{value}' is not a date that exists. Write YEAR-MONTH-DAY, e.g. 2016-09-12"
+    kind = _KIND_OF_VALUE.get(node.tag.rsplit(":", 1)[-1], "value of its kind")
+    return (
+        f"'{value}' is marked or written as a {kind} but cannot be read as one: if it is text, "
+        "put it in quotes"
+    )
 
 
 class _Converter:
@@ -382,26 +442,17 @@ class _Converter:
             return node.value
         try:
             return self.constructor.construct_object(node, deep=True)
-        except yaml.constructor.ConstructorError as error:
+        except Exception:
+            # Any error of a constructor means a bad value. PyYAML raises a bare ValueError
+            # for impossible dates such as 2016-02-30, a KeyError or an AttributeError for text
+            # tagged as a boolean (!!bool final) or a date.
             self.problems.append(
                 Problem(
                     self.loaded.file,
                     node.start_mark.line + 1,
                     node.start_mark.column + 1,
                     format_path(path),
-                    f"YAML: {error.problem}",
-                    code="yaml-tag",
-                )
-            )
-        except (ValueError, OverflowError) as error:
-            # PyYAML raises a bare ValueError for impossible dates such as 2016-02-30.
-            self.problems.append(
-                Problem(
-                    self.loaded.file,
-                    node.start_mark.line + 1,
-                    node.start_mark.column + 1,
-                    format_path(path),
-                    _impossible_value(node, error),
+                    _impossible_value(node),
                     code="yaml-value",
                 )
             )

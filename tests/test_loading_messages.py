@@ -1,0 +1,131 @@
+"""The loader's every message, word for word and at its place, with each YAML parser.
+
+Bad YAML is the first mistake a report's author meets, so what the loader says is held in a
+reviewed golden file per parser (libyaml's wording differs from PyYAML's): a change to a
+message or its line and column shows up as a diff. Regenerate after a reviewed change with:
+
+    .venv/bin/python -m pytest tests/test_loading_messages.py --update-golden
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_bad_input import CASES, CORPUS, VALID
+
+from ncpi_cli import loading
+from ncpi_cli.loading import POSITION_LOADERS, load_yaml_text
+
+from golden import GOLDEN
+
+HEADLINE = "  headline: Kent Police is making progress in protecting children"
+
+
+def _edit(old: str, new: str) -> bytes:
+    assert old in VALID, old
+    return VALID.replace(old, new, 1).encode("utf-8")
+
+
+# One case for each way _explain puts a syntax error in plain words, and each loader refusal.
+EXPLAINED: dict[str, bytes] = {
+    **{
+        f"a value that starts with '{start}'": _edit(
+            "status: final", f"status: final\nheadline: {start}Kent is better\nnote: x"
+        )
+        for start in "*&[{!|>@`%"
+    },
+    "a list item that starts with '@'": _edit(
+        "      - I am pleased.\n", "      - I am pleased.\n      - @Kent\n"
+    ),
+    "an apostrophe inside single quotes": _edit(HEADLINE, "  headline: 'Kent Police's work'"),
+    "quoted text that goes on": _edit(HEADLINE, '  headline: "Kent" Police'),
+    "single-quoted text that goes on": _edit(HEADLINE, "  headline: 'Kent Police.' More"),
+    "a quote never closed, mid-file": _edit("status: final", "status: 'final"),
+    "a tab after a key": _edit("status: final", "status:\tfinal\n\tx: 1"),
+    "a tab inside a list": _edit("      - I am pleased.\n", "      -\tI am pleased.\n\t- x\n"),
+    "a colon in plain text": _edit(HEADLINE, "  headline: Kent Police: better at it"),
+    "an item less indented": _edit("    - id: R1\n", "    - id: R1\n   x: 1\n"),
+    "a key more indented": _edit("status: final\n", "status: final\n   x: 1\n"),
+    "a key without a value": _edit("status: final\n", "status: final\njust words\nx: 1\n"),
+    "a list item among keys": _edit("status: final\n", "status: final\n- item\n"),
+    "a flow mapping not closed": _edit("status: final", "status: {a: 1"),
+    "a month that does not exist": _edit("published: 2015-07-01", "published: 2015-13-01"),
+    "a day that does not exist": _edit("published: 2015-07-01", "published: 2015-06-31"),
+    "a leap day in a common year": _edit("published: 2015-07-01", "published: 2015-02-29"),
+    "a time that does not exist": _edit("published: 2015-07-01", "published: 2015-07-01 25:00:00"),
+    "a set": _edit("status: final", "status: !!set {a, b}"),
+    "an integer tag on text": _edit("status: final", "status: !!int final"),
+    "a float tag on text": _edit("status: final", "status: !!float final"),
+    "a boolean tag on text": _edit("status: final", "status: !!bool final"),
+    "a comment after plain text": _edit(HEADLINE, "  headline: Kent #1 force"),
+    "a comment after a plain list item": _edit(
+        "      - I am pleased.\n", "      - I am pleased. #really\n"
+    ),
+    "a comment after quoted text": _edit(HEADLINE, '  headline: "Kent" # fine'),
+    "an unclosed bracket in a list": _edit("    - id: R1\n", "    - [R1\n    - id: R1\n"),
+    "a list item after a key's value": _edit("status: final", "status: - final"),
+    "'---' inside quoted text": _edit(HEADLINE, '  headline: "Kent\n---\n  Police"'),
+    "a tag without a space": _edit("status: final", "status: !!str,x final"),
+    "a text date": _edit("published: 2015-07-01", "published: !!timestamp yesterday"),
+    "day zero": _edit("published: 2015-07-01", "published: 2015-07-00"),
+    "an embargo at 24:00": _edit("status: final", "status: final\nembargo: 2016-02-10 24:00:00"),
+    "a whole number too long": _edit("cases: 60", "cases: " + "9" * 5000),
+    "a null tag on text": _edit("status: final", "status: !!null final"),
+    "a duplicate key three times": _edit(
+        "status: final\n", "status: final\nstatus: draft\nstatus: final\n"
+    ),
+    "a duplicate nested key": _edit("  slug: kent\n", "  slug: kent\n  slug: essex\n"),
+    "a line separator": _edit("Progress is good.", "Progress\u2028is good."),
+    "a paragraph separator": _edit("Progress is good.", "Progress\u2029is good."),
+    "a next-line character": _edit("Progress is good.", "Progress\x85is good."),
+    "a NUL on line 3": b"a: 1\nb: 2\nc: \x00\n",
+    "a byte-order mark then an error": b"\xef\xbb\xbfa: 1\nb: [\n",
+    "not UTF-8 on line 2": b"a: 1\nb: caf\xe9\n",
+    "a control character on line 2": b"a: 1\nb: x\x07y\n",
+    "exactly the size limit": b"a: " + b"x" * (loading.MAX_FILE_BYTES - 4) + b"\n",
+    "one byte over the size limit": b"a: " + b"x" * (loading.MAX_FILE_BYTES - 3) + b"\n",
+    f"nested {loading.MAX_DEPTH} levels": b"a: " + b"[" * 39 + b"]" * 39 + b"\n",
+    f"nested {loading.MAX_DEPTH + 1} levels": b"a: " + b"[" * 40 + b"]" * 40 + b"\n",
+}
+
+ALL_CASES: dict[str, bytes] = {
+    **{f"own: {name}": data for name, data in CASES.items()},
+    **{f"explained: {name}": data for name, data in EXPLAINED.items()},
+    **{
+        f"yaml-test-suite: {path.stem}": path.read_bytes() for path in sorted(CORPUS.glob("*.yaml"))
+    },
+}
+
+
+def _messages(data: bytes) -> str:
+    """What the loader says of one file: each problem's place, path, code and message."""
+    loaded, problems = load_yaml_text(data, "reports/kent.yaml")
+    lines = [f"  {p.line}:{p.column} {p.path or '-'} [{p.code}] {p.message}" for p in problems]
+    if loaded is not None:
+        comments = sorted(loaded.comments_after_plain_text.items(), key=lambda item: item[1])
+        lines += [
+            f"  comment after plain text at {line}:{column} in {path}"
+            for path, (line, column) in comments
+        ]
+    return "\n".join(lines) if lines else "  (loaded, no problem)"
+
+
+@pytest.mark.parametrize("parser", sorted(POSITION_LOADERS))
+def test_every_message_is_the_reviewed_one(monkeypatch, update_golden, parser):
+    monkeypatch.setattr(loading, "_PositionLoader", POSITION_LOADERS[parser])
+    produced = "".join(f"## {name}\n{_messages(data)}\n" for name, data in ALL_CASES.items())
+    golden = GOLDEN / f"loading-messages-{parser}.txt"
+    if update_golden:
+        golden.write_text(produced, encoding="utf-8")
+    assert golden.is_file(), f"no golden file {golden.name}: run with --update-golden"
+    expected = golden.read_text(encoding="utf-8")
+    # Compared case by case, so that a failure names the case rather than a long diff.
+    produced_cases = produced.split("\n## ")
+    expected_cases = expected.split("\n## ")
+    for produced_case, expected_case in zip(produced_cases, expected_cases, strict=False):
+        assert produced_case == expected_case
+    assert len(produced_cases) == len(expected_cases)
+
+
+def test_the_machine_has_libyaml_as_ci_does():
+    # Without it, only the pure-Python parser's golden file would be checked.
+    assert "libyaml" in POSITION_LOADERS
