@@ -222,6 +222,9 @@ def test_an_acknowledged_warning_no_longer_fails_strict(project_from):
     )
     github = _validate(project, "--format", "github").stdout
     assert github.startswith("::notice file=reports/kent.yaml,line=25,col=12,")
+    # It keeps its code, so that tools reading the JSON know which warning was accepted.
+    (accepted,) = json.loads(_validate(project, "--format", "json").stdout)
+    assert (accepted["severity"], accepted["code"]) == ("acknowledged", "late-revisit")
 
 
 def test_an_acknowledgement_must_name_a_warning_that_is_raised(project_from):
