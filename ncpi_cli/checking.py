@@ -46,10 +46,16 @@ class CheckResult:
 
 
 def template_problem(project: Project, error: RenderError) -> Problem:
-    """A template's render error as a problem at the template's file and line."""
-    template = Path(error.template) if error.template else None
-    shown = project.display(template) if template and template.is_absolute() else str(template)
-    message = str(error.message).split(": ", 1)[-1] if error.template else error.message
+    """A template's render error as a problem at the template's file and line.
+
+    Without a template to blame (a text missing from the catalogue, asked for by Python),
+    the problem is put on the templates folder.
+    """
+    if error.template is None:
+        shown, message = project.display(project.templates_dir), str(error.message)
+    else:
+        shown = project.display(Path(error.template))
+        message = str(error.message).removeprefix(f"{error.template}:{error.line}: ")
     return Problem(shown, error.line, 1, "", f"template: {message}", code="template")
 
 

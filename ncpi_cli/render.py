@@ -198,14 +198,14 @@ def _modified_date(report: Report) -> str:
     return report.reinspection.published.isoformat()
 
 
-def _template_location(error: BaseException) -> tuple[str, int]:
-    """The template file and line of an error: its innermost template frame."""
+def _template_location(error: BaseException) -> tuple[str | None, int]:
+    """The template file and line of an error: its innermost template frame, if it has one."""
     if isinstance(error, jinja2.TemplateSyntaxError):
-        return (error.filename or error.name or "template", error.lineno)
+        return (error.filename or error.name, error.lineno)
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
         if frame.filename.endswith(".j2"):
             return (frame.filename, frame.lineno or 1)
-    return ("template", 1)
+    return (None, 1)
 
 
 #: Stands for the link to the PDF until the PDF exists; see with_download_link.
@@ -275,11 +275,26 @@ def render_template(
     token = ASSETS_READ.set(assets if assets is not None else {})
     try:
         return with_contents(env.get_template(name).render(context))
-    except jinja2.TemplateNotFound as error:
-        raise RenderError(f"template not found: {error.name}") from error
     except jinja2.TemplateError as error:
+        # Not found is also a template's mistake when an include or extends names the file.
+        if isinstance(error, jinja2.TemplateNotFound):
+            message = f"template not found: {error.name}"
+        else:
+            message = error.message
         template, line = _template_location(error)
-        raise RenderError(f"{template}:{line}: {error.message}", template, line) from error
+        if template is None:
+            raise RenderError(message) from error
+        raise RenderError(f"{template}:{line}: {message}", template, line) from error
+    except (RenderError, MemoryError, RecursionError):
+        raise
+    except Exception as error:
+        # An expression that fails ({{ 1 / 0 }}, text + a number, a filter given the wrong
+        # type) is the template's mistake, at its line; an error with no template frame is ncpi's.
+        template, line = _template_location(error)
+        if template is None:
+            raise
+        message = f"{type(error).__name__}: {error}"
+        raise RenderError(f"{template}:{line}: {message}", template, line) from error
     finally:
         ASSETS_READ.reset(token)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 
 import pikepdf
@@ -110,6 +111,45 @@ def test_a_template_mistake_fails_with_file_and_line(project_from):
     result = invoke(project, "press-release", "essex")
     assert result.exit_code == 1
     assert "templates/press-release.txt.j2:2:1: template: 'nonsense' is undefined" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "template", "expected"),
+    [
+        (
+            "press-release.txt.j2",
+            "line\n{{ nonsense.field }}\n",
+            "templates/press-release.txt.j2:2:1: template: 'nonsense' is undefined",
+        ),
+        (
+            "press-release.txt.j2",
+            'line\nline\n{% include "missing.j2" %}\n',
+            "templates/press-release.txt.j2:3:1: template: template not found: missing.j2",
+        ),
+        (
+            "report.html.j2",
+            '{% extends "default:report.html.j2" %}\n{% block styles %}{{ 1 / 0 }}{% endblock %}',
+            "templates/report.html.j2:2:1: template: ZeroDivisionError: division by zero",
+        ),
+        (
+            "press-release.txt.j2",
+            '{{ "a" + 1 }}',
+            "templates/press-release.txt.j2:1:1: template: TypeError: can only concatenate str "
+            '(not "int") to str',
+        ),
+    ],
+    ids=["undefined", "include of a missing file", "error in a block", "text plus a number"],
+)
+def test_validate_names_the_template_line_of_a_render_mistake(
+    project_from, name, template, expected
+):
+    project = project_from()
+    _override(project, name, template)
+    result = invoke(project, "validate")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[1] == expected  # After Essex's acknowledged warning.
+    problem = json.loads(invoke(project, "validate", "--format", "json").stdout)[1]
+    assert (problem["path"], problem["code"], problem["severity"]) == ("", "template", "error")
 
 
 def _readme_override_example() -> str:
