@@ -98,6 +98,9 @@ def check_project(
     else:
         loaded, problems = load_yaml_file(project.common_path, common_display, project)
         result.files_checked += 1
+        if loaded is not None:
+            problems += blank_problems(loaded)
+            problems += text_problems(loaded, project, Common, problems)
         result.problems += problems
         if loaded is not None and not problems:
             result.common, problems = check_schema(loaded, Common)
@@ -126,7 +129,15 @@ def check_project(
                     code="internal-error",
                 )
             )
+    result.problems.sort(key=_reading_order)
     return result
+
+
+def _reading_order(problem: Problem) -> tuple:
+    """File by file, each English file just before its Welsh mirror; in a file, line by line."""
+    welsh = problem.file.endswith(".cy.yaml")
+    stem = problem.file.removesuffix(".cy.yaml" if welsh else ".yaml")
+    return (stem, welsh, problem.line, problem.column)
 
 
 def _check_welsh_common(project: Project, english: LoadedYaml | None, result: CheckResult) -> None:
@@ -137,8 +148,8 @@ def _check_welsh_common(project: Project, english: LoadedYaml | None, result: Ch
     welsh, problems = load_yaml_file(path, project.display(path), project)
     result.files_checked += 1
     if welsh is not None:
-        problems += blank_problems(welsh) + control_character_problems(welsh)
-        problems += font_problems(welsh, project)
+        problems += blank_problems(welsh)
+        problems += text_problems(welsh, project, Common, problems)
         if english is not None:
             problems += check_pair(english, welsh, Common)
     result.problems += problems
@@ -171,8 +182,8 @@ def blank_problems(loaded: LoadedYaml) -> list[Problem]:
     ]
 
 
-def _is_prose(path: tuple) -> bool:
-    """Whether the value at `path` in a report is running prose (see model.PROSE)."""
+def _is_prose(path: tuple, model: type) -> bool:
+    """Whether the value at `path` in a file of `model` is running prose (see model.PROSE)."""
     import types
     import typing
 
@@ -180,13 +191,15 @@ def _is_prose(path: tuple) -> bool:
 
     from ncpi_cli.model import PROSE
 
-    annotation, metadata = Report, []
+    annotation, metadata = model, []
     for part in path:
         metadata = []
         while typing.get_origin(annotation) is typing.Annotated:
             annotation = typing.get_args(annotation)[0]
         if isinstance(part, int) and typing.get_origin(annotation) is list:
             annotation = typing.get_args(annotation)[0]
+        elif isinstance(part, str) and typing.get_origin(annotation) is dict:
+            annotation = typing.get_args(annotation)[1]
         elif (
             isinstance(part, str)
             and isinstance(annotation, type)
@@ -207,11 +220,11 @@ def _is_prose(path: tuple) -> bool:
     return PROSE in metadata
 
 
-def comment_problems(loaded: LoadedYaml) -> list[Problem]:
+def comment_problems(loaded: LoadedYaml, model: type = Report) -> list[Problem]:
     """A problem for each ' #' that cut a paragraph short: YAML read the rest as a comment."""
     problems = []
     for path, (line, column) in loaded.comments_after_plain_text.items():
-        if _is_prose(path):
+        if _is_prose(path, model):
             problems.append(
                 Problem(
                     loaded.file,
@@ -328,6 +341,20 @@ def link_problems(loaded: LoadedYaml) -> list[Problem]:
     ]
 
 
+def text_problems(
+    loaded: LoadedYaml, project: Project, model: type, found: list[Problem]
+) -> list[Problem]:
+    """The checks of every text in a file but blanks: cut paragraphs, characters, links, font.
+
+    One message for a place is enough: a text with a problem already `found`, or an invisible
+    character, is not also said to be outside the font.
+    """
+    problems = comment_problems(loaded, model) + control_character_problems(loaded)
+    problems += link_problems(loaded)
+    reported = {problem.path for problem in found + problems}
+    return problems + [p for p in font_problems(loaded, project) if p.path not in reported]
+
+
 def _within_any(path: str, known: set[str]) -> bool:
     """Whether `path` ('a.b[2].c') or one of its ancestors ('a', 'a.b', 'a.b[2]') is known."""
     if path in known:
@@ -353,10 +380,7 @@ def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: boo
     known = load_problems + blanks
     known_paths = {problem.path for problem in known}  # A set: linear, not problems x blanks.
     problems = known + [p for p in schema_problems if not _within_any(p.path, known_paths)]
-    problems += link_problems(loaded) + comment_problems(loaded)
-    problems += control_character_problems(loaded)
-    reported = {problem.path for problem in problems}  # One message for a place is enough.
-    problems += [p for p in font_problems(loaded, project) if p.path not in reported]
+    problems += text_problems(loaded, project, Report, problems)
     if not blanks:  # A scaffold's rules would only repeat its blanks.
         checked = report if report is not None else partial_model(Report, loaded.data)
         problems += check_report(checked, loaded, result.common, slug)
@@ -414,10 +438,8 @@ def _check_welsh(
     welsh, problems = load_yaml_file(path, project.display(path), project)
     result.files_checked += 1
     if welsh is not None:
-        problems += blank_problems(welsh) + comment_problems(welsh)
-        problems += control_character_problems(welsh) + link_problems(welsh)
-        reported = {problem.path for problem in problems}
-        problems += [p for p in font_problems(welsh, project) if p.path not in reported]
+        problems += blank_problems(welsh)
+        problems += text_problems(welsh, project, Report, problems)
         problems += check_pair(english, welsh, Report)
     if welsh is not None and result.welsh_common is None and project.common_path.is_file():
         common = project.display(project.welsh_common_path)

@@ -1,0 +1,215 @@
+"""What `validate` prints for mistakes in the Welsh files, line for line, in reading order.
+
+Each English file comes just before its Welsh mirror; the Welsh files get the same text
+checks as the English (blanks, cut paragraphs, characters, links, font), and a mistake in
+one file of a pair does not stop the other being checked, nor make it say more than it must.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from conftest import invoke
+
+WELSH_COMMON = "reports/_common.cy.yaml"
+WELSH = "reports/dyfed-powys.cy.yaml"
+ENGLISH = "reports/dyfed-powys.yaml"
+
+# (file, old, new) edits, then every line `validate dyfed-powys` prints but Dyfed-Powys's
+# acknowledged late revisit, and its summary.
+SCENARIOS = {
+    "the Welsh common data's blank, invisible character and font": (
+        [
+            (
+                WELSH_COMMON,
+                "    name: Arolygiaeth Cwnstabliaeth Ei Mawrhydi",
+                '    name: "TODO: in Welsh: the name"',
+            ),
+            (WELSH_COMMON, "Mae HMIC yn archwilio", "Mae HMIC\u200b yn archwilio"),
+            (WELSH_COMMON, "rhoi gwybodaeth i’r heddlu", "rhoi gwybodaeth ☃ i’r heddlu"),
+            (WELSH_COMMON, "Mae HMICFRS yn archwilio", "Mae HMICFRS ☃ yn archwilio"),
+        ],
+        [
+            f"{WELSH_COMMON}:13:11: inspectorates[0].name: not filled in yet: in Welsh: the name",
+            f"{WELSH_COMMON}:20:13: notes.ncpi-programme[0].text: contains an invisible "
+            "character, U+200B (ZERO WIDTH SPACE), which can make text look different from "
+            "what it says: delete it",
+            f"{WELSH_COMMON}:26:13: notes.ncpi-programme[1].text: '☃' (U+2603 SNOWMAN) is not "
+            "in the report's font (Lato): the PDF would draw it in a font of this machine's. "
+            "Remove it or write it in words",
+        ],
+        "4 file(s) checked: 3 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+    ),
+    "a note in one common file only": (
+        [(WELSH_COMMON, "  ncpi-aims:\n", "  ncpi-aimz:\n")],
+        [
+            "reports/_common.yaml:35:3: notes: 'ncpi-aimz' is missing here: the Welsh has it "
+            f"({WELSH_COMMON}:31); give it in English too, or remove it from the Welsh",
+            f"{WELSH_COMMON}:18:3: notes: 'ncpi-aims' is missing here: the English has it "
+            "(reports/_common.yaml:48); give it in Welsh",
+        ],
+        "4 file(s) checked: 2 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+    ),
+    "the English common data broken, the Welsh fine": (
+        [("reports/_common.yaml", "  - since: 2014-01-01\n", "  - since: yesterday\n")],
+        [
+            "reports/_common.yaml:21:12: inspectorates[0].since: 'yesterday' is not a date: "
+            "write it as YEAR-MONTH-DAY, e.g. 2016-09-12",
+        ],
+        "4 file(s) checked: 1 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+    ),
+    "the English common data's own text checks": (
+        [
+            ("reports/_common.yaml", "HMIC inspects", "HMIC\u200b inspects"),
+            ("reports/_common.yaml", "HMICFRS inspects", "HMICFRS ☃ inspects"),
+        ],
+        [
+            "reports/_common.yaml:101:13: notes.about-the-inspectorate[0].text: contains an "
+            "invisible "
+            "character, U+200B (ZERO WIDTH SPACE), which can make text look different from "
+            "what it says: delete it",
+            "reports/_common.yaml:107:13: notes.about-the-inspectorate[1].text: '☃' (U+2603 "
+            "SNOWMAN) is not in the report's font (Lato): the PDF would draw it in a font of this "
+            "machine's. Remove it or write it in words",
+        ],
+        "4 file(s) checked: 2 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+    ),
+    "the Welsh report's cut paragraph, unknown key, duplicate key and blank, in line order": (
+        [
+            (
+                WELSH,
+                "  summary:\n    - >-\n",
+                '  summary:\n    - "TODO: in Welsh: the summary"\n    - >-\n',
+            ),
+            (
+                WELSH,
+                "    - id: R1\n      text: >-\n",
+                "    - id: R1\n      text: leihau #1\n      textt: >-\n",
+            ),
+            (
+                WELSH,
+                "    title: Arolygydd Cwnstabliaeth Ei Mawrhydi",
+                '    title: Arolygydd\n    title: "TODO: in Welsh: x"',
+            ),
+        ],
+        [
+            f"{ENGLISH}:97:7: reinspection.summary[1]: Paragraph 3 is missing here: the Welsh "
+            f"has it ({WELSH}:61); give it in English too, or remove it from the Welsh",
+            f"{WELSH}:24:20: inspection.recommendations[0].text: the text from ' #' to the end "
+            "of the line is read as a YAML comment and left out of the report: put the whole "
+            "paragraph in quotes, or write it as a block (>- on the line before)",
+            f"{WELSH}:25:7: inspection.recommendations[0].textt: 'textt' is not part of a "
+            "report: remove it, or check its spelling",
+            f"{WELSH}:53:5: reinspection.inspector.title: duplicate key 'title': first written "
+            "on line 52, again on line 53; YAML would silently keep only the last one",
+            f"{WELSH}:55:7: reinspection.summary[0]: not filled in yet: in Welsh: the summary",
+        ],
+        "4 file(s) checked: 5 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+    ),
+    "one message for a Welsh text with an invisible character and one outside the font": (
+        [(WELSH, "Canfu archwiliad 2014", "Canfu\u200b ☃ archwiliad 2014")],
+        [
+            f"{WELSH}:13:7: inspection.findings[0]: contains an invisible character, U+200B "
+            "(ZERO WIDTH SPACE), which can make text look different from what it says: delete it",
+        ],
+        "4 file(s) checked: 1 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+    ),
+    "a pair problem before a blank further down": (
+        [
+            (
+                WELSH,
+                "    title: Arolygydd Cwnstabliaeth Ei Mawrhydi",
+                '    title: "TODO: in Welsh: x"',
+            ),
+            (WELSH, "    - id: R1\n", "    - id: R9\n"),
+        ],
+        [
+            f"{WELSH}:23:11: inspection.recommendations[0].id: is R9 here, but item 1 of the "
+            f"English is R1 ({ENGLISH}:45): keep the Welsh items in the English order",
+            f"{WELSH}:51:12: reinspection.inspector.title: not filled in yet: in Welsh: x",
+        ],
+        "4 file(s) checked: 2 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+    ),
+    "the English report broken, the Welsh fine": (
+        [(ENGLISH, "status: final", "status: finale")],
+        [f"{ENGLISH}:23:9: status: 'finale' is not one of: draft, final. Did you mean 'final'?"],
+        "4 file(s) checked: 1 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+    ),
+    "a Welsh link to a file": (
+        [(WELSH, "Canfu archwiliad 2014", "Canfu [archwiliad](file:///etc/passwd) 2014")],
+        [
+            f"{WELSH}:13:7: inspection.findings[0]: the link '[archwiliad](file:///etc/passwd)' "
+            "may not go to 'file:///etc/passwd': links may only go to https://, http:// or "
+            "mailto: addresses",
+        ],
+        "4 file(s) checked: 1 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+    ),
+}
+
+
+def _edit(project, name: str, old: str, new: str) -> None:
+    path = project.root / name
+    text = path.read_text("utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def _printed(project) -> tuple[int, list[str], str]:
+    """Exit code, the problem lines but the acknowledged late revisit, and the summary."""
+    result = invoke(project, "validate", "dyfed-powys")
+    *lines, summary = result.output.strip().splitlines()
+    lines = [line for line in lines if "acknowledged warning:" not in line]
+    return result.exit_code, lines, summary
+
+
+@pytest.mark.checks
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_validate_prints_exactly(project_from, scenario):
+    edits, expected, summary = SCENARIOS[scenario]
+    project = project_from("shipped")
+    for name, old, new in edits:
+        _edit(project, name, old, new)
+    assert _printed(project) == (1, expected, summary)
+
+
+def test_without_the_welsh_common_data(project_from):
+    project = project_from("shipped")
+    project.welsh_common_path.unlink()
+    assert _printed(project) == (
+        1,
+        [
+            f"{WELSH}:1:1: {WELSH_COMMON} does not exist: the Welsh editions need the notes to "
+            "editors and the inspectorates' names in Welsh"
+        ],
+        "3 file(s) checked: 1 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+    )
+
+
+def test_a_template_that_fails_only_in_welsh(project_from):
+    project = project_from("shipped")
+    (project.root / "templates").mkdir()
+    (project.root / "templates" / "press-release.txt.j2").write_text(
+        'text\n{% if language == "cy" %}{{ 1 / 0 }}{% endif %}\n', "utf-8"
+    )
+    assert _printed(project) == (
+        1,
+        ["templates/press-release.txt.j2:2:1: template: ZeroDivisionError: division by zero"],
+        "4 file(s) checked: 1 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+    )
+
+
+def test_welsh_files_linked_from_inside_the_project_are_read(project_from):
+    # A link may point anywhere inside the project (not only inside reports/), never outside.
+    project = project_from("shipped")
+    shared = project.root / "shared"
+    shared.mkdir()
+    for name in ("_common.cy.yaml", "dyfed-powys.cy.yaml"):
+        (project.reports_dir / name).rename(shared / name)
+        os.symlink(f"../shared/{name}", project.reports_dir / name)
+    assert _printed(project) == (
+        0,
+        [],
+        "4 file(s) checked: 0 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+    )
