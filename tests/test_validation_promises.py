@@ -463,3 +463,73 @@ def test_an_id_with_a_look_alike_character_says_so(project_from):
         "(FULLWIDTH DIGIT TWO), which only looks like an ordinary character or cannot be "
         "seen: type it again with plain letters and digits"
     ) in _validate(project).stdout
+
+
+def _with_comment_on_every_plain_value(text: str) -> bytes:
+    """Each line of a plain value (not a key alone, not a comment) with ' #note' after it."""
+    lines = []
+    for line in text.splitlines():
+        if re.match(r"^\s*(- |[a-z_]+: )\S", line) and not line.rstrip().endswith(":"):
+            line += " #note"
+        lines.append(line)
+    return "\n".join(lines).encode("utf-8")
+
+
+def test_a_cut_is_reported_in_every_kind_of_prose_and_nowhere_else():
+    """Prose at every depth (lists, optional parts, lists of models); never an id or a name."""
+    from ncpi_cli.checking import comment_problems
+    from ncpi_cli.loading import load_yaml_text
+
+    kent = (REPO / "tests" / "fixtures" / "valid" / "reports" / "kent.yaml").read_text("utf-8")
+    kent += "unknown:\n  deeper: text\n"  # Not part of a report: not prose either.
+    loaded, problems = load_yaml_text(_with_comment_on_every_plain_value(kent), "kent.yaml")
+    assert problems == [] and len(loaded.comments_after_plain_text) == 42
+    assert sorted(p.path for p in comment_problems(loaded)) == [
+        "case_audit.paragraphs[0]",
+        "inspection.findings[0]",
+        "inspection.recommendations[0].text",
+        "inspection.recommendations[1].text",
+        "press_release.headline",
+        "press_release.paragraphs[0]",
+        "press_release.pleased[0]",
+        "press_release.pleased[1]",
+        "press_release.pleased[2]",
+        "press_release.quote.paragraphs[0]",
+        "press_release.quote.paragraphs[1]",
+        "reinspection.conclusion[0]",
+        "reinspection.context[0]",
+        "reinspection.findings[0].paragraphs[0]",
+        "reinspection.findings[1].paragraphs[0]",
+        "reinspection.next_steps[0]",
+        "reinspection.progress[0].evidence[0]",
+        "reinspection.progress[1].evidence[0]",
+        "reinspection.summary[0]",
+    ]
+
+
+def test_a_cut_note_to_editors_is_reported_but_not_a_cut_name():
+    from ncpi_cli.checking import comment_problems
+    from ncpi_cli.loading import load_yaml_text
+    from ncpi_cli.model import Common
+
+    common = (
+        "inspectorates:\n  - since: 2014-01-01\n    name: HM Inspectorate #1\n"
+        "    abbreviation: HMIC\nnotes:\n  press-office:\n    - since: 2014-01-01\n"
+        "      text: Call us #now\n"
+    )
+    loaded, _ = load_yaml_text(common.encode(), "_common.yaml")
+    assert [p.path for p in comment_problems(loaded, Common)] == ["notes.press-office[0].text"]
+
+
+def test_a_refused_mapping_is_one_problem_not_one_per_key_it_held(project_from):
+    # The merge key is refused, so force has no slug or name: that is not said again.
+    project = project_from("valid")
+    _edit(
+        project,
+        [("force:\n  slug: kent\n  name: Kent Police\n", "force:\n  <<: {slug: kent, name: K}\n")],
+    )
+    result = _validate(project)
+    assert result.stdout.splitlines() == [
+        "reports/kent.yaml:4:3: force: merge keys ('<<') are not allowed in a report: write the "
+        "keys out"
+    ]
