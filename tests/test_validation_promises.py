@@ -533,3 +533,80 @@ def test_a_refused_mapping_is_one_problem_not_one_per_key_it_held(project_from):
         "reports/kent.yaml:4:3: force: merge keys ('<<') are not allowed in a report: write the "
         "keys out"
     ]
+
+
+def test_every_text_problem_has_its_code_and_each_text_is_checked(project_from):
+    """The JSON's codes, for tools; and a second text with the same problem is not missed."""
+    project = project_from("valid")
+    _edit(
+        project,
+        [
+            ("    - Risks were recorded in every case we examined.", '    - "Risks\\u0007"'),
+            ("    - Some checks were late.", '    - "Some\\uFDD0 checks"'),
+            ("    - Progress is good.", "    - Progress is good #mostly"),
+            ("    - We will return.", "    - We will\u200b return."),
+            ("    - Most cases were handled well.", "    - Most cases ☃ were handled well."),
+            ("    - Officers now record risks.", "    - Officers [record](ftp://x) risks."),
+            ("    - Checks are mostly on time.", '    - "TODO: the finding"'),
+        ],
+    )
+    problems = json.loads(_validate(project, "--format", "json").stdout)
+    assert [(p["path"], p["code"]) for p in problems] == [
+        ("reinspection.findings[0].paragraphs[0]", "link"),
+        ("reinspection.findings[1].paragraphs[0]", "blank"),
+        ("reinspection.progress[0].evidence[0]", "control"),
+        ("reinspection.progress[1].evidence[0]", "control"),
+        ("reinspection.conclusion[0]", "comment-in-text"),
+        ("reinspection.next_steps[0]", "invisible"),
+        ("case_audit.paragraphs[0]", "font"),
+    ]
+
+
+def test_without_the_common_data_the_reports_are_still_checked(project_from):
+    project = project_from("valid")
+    project.common_path.unlink()
+    _edit(project, [("status: final", "status: finale")])
+    result = _validate(project, "--format", "json")
+    assert result.exit_code == 1
+    assert [
+        (p["file"], p["line"], p["path"], p["code"], p["message"])
+        for p in json.loads(result.stdout)
+    ] == [
+        ("reports/_common.yaml", 1, "", "missing-common", "the common data file is missing"),
+        (
+            "reports/kent.yaml",
+            2,
+            "status",
+            "invalid",
+            "'finale' is not one of: draft, final. Did you mean 'final'?",
+        ),
+    ]
+
+
+def test_a_fault_in_ncpi_is_one_located_problem_and_the_other_reports_go_on(
+    project_from, monkeypatch
+):
+    # No real input should reach this safety net; a fault is injected to show it holds.
+    from ncpi_cli import checking
+
+    project = project_from("valid")
+    (project.reports_dir / "essex.yaml").write_bytes((REPO / "reports" / "essex.yaml").read_bytes())
+    real_check_report = checking.check_report
+
+    def failing_for_kent(report, loaded, common, slug):
+        if slug == "kent":
+            raise RuntimeError("a fault")
+        return real_check_report(report, loaded, common, slug)
+
+    monkeypatch.setattr(checking, "check_report", failing_for_kent)
+    result = _validate(project, "--format", "json")
+    problems = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert [(p["file"], p["line"], p["column"], p["code"]) for p in problems] == [
+        ("reports/essex.yaml", 75, 12, "late-revisit"),
+        ("reports/kent.yaml", 1, 1, "internal-error"),
+    ]
+    assert problems[1]["message"] == (
+        "ncpi could not check this file (RuntimeError: a fault); please report this as a bug "
+        "in ncpi"
+    )
