@@ -577,7 +577,7 @@ def test_without_the_common_data_the_reports_are_still_checked(project_from):
             "reports/kent.yaml",
             2,
             "status",
-            "invalid",
+            "unknown-value",
             "'finale' is not one of: draft, final. Did you mean 'final'?",
         ),
     ]
