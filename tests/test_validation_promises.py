@@ -439,6 +439,8 @@ def test_a_raw_line_separator_in_the_file_is_refused(project_from):
             "would draw it in a font of this machine's. Remove it or write it in words",
         ),
         ("中文", "'中' (U+4E2D CJK UNIFIED IDEOGRAPH-4E2D) is not in the report's font (Lato)"),
+        ("Private \ue000", "'\ue000' (U+E000 unnamed) is not in the report's font (Lato)"),
+        ("Tab\tand Ͱ", "'Ͱ' (U+0370 GREEK CAPITAL LETTER HETA) is not in the report's font"),
     ],
 )
 def test_text_the_pdf_could_not_show_as_typed_is_refused(project_from, text, expected):
@@ -447,6 +449,14 @@ def test_text_the_pdf_could_not_show_as_typed_is_refused(project_from, text, exp
     lines = _validate(project).stdout.splitlines()
     assert len(lines) == 1 and lines[0].startswith("reports/kent.yaml:32:7: reinspection.summary")
     assert expected in lines[0]
+
+
+def test_the_font_draws_all_of_latin_1_as_the_font_check_assumes():
+    # font_problems does not read the font for Latin-1 text: this is why it need not.
+    from ncpi_cli.pdf import drawable_characters, fonts_dir_for
+
+    drawable = drawable_characters(fonts_dir_for(REPO / "templates"))
+    assert set(range(0x20, 0x7F)) | set(range(0xA0, 0x100)) <= drawable
 
 
 def test_welsh_letters_are_in_the_font(project_from):
