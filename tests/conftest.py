@@ -29,7 +29,7 @@ BROWSER_FLAGS = [
 
 
 #: Fixtures that render PDFs or start a browser: a test using one is slow, whatever it does.
-SLOW_FIXTURES = {"essex_build", "kent_build", "matrix_build", "browser"}
+SLOW_FIXTURES = {"essex_build", "kent_build", "matrix_build", "welsh_build", "browser"}
 
 
 def pytest_addoption(parser):
