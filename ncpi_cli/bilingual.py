@@ -199,7 +199,7 @@ class PairCheck:
                     f"{self.english.file}, and remove it here"
                 )
             else:
-                message = f"'{key}' is not part of a report: remove it, or check its spelling"
+                message = f"unknown key '{key}': remove it, or check its spelling"
             self.problems.append(
                 self.welsh.problem((*path, key), message, key=True, code="welsh-extra")
             )

@@ -17,7 +17,7 @@ from ncpi_cli.problems import Problem, format_path, printable
 from ncpi_cli.project import Project
 from ncpi_cli.rules import check_common, check_report
 from ncpi_cli.schema_check import check_schema
-from ncpi_cli.templating import builtin_templates_dir, make_environment
+from ncpi_cli.templating import make_environment
 
 
 @dataclass
@@ -60,26 +60,25 @@ def template_problem(project: Project, error: RenderError) -> Problem:
 
 
 def check_templates(project: Project) -> list[Problem]:
-    """Every template, built-in and the user's, parses."""
+    """Every template of the project's own parses (ncpi's are parsed by its tests)."""
+    if not project.templates_dir.is_dir():
+        return []
     env = make_environment(project.templates_dir)
     problems = []
-    for folder in dict.fromkeys([project.templates_dir, builtin_templates_dir()]):
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*.j2")):
-            try:
-                env.parse(path.read_text(encoding="utf-8"), path.name, str(path))
-            except jinja2.TemplateSyntaxError as error:
-                problems.append(
-                    Problem(
-                        project.display(path),
-                        error.lineno or 1,
-                        1,
-                        "",
-                        f"template syntax: {error.message}",
-                        code="template",
-                    )
+    for path in sorted(project.templates_dir.rglob("*.j2")):
+        try:
+            env.parse(path.read_text(encoding="utf-8"))
+        except jinja2.TemplateSyntaxError as error:
+            problems.append(
+                Problem(
+                    project.display(path),
+                    error.lineno,
+                    1,
+                    "",
+                    f"template syntax: {error.message}",
+                    code="template",
                 )
+            )
     return problems
 
 
@@ -355,13 +354,6 @@ def text_problems(
     return problems + [p for p in font_problems(loaded, project) if p.path not in reported]
 
 
-def _within_any(path: str, known: set[str]) -> bool:
-    """Whether `path` ('a.b[2].c') or one of its ancestors ('a', 'a.b', 'a.b[2]') is known."""
-    if path in known:
-        return True
-    return any(path[:index] in known for index, character in enumerate(path) if character in ".[")
-
-
 def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: bool) -> None:
     """Check one report, adding every problem (and the report, if it passed) to `result`."""
     from ncpi_cli.partial import partial_model
@@ -377,15 +369,16 @@ def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: boo
     report, schema_problems = check_schema(loaded, Report)
     # A value the loader refused (a date that does not exist) or a blank is reported once, not
     # again as "not a date"; every other part of the file is still checked in the same run.
+    # (The schema reports a refused value's missing keys at the value, never below it.)
     known = load_problems + blanks
     known_paths = {problem.path for problem in known}  # A set: linear, not problems x blanks.
-    problems = known + [p for p in schema_problems if not _within_any(p.path, known_paths)]
+    problems = known + [p for p in schema_problems if p.path not in known_paths]
     problems += text_problems(loaded, project, Report, problems)
     if not blanks:  # A scaffold's rules would only repeat its blanks.
         checked = report if report is not None else partial_model(Report, loaded.data)
         problems += check_report(checked, loaded, result.common, slug)
     problems += _welsh_edition_warning(project, slug, loaded)
-    result.problems += sorted(problems, key=lambda problem: (problem.line, problem.column))
+    result.problems += problems  # Put in reading order by check_project.
     english_ok = report is not None and not any(p.severity == "error" for p in problems)
     if project.welsh_path(slug).is_file():
         _check_welsh(project, slug, loaded, english_ok, result, dry_run=dry_run)
@@ -441,27 +434,24 @@ def _check_welsh(
         problems += blank_problems(welsh)
         problems += text_problems(welsh, project, Report, problems)
         problems += check_pair(english, welsh, Report)
-    if welsh is not None and result.welsh_common is None and project.common_path.is_file():
-        common = project.display(project.welsh_common_path)
-        if not project.welsh_common_path.is_file():
-            problems.append(
-                Problem(
-                    welsh.file,
-                    1,
-                    1,
-                    "",
-                    f"{common} does not exist: the Welsh editions need the notes to editors "
-                    "and the inspectorates' names in Welsh",
-                    code="welsh-common",
-                )
+    if project.common_path.is_file() and not project.welsh_common_path.is_file():
+        problems.append(
+            Problem(
+                project.display(path),
+                1,
+                1,
+                "",
+                f"{project.display(project.welsh_common_path)} does not exist: the Welsh editions "
+                "need the notes to editors and the inspectorates' names in Welsh",
+                code="welsh-common",
             )
+        )
+    result.problems += problems
     errors = any(p.severity == "error" for p in problems)
     if welsh is None or errors or not english_ok or result.welsh_common is None:
-        result.problems += sorted(problems, key=lambda problem: (problem.line, problem.column))
         return
     report, schema_problems = check_schema(welsh_loaded(english, welsh, Report), Report)
-    problems += schema_problems
-    result.problems += sorted(problems, key=lambda problem: (problem.line, problem.column))
+    result.problems += schema_problems
     if report is None:
         return
     if dry_run:

@@ -345,10 +345,19 @@ def test_template_syntax_error_is_caught_by_validate(project_from):
     templates = project.root / "templates"
     templates.mkdir()
     (templates / "report.html.j2").write_text("line one\n{% if %}\n")
+    (templates / "partials").mkdir()
+    (templates / "partials" / "cover.html.j2").write_text("{{ x }\n")
     result = invoke(project, "validate")
     assert result.exit_code == 1
-    assert result.stdout.splitlines()[0].startswith(
-        "templates/report.html.j2:2:1: template syntax:"
+    # Every template of the project's, in its folders too.
+    problems = json.loads(invoke(project, "validate", "--format", "json").stdout)
+    assert [(p["file"], p["line"], p["path"], p["code"]) for p in problems] == [
+        ("templates/partials/cover.html.j2", 1, "", "template"),
+        ("templates/report.html.j2", 2, "", "template"),
+    ]
+    assert result.stdout.splitlines()[1] == (
+        "templates/report.html.j2:2:1: template syntax: Expected an expression, got 'end of "
+        "statement block'"
     )
 
 

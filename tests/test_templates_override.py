@@ -256,3 +256,25 @@ def test_asset_never_follows_a_link_out_of_the_templates_folder(project_from, tm
     assert result.exit_code == 1
     assert "asset('images/logo.png'): no such file in templates/" in result.output + result.stderr
     assert not (project.build_dir / "essex" / "essex-report.html").exists()
+
+
+def test_a_render_error_with_no_template_to_blame_is_put_on_the_templates_folder(project_from):
+    # Raised by Python's own gettext when the catalogue lacks a text: not by a template line.
+    from ncpi_cli.checking import template_problem
+    from ncpi_cli.errors import RenderError
+
+    project = project_from()
+    problem = template_problem(project, RenderError("no cy translation of 'Contents' in x.po"))
+    assert problem.as_text() == ("templates:1:1: template: no cy translation of 'Contents' in x.po")
+    assert problem.code == "template"
+
+
+def test_every_built_in_template_parses():
+    # validate parses only the project's own templates; ncpi's are held to it here.
+    from ncpi_cli.templating import builtin_templates_dir, make_environment
+
+    env = make_environment(None)
+    templates = sorted(builtin_templates_dir().rglob("*.j2"))
+    assert len(templates) >= 7
+    for path in templates:
+        env.parse(path.read_text(encoding="utf-8"))

@@ -130,7 +130,7 @@ def test_a_missing_key_a_fact_repeated_and_items_out_of_order_are_located(projec
         WELSH,
         _line(project, WELSH, "next_stepz:"),
         "welsh-extra",
-        "'next_stepz' is not part of a report: remove it, or check its spelling",
+        "unknown key 'next_stepz': remove it, or check its spelling",
     ) in found
     missing = [p for p in problems if p.code == "welsh-missing"]
     assert [p.message.split(" is missing")[0] for p in missing] == ["'next_steps'"]

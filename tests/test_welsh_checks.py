@@ -7,6 +7,7 @@ one file of a pair does not stop the other being checked, nor make it say more t
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -100,8 +101,8 @@ SCENARIOS = {
             f"{WELSH}:24:20: inspection.recommendations[0].text: the text from ' #' to the end "
             "of the line is read as a YAML comment and left out of the report: put the whole "
             "paragraph in quotes, or write it as a block (>- on the line before)",
-            f"{WELSH}:25:7: inspection.recommendations[0].textt: 'textt' is not part of a "
-            "report: remove it, or check its spelling",
+            f"{WELSH}:25:7: inspection.recommendations[0].textt: unknown key 'textt': remove "
+            "it, or check its spelling",
             f"{WELSH}:53:5: reinspection.inspector.title: duplicate key 'title': first written "
             "on line 52, again on line 53; YAML would silently keep only the last one",
             f"{WELSH}:55:7: reinspection.summary[0]: not filled in yet: in Welsh: the summary",
@@ -131,6 +132,46 @@ SCENARIOS = {
             f"{WELSH}:51:12: reinspection.inspector.title: not filled in yet: in Welsh: x",
         ],
         "4 file(s) checked: 2 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+    ),
+    "a duplicate key in the Welsh common data": (
+        [
+            (
+                WELSH_COMMON,
+                "  ncpi-aims:\n    - since: 2014-01-01\n",
+                "  ncpi-aims:\n    - since: 2014-01-01\n      since: 2014-01-01\n",
+            )
+        ],
+        [
+            f"{WELSH_COMMON}:33:7: notes.ncpi-aims[0].since: duplicate key 'since': first "
+            "written on line 32, again on line 33; YAML would silently keep only the last one"
+        ],
+        "4 file(s) checked: 1 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+    ),
+    "a cut paragraph and an unknown key in the Welsh common data": (
+        [
+            (
+                WELSH_COMMON,
+                "  ncpi-aims:\n    - since: 2014-01-01\n      text: >-\n        O dan y rhaglen",
+                "  ncpi-aims:\n    - since: 2014-01-01\n      text: O dan #1 y\n      more: >-\n"
+                "        O dan y rhaglen",
+            )
+        ],
+        [
+            f"{WELSH_COMMON}:33:19: notes.ncpi-aims[0].text: the text from ' #' to the end of "
+            "the line is read as a YAML comment and left out of the report: put the whole "
+            "paragraph in quotes, or write it as a block (>- on the line before)",
+            f"{WELSH_COMMON}:34:7: notes.ncpi-aims[0].more: unknown key 'more': remove it, or "
+            "check its spelling",
+        ],
+        "4 file(s) checked: 2 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+    ),
+    "a rule of the English common data, with the Welsh fine": (
+        [("reports/_common.yaml", "HMICFRS’s out-of-hours", "HMIC’s out-of-hours")],
+        [
+            "reports/_common.yaml:127:13: notes.out-of-hours[1].text: names HMIC, but from "
+            "2017-07-19 the inspectorate was HMICFRS"
+        ],
+        "4 file(s) checked: 1 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
     ),
     "the English report broken, the Welsh fine": (
         [(ENGLISH, "status: final", "status: finale")],
@@ -174,16 +215,33 @@ def test_validate_prints_exactly(project_from, scenario):
     assert _printed(project) == (1, expected, summary)
 
 
+MISSING_WELSH_COMMON = (
+    f"{WELSH}:1:1: {WELSH_COMMON} does not exist: the Welsh editions need the notes to "
+    "editors and the inspectorates' names in Welsh"
+)
+
+
 def test_without_the_welsh_common_data(project_from):
     project = project_from("shipped")
     project.welsh_common_path.unlink()
     assert _printed(project) == (
         1,
-        [
-            f"{WELSH}:1:1: {WELSH_COMMON} does not exist: the Welsh editions need the notes to "
-            "editors and the inspectorates' names in Welsh"
-        ],
+        [MISSING_WELSH_COMMON],
         "3 file(s) checked: 1 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+    )
+    problem = json.loads(invoke(project, "validate", "--format", "json").stdout)[1]
+    assert (problem["path"], problem["code"]) == ("", "welsh-common")
+
+
+def test_without_the_welsh_common_data_and_with_a_welsh_file_that_is_not_yaml(project_from):
+    # All at once: the missing file is said although the Welsh report cannot be read.
+    project = project_from("shipped")
+    project.welsh_common_path.unlink()
+    _edit(project, WELSH, "inspection:\n", "inspection: [\n")
+    assert _printed(project) == (
+        1,
+        [MISSING_WELSH_COMMON, f"{WELSH}:13:5: YAML syntax: a value is missing here"],
+        "3 file(s) checked: 2 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
     )
 
 
