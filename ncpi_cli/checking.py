@@ -63,7 +63,7 @@ def check_templates(project: Project) -> list[Problem]:
     """Every template of the project's own parses (ncpi's are parsed by its tests)."""
     if not project.templates_dir.is_dir():
         return []
-    env = make_environment(project.templates_dir)
+    env = make_environment(None)  # Parsing needs the extensions only, not the loader.
     problems = []
     for path in sorted(project.templates_dir.rglob("*.j2")):
         try:
@@ -215,7 +215,7 @@ def _is_prose(path: tuple, model: type) -> bool:
         if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(options) == 1:
             annotation = options[0]
     if typing.get_origin(annotation) is typing.Annotated:
-        metadata = [*metadata, *typing.get_args(annotation)[1:]]
+        metadata = [*metadata, *annotation.__metadata__]
     return PROSE in metadata
 
 

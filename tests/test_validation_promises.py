@@ -531,6 +531,17 @@ def test_a_cut_note_to_editors_is_reported_but_not_a_cut_name():
     assert [p.path for p in comment_problems(loaded, Common)] == ["notes.press-office[0].text"]
 
 
+def test_a_cut_is_not_reported_where_the_shape_is_wrong_already():
+    # A mapping where a list belongs, a list where a mapping belongs: the schema says so.
+    from ncpi_cli.checking import comment_problems
+    from ncpi_cli.loading import load_yaml_text
+
+    text = "reinspection:\n  summary:\n    first: text #a\ninspection:\n  - text #b\n"
+    loaded, _ = load_yaml_text(text.encode(), "kent.yaml")
+    assert len(loaded.comments_after_plain_text) == 2
+    assert comment_problems(loaded) == []
+
+
 def test_a_refused_mapping_is_one_problem_not_one_per_key_it_held(project_from):
     # The merge key is refused, so force has no slug or name: that is not said again.
     project = project_from("valid")
@@ -579,13 +590,14 @@ def test_without_the_common_data_the_reports_are_still_checked(project_from):
     result = _validate(project, "--format", "json")
     assert result.exit_code == 1
     assert [
-        (p["file"], p["line"], p["path"], p["code"], p["message"])
+        (p["file"], p["line"], p["column"], p["path"], p["code"], p["message"])
         for p in json.loads(result.stdout)
     ] == [
-        ("reports/_common.yaml", 1, "", "missing-common", "the common data file is missing"),
+        ("reports/_common.yaml", 1, 1, "", "missing-common", "the common data file is missing"),
         (
             "reports/kent.yaml",
             2,
+            9,
             "status",
             "unknown-value",
             "'finale' is not one of: draft, final. Did you mean 'final'?",

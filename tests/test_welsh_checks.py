@@ -173,6 +173,26 @@ SCENARIOS = {
         ],
         "4 file(s) checked: 1 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
     ),
+    "the English common data's duplicate key and blank": (
+        [
+            (
+                "reports/_common.yaml",
+                "  - since: 2014-01-01\n",
+                "  - since: 2014-01-01\n    since: 2014-01-01\n",
+            ),
+            (
+                "reports/_common.yaml",
+                "    name: HM Inspectorate of Constabulary\n",
+                '    name: "TODO: the name"\n',
+            ),
+        ],
+        [
+            "reports/_common.yaml:22:5: inspectorates[0].since: duplicate key 'since': first "
+            "written on line 21, again on line 22; YAML would silently keep only the last one",
+            "reports/_common.yaml:23:11: inspectorates[0].name: not filled in yet: the name",
+        ],
+        "4 file(s) checked: 2 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+    ),
     "the English report broken, the Welsh fine": (
         [(ENGLISH, "status: final", "status: finale")],
         [f"{ENGLISH}:23:9: status: 'finale' is not one of: draft, final. Did you mean 'final'?"],
@@ -263,7 +283,7 @@ def test_welsh_files_linked_from_inside_the_project_are_read(project_from):
     project = project_from("shipped")
     shared = project.root / "shared"
     shared.mkdir()
-    for name in ("_common.cy.yaml", "dyfed-powys.cy.yaml"):
+    for name in ("_common.yaml", "_common.cy.yaml", "dyfed-powys.cy.yaml"):
         (project.reports_dir / name).rename(shared / name)
         os.symlink(f"../shared/{name}", project.reports_dir / name)
     assert _printed(project) == (
@@ -271,3 +291,15 @@ def test_welsh_files_linked_from_inside_the_project_are_read(project_from):
         [],
         "4 file(s) checked: 0 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
     )
+
+
+def test_each_english_file_comes_just_before_its_welsh_mirror(project_from):
+    # kent-extra sorts between "kent" and "kent.cy" as text, but is another report.
+    project = project_from("valid")
+    kent = (project.reports_dir / "kent.yaml").read_text("utf-8")
+    (project.reports_dir / "kent.yaml").write_text(kent.replace("status: final", "status: x"))
+    (project.reports_dir / "kent.cy.yaml").write_text("inspection:\n  findings: []\n")
+    (project.reports_dir / "kent-extra.yaml").write_text(kent.replace("status: final", "x: 1"))
+    result = invoke(project, "validate", "--format", "json")
+    files = list(dict.fromkeys(problem["file"] for problem in json.loads(result.stdout)))
+    assert files == ["reports/kent.yaml", "reports/kent.cy.yaml", "reports/kent-extra.yaml"]
