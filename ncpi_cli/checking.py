@@ -276,7 +276,7 @@ def control_character_problems(loaded: LoadedYaml) -> list[Problem]:
                 loaded.problem(
                     path,
                     f"contains an invisible character, U+{ord(character):04X} "
-                    f"({unicodedata.name(character, 'unnamed')}), which can make text look "
+                    f"({unicodedata.name(character)}), which can make text look "
                     "different from what it says: delete it",
                     code="invisible",
                 )

@@ -451,6 +451,16 @@ def test_text_the_pdf_could_not_show_as_typed_is_refused(project_from, text, exp
     assert expected in lines[0]
 
 
+def test_every_invisible_character_is_named_in_its_message():
+    import unicodedata
+
+    from ncpi_cli.checking import INVISIBLE
+
+    invisible = [chr(code) for code in range(0x10000) if INVISIBLE.match(chr(code))]
+    assert len(invisible) == 15
+    assert all(unicodedata.name(character, "") for character in invisible)
+
+
 def test_the_font_draws_all_of_latin_1_as_the_font_check_assumes():
     # font_problems does not read the font for Latin-1 text: this is why it need not.
     from ncpi_cli.pdf import drawable_characters, fonts_dir_for
