@@ -100,12 +100,15 @@ def check_project(
         if loaded is not None:
             problems += blank_problems(loaded)
             problems += text_problems(loaded, project, Common, problems)
+            # All at once, as for a report: the schema's problems elsewhere in the file too.
+            usable = not problems
+            common, schema_problems = check_schema(loaded, Common)
+            reported = {problem.path for problem in problems}
+            problems += [p for p in schema_problems if p.path not in reported]
+            if common is not None:
+                problems += check_common(common, loaded)
+                result.common = common if usable else None
         result.problems += problems
-        if loaded is not None and not problems:
-            result.common, problems = check_schema(loaded, Common)
-            result.problems += problems
-            if result.common is not None:
-                result.problems += check_common(result.common, loaded)
         # The Welsh common data is checked with the Welsh files that use it.
         named = project.report_slugs() if slugs is None else slugs
         welsh = any(project.welsh_path(slug).is_file() for slug in named)

@@ -40,6 +40,8 @@ def _model_at(model: type[BaseModel], loc: KeyPath) -> type[BaseModel] | None:
         for candidate in candidates:
             if isinstance(part, int) and typing.get_origin(candidate) is list:
                 found = typing.get_args(candidate)[0]
+            elif isinstance(part, str) and typing.get_origin(candidate) is dict:
+                found = typing.get_args(candidate)[1]  # The common data's notes, by id.
             elif (
                 isinstance(part, str)
                 and isinstance(candidate, type)

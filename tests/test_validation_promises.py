@@ -634,11 +634,33 @@ def test_a_fault_in_ncpi_is_one_located_problem_and_the_other_reports_go_on(
     result = _validate(project, "--format", "json")
     problems = json.loads(result.stdout)
     assert result.exit_code == 1
-    assert [(p["file"], p["line"], p["column"], p["code"]) for p in problems] == [
-        ("reports/essex.yaml", 75, 12, "late-revisit"),
-        ("reports/kent.yaml", 1, 1, "internal-error"),
+    assert [(p["file"], p["line"], p["column"], p["path"], p["code"]) for p in problems] == [
+        ("reports/essex.yaml", 75, 12, "reinspection.fieldwork.start", "late-revisit"),
+        ("reports/kent.yaml", 1, 1, "", "internal-error"),
     ]
     assert problems[1]["message"] == (
         "ncpi could not check this file (RuntimeError: a fault); please report this as a bug "
         "in ncpi"
     )
+
+
+def test_a_file_that_is_not_yaml_does_not_hide_the_other_reports_problems(project_from):
+    project = project_from("valid")
+    (project.reports_dir / "essex.yaml").write_bytes((REPO / "reports" / "essex.yaml").read_bytes())
+    (project.reports_dir / "kent.yaml").write_bytes(b"status: [final\n")
+    problems = json.loads(_validate(project, "--format", "json").stdout)
+    assert [(p["file"], p["code"]) for p in problems] == [
+        ("reports/essex.yaml", "late-revisit"),
+        ("reports/kent.yaml", "yaml-syntax"),
+    ]
+
+
+def test_a_build_checks_only_the_templates_it_renders(project_from):
+    # validate reports every template of the project's; a build reports those it uses.
+    from ncpi_cli.checking import check_project
+
+    project = project_from("valid")
+    (project.root / "templates").mkdir()
+    (project.root / "templates" / "unused.html.j2").write_text("{% if %}\n", "utf-8")
+    assert [p.code for p in check_project(project).problems] == ["template"]
+    assert check_project(project, dry_run=False).problems == []

@@ -193,6 +193,33 @@ SCENARIOS = {
         ],
         "4 file(s) checked: 2 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
     ),
+    "the English common data's duplicate key, schema error and cut paragraph, all at once": (
+        [
+            (
+                "reports/_common.yaml",
+                "  - since: 2014-01-01\n",
+                "  - since: 2014-01-01\n    since: 2014-01-01\n",
+            ),
+            ("reports/_common.yaml", "  - since: 2017-07-19\n", "  - since: soon\n"),
+            (
+                "reports/_common.yaml",
+                "  press-office:\n    - since: 2014-01-01\n      text: >-\n",
+                "  press-office:\n    - since: 2014-01-01\n      text: Call #now\n      old: >-\n",
+            ),
+        ],
+        [
+            "reports/_common.yaml:22:5: inspectorates[0].since: duplicate key 'since': first "
+            "written on line 21, again on line 22; YAML would silently keep only the last one",
+            "reports/_common.yaml:28:12: inspectorates[1].since: 'soon' is not a date: write it "
+            "as YEAR-MONTH-DAY, e.g. 2016-09-12",
+            "reports/_common.yaml:116:18: notes.press-office[0].text: the text from ' #' to the "
+            "end of the line is read as a YAML comment and left out of the report: put the whole "
+            "paragraph in quotes, or write it as a block (>- on the line before)",
+            "reports/_common.yaml:117:7: notes.press-office[0].old: unknown key 'old'. Valid "
+            "keys here: since, text.",
+        ],
+        "4 file(s) checked: 4 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+    ),
     "the English report broken, the Welsh fine": (
         [(ENGLISH, "status: final", "status: finale")],
         [f"{ENGLISH}:23:9: status: 'finale' is not one of: draft, final. Did you mean 'final'?"],
@@ -283,7 +310,7 @@ def test_welsh_files_linked_from_inside_the_project_are_read(project_from):
     project = project_from("shipped")
     shared = project.root / "shared"
     shared.mkdir()
-    for name in ("_common.yaml", "_common.cy.yaml", "dyfed-powys.cy.yaml"):
+    for name in ("_common.yaml", "_common.cy.yaml", "dyfed-powys.yaml", "dyfed-powys.cy.yaml"):
         (project.reports_dir / name).rename(shared / name)
         os.symlink(f"../shared/{name}", project.reports_dir / name)
     assert _printed(project) == (
@@ -303,3 +330,10 @@ def test_each_english_file_comes_just_before_its_welsh_mirror(project_from):
     result = invoke(project, "validate", "--format", "json")
     files = list(dict.fromkeys(problem["file"] for problem in json.loads(result.stdout)))
     assert files == ["reports/kent.yaml", "reports/kent.cy.yaml", "reports/kent-extra.yaml"]
+
+
+def test_the_welsh_common_data_is_not_checked_for_english_only_reports(project_from):
+    project = project_from("shipped")
+    _edit(project, WELSH_COMMON, "  ncpi-aims:\n", "  ncpi-aimz:\n")
+    assert invoke(project, "validate", "essex").exit_code == 0
+    assert invoke(project, "validate", "dyfed-powys").exit_code == 1
