@@ -186,7 +186,7 @@ def _line_col_of_offset(text: str | bytes, offset: int) -> tuple[int, int]:
     line = text.count(newline, 0, offset) + 1
     before = text[text.rfind(newline, 0, offset) + 1 : offset]
     if isinstance(before, bytes):
-        before = before.decode("utf-8", "replace")
+        before = before.decode("utf-8")  # Valid: the first invalid byte is at `offset`.
     return line, len(before) + 1
 
 
@@ -207,8 +207,8 @@ _START_MEANS = {
 
 def _value_start(line: str) -> int:
     """The column (0-based) where the value on a YAML line begins: after '- ' or 'key: '."""
-    match = re.match(r"^\s*(?:-\s+)*(?:[^\s'\"#\[{*&!|>@`%][^:#]*?:\s+)?", line)
-    return match.end() if match else 0
+    # Every part of the pattern is optional, so it always matches.
+    return re.match(r"^\s*(?:-\s+)*(?:[^\s'\"#\[{*&!|>@`%][^:#]*?:\s+)?", line).end()
 
 
 def _explain(error: yaml.YAMLError, lines: list[str]) -> tuple[str, tuple[int, int] | None]:
@@ -308,6 +308,8 @@ _KIND_OF_VALUE = {
     "bool": "yes/no value",
     "null": "empty value",
     "timestamp": "date",
+    "seq": "list",
+    "map": "mapping",
 }
 
 
@@ -336,7 +338,7 @@ def _impossible_value(node: yaml.ScalarNode) -> str:
         return f"'{value}' is not a date that exists: {why}. Write YEAR-MONTH-DAY"
     if node.tag.endswith(":timestamp"):
         return f"'{value}' is not a date that exists. Write YEAR-MONTH-DAY, e.g. 2016-09-12"
-    kind = _KIND_OF_VALUE.get(node.tag.rsplit(":", 1)[-1], "value of its kind")
+    kind = _KIND_OF_VALUE[node.tag.removeprefix("tag:yaml.org,2002:")]  # An ALLOWED_TAGS tag.
     return (
         f"'{value}' is marked or written as a {kind} but cannot be read as one: if it is text, "
         "put it in quotes"
