@@ -260,7 +260,7 @@ def _explain(error: yaml.YAMLError, lines: list[str]) -> tuple[str, tuple[int, i
             return (
                 f"the quoted text ends at the second {first}, but the line goes on: "
                 f"{_QUOTE_IT}, using the other kind of quote mark",
-                (candidate.line, closing if closing > 0 else begin),
+                (candidate.line, max(closing, begin)),  # closing is -1 or after begin
             )
     message = _PLAIN_WORDS.get(problem)
     if message:
