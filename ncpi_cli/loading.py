@@ -282,6 +282,7 @@ def _explain(error: yaml.YAMLError, lines: list[str]) -> tuple[str, tuple[int, i
 
 
 def _yaml_error_problem(display: str, error: yaml.YAMLError, text: str) -> Problem:
+    """A parser's or the composer's error as a problem at the place to fix, in plain words."""
     if isinstance(error, yaml.reader.ReaderError):
         line, column = _line_col_of_offset(text, error.position)
         return Problem(
@@ -294,11 +295,11 @@ def _yaml_error_problem(display: str, error: yaml.YAMLError, text: str) -> Probl
             code="yaml-syntax",
         )
     message, place = _explain(error, text.splitlines())
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    if place is None and mark is not None:
-        place = (mark.line, mark.column)
-    line, column = (place[0] + 1, place[1] + 1) if place else (1, 1)
-    return Problem(display, line, column, "", f"YAML syntax: {message}", code="yaml-syntax")
+    if place is None:  # Every error of the parsers and the composer has a problem mark.
+        place = (error.problem_mark.line, error.problem_mark.column)
+    return Problem(
+        display, place[0] + 1, place[1] + 1, "", f"YAML syntax: {message}", code="yaml-syntax"
+    )
 
 
 #: What a value of each tag is called in a message.

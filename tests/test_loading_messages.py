@@ -13,7 +13,7 @@ import pytest
 from test_bad_input import CASES, CORPUS, VALID
 
 from ncpi_cli import loading
-from ncpi_cli.loading import POSITION_LOADERS, load_yaml_text
+from ncpi_cli.loading import POSITION_LOADERS, LoadedYaml, load_yaml_text
 
 from golden import GOLDEN
 
@@ -118,6 +118,8 @@ ALL_CASES: dict[str, bytes] = {
 def _messages(data: bytes) -> str:
     """What the loader says of one file: each problem's place, path, code and message."""
     loaded, problems = load_yaml_text(data, "reports/kent.yaml")
+    # A problem without a key path has an empty one (JSON's "path": ""), never None.
+    assert all(isinstance(p.path, str) and p.severity == "error" for p in problems)
     lines = [f"  {p.line}:{p.column} {p.path or '-'} [{p.code}] {p.message}" for p in problems]
     if loaded is not None:
         comments = sorted(loaded.comments_after_plain_text.items(), key=lambda item: item[1])
@@ -148,3 +150,17 @@ def test_every_message_is_the_reviewed_one(monkeypatch, update_golden, parser):
 def test_the_machine_has_libyaml_as_ci_does():
     # Without it, only the pure-Python parser's golden file would be checked.
     assert "libyaml" in POSITION_LOADERS
+
+
+def test_a_position_falls_back_to_the_nearest_parent_and_then_the_first_line():
+    loaded, _ = load_yaml_text(b"# a comment\nforce:\n  slug: kent\nlist:\n  - one\n", "x.yaml")
+    assert loaded.position(("force", "slug")) == (3, 9)
+    assert loaded.position(("force", "slug"), key=True) == (3, 3)
+    assert loaded.position(("force", "name")) == (3, 3)  # force's value starts at slug
+    assert loaded.position(("force", "name"), key=True) == (3, 3)  # not force's key (2, 1)
+    assert loaded.position(("list", 3, "text")) == (5, 3)
+    assert loaded.position(("nowhere", "deeper")) == (2, 1)  # where the mapping begins
+    assert loaded.position(()) == (2, 1)
+    assert LoadedYaml("made.yaml", {}).position(("any",), key=True) == (1, 1)
+    problem = loaded.problem(("force", "slug"), "a message", key=True, code="c")
+    assert (problem.line, problem.column, problem.path, problem.code) == (3, 3, "force.slug", "c")
