@@ -13,7 +13,8 @@ import pytest
 from test_bad_input import CASES, CORPUS, VALID
 
 from ncpi_cli import loading
-from ncpi_cli.loading import POSITION_LOADERS, LoadedYaml, load_yaml_text
+from ncpi_cli.loading import POSITION_LOADERS, LoadedYaml, load_yaml_file, load_yaml_text
+from ncpi_cli.problems import Problem
 
 from golden import GOLDEN
 
@@ -164,3 +165,42 @@ def test_a_position_falls_back_to_the_nearest_parent_and_then_the_first_line():
     assert LoadedYaml("made.yaml", {}).position(("any",), key=True) == (1, 1)
     problem = loaded.problem(("force", "slug"), "a message", key=True, code="c")
     assert (problem.line, problem.column, problem.path, problem.code) == (3, 3, "force.slug", "c")
+
+
+def test_files_that_may_not_or_cannot_be_read_are_one_problem_each(tmp_path):
+    from ncpi_cli.project import Project
+
+    project = Project(tmp_path / "project")
+    reports = project.root / "reports"
+    reports.mkdir(parents=True)
+    (tmp_path / "secret.yaml").write_text("a: 1\n")
+    (reports / "outside.yaml").symlink_to(tmp_path / "secret.yaml")
+    (reports / "folder.yaml").mkdir()
+    (reports / "loop.yaml").symlink_to("loop.yaml")
+    (reports / "big.yaml").write_bytes(b"a: " + b"x" * loading.MAX_FILE_BYTES)
+    expected = {
+        "outside": "is a link to a file outside the project; ncpi reads only files inside it",
+        "folder": "is not a regular file (a device, a pipe or a folder); ncpi reads only "
+        "ordinary files",
+        "loop": "cannot read reports/loop.yaml: Too many levels of symbolic links",
+        "big": "is larger than 1,000,000 bytes, the most ncpi reads from such a file: is it "
+        "the right file?",
+        "missing": "cannot read the file: No such file or directory",
+    }
+    for name, message in expected.items():
+        shown = f"reports/{name}.yaml"
+        assert load_yaml_file(reports / f"{name}.yaml", shown, project) == (
+            None,
+            [Problem(shown, 1, 1, "", message, code="unreadable")],
+        )
+
+
+def test_without_a_project_a_file_may_be_read_only_from_its_own_folder(tmp_path):
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "report.yaml").write_text("a: 1\n")
+    (tmp_path / "folder" / "link.yaml").symlink_to("report.yaml")
+    (tmp_path / "folder" / "out.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    (tmp_path / "elsewhere.yaml").write_text("b: 2\n")
+    assert load_yaml_file(tmp_path / "folder" / "link.yaml", "link.yaml")[0].data == {"a": 1}
+    loaded, [problem] = load_yaml_file(tmp_path / "folder" / "out.yaml", "out.yaml")
+    assert loaded is None and problem.code == "unreadable"
