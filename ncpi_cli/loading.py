@@ -137,7 +137,7 @@ class _Composer(yaml.composer.Composer):
                 "an alias (*name) is not allowed in a report: write the text out in full",
                 event.start_mark,
             )
-        if getattr(event, "anchor", None) is not None:
+        if event.anchor is not None:  # Every event that starts a node has an anchor, or None.
             raise yaml.composer.ComposerError(
                 None,
                 None,
