@@ -204,3 +204,10 @@ def test_without_a_project_a_file_may_be_read_only_from_its_own_folder(tmp_path)
     assert load_yaml_file(tmp_path / "folder" / "link.yaml", "link.yaml")[0].data == {"a": 1}
     loaded, [problem] = load_yaml_file(tmp_path / "folder" / "out.yaml", "out.yaml")
     assert loaded is None and problem.code == "unreadable"
+
+
+def test_the_keys_after_a_refused_key_are_still_read():
+    text = b"force:\n  <<: {x: 1}\n  slug: kent\n  ? [a, b]\n  : c\n  name: Kent Police\n"
+    loaded, problems = load_yaml_text(text, "kent.yaml")
+    assert [problem.code for problem in problems] == ["yaml-merge", "yaml-key"]
+    assert loaded.data == {"force": {"slug": "kent", "name": "Kent Police"}}
