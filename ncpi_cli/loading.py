@@ -444,6 +444,7 @@ class _Converter:
                 self._note_comment_after(node, path)
             return node.value
         try:
+            # deep: a list or mapping tag on a scalar (!!seq final) fails now, not later.
             return self.constructor.construct_object(node, deep=True)
         except Exception:
             # Any error of a constructor means a bad value. PyYAML raises a bare ValueError

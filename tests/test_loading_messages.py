@@ -121,6 +121,7 @@ def _messages(data: bytes) -> str:
     loaded, problems = load_yaml_text(data, "reports/kent.yaml")
     # A problem without a key path has an empty one (JSON's "path": ""), never None.
     assert all(isinstance(p.path, str) and p.severity == "error" for p in problems)
+    assert all(p.file == "reports/kent.yaml" for p in problems)
     lines = [f"  {p.line}:{p.column} {p.path or '-'} [{p.code}] {p.message}" for p in problems]
     if loaded is not None:
         comments = sorted(loaded.comments_after_plain_text.items(), key=lambda item: item[1])

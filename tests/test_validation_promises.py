@@ -664,3 +664,23 @@ def test_a_build_checks_only_the_templates_it_renders(project_from):
     (project.root / "templates" / "unused.html.j2").write_text("{% if %}\n", "utf-8")
     assert [p.code for p in check_project(project).problems] == ["template"]
     assert check_project(project, dry_run=False).problems == []
+
+
+def test_only_an_unquoted_number_is_told_to_be_put_in_quotes(project_from):
+    # A quoted one made a number by its tag is in quotes already: saying so would mislead.
+    project = project_from("valid")
+    _edit(
+        project,
+        [
+            (
+                "  headline: Kent Police is making progress in protecting children",
+                '  headline: !!int "5"',
+            ),
+            ("    - Inspectors found progress.", "    - 5"),
+        ],
+    )
+    assert _validate(project).stdout.splitlines() == [
+        "reports/kent.yaml:65:13: press_release.headline: should be text, not a number",
+        "reports/kent.yaml:67:7: press_release.paragraphs[0]: '5' was read as a number, not "
+        'text: put it in quotes: "5"',
+    ]
