@@ -64,6 +64,8 @@ EXPLAINED: dict[str, bytes] = {
     "a tab after spaces, the error further on": b"a: 1\n  \tb: 2\n",
     "two tabs, the error after both": b"a: 1\n  \tb\t: 2\n",
     "an alias without a name": b"a: *\n",
+    "a byte-order mark, then a quote that ends too soon": b"\xef\xbb\xbf'a' b\n",
+    "two NUL bytes": b"a: 1\nb: \x00\x00\n",
     "an anchor without a name": b"a: & x\n",
     "a list item that is an alias without a name": b"- *\n",
     "empty quotes, then text": b"a: ''x\n",
