@@ -66,6 +66,8 @@ EXPLAINED: dict[str, bytes] = {
     "an alias without a name": b"a: *\n",
     "a byte-order mark, then a quote that ends too soon": b"\xef\xbb\xbf'a' b\n",
     "two NUL bytes": b"a: 1\nb: \x00\x00\n",
+    "a quoted key less indented": b"a:\n  b: 1\n 'c': 2\n",
+    "two quoted lines": b"'a'\n'b'\n",
     "an anchor without a name": b"a: & x\n",
     "a list item that is an alias without a name": b"- *\n",
     "empty quotes, then text": b"a: ''x\n",
