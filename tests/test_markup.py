@@ -53,6 +53,10 @@ def test_lines_that_lead_into_dashes_are_a_paragraph_and_its_list():
     assert str(block("improve, in particular by:\n- one;\n- *two*.")) == (
         "<p>improve, in particular by:</p><ul><li>one;</li><li><em>two</em>.</li></ul>"
     )
+    # A lead-in over several lines is one paragraph, its lines joined by a space.
+    assert str(block("improve its work,\n  in particular by:\n- one.")) == (
+        "<p>improve its work, in particular by:</p><ul><li>one.</li></ul>"
+    )
     # The lead (e.g. "Immediately, Kent Police should") is safe HTML; the text is escaped.
     assert str(block("<b>x</b>\n- y", lead=Markup("<span>R1</span>"))) == (
         "<p><span>R1</span> &lt;b&gt;x&lt;/b&gt;</p><ul><li>y</li></ul>"
