@@ -105,8 +105,8 @@ def _strong(text: str) -> str:
         if opening < 0 or opening + 2 >= len(text):
             break
         if not text[opening + 2].isspace():
-            end = closer[opening + 3] if opening + 3 <= len(text) else len(text)
-            if end < newline[opening] and end < len(text):
+            end = closer[opening + 3]  # opening + 2 < len(text), so this is within the table
+            if end < newline[opening]:  # On the same line; newline[…] is len(text) at most.
                 parts += [text[done:opening], "<strong>", text[opening + 2 : end], "</strong>"]
                 done = position = end + 2
                 continue
