@@ -128,7 +128,8 @@ def _em(text: str) -> str:
         first = text[opening + 1]
         if not first.isspace() and first != "*":
             end = star[opening + 1]
-            if end < len(text) and end < newline[opening] and not text[end - 1].isspace():
+            # Before the line's end (newline[…] is len(text) at most), after a non-space.
+            if end < newline[opening] and not text[end - 1].isspace():
                 parts += [text[done:opening], "<em>", text[opening + 1 : end], "</em>"]
                 done = position = end + 1
                 continue
