@@ -115,16 +115,19 @@ def current_inputs(project: Project, target: Target) -> Inputs:
     """Hash the report, the common data and the templates the target uses, as they are now."""
     inputs = Inputs()
     within = input_folders(project)
-    for path in _source_files(project, target):
-        inputs.files[str(path)] = file_hash(path, within) or "missing"
     closure = template_closure(project, target.kind)
-    if closure is None:  # A computed include: depend on every template file there is.
-        for path in _all_template_files(project):
-            inputs.files[str(path)] = file_hash(path, within) or "missing"
-    else:
+    for path in _input_files(project, target, computed=closure is None):
+        inputs.files[str(path)] = file_hash(path, within) or "missing"
+    if closure is not None:
         for name, path in sorted(closure.items()):
             inputs.templates[name] = [str(path), file_hash(path, within) or "missing"]
     return inputs
+
+
+def _input_files(project: Project, target: Target, computed: bool) -> list[Path]:
+    """The files recorded by path: the target's data, and every template file when a computed
+    include means any of them may be used (a new one too, so it is looked for each time)."""
+    return _source_files(project, target) + (_all_template_files(project) if computed else [])
 
 
 def _source_files(project: Project, target: Target) -> list[Path]:
@@ -195,10 +198,10 @@ def read_manifest(project: Project, target: Target) -> dict | None:
         and _is_str_map(recorded.get("inputs"))
         and _is_str_map(recorded.get("assets"))
         and _is_str_map(recorded.get("outputs"))
-        and _is_str_map(recorded.get("templates", {}), list)
+        and _is_str_map(recorded.get("templates"), list)
         and all(
             len(entry) == 2 and all(isinstance(part, str) for part in entry)
-            for entry in recorded.get("templates", {}).values()
+            for entry in recorded["templates"].values()
         )
     ):
         return None
@@ -206,13 +209,21 @@ def read_manifest(project: Project, target: Target) -> dict | None:
 
 
 def _may_read(project: Project, target: Target, path: str) -> bool:
-    """Whether a path a build record names is one of the target's possible inputs."""
-    candidate = Path(os.path.realpath(path))
-    if candidate in {Path(os.path.realpath(p)) for p in _source_files(project, target)}:
-        return True
-    return any(
-        candidate.is_relative_to(os.path.realpath(folder))
+    """Whether a path a build record names is one of the target's possible inputs.
+
+    Templates are recorded as the loader names them and assets as resolved, so a path counts
+    in either form: a template may be a link to a file elsewhere in the project.
+    """
+    forms = {Path(os.path.normpath(path)), Path(os.path.realpath(path))}
+    sources = {Path(os.path.normpath(source)) for source in _source_files(project, target)}
+    roots = {
+        Path(form(folder))
         for folder in (project.templates_dir, builtin_templates_dir())
+        for form in (os.path.normpath, os.path.realpath)
+    }
+    return any(
+        candidate in sources or any(candidate.is_relative_to(root) for root in roots)
+        for candidate in forms
     )
 
 
@@ -232,26 +243,29 @@ def why_stale(project: Project, target: Target, options: dict) -> str | None:
     named = [
         *recorded["inputs"],
         *recorded["assets"],
-        *(path for path, _ in recorded.get("templates", {}).values()),
+        *(path for path, _ in recorded["templates"].values()),
     ]
     if not all(_may_read(project, target, path) for path in named):
         return "its build record names a file that is not one of its inputs"
     for path, digest in {**recorded["inputs"], **recorded["assets"]}.items():
         if file_hash(Path(path), within) != digest:
             return f"{display(path)} changed"
-    if recorded.get("templates"):
-        import jinja2
+    # An empty closure is recorded only for a computed include (a target has entry templates).
+    for path in _input_files(project, target, computed=not recorded["templates"]):
+        if str(path) not in recorded["inputs"]:
+            return f"{display(path)} is new"
+    import jinja2
 
-        env = make_environment(project.templates_dir)
-        for name, (path, digest) in recorded["templates"].items():
-            try:
-                now = env.loader.get_source(env, name)[1]
-            except jinja2.TemplateNotFound:
-                return f"template {name} is gone"
-            if os.path.normpath(now) != os.path.normpath(path):
-                return f"template {name} is now {display(now)}"
-            if file_hash(Path(path), within) != digest:
-                return f"{display(path)} changed"
+    env = make_environment(project.templates_dir)
+    for name, (path, digest) in recorded["templates"].items():
+        try:
+            now = env.loader.get_source(env, name)[1]
+        except jinja2.TemplateNotFound:
+            return f"template {name} is gone"
+        if os.path.normpath(now) != os.path.normpath(path):
+            return f"template {name} is now {display(now)}"
+        if file_hash(Path(path), within) != digest:
+            return f"{display(path)} changed"
     outputs = recorded["outputs"]
     for path in output_paths(project, target).values():
         if path.name not in outputs or file_hash(path, [project.build_dir]) != outputs[path.name]:

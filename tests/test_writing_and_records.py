@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
 from ncpi_cli.errors import OutputError
-from ncpi_cli.incremental import current_inputs, manifest_text, why_stale
+from ncpi_cli.incremental import current_inputs, file_hash, manifest_text, why_stale
 from ncpi_cli.outputs import write_new_file, write_outputs
 from ncpi_cli.targets import BuildOptions, Target, manifest_path, output_paths
 
@@ -291,6 +292,110 @@ def test_an_input_outside_the_project_is_never_read(project_from, tmp_path):
     os.symlink(outside, project.report_path("essex"))
     inputs = current_inputs(project, REPORT)
     assert inputs.files[str(project.report_path("essex"))] == "missing"
+
+
+def test_a_welsh_edition_depends_on_its_welsh_files_and_the_welsh_catalogues(project_from):
+    from ncpi_cli.languages import catalogue_paths
+
+    project = project_from("shipped")
+    english, welsh = Target("dyfed-powys", "report"), Target("dyfed-powys", "report", "cy")
+    data = [project.report_path("dyfed-powys"), project.common_path]
+    welsh_data = [project.welsh_path("dyfed-powys"), project.welsh_common_path]
+    assert set(current_inputs(project, english).files) == {str(path) for path in data}
+    inputs = current_inputs(project, welsh).files
+    catalogues = catalogue_paths("cy", project.templates_dir)
+    assert catalogues and set(inputs) == {str(path) for path in data + welsh_data + catalogues}
+    assert "missing" not in inputs.values()
+    for edited in welsh_data:
+        _recorded_build(project, english)
+        _recorded_build(project, welsh)
+        edited.write_bytes(edited.read_bytes() + b"# a comment\n")
+        assert why_stale(project, english, BuildOptions().as_record()) is None
+        assert why_stale(project, welsh, BuildOptions().as_record()) == (
+            f"{project.display(edited)} changed"
+        )
+
+
+def test_a_new_catalogue_or_template_that_may_be_used_is_a_change(project_from):
+    """Files found by looking for them (a user's Welsh catalogue; any template, when an
+    include is computed) are looked for again: a new one makes the target stale."""
+    project = project_from("shipped")
+    welsh = Target("dyfed-powys", "report", "cy")
+    _recorded_build(project, welsh)
+    catalogue = project.templates_dir / "locale" / "cy" / "LC_MESSAGES" / "ncpi.po"
+    catalogue.parent.mkdir(parents=True)
+    catalogue.write_text('msgid ""\nmsgstr ""\n', "utf-8")
+    assert why_stale(project, welsh, BuildOptions().as_record()) == (
+        "templates/locale/cy/LC_MESSAGES/ncpi.po is new"
+    )
+    report = Target("dyfed-powys", "report")
+    (project.templates_dir / "report.html.j2").write_text('{% include report.status ~ ".j2" %}')
+    _recorded_build(project, report)
+    assert why_stale(project, report, BuildOptions().as_record()) is None
+    (project.templates_dir / "final.j2").write_text("{{ report.force }}")
+    assert why_stale(project, report, BuildOptions().as_record()) == "templates/final.j2 is new"
+
+
+def test_inputs_linked_from_elsewhere_in_the_project_are_read(project_from):
+    """A link may leave its own folder if it stays inside the project."""
+    project = project_from()
+    shared = project.root / "shared"
+    shared.mkdir()
+    project.templates_dir.mkdir()
+    for path, text in [
+        (project.common_path, project.common_path.read_text("utf-8")),
+        (project.templates_dir / "press-release.txt.j2", "{{ report.status }}\n"),
+    ]:
+        (shared / path.name).write_text(text, "utf-8")
+        path.unlink(missing_ok=True)
+        os.symlink(shared / path.name, path)
+    release = Target("essex", "press-release")
+    inputs = current_inputs(project, release)
+    assert "missing" not in inputs.files.values()
+    assert "missing" not in {digest for _, digest in inputs.templates.values()}
+    _recorded_build(project, release)
+    assert why_stale(project, release, BuildOptions().as_record()) is None
+    (shared / "press-release.txt.j2").write_text("{{ report.force }}\n", "utf-8")
+    assert why_stale(project, release, BuildOptions().as_record()) == (
+        "templates/press-release.txt.j2 changed"
+    )
+
+
+@pytest.mark.parametrize("field", ["inputs", "assets", "templates"])
+@pytest.mark.parametrize(
+    "named", ["{root}/secret.txt", "{root}/templates/../secret.txt", "{root}/reports/kent.yaml"]
+)
+def test_a_record_naming_a_file_that_is_not_an_input_is_not_trusted(project_from, field, named):
+    """A build record is never a way to make ncpi read a file: it is stale instead."""
+    import json
+
+    project = project_from()
+    (project.root / "secret.txt").write_text("secret")
+    (project.reports_dir / "kent.yaml").write_text("another force's report")
+    project.templates_dir.mkdir()
+    _recorded_build(project)
+    record = manifest_path(project, REPORT)
+    data = json.loads(record.read_text("utf-8"))
+    path = named.format(root=project.root)
+    digest = file_hash(Path(path), [project.root])
+    data[field][path] = [path, digest] if field == "templates" else digest
+    record.write_text(json.dumps(data), "utf-8")
+    assert why_stale(project, REPORT, BuildOptions().as_record()) == (
+        "its build record names a file that is not one of its inputs"
+    )
+
+
+def test_a_missing_include_does_not_hide_the_templates_after_it(project_from):
+    from ncpi_cli.incremental import template_closure
+
+    project = project_from()
+    project.templates_dir.mkdir()
+    (project.templates_dir / "report.html.j2").write_text(
+        '{% include "shown.j2" %}{% include "missing.j2" %}'
+    )
+    (project.templates_dir / "shown.j2").write_text("{{ report.force }}")
+    reached = template_closure(project, "report")
+    assert set(reached) == {"report.html.j2", "shown.j2"}
 
 
 @pytest.mark.parametrize(
