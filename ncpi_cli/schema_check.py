@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from typing import Any
@@ -84,7 +85,7 @@ def _message(
     value = error.get("input")
     if "[key]" in loc:
         loc = loc[: loc.index("[key]")]
-        allowed = _expected(error) if kind == "literal_error" else []
+        allowed = _expected(error)
         listing = f"; allowed: {', '.join(allowed)}." if allowed else "."
         return (
             loc,
@@ -97,7 +98,7 @@ def _message(
     if kind == "extra_forbidden":
         holder = _model_at(model, loc[:-1])
         valid = list(holder.model_fields) if holder else []
-        hint = suggest(str(loc[-1]), valid) if valid else ""
+        hint = suggest(str(loc[-1]), valid)
         listing = f" Valid keys here: {', '.join(valid)}." if valid and not hint else ""
         return loc, f"unknown key '{loc[-1]}'.{hint}{listing}", True, "unknown-key"
     if kind == "literal_error":
@@ -130,13 +131,14 @@ def _message(
     if kind == "string_type" and isinstance(value, dict) and len(value) == 1:
         # "- Note: the force …": the ': ' made YAML read a key and its value.
         ((key, rest),) = value.items()
-        if isinstance(key, str) and isinstance(rest, (str, type(None))):
-            shown = f"{key}: {rest or ''}".strip()
+        if isinstance(rest, (str, type(None))):  # Keys are text as written (loading.py).
+            colon = ": " if rest else ":"  # "- Note:" at the end of a line is a key too.
+            shown = f"{key}{colon}{rest or ''}"
             shown = shown if len(shown) < 50 else shown[:47] + "…"
             return (
                 loc,
                 (
-                    f"'{shown}' was read as a key and its value, because of the ': ' after "
+                    f"'{shown}' was read as a key and its value, because of the '{colon}' after "
                     f"'{key}': put the whole paragraph in quotes"
                 ),
                 False,
@@ -170,7 +172,9 @@ def _message(
                 "invalid",
             )
         return loc, "should not be empty or only spaces", False, "empty"
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
+    if kind == "string_too_short":  # '' in quotes
+        return loc, "is empty: write the text here", False, "empty"
+    if kind in ("model_type", "dict_type"):
         return (
             loc,
             (f"should be a mapping of keys ('key: value' lines), not {kind_of(value)}"),
@@ -193,24 +197,20 @@ def _message(
             False,
             "wrong-type",
         )
-    if kind.startswith("int"):
-        return loc, f"should be a whole number, not {kind_of(value)}", False, "wrong-type"
-    if kind.startswith("greater_than"):
-        # pydantic says "Input should be greater than or equal to 1": "should be at least 1".
-        least = error["msg"].split("greater than ")[-1].replace("or equal to ", "at least ")
-        return (
-            loc,
-            f"should be {least}, not {value!r}" if isinstance(value, int) else f"should be {least}",
-            False,
-            "out-of-range",
-        )
+    if kind.startswith("int") or kind == "finite_number":
+        # A fraction, .nan or .inf is shown as written: "a number" would not say what is wrong.
+        written = isinstance(value, float) and source is not None
+        shown = f"'{source.raw}'" if written else kind_of(value)
+        return loc, f"should be a whole number, not {shown}", False, "wrong-type"
+    if kind == "greater_than_equal":
+        least = error["ctx"]["ge"]
+        return loc, f"should be at least {least}, not {value!r}", False, "out-of-range"
     return loc, f"{error['msg']} (found {kind_of(value)})", False, "invalid"
 
 
 def _expected(error: dict) -> list[str]:
-    """The allowed values of a literal_error, from pydantic's "'a', 'b' or 'c'"."""
-    text = error.get("ctx", {}).get("expected", "")
-    return [part.strip().strip("'") for part in text.replace(" or ", ", ").split(", ") if part]
+    """The allowed values of a literal_error, from pydantic's "'a', 'b' or 'c'"; else none."""
+    return re.findall(r"'([^']*)'", error.get("ctx", {}).get("expected", ""))
 
 
 def check_schema(loaded: LoadedYaml, model: type[BaseModel]) -> tuple[Any, list[Problem]]:
@@ -219,7 +219,7 @@ def check_schema(loaded: LoadedYaml, model: type[BaseModel]) -> tuple[Any, list[
         return model.model_validate(loaded.data), []
     except ValidationError as exc:
         problems = []
-        for error in exc.errors(include_url=False):
+        for error in exc.errors():
             path, message, at_key, code = _message(loaded, model, error)
             problems.append(loaded.problem(path, message, key=at_key, code=code))
         return None, sorted(set(problems))

@@ -162,6 +162,147 @@ CASES = [
         "  cases: 0\n",
         (56, 10, "case_audit.cases", "out-of-range", "should be at least 1, not 0"),
     ),
+    (
+        "  cases: 60\n",
+        "  cases: 60\n  zzzz: 1\n",
+        (
+            57,
+            3,
+            "case_audit.zzzz",
+            "unknown-key",
+            "unknown key 'zzzz'. Valid keys here: cases, grades, referred_back, paragraphs, "
+            "by_area.",
+        ),
+    ),
+    (
+        "      status: met\n",
+        "      statu: met\n",
+        (43, 5, "reinspection.progress[0]", "missing-key", "missing required key 'status'"),
+    ),
+    (
+        "      status: met\n",
+        "      statu: met\n",
+        (
+            44,
+            7,
+            "reinspection.progress[0].statu",
+            "unknown-key",
+            "unknown key 'statu'. Did you mean 'status'?",
+        ),
+    ),
+    (
+        HEADLINE,
+        "  headline: yes\n",
+        (
+            65,
+            13,
+            "press_release.headline",
+            "yaml-trap",
+            "'yes' was read as a yes/no value, not text: put it in quotes: \"yes\"",
+        ),
+    ),
+    (
+        HEADLINE,
+        "  headline: ''\n",
+        (65, 13, "press_release.headline", "empty", "is empty: write the text here"),
+    ),
+    (
+        "    - Progress is good.\n",
+        "    - 2015: progress was good\n",
+        (
+            52,
+            7,
+            "reinspection.conclusion[0]",
+            "yaml-trap",
+            "'2015: progress was good' was read as a key and its value, because of the ': ' "
+            "after '2015': put the whole paragraph in quotes",
+        ),
+    ),
+    (
+        "    - Progress is good.\n",
+        "    - Note:\n",
+        (
+            52,
+            7,
+            "reinspection.conclusion[0]",
+            "yaml-trap",
+            "'Note:' was read as a key and its value, because of the ':' after 'Note': put the "
+            "whole paragraph in quotes",
+        ),
+    ),
+    (
+        "    - Progress is good.\n",
+        # 50 characters: shown as its first 47 and an ellipsis.
+        "    - In summary: the force has made progress in most areas.\n",
+        (
+            52,
+            7,
+            "reinspection.conclusion[0]",
+            "yaml-trap",
+            "'In summary: the force has made progress in most…' was read as a key and its value, "
+            "because of the ': ' after 'In summary': put the whole paragraph in quotes",
+        ),
+    ),
+    (
+        FINDINGS,
+        "  findings: yes\n",
+        (
+            11,
+            13,
+            "inspection.findings",
+            "wrong-type",
+            "should be a list (lines starting with '- '), not a yes/no value",
+        ),
+    ),
+    (
+        FINDINGS,
+        "  findings:\n",
+        (
+            11,
+            12,
+            "inspection.findings",
+            "wrong-type",
+            "should be a list (lines starting with '- '), not empty",
+        ),
+    ),
+    (
+        "    - id: R1\n",
+        '    - id: "\\u00a0"\n',  # a no-break space: not a look-alike, only a space
+        (14, 11, "inspection.recommendations[0].id", "empty", "should not be empty or only spaces"),
+    ),
+    (
+        "    - id: R1\n",
+        '    - id: "R\\ue0001"\n',  # a private-use character, which has no name
+        (
+            14,
+            11,
+            "inspection.recommendations[0].id",
+            "look-alike",
+            "contains U+E000 (unnamed), which only looks like an ordinary character or cannot be "
+            "seen: type it again with plain letters and digits",
+        ),
+    ),
+    (
+        "  grades:\n    good: 20\n    adequate: 25\n    inadequate: 15\n",
+        "  grades: 5\n",
+        (
+            57,
+            11,
+            "case_audit.grades",
+            "wrong-type",
+            "should be a mapping of keys ('key: value' lines), not a number",
+        ),
+    ),
+    (
+        "  cases: 60\n",
+        "  cases: 1.5\n",
+        (56, 10, "case_audit.cases", "wrong-type", "should be a whole number, not '1.5'"),
+    ),
+    (
+        "  cases: 60\n",
+        "  cases: .nan\n",
+        (56, 10, "case_audit.cases", "wrong-type", "should be a whole number, not '.nan'"),
+    ),
 ]
 
 
@@ -181,3 +322,45 @@ def test_each_kind_of_mistake_is_told_in_plain_words_at_its_place(project_from, 
     ]
     assert expected in found, found
     assert result.exit_code == 1
+
+
+def test_an_unknown_key_in_a_note_of_the_common_data_lists_the_valid_keys(project_from):
+    """The notes are a mapping by id of lists of versions: the keys are found through both."""
+    project = project_from("valid")
+    text = project.common_path.read_text("utf-8")
+    old = "  ncpi-programme:\n    - since: 2014-01-01\n"
+    assert old in text
+    project.common_path.write_text(text.replace(old, old + "      zzzz: 1\n", 1), "utf-8")
+    result = invoke(project, "validate", "--format", "json")
+    found = [(p["path"], p["code"], p["message"]) for p in json.loads(result.stdout)]
+    assert found == [
+        (
+            "notes.ncpi-programme[0].zzzz",
+            "unknown-key",
+            "unknown key 'zzzz'. Valid keys here: since, text.",
+        )
+    ]
+
+
+def test_a_mistake_of_a_kind_without_its_own_message_is_still_told_at_its_place():
+    """pydantic's own words, with what was found: for a type a future model may add."""
+    from pydantic import BaseModel
+
+    from ncpi_cli.loading import load_yaml_text
+    from ncpi_cli.schema_check import check_schema
+
+    class WithFlag(BaseModel):
+        flag: bool
+
+    loaded, problems = load_yaml_text(b"flag: perhaps\n", "x.yaml")
+    assert problems == []
+    model, problems = check_schema(loaded, WithFlag)
+    assert model is None
+    assert [(p.line, p.column, p.message, p.code) for p in problems] == [
+        (
+            1,
+            7,
+            "Input should be a valid boolean, unable to interpret input (found 'perhaps')",
+            "invalid",
+        )
+    ]
