@@ -24,7 +24,9 @@ from ncpi_cli.templating import builtin_templates_dir, make_environment
 
 MANIFEST_FORMAT = 1
 
-# (path, inode, size, mtime) -> SHA-256: a file is read once per process unless it changes.
+# (folders, device, inode, size, mtime) -> SHA-256: a file is read once per process unless it
+# changes. The folders it must be inside are part of the key: a file allowed to one call may be
+# outside another's.
 _hash_cache: dict[tuple, str] = {}
 
 
@@ -48,11 +50,12 @@ def file_hash(path: Path, within: list[Path] | None = None) -> str | None:
     """
     from ncpi_cli.reading import UnsafeInput, read_bounded
 
+    within = within or [path.parent]
     try:
         stat = path.stat()
-        key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        key = (tuple(within), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
         if key not in _hash_cache:
-            data = read_bounded(path, limit=MAX_HASHED_BYTES, within=within or [path.parent])
+            data = read_bounded(path, limit=MAX_HASHED_BYTES, within=within)
             _hash_cache[key] = hashlib.sha256(data).hexdigest()
         return _hash_cache[key]
     except (OSError, UnsafeInput):
@@ -268,6 +271,6 @@ def why_stale(project: Project, target: Target, options: dict) -> str | None:
             return f"{display(path)} changed"
     outputs = recorded["outputs"]
     for path in output_paths(project, target).values():
-        if path.name not in outputs or file_hash(path, [project.build_dir]) != outputs[path.name]:
+        if path.name not in outputs or file_hash(path) != outputs[path.name]:
             return f"{display(path)} is missing or was changed"
     return None

@@ -290,8 +290,24 @@ def test_an_input_outside_the_project_is_never_read(project_from, tmp_path):
     outside.write_text("secret")
     project.report_path("essex").unlink()
     os.symlink(outside, project.report_path("essex"))
+    project.templates_dir.mkdir()
+    os.symlink(outside, project.templates_dir / "report.html.j2")
     inputs = current_inputs(project, REPORT)
     assert inputs.files[str(project.report_path("essex"))] == "missing"
+    assert inputs.templates["report.html.j2"][1] == "missing"
+
+
+def test_a_file_hashed_once_is_still_refused_where_it_is_outside(project_from):
+    """Hashes are kept per process, but not across the folders a file must be inside."""
+    project = project_from()
+    shared = project.root / "shared"
+    shared.mkdir()
+    (shared / "common.yaml").write_text("common", "utf-8")
+    link = project.reports_dir / "linked.yaml"
+    os.symlink(shared / "common.yaml", link)
+    assert file_hash(link, [project.root]) is not None
+    assert file_hash(link, [project.reports_dir]) is None
+    assert file_hash(link) is None
 
 
 def test_a_welsh_edition_depends_on_its_welsh_files_and_the_welsh_catalogues(project_from):
