@@ -223,10 +223,10 @@ class AreaAudit(Model):
     """The case files of one area of the child's journey, and their grades."""
 
     area: Area = Field(description="The area of these case files.", examples=["investigation"])
-    cases: Annotated[int, Field(ge=1)] = Field(
+    cases: Annotated[int, Field(strict=True, ge=1)] = Field(
         description="Case files audited in this area.", examples=[25]
     )
-    grades: dict[Grade, Annotated[int, Field(ge=0)]] = Field(
+    grades: dict[Grade, Annotated[int, Field(strict=True, ge=0)]] = Field(
         description="How many of them had each grade; the counts add up to `cases`.",
         examples=[{"good": 10, "requires improvement": 10, "inadequate": 5}],
     )
@@ -235,14 +235,14 @@ class AreaAudit(Model):
 class CaseAudit(Model):
     """The audit of case files during the re-inspection."""
 
-    cases: Annotated[int, Field(ge=1)] = Field(
+    cases: Annotated[int, Field(strict=True, ge=1)] = Field(
         description="Number of case files audited.", examples=[60]
     )
-    grades: dict[Grade, Annotated[int, Field(ge=0)]] = Field(
+    grades: dict[Grade, Annotated[int, Field(strict=True, ge=0)]] = Field(
         description="How many cases had each grade; the counts add up to `cases`.",
         examples=[{"good": 20, "requires improvement": 30, "inadequate": 10}],
     )
-    referred_back: Annotated[int, Field(ge=0)] | None = Field(
+    referred_back: Annotated[int, Field(strict=True, ge=0)] | None = Field(
         default=None, description="Cases referred back to the force for action.", examples=[4]
     )
     paragraphs: Paragraphs = Field(description="What the audit showed.")

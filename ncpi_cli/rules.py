@@ -202,7 +202,8 @@ class _Rules:
         if total != audit.cases:
             yield self.problem(
                 ("case_audit", "grades"),
-                f"the graded cases add up to {total}, but {audit.cases} cases were audited",
+                f"the graded cases add up to {total}, but {_cases(audit.cases, 'was', 'were')} "
+                "audited",
                 code="audit-total",
             )
         yield from self._grades_on_scale(audit.grades, ("case_audit", "grades"))
@@ -224,7 +225,7 @@ class _Rules:
                 yield self.problem(
                     (*path, "grades"),
                     f"the graded cases add up to {total}, but "
-                    f"{row.cases} cases are given for this area",
+                    f"{_cases(row.cases, 'is', 'are')} given for this area",
                     code="audit-total",
                 )
             yield from self._grades_on_scale(row.grades, (*path, "grades"))
@@ -232,7 +233,8 @@ class _Rules:
         if by_area != audit.cases:
             yield self.problem(
                 ("case_audit", "by_area"),
-                f"the areas' cases add up to {by_area}, but {audit.cases} cases were audited",
+                f"the areas' cases add up to {by_area}, but {_cases(audit.cases, 'was', 'were')} "
+                "audited",
                 severity="warning",
                 code="audit-by-area-total",
             )
@@ -387,6 +389,11 @@ _RULES: list[Callable[[_Rules], Iterable[Problem]]] = [
     _Rules.headline,
     _Rules.inspectorate_in_release,
 ]
+
+
+def _cases(count: int, singular_verb: str, plural_verb: str) -> str:
+    """'1 case was', '60 cases were': a number of case files in a message."""
+    return f"{count} case {singular_verb}" if count == 1 else f"{count} cases {plural_verb}"
 
 
 def check_report(

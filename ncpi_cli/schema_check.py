@@ -32,33 +32,31 @@ def _unwrap(annotation: Any) -> list[Any]:
     return [annotation]
 
 
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def _step(annotation: Any, part: str | int) -> Any:
+    """The annotation one key or list index inside `annotation`, or None if there is none."""
+    origin = typing.get_origin(annotation)
+    if isinstance(part, int):
+        return typing.get_args(annotation)[0] if origin is list else None
+    if origin is dict:
+        return typing.get_args(annotation)[1]  # The common data's notes, by id.
+    if _is_model(annotation) and part in annotation.model_fields:
+        return annotation.model_fields[part].annotation
+    return None
+
+
 def _model_at(model: type[BaseModel], loc: KeyPath) -> type[BaseModel] | None:
     """The model class that holds the mapping at `loc`, to list its valid keys."""
     current: Any = model
     for part in loc:
-        candidates = _unwrap(current)
-        found = None
-        for candidate in candidates:
-            if isinstance(part, int) and typing.get_origin(candidate) is list:
-                found = typing.get_args(candidate)[0]
-            elif isinstance(part, str) and typing.get_origin(candidate) is dict:
-                found = typing.get_args(candidate)[1]  # The common data's notes, by id.
-            elif (
-                isinstance(part, str)
-                and isinstance(candidate, type)
-                and issubclass(candidate, BaseModel)
-                and part in candidate.model_fields
-            ):
-                found = candidate.model_fields[part].annotation
-            if found is not None:
-                break
-        if found is None:
+        steps = [_step(candidate, part) for candidate in _unwrap(current)]
+        current = next((step for step in steps if step is not None), None)
+        if current is None:
             return None
-        current = found
-    for candidate in _unwrap(current):
-        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            return candidate
-    return None
+    return next((candidate for candidate in _unwrap(current) if _is_model(candidate)), None)
 
 
 def kind_of(value: Any) -> str:
@@ -85,8 +83,9 @@ def _message(
     value = error.get("input")
     if "[key]" in loc:
         loc = loc[: loc.index("[key]")]
+        # Only the case audit's grades are a mapping whose keys are limited (to a Literal's).
         allowed = _expected(error)
-        listing = f"; allowed: {', '.join(allowed)}." if allowed else "."
+        listing = f"; allowed: {', '.join(allowed)}."
         return (
             loc,
             (f"'{loc[-1]}' is not an allowed key here{listing}{suggest(str(loc[-1]), allowed)}"),
@@ -198,9 +197,15 @@ def _message(
             "wrong-type",
         )
     if kind.startswith("int") or kind == "finite_number":
-        # A fraction, .nan or .inf is shown as written: "a number" would not say what is wrong.
-        written = isinstance(value, float) and source is not None
-        shown = f"'{source.raw}'" if written else kind_of(value)
+        if source is not None and source.style is not None and source.raw.strip().isdigit():
+            return (
+                loc,
+                f"'{source.raw}' is in quotes, so it is text: write the number without quotes",
+                False,
+                "wrong-type",
+            )
+        # Shown as written: "not a number" would not say what is wrong with 1.5 or .nan.
+        shown = f"'{excerpt(source.raw)}'" if source is not None else kind_of(value)
         return loc, f"should be a whole number, not {shown}", False, "wrong-type"
     if kind == "greater_than_equal":
         least = error["ctx"]["ge"]
@@ -209,8 +214,8 @@ def _message(
 
 
 def _expected(error: dict) -> list[str]:
-    """The allowed values of a literal_error, from pydantic's "'a', 'b' or 'c'"; else none."""
-    return re.findall(r"'([^']*)'", error.get("ctx", {}).get("expected", ""))
+    """The allowed values of a literal_error, from pydantic's "'a', 'b' or 'c'"."""
+    return re.findall(r"'([^']*)'", error["ctx"]["expected"])
 
 
 def check_schema(loaded: LoadedYaml, model: type[BaseModel]) -> tuple[Any, list[Problem]]:

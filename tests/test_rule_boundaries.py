@@ -360,6 +360,26 @@ def test_the_audit_by_area_is_checked_row_by_row_and_in_total(project_from):
     }
 
 
+def test_one_case_is_one_case_in_the_totals_messages(project_from):
+    problems = _problems(
+        project_from,
+        (
+            BY_AREA[0],
+            BY_AREA[0] + "  by_area:\n"
+            "    - area: initial-contact\n"
+            "      cases: 1\n"
+            "      grades: {good: 2}\n",
+        ),
+        ("  cases: 60\n", "  cases: 1\n"),
+    )
+    assert {p["path"]: p["message"] for p in problems if p["code"] == "audit-total"} == {
+        "case_audit.grades": "the graded cases add up to 60, but 1 case was audited",
+        "case_audit.by_area[0].grades": (
+            "the graded cases add up to 2, but 1 case is given for this area"
+        ),
+    }
+
+
 def test_a_grade_off_the_years_scale_in_an_area_is_located_in_that_area(project_from):
     later = _problems(
         project_from,

@@ -233,13 +233,13 @@ CASES = [
     (
         "    - Progress is good.\n",
         # 50 characters: shown as its first 47 and an ellipsis.
-        "    - In summary: the force has made progress in most areas.\n",
+        "    - In summary: the force made progress in most areas.\n",
         (
             52,
             7,
             "reinspection.conclusion[0]",
             "yaml-trap",
-            "'In summary: the force has made progress in most…' was read as a key and its value, "
+            "'In summary: the force made progress in most are…' was read as a key and its value, "
             "because of the ': ' after 'In summary': put the whole paragraph in quotes",
         ),
     ),
@@ -303,6 +303,32 @@ CASES = [
         "  cases: .nan\n",
         (56, 10, "case_audit.cases", "wrong-type", "should be a whole number, not '.nan'"),
     ),
+    (
+        "  cases: 60\n",
+        "  cases: yes\n",
+        (56, 10, "case_audit.cases", "wrong-type", "should be a whole number, not 'yes'"),
+    ),
+    (
+        "  cases: 60\n",
+        "  cases: [60]\n",
+        (56, 10, "case_audit.cases", "wrong-type", "should be a whole number, not a list"),
+    ),
+    (
+        HEADLINE,
+        "  headline: {Kent: 1, Police: 2}\n",
+        (65, 13, "press_release.headline", "wrong-type", "should be text, not a mapping of keys"),
+    ),
+    (
+        "  cases: 60\n",
+        "  cases: '60'\n",
+        (
+            56,
+            10,
+            "case_audit.cases",
+            "wrong-type",
+            "'60' is in quotes, so it is text: write the number without quotes",
+        ),
+    ),
 ]
 
 
@@ -364,3 +390,28 @@ def test_a_mistake_of_a_kind_without_its_own_message_is_still_told_at_its_place(
             "invalid",
         )
     ]
+
+
+def test_the_keys_of_a_mapping_are_found_through_lists_unions_and_notes():
+    from pydantic import BaseModel
+
+    from ncpi_cli.model import CaseAudit, Common, NoteVersion, Recommendation, Report
+    from ncpi_cli.schema_check import _model_at
+
+    class Part(BaseModel):
+        text: str
+
+    class ModelSecond(BaseModel):
+        part: int | Part
+        parts: int | list[Part]
+
+    assert _model_at(Report, ("case_audit",)) is CaseAudit
+    assert _model_at(Report, ("inspection", "recommendations", 0)) is Recommendation
+    assert _model_at(Common, ("notes", "any-id", 0)) is NoteVersion
+    assert _model_at(ModelSecond, ("part",)) is Part
+    assert _model_at(ModelSecond, ("parts", 0)) is Part
+    # Nothing there: a list index into a mapping, a key into a list, an unknown key, text.
+    assert _model_at(Report, ("inspection", 0)) is None
+    assert _model_at(Report, ("inspection", "recommendations", "x")) is None
+    assert _model_at(Report, ("inspection", "x")) is None
+    assert _model_at(Report, ("press_release", "headline")) is None
