@@ -20,20 +20,34 @@ from pathlib import Path
 
 from ncpi_cli.errors import OutputError
 
-_DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0)
+# No O_CLOEXEC: os.open's descriptors are never inherited by child processes (PEP 446).
+_DIRECTORY = os.O_RDONLY | os.O_DIRECTORY
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 #: Left in build/ when ncpi made it, so that `clean` removes only a build/ folder it made.
 MADE_BY_NCPI = ".made-by-ncpi"
 #: The record of the preview pages written, so that `clean` removes only those.
 PREVIEW_RECORD = ".manifest-preview.json"
+#: The most read of a preview record, which lists at most a few thousand page names.
+MAX_PREVIEW_RECORD_BYTES = 1_000_000
 
 
 @contextmanager
-def build_folder(project, *parts: str, create: bool = True):
-    """The open folder build/PARTS… (a file descriptor), each level refused if it is a link.
+def build_folder(project, *parts: str):
+    """The open folder build/PARTS… (a file descriptor), made if missing; a link is refused."""
+    with _open_build_folder(project, parts, create=True) as folder:
+        yield folder
 
-    Missing levels are created when `create` is true; otherwise None is yielded for them.
-    """
+
+@contextmanager
+def existing_build_folder(project, *parts: str):
+    """The open folder build/PARTS…, or None if it does not exist: nothing is made."""
+    with _open_build_folder(project, parts, create=False) as folder:
+        yield folder
+
+
+@contextmanager
+def _open_build_folder(project, parts: tuple[str, ...], create: bool):
+    """build/PARTS… opened level by level, each refused if it is a link."""
     shown = "/".join(["build", *parts])
     descriptors = [os.open(project.root, _DIRECTORY)]
     try:
@@ -83,8 +97,8 @@ def _is_link(name: str, folder: int) -> bool:
 
 def _write_file(folder: int, name: str, data: bytes) -> None:
     """Create `name` in the open folder (never through a link), write it and flush it to disk."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
-    descriptor = os.open(name, flags, 0o644, dir_fd=folder)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW
+    descriptor = os.open(name, flags, 0o600, dir_fd=folder)  # Private until it is complete.
     try:
         view = memoryview(data)
         while view:
@@ -201,7 +215,8 @@ def write_new_file(path: Path, data: bytes) -> None:
     temporary = _temporary_name(path.name)
     try:
         _write_file(folder, temporary, data)
-        os.link(temporary, path.name, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=False)
+        # link() never replaces a file, where rename() would; a link in its place is a file too.
+        os.link(temporary, path.name, src_dir_fd=folder, dst_dir_fd=folder)
     except FileExistsError as error:
         raise OutputError(f"{path} already exists; it was left as it is") from error
     except OSError as error:
@@ -213,6 +228,7 @@ def write_new_file(path: Path, data: bytes) -> None:
 
 def _recorded_names(folder: int, slug: str) -> set[str]:
     """The files ncpi's build records in an open build/FORCE/ folder say it wrote there."""
+    from ncpi_cli.incremental import MAX_MANIFEST_BYTES
     from ncpi_cli.languages import LANGUAGES
     from ncpi_cli.targets import targets_of
 
@@ -227,7 +243,7 @@ def _recorded_names(folder: int, slug: str) -> set[str]:
         try:
             if not stat.S_ISREG(os.fstat(descriptor).st_mode):
                 continue
-            outputs = json.loads(os.read(descriptor, 5_000_000)).get("outputs", {})
+            outputs = json.loads(os.read(descriptor, MAX_MANIFEST_BYTES)).get("outputs", {})
         except (OSError, ValueError, AttributeError):
             outputs = {}
         finally:
@@ -251,7 +267,7 @@ def _remove(folder: int, name: str) -> bool:
 def remove_outputs(project, slugs: list[str] | None = None) -> list[Path]:
     """Remove what ncpi's records say it wrote under build/, and the folders it made; no more."""
     removed: list[Path] = []
-    with build_folder(project, create=False) as build:
+    with existing_build_folder(project) as build:
         if build is None:
             return []
         every_force = slugs is None
@@ -268,12 +284,11 @@ def remove_outputs(project, slugs: list[str] | None = None) -> list[Path]:
         removed += _clean_publish(project, None if every_force else slugs)
         if every_force:
             removed += _clean_national(project, build)
-        made_by_ncpi = MADE_BY_NCPI in os.listdir(build)
-        if made_by_ncpi and set(os.listdir(build)) == {MADE_BY_NCPI}:
+        # Only ncpi's mark is left: build/ is a folder ncpi made, and nothing else is in it.
+        only_the_mark_left = set(os.listdir(build)) == {MADE_BY_NCPI}
+        if only_the_mark_left:
             _remove(build, MADE_BY_NCPI)
-        else:
-            made_by_ncpi = False
-    if made_by_ncpi:
+    if only_the_mark_left:
         root = os.open(project.root, _DIRECTORY)
         try:
             os.rmdir("build", dir_fd=root)  # Only if empty, and never through a link.
@@ -295,7 +310,7 @@ def _clean_publish(project, slugs: list[str] | None) -> list[Path]:
 
     removed: list[Path] = []
     publish = project.build_dir / PUBLISH_FOLDER
-    with build_folder(project, PUBLISH_FOLDER, create=False) as folder:
+    with existing_build_folder(project, PUBLISH_FOLDER) as folder:
         if folder is None:
             return []
         if slugs is None:  # Each bundle folder and zip; a link is never followed.
@@ -306,7 +321,7 @@ def _clean_publish(project, slugs: list[str] | None) -> list[Path]:
 
             slugs = sorted(found & set(forces()))  # publish writes bundles of forces only
         for slug in slugs:
-            with build_folder(project, PUBLISH_FOLDER, slug, create=False) as bundle:
+            with existing_build_folder(project, PUBLISH_FOLDER, slug) as bundle:
                 if bundle is not None:
                     for name in sorted(os.listdir(bundle)):
                         temporary = TEMPORARY.match(name)
@@ -319,7 +334,7 @@ def _clean_publish(project, slugs: list[str] | None) -> list[Path]:
                 os.rmdir(slug, dir_fd=folder)  # Only if nothing of anyone else's is left.
             if _remove(folder, f"{slug}.zip"):
                 removed.append(publish / f"{slug}.zip")
-    with build_folder(project, create=False) as build, suppress(OSError):
+    with existing_build_folder(project) as build, suppress(OSError):
         os.rmdir(PUBLISH_FOLDER, dir_fd=build)
     return removed
 
@@ -333,7 +348,7 @@ def _clean_national(project, build: int) -> list[Path]:
     for path in [*national_paths(project).values(), project.build_dir / NATIONAL_FOLDER / MANIFEST]:
         names.setdefault(path.parent.name, set()).add(path.name)
     for part in (NATIONAL_FOLDER, DATA_FOLDER):
-        with build_folder(project, part, create=False) as folder:
+        with existing_build_folder(project, part) as folder:
             if folder is None:
                 continue
             for name in sorted(os.listdir(folder)):
@@ -351,7 +366,7 @@ def _clean_national(project, build: int) -> list[Path]:
 def _clean_force(project, build: int, slug: str) -> list[Path]:
     removed: list[Path] = []
     folder_path = project.build_dir / slug
-    with build_folder(project, slug, create=False) as folder:
+    with existing_build_folder(project, slug) as folder:
         if folder is None:
             return []
         ours = _recorded_names(folder, slug)
@@ -362,8 +377,10 @@ def _clean_force(project, build: int, slug: str) -> list[Path]:
             )
             if ours_to_remove and _remove(folder, name):
                 removed.append(folder_path / name)
-        removed += _clean_preview(project, slug, folder)
-    if ours:  # A folder ncpi built into; removed only once nothing of anyone else's is left.
+        pages = _clean_preview(project, slug, folder)
+        removed += pages
+    # A folder ncpi built into; removed only once nothing of anyone else's is left.
+    if ours or pages:
         with suppress(OSError):
             os.rmdir(slug, dir_fd=build)
     return removed
@@ -406,7 +423,7 @@ def _preview_record(preview: int) -> set[str]:
     except OSError:
         return set()
     try:
-        names = json.loads(os.read(descriptor, 1_000_000))
+        names = json.loads(os.read(descriptor, MAX_PREVIEW_RECORD_BYTES))
     except (OSError, ValueError):
         return set()
     finally:

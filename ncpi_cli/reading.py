@@ -32,7 +32,8 @@ def read_bounded(path: Path, *, limit: int, within: list[Path], name: str | None
         raise UnsafeInput(
             f"{name} is a link to a file outside the project; ncpi reads only files inside it"
         )
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
+    # No O_CLOEXEC: os.open's descriptors are never inherited by child processes (PEP 446).
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
     try:
         fd = os.open(resolved, flags | getattr(os, "O_NOFOLLOW", 0))
     except FileNotFoundError:

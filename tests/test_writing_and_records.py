@@ -571,3 +571,279 @@ def test_clean_removes_publication_bundles_and_only_their_files(project_from):
     write_outputs(project, {publish / "kent" / "SHA256SUMS": b"s"})
     remove_outputs(project)
     assert not publish.exists()
+
+
+# Writing: failures in this process, and the temporary names ---------------------------------
+
+TOO_LONG = "x" * 250 + ".html"  # its temporary name is longer than a file name may be
+
+
+def test_a_write_that_fails_on_the_second_file_changes_nothing(project_from):
+    project = project_from()
+    folder = project.build_dir / "essex"
+    html = folder / "essex-report.html"
+    write_outputs(project, {html: b"old html"})
+    with pytest.raises(OutputError) as failure:
+        write_outputs(project, {html: b"new html", folder / TOO_LONG: b"x"})
+    assert failure.value.format_message() == (
+        f"cannot write build/essex/essex-report.html, build/essex/{TOO_LONG}: File name too "
+        "long; the previous files, if any, are unchanged"
+    )
+    assert html.read_bytes() == b"old html"
+    assert sorted(p.name for p in folder.iterdir()) == ["essex-report.html"]
+
+
+def test_a_failed_rename_lists_every_file_replaced_and_not(project_from):
+    project = project_from()
+    folder = project.build_dir / "essex"
+    names = ["a.html", "b.html", "c.pdf", "d.txt"]
+    (folder / "c.pdf" / "in-the-way").mkdir(parents=True)
+    with pytest.raises(OutputError) as failure:
+        write_outputs(project, {folder / name: b"new" for name in names})
+    assert failure.value.format_message() == (
+        "cannot replace build/essex/c.pdf: Is a directory. Replaced: build/essex/a.html, "
+        "build/essex/b.html; unchanged: build/essex/c.pdf, build/essex/d.txt. Build again to "
+        "make them match"
+    )
+    with pytest.raises(OutputError, match=r"Replaced: none; unchanged: build/essex/c\.pdf\. "):
+        write_outputs(project, {folder / "c.pdf": b"new"})
+    assert sorted(p.name for p in folder.iterdir()) == ["a.html", "b.html", "c.pdf"]
+
+
+def test_every_temporary_file_is_named_after_the_file_it_becomes(project_from, monkeypatch):
+    """os.replace and os.link are observed, not replaced: `clean` knows a leftover by its name."""
+    from ncpi_cli.outputs import TEMPORARY, write_atomically
+
+    project = project_from()
+    moves: list[tuple[str, str]] = []
+    for name in ("replace", "link"):
+        real = getattr(os, name)
+
+        def observed(source, destination, *args, real=real, **kwargs):
+            moves.append((source, destination))
+            return real(source, destination, *args, **kwargs)
+
+        monkeypatch.setattr(os, name, observed)
+    write_outputs(project, {project.build_dir / "essex" / "essex-report.html": b"h"})
+    write_atomically(project.root / "schema" / "report.schema.json", b"{}")
+    write_new_file(project.reports_dir / "kent.yaml", b"force: kent\n")
+    assert [destination for _, destination in moves] == [
+        "essex-report.html",
+        "report.schema.json",
+        "kent.yaml",
+    ]
+    assert all(TEMPORARY.match(source).group("name") == dest for source, dest in moves)
+
+
+def test_writing_outside_build_fails_whole_and_says_why(project_from):
+    from ncpi_cli.outputs import write_atomically
+
+    project = project_from()
+    schema = project.root / "schema"
+    (schema / "report.schema.json" / "in-the-way").mkdir(parents=True)
+    with pytest.raises(OutputError) as failure:
+        write_atomically(schema / "report.schema.json", b"{}")
+    assert failure.value.format_message() == (
+        f"cannot write {schema / 'report.schema.json'}: Is a directory; the previous file, if "
+        "any, is unchanged"
+    )
+    assert [p.name for p in schema.iterdir()] == ["report.schema.json"]
+    with pytest.raises(OutputError) as failure:
+        write_new_file(project.reports_dir / TOO_LONG, b"x")
+    assert failure.value.format_message() == (
+        f"cannot write {project.reports_dir / TOO_LONG}: File name too long"
+    )
+    assert sorted(p.name for p in project.reports_dir.iterdir()) == [
+        "_common.cy.yaml",
+        "_common.yaml",
+        "essex.yaml",
+    ]
+
+
+# Clean ---------------------------------------------------------------------------------------
+
+
+def _names(paths) -> list[str]:
+    return sorted(str(path.relative_to(path.parents[2])) for path in paths)
+
+
+def test_clean_removes_the_national_outputs_and_only_those(project_from):
+    from ncpi_cli.national import DATA_FOLDER, INDEX, MANIFEST, NATIONAL_FOLDER, national_paths
+    from ncpi_cli.outputs import _temporary_name, remove_outputs
+
+    project = project_from()
+    national, data = project.build_dir / NATIONAL_FOLDER, project.build_dir / DATA_FOLDER
+    ours = [*national_paths(project).values(), national / MANIFEST, project.build_dir / INDEX]
+    write_outputs(project, dict.fromkeys(ours, b"x"))
+    leftover = data / _temporary_name("forces.csv")
+    leftover.write_bytes(b"half")
+    theirs = [national / "briefing.docx", data / _temporary_name("theirs.csv")]
+    for path in theirs:
+        path.write_bytes(b"someone else's")
+    assert remove_outputs(project, ["essex"]) == []  # one force's clean keeps the national
+    removed = remove_outputs(project)
+    assert sorted(removed) == sorted([*ours, leftover])
+    assert sorted(p for p in project.build_dir.rglob("*") if p.is_file()) == sorted(
+        [*theirs, project.build_dir / ".made-by-ncpi"]
+    )
+    # Only the data (no national/ folder): cleaned all the same, and every folder goes.
+    for path in theirs:
+        path.unlink()
+    national.rmdir()
+    data_only = [path for path in ours if path.parent == data]
+    write_outputs(project, dict.fromkeys(data_only, b"x"))
+    assert sorted(remove_outputs(project)) == sorted(data_only)
+    assert not project.build_dir.exists()
+
+
+def test_clean_follows_each_force_record_and_makes_no_folder(project_from):
+    """Every target's record counts, Welsh ones too; a missing record skips only its target."""
+    from ncpi_cli.outputs import _temporary_name, remove_outputs
+
+    project = project_from("shipped")
+    release = Target("essex", "press-release")
+    welsh = Target("dyfed-powys", "report", "cy")
+    _recorded_build(project, release)  # no record of the Essex report
+    _recorded_build(project, welsh)
+    leftover = project.build_dir / "dyfed-powys" / _temporary_name("dyfed-powys-report-cy.pdf")
+    leftover.write_bytes(b"half")
+    mine = project.build_dir / "mine.txt"
+    mine.write_text("mine")
+    removed = remove_outputs(project)
+    assert sorted(removed) == sorted(
+        [
+            *output_paths(project, release).values(),
+            manifest_path(project, release),
+            *output_paths(project, welsh).values(),
+            manifest_path(project, welsh),
+            leftover,
+        ]
+    )
+    # Nothing made on the way (no publish/, national/, data/ or force folder).
+    assert sorted(p.name for p in project.build_dir.iterdir()) == [".made-by-ncpi", "mine.txt"]
+    mine.unlink()
+    assert remove_outputs(project) == [] and not project.build_dir.exists()
+    assert remove_outputs(project) == [] and not project.build_dir.exists()
+
+
+@pytest.mark.parametrize(
+    "record, trusted",
+    [
+        ({"outputs": {"notes.txt": "0", "../../reports/x": "0", "essex-report.pdf": "0"}}, 2),
+        ({"outputs": ["essex-report.html", "essex-report.pdf"]}, 1),
+        (["essex-report.html"], 1),
+        ("link", 0),
+        ("fifo", 0),
+    ],
+    ids=["names-others", "outputs-a-list", "a-list", "a-link", "a-fifo"],
+)
+def test_clean_trusts_a_record_only_for_the_names_ncpi_writes(
+    project_from, tmp_path, record, trusted
+):
+    """`trusted`: 0, the record is not ncpi's; 1, it is, but damaged; 2, it names an output."""
+    import json
+
+    from ncpi_cli.outputs import remove_outputs
+
+    project = project_from()
+    release = Target("essex", "press-release")
+    _recorded_build(project)
+    _recorded_build(project, release)
+    folder = project.build_dir / "essex"
+    (folder / "notes.txt").write_text("mine")
+    path = manifest_path(project, REPORT)
+    path.unlink()
+    if record == "link":
+        elsewhere = tmp_path / "record.json"
+        elsewhere.write_text(json.dumps({"outputs": {"essex-report.pdf": "0"}}))
+        os.symlink(elsewhere, path)
+    elif record == "fifo":
+        os.mkfifo(path)  # opened without waiting for a writer, then refused
+    else:
+        path.write_text(json.dumps(record))
+    removed = remove_outputs(project, ["essex"])
+    expected = [*output_paths(project, release).values(), manifest_path(project, release)]
+    expected += [path, folder / "essex-report.pdf"][:trusted]
+    assert sorted(removed) == sorted(expected)
+    assert (folder / "notes.txt").exists() and project.report_path("essex").exists()
+
+
+def test_clean_skips_files_already_gone_and_names_one_it_cannot_remove(project_from):
+    from ncpi_cli.outputs import remove_outputs
+
+    project = project_from()
+    _recorded_build(project)
+    html, pdf = (
+        output_paths(project, REPORT)["report.html"],
+        output_paths(project, REPORT)["report.pdf"],
+    )
+    html.unlink()
+    assert html not in remove_outputs(project, ["essex"])
+    _recorded_build(project)
+    pdf.unlink()
+    (pdf / "inside").mkdir(parents=True)  # a folder by an output's name
+    with pytest.raises(OutputError, match=r"^cannot remove essex-report\.pdf: Is a directory$"):
+        remove_outputs(project, ["essex"])
+
+
+def test_clean_never_follows_a_link_to_a_folder(project_from, tmp_path):
+    from ncpi_cli.outputs import remove_outputs
+
+    project = project_from()
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "preview").mkdir(parents=True)
+    (elsewhere / ".manifest-report.json").write_text('{"outputs": {"essex-report.pdf": "0"}}')
+    (elsewhere / "essex-report.pdf").write_text("not ncpi's")
+    (elsewhere / "preview" / ".manifest-preview.json").write_text('["page-1.png"]')
+    (elsewhere / "preview" / "page-1.png").write_text("not ncpi's")
+    (elsewhere / "essex.zip").write_text("not ncpi's")
+    _recorded_build(project)
+    os.symlink(elsewhere, project.build_dir / "kent")
+    (project.build_dir / "publish").mkdir()
+    os.symlink(elsewhere, project.build_dir / "publish" / "essex")
+    os.symlink(elsewhere / "preview", project.build_dir / "essex" / "preview")
+    remove_outputs(project)
+    assert len(list(elsewhere.rglob("*"))) == 6
+    assert (project.build_dir / "kent").is_symlink()
+    assert (project.build_dir / "publish" / "essex").is_symlink()
+
+
+def test_clean_removes_a_bundle_zip_without_its_folder(project_from):
+    from ncpi_cli.outputs import remove_outputs
+
+    project = project_from()
+    publish = project.build_dir / "publish"
+    write_outputs(project, {publish / "essex.zip": b"zip", publish / "kent.zip": b"zip"})
+    assert remove_outputs(project) == [publish / "essex.zip", publish / "kent.zip"]
+    assert not project.build_dir.exists()
+
+
+def test_the_preview_record_names_only_the_pages_there_and_clean_trusts_only_page_names(
+    project_from,
+):
+    import json
+
+    from ncpi_cli.outputs import PREVIEW_RECORD, remove_outputs, write_preview
+
+    project = project_from()
+    preview = project.build_dir / "essex" / "preview"
+    write_preview(project, "essex", {"page-1.png": b"1", "page-2.png": b"2"}, "page")
+    write_preview(project, "essex", {"page-1.png": b"new"}, "page")
+    assert json.loads((preview / PREVIEW_RECORD).read_text()) == ["page-1.png"]
+    assert remove_outputs(project, ["essex"]) == [preview / "page-1.png"]
+    assert not (project.build_dir / "essex").exists()
+    # A damaged record: only names like the pages ncpi writes are removed.
+    theirs = ["notes.png", "page-1.png.bak"]
+    for record in (["../x", 5, "notes.png", "page-1.png.bak", "page-2.png"], {"page-2.png": 1}):
+        write_preview(project, "essex", {"page-2.png": b"2"}, "page")
+        for name in theirs:
+            (preview / name).write_bytes(b"someone else's")
+        (project.build_dir / "essex" / "x").write_bytes(b"someone else's")
+        (preview / PREVIEW_RECORD).write_text(json.dumps(record))
+        removed = remove_outputs(project, ["essex"])
+        assert removed == ([preview / "page-2.png"] if isinstance(record, list) else [])
+        assert sorted(p.name for p in preview.iterdir()) == sorted(
+            theirs + ([] if isinstance(record, list) else ["page-2.png"])
+        )
+        for path in [*preview.iterdir(), project.build_dir / "essex" / "x"]:
+            path.unlink()
