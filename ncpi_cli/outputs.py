@@ -141,14 +141,13 @@ def write_outputs(project, files: dict[Path, bytes]) -> list[Path]:
                     pending.append(
                         (folders[parts], temporary, name, project.build_dir.joinpath(*parts, name))
                     )
-        except OSError as error:
+        except BaseException as error:  # Failed, or interrupted (Ctrl-C, SIGTERM).
             _discard(pending)
-            raise OutputError(
-                f"cannot write {', '.join(shown)}: {error.strerror}; the previous "
-                "files, if any, are unchanged"
-            ) from error
-        except BaseException:  # Interrupted (Ctrl-C, SIGTERM): leave no temporary file.
-            _discard(pending)
+            if isinstance(error, OSError):
+                raise OutputError(
+                    f"cannot write {', '.join(shown)}: {error.strerror}; the previous "
+                    "files, if any, are unchanged"
+                ) from error
             raise
         replaced: list[str] = []
         for index, (folder, temporary, name, path) in enumerate(pending):
@@ -243,12 +242,13 @@ def _recorded_names(folder: int, slug: str) -> set[str]:
         try:
             if not stat.S_ISREG(os.fstat(descriptor).st_mode):
                 continue
-            outputs = json.loads(os.read(descriptor, MAX_MANIFEST_BYTES)).get("outputs", {})
-        except (OSError, ValueError, AttributeError):
-            outputs = {}
+            content = json.loads(os.read(descriptor, MAX_MANIFEST_BYTES))
+        except (OSError, ValueError):
+            content = None  # Damaged: the record itself is still ncpi's.
         finally:
             os.close(descriptor)
         names.add(record)
+        outputs = content.get("outputs") if isinstance(content, dict) else None
         # Only the names ncpi would write: a damaged record cannot name another file.
         names |= expected & set(outputs if isinstance(outputs, dict) else ())
     return names

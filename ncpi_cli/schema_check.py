@@ -196,7 +196,7 @@ def _message(
             False,
             "wrong-type",
         )
-    if kind.startswith("int") or kind == "finite_number":
+    if kind.startswith("int"):
         if source is not None and source.style is not None and source.raw.strip().isdigit():
             return (
                 loc,

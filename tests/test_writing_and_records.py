@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import pytest
@@ -377,6 +378,19 @@ def test_inputs_linked_from_elsewhere_in_the_project_are_read(project_from):
     )
 
 
+def test_a_template_reached_twice_does_not_hide_the_others(project_from):
+    from ncpi_cli.incremental import template_closure
+
+    project = project_from()
+    project.templates_dir.mkdir()
+    (project.templates_dir / "report.html.j2").write_text(
+        '{% include "other.j2" %}{% include "twice.j2" %}{% include "twice.j2" %}'
+    )
+    for name in ("other.j2", "twice.j2"):
+        (project.templates_dir / name).write_text("{{ report.force }}")
+    assert set(template_closure(project, "report")) == {"report.html.j2", "other.j2", "twice.j2"}
+
+
 @pytest.mark.parametrize("field", ["inputs", "assets", "templates"])
 @pytest.mark.parametrize(
     "named", ["{root}/secret.txt", "{root}/templates/../secret.txt", "{root}/reports/kent.yaml"]
@@ -555,9 +569,10 @@ def test_clean_removes_publication_bundles_and_only_their_files(project_from):
         project, {**bundle, publish / "essex.zip": b"zip", publish / "kent.zip": b"not asked for"}
     )
     (publish / "essex" / "for-the-web-team.txt").write_text("mine")
-    (publish / "essex" / _temporary_name("metadata.json")).write_bytes(b"half")
+    leftover = publish / "essex" / _temporary_name("essex-report.pdf")
+    leftover.write_bytes(b"half")
     removed = remove_outputs(project, ["essex"])
-    assert len(removed) == len(bundle) + 2  # the bundle, its leftover temporary, the zip
+    assert sorted(removed) == sorted([*bundle, leftover, publish / "essex.zip"])
     assert [p.name for p in (publish / "essex").iterdir()] == ["for-the-web-team.txt"]
     assert sorted(p.name for p in publish.iterdir()) == ["essex", "kent.zip"]
     # Without anyone else's file, clean of every force leaves no publish/ folder behind.
@@ -726,6 +741,35 @@ def test_clean_follows_each_force_record_and_makes_no_folder(project_from):
     assert remove_outputs(project) == [] and not project.build_dir.exists()
 
 
+@contextmanager
+def _writer_for_a_blocked_reader(path):
+    """If ncpi ever waits on a FIFO, a writer comes after a second, so the test fails rather
+    than hangs. ncpi's own open never waits: it is done long before, and the writer never
+    finds a reader."""
+    import threading
+
+    done, unblocked = threading.Event(), []
+
+    def write_once():
+        done.wait(1.0)
+        while not done.wait(0.05):
+            try:
+                os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:
+                continue  # no reader waiting (or not a FIFO)
+            unblocked.append(True)
+            return
+
+    thread = threading.Thread(target=write_once, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+    assert not unblocked, "ncpi waited for a writer to open the FIFO"
+
+
 @pytest.mark.parametrize(
     "record, trusted",
     [
@@ -761,7 +805,8 @@ def test_clean_trusts_a_record_only_for_the_names_ncpi_writes(
         os.mkfifo(path)  # opened without waiting for a writer, then refused
     else:
         path.write_text(json.dumps(record))
-    removed = remove_outputs(project, ["essex"])
+    with _writer_for_a_blocked_reader(path) if record == "fifo" else nullcontext():
+        removed = remove_outputs(project, ["essex"])
     expected = [*output_paths(project, release).values(), manifest_path(project, release)]
     expected += [path, folder / "essex-report.pdf"][:trusted]
     assert sorted(removed) == sorted(expected)
@@ -847,3 +892,18 @@ def test_the_preview_record_names_only_the_pages_there_and_clean_trusts_only_pag
         )
         for path in [*preview.iterdir(), project.build_dir / "essex" / "x"]:
             path.unlink()
+
+
+def test_a_preview_record_that_is_a_link_is_not_trusted(project_from, tmp_path):
+    from ncpi_cli.outputs import PREVIEW_RECORD, remove_outputs, write_preview
+
+    project = project_from()
+    preview = project.build_dir / "essex" / "preview"
+    write_preview(project, "essex", {"page-1.png": b"1"}, "page")
+    elsewhere = tmp_path / "record.json"
+    elsewhere.write_text('["page-1.png"]')
+    (preview / PREVIEW_RECORD).unlink()
+    os.symlink(elsewhere, preview / PREVIEW_RECORD)
+    assert remove_outputs(project, ["essex"]) == []
+    assert [p.name for p in preview.iterdir()] == ["page-1.png"]
+    assert elsewhere.read_text() == '["page-1.png"]'
