@@ -22,6 +22,8 @@ REVISIT_AIM_DAYS = 183
 WARNING_CODES = {"late-revisit", "headline", "audit-by-area-total", "inspectorate-name"}
 
 _PHONE = re.compile(r"(?<![\w])(?:\+44\s?|0)\d[\d ]{7,14}\d(?![\w])")
+#: A UK number's digits (+44 written as 0): 11 digits; a few 01 area codes and 0800 have 10.
+_UK_NUMBER = re.compile(r"0[1235789]\d{9}|01\d{8}|0800\d{6}")
 #: At most this many ids are listed in a message, so that messages stay short for any report.
 _MAX_LISTED = 10
 
@@ -523,11 +525,7 @@ def _phone_problems(loaded: LoadedYaml, path, text: str) -> list[Problem]:
         digits = re.sub(r"\D", "", match.group())
         if digits.startswith("44"):
             digits = "0" + digits[2:]
-        # UK numbers have 11 digits; a few 01 area codes and 0800 numbers have 10.
-        valid = (len(digits) == 11 and digits[1] in "1235789") or (
-            len(digits) == 10 and digits.startswith(("01", "0800"))
-        )
-        if not valid:
+        if not _UK_NUMBER.fullmatch(digits):
             problems.append(
                 loaded.problem(
                     path, f"'{match.group()}' is not a valid UK phone number", code="phone"

@@ -368,15 +368,19 @@ def test_one_case_is_one_case_in_the_totals_messages(project_from):
             BY_AREA[0] + "  by_area:\n"
             "    - area: initial-contact\n"
             "      cases: 1\n"
-            "      grades: {good: 2}\n",
+            "      grades: {good: 2}\n"
+            "    - area: managing-risk\n"
+            "      cases: 1\n"
+            "      grades: {good: 1}\n",
         ),
         ("  cases: 60\n", "  cases: 1\n"),
     )
-    assert {p["path"]: p["message"] for p in problems if p["code"] == "audit-total"} == {
+    assert {p["path"]: p["message"] for p in problems if p["code"].startswith("audit-")} == {
         "case_audit.grades": "the graded cases add up to 60, but 1 case was audited",
         "case_audit.by_area[0].grades": (
             "the graded cases add up to 2, but 1 case is given for this area"
         ),
+        "case_audit.by_area": "the areas' cases add up to 2, but 1 case was audited",
     }
 
 
@@ -408,6 +412,18 @@ def test_the_inspectorate_named_in_the_quote_must_be_the_one_of_the_day(project_
     ]
 
 
+def test_every_paragraph_naming_another_inspectorate_is_named(project_from):
+    problems = _problems(
+        project_from,
+        ("    - Inspectors found progress.\n", "    - HMICFRS inspectors found progress.\n"),
+        ("      - There is more to do.\n", "      - HMICFRS says there is more to do.\n"),
+    )
+    assert [p["path"] for p in problems if p["code"] == "inspectorate-name"] == [
+        "press_release.paragraphs[0]",
+        "press_release.quote.paragraphs[1]",
+    ]
+
+
 def test_a_note_without_a_version_on_the_publication_date_is_named(project_from):
     # "In harm's way" has text from July 2015: a release of June 2015 cannot use it.
     problems = _problems(
@@ -423,3 +439,73 @@ def test_a_note_without_a_version_on_the_publication_date_is_named(project_from)
         "note 'in-harms-way' has no text for a release published on 2015-06-10: its first "
         "version is used from 2015-07-01"
     )
+
+
+# The common data's dated notes, with three names ----------------------------------------------
+
+THREE_NAMES = """\
+inspectorates:
+  - {since: 2014-01-01, name: First, abbreviation: ONE, copyright: ONE, website: www.one.uk}
+  - {since: 2017-07-19, name: Second, abbreviation: TWO, copyright: TWO, website: www.two.uk}
+  - {since: 2020-01-01, name: Third, abbreviation: THREE, copyright: THREE, website: www.3.uk}
+notes:
+  history:
+"""
+
+
+def _common_problems(versions: str) -> list[tuple[str, str, str]]:
+    """check_common's problems for the note `history` with these versions: (path, code, text)."""
+    from ncpi_cli.loading import load_yaml_text
+    from ncpi_cli.model import Common
+    from ncpi_cli.rules import check_common
+
+    loaded, problems = load_yaml_text((THREE_NAMES + versions).encode(), "c.yaml")
+    assert problems == []
+    common = Common.model_validate(loaded.data)
+    return [(p.path, p.code, p.message) for p in check_common(common, loaded)]
+
+
+def test_each_note_version_is_checked_against_the_name_of_its_own_period():
+    assert (
+        _common_problems(
+            "    - {since: 2010-01-01, text: Before any name; ONE's note.}\n"
+            "    - {since: 2017-07-19, text: TWO's note.}\n"
+            "    - {since: 2020-01-01, text: THREE's note.}\n"
+        )
+        == []
+    )
+    assert _common_problems(
+        "    - {since: 2014-01-01, text: ONE's note.}\n"
+        "    - {since: 2017-07-19, text: ONE's note still.}\n"
+        "    - {since: 2020-01-01, text: TWO's note.}\n"
+    ) == [
+        (
+            "notes.history[1].text",
+            "inspectorate-name",
+            "names ONE, but from 2017-07-19 the inspectorate was TWO",
+        ),
+        (
+            "notes.history[2].text",
+            "inspectorate-name",
+            "names TWO, but from 2020-01-01 the inspectorate was THREE",
+        ),
+    ]
+
+
+def test_a_note_version_used_to_this_day_across_a_change_of_name_is_named():
+    assert _common_problems(
+        "    - {since: 2014-01-01, text: ONE's note.}\n    - {since: 2019-01-01, text: TWO.}\n"
+    ) == [
+        (
+            "notes.history[0].text",
+            "inspectorate-name",
+            "this version is used from 2014-01-01 until 2019-01-01, but the inspectorate's name "
+            "changed on 2017-07-19: add a version from 2017-07-19",
+        ),
+        (
+            "notes.history[1].text",
+            "inspectorate-name",
+            "this version is used from 2019-01-01 on, but the inspectorate's name changed on "
+            "2020-01-01: add a version from 2020-01-01",
+        ),
+    ]
