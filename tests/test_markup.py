@@ -36,6 +36,18 @@ from conftest import invoke
         ),
         ("<em>raw</em> & *fine*", "&lt;em&gt;raw&lt;/em&gt; &amp; <em>fine</em>"),
         ("*<script>*", "<em>&lt;script&gt;</em>"),
+        (  # the text right after a link is kept
+            "see [a](https://a.uk), and [b](https://b.uk).",
+            'see <a href="https://a.uk">a</a>, and <a href="https://b.uk">b</a>.',
+        ),
+        (  # links side by side
+            "[a](https://a.uk)[b](https://b.uk)",
+            '<a href="https://a.uk">a</a><a href="https://b.uk">b</a>',
+        ),
+        (  # links never overlap: a '[' inside an address starts nothing
+            "[a](https://a.uk/[)](https://b.uk)",
+            '<a href="https://a.uk/[">a</a>](https://b.uk)',
+        ),
     ],
 )
 def test_inline_markup_is_escaped_then_converted(text, html):
