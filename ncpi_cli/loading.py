@@ -110,14 +110,10 @@ class LoadedYaml:
     def position(self, path: KeyPath, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value at `path` (or of its key), else of its nearest parent."""
         path = tuple(path)
-        while True:
-            table = self.key_positions if key else self.value_positions
-            if path in table:
-                return table[path]
-            if not path:
-                return (1, 1)
-            path = path[:-1]
-            key = False
+        table = self.key_positions if key else self.value_positions
+        while path and path not in table:
+            path, table = path[:-1], self.value_positions
+        return table.get(path, (1, 1))
 
     def problem(self, path: KeyPath, message: str, *, key: bool = False, **kwargs) -> Problem:
         """A problem located at the value (or key) at `path`."""

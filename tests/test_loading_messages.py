@@ -216,3 +216,15 @@ def test_the_keys_after_a_refused_key_are_still_read():
     loaded, problems = load_yaml_text(text, "kent.yaml")
     assert [problem.code for problem in problems] == ["yaml-merge", "yaml-key"]
     assert loaded.data == {"force": {"slug": "kent", "name": "Kent Police"}}
+
+
+def test_a_place_that_is_not_in_the_file_is_its_nearest_parent():
+    """A problem about a key that is missing is put where it would go: inside its parent."""
+    loaded, problems = load_yaml_text(b"a:\n  b:\n    c: 1\n  d: [x, y]\n", "x.yaml")
+    assert problems == []
+    assert loaded.position(("a", "b", "c")) == (3, 8)
+    assert loaded.position(("a", "b", "c"), key=True) == (3, 5)
+    assert loaded.position(("a", "b", "missing")) == (3, 5)
+    assert loaded.position(("a", "b", "missing", 0, "x"), key=True) == (3, 5)
+    assert loaded.position(("a", "d", 2)) == (4, 6)
+    assert loaded.position(("nothing", "here")) == (1, 1)

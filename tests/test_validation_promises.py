@@ -684,3 +684,16 @@ def test_only_an_unquoted_number_is_told_to_be_put_in_quotes(project_from):
         "reports/kent.yaml:67:7: press_release.paragraphs[0]: '5' was read as a number, not "
         'text: put it in quotes: "5"',
     ]
+
+
+def test_reports_are_not_checked_against_common_data_that_has_errors(project_from):
+    """A rule that needs the common data waits until it is free of problems, so that a mistake
+    there is not echoed in every report."""
+    project = project_from("valid")
+    _edit(project, [("      - I am pleased.\n", "      - I am pleased, says HMICFRS.\n")])
+    assert "names HMICFRS, but on 2016-02-10" in _validate(project).stdout
+    _common(project, "notes:\n", "notes:\n  unused: [{since: 2014-01-01, text: a}]\n")
+    _common(project, "notes:\n", "notes:\n  unused: [{since: 2014-01-01, text: b}]\n")
+    output = _validate(project).stdout
+    assert "duplicate key 'unused'" in output
+    assert "names HMICFRS" not in output
