@@ -469,6 +469,7 @@ def test_each_note_version_is_checked_against_the_name_of_its_own_period():
     assert (
         _common_problems(
             "    - {since: 2010-01-01, text: Before any name; ONE's note.}\n"
+            "    - {since: 2012-01-01, text: Still before any name; ONE's note.}\n"
             "    - {since: 2017-07-19, text: TWO's note.}\n"
             "    - {since: 2020-01-01, text: THREE's note.}\n"
         )
