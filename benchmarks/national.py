@@ -47,7 +47,7 @@ for index in range(count):
     slug = f"force-{index:04d}"
     entries.append(Entry(slug, replace(force, slug=slug, name=f"Force {index} Police"), report))
 national = National(entries, checked.common)
-links = {e.slug: {"report": f"../{e.slug}/r.html", "press-release": "p.html"} for e in entries}
+links = {e.slug: f"https://example.org/{e.slug}/" for e in entries}
 html = render_template(NATIONAL_HTML, national_context(national, links), project.templates_dir)
 pdf, _ = make_pdf(project, html, BuildOptions())
 data = open_data(entries, checked.common)

@@ -180,43 +180,14 @@ def find_stale(
 def check_reports(
     project: Project, slugs: list[str]
 ) -> dict[tuple[str, str], tuple[Report, Common] | list]:
-    """Each edition's checked report and common data, or the problems that stop its build.
-
-    Keyed by force and language: ("essex", "en"), ("dyfed-powys", "cy"). A Welsh edition holds
-    the English facts with the Welsh text. A problem outside the forces' own files (the common
-    data, a template) stops them all; a problem in either file of a pair stops both editions,
-    which are published together.
-    """
+    """Each edition's checked report and common data, or the problems that stop its build."""
     from ncpi_cli.checking import check_project
 
     checked = check_project(project, slugs, dry_run=False)  # The build itself renders.
-    own_files = {
-        slug: {
-            project.display(project.report_path(slug)),
-            project.display(project.welsh_path(slug)),
-        }
-        for slug in slugs
+    return {
+        key: (verdict.report, verdict.common) if verdict.passed else verdict.problems
+        for key, verdict in checked.verdicts.items()
     }
-    everyone = set().union(*own_files.values()) if own_files else set()
-    welsh_common = project.display(project.welsh_common_path)
-    shared = [p for p in checked.errors if p.file not in everyone | {welsh_common}]
-    results: dict[tuple[str, str], tuple[Report, Common] | list] = {}
-    for slug in slugs:
-        own = [p for p in checked.errors if p.file in own_files[slug]]
-        editions = {
-            "en": (checked.reports.get(slug), checked.common, []),
-            "cy": (
-                checked.welsh.get(slug),
-                checked.welsh_common,
-                [p for p in checked.errors if p.file == welsh_common],
-            ),
-        }
-        for language, (report, common, extra) in editions.items():
-            if report is None or common is None or shared or own or extra:
-                results[(slug, language)] = shared + own + extra
-            else:
-                results[(slug, language)] = (report, common)
-    return results
 
 
 # Step 3: render the HTML and text.
@@ -480,8 +451,7 @@ def preview_pages(project: Project, target: Target) -> list[Path]:
     pdf = output_paths(project, target)[target.pdf_suffix]
     if shutil.which("pdftoppm") is None:
         raise NcpiError("--png needs pdftoppm: install Debian's poppler-utils")
-    prefix = "page" if target.kind == "report" else f"{target.kind}-page"
-    prefix = f"cy-{prefix}" if target.language == "cy" else prefix
+    prefix = target.preview_prefix
     with tempfile.TemporaryDirectory(prefix="ncpi-preview-") as private:
         done = subprocess.run(
             ["pdftoppm", "-png", "-r", "70", str(pdf), str(Path(private) / prefix)],

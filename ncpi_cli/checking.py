@@ -20,6 +20,24 @@ from ncpi_cli.schema_check import check_schema
 from ncpi_cli.templating import make_environment
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """One edition's verdict: its checked report and common data, or the problems that stop it.
+
+    A Welsh edition holds the English facts with the Welsh text. A problem outside the forces'
+    own files (the common data, a template) stops every edition; a problem in either file of a
+    pair stops both editions, which are published together.
+    """
+
+    report: Report | None
+    common: Common | None
+    problems: list[Problem]
+
+    @property
+    def passed(self) -> bool:
+        return self.report is not None and self.common is not None and not self.problems
+
+
 @dataclass
 class CheckResult:
     """What validation found: the reports that passed, the common data, every problem."""
@@ -31,6 +49,12 @@ class CheckResult:
     welsh_common: Common | None = None
     problems: list[Problem] = field(default_factory=list)
     files_checked: int = 0
+    #: Each edition checked, by (force, language): ("essex", "en"), ("dyfed-powys", "cy").
+    verdicts: dict[tuple[str, str], Verdict] = field(default_factory=dict)
+
+    def verdict(self, slug: str, language: str = "en") -> Verdict:
+        """One edition's verdict (see Verdict)."""
+        return self.verdicts[(slug, language)]
 
     @property
     def errors(self) -> list[Problem]:
@@ -132,7 +156,34 @@ def check_project(
                 )
             )
     result.problems.sort(key=_reading_order)
+    result.verdicts = _verdicts(project, result, project.report_slugs() if slugs is None else slugs)
     return result
+
+
+def _verdicts(
+    project: Project, result: CheckResult, slugs: list[str]
+) -> dict[tuple[str, str], Verdict]:
+    """Each edition's verdict, from the problems' files (see Verdict)."""
+    errors = result.errors
+    own_files = {
+        slug: {
+            project.display(project.report_path(slug)),
+            project.display(project.welsh_path(slug)),
+        }
+        for slug in slugs
+    }
+    everyone = set().union(*own_files.values()) if own_files else set()
+    welsh_common = project.display(project.welsh_common_path)
+    shared = [p for p in errors if p.file not in everyone | {welsh_common}]
+    welsh_shared = [p for p in errors if p.file == welsh_common]
+    verdicts = {}
+    for slug in slugs:
+        own = [p for p in errors if p.file in own_files[slug]]
+        verdicts[(slug, "en")] = Verdict(result.reports.get(slug), result.common, shared + own)
+        verdicts[(slug, "cy")] = Verdict(
+            result.welsh.get(slug), result.welsh_common, shared + own + welsh_shared
+        )
+    return verdicts
 
 
 def _reading_order(problem: Problem) -> tuple:

@@ -575,34 +575,81 @@ def watch(session: Session, force: str, pdf_variant: str) -> None:
     _watch(session, targets_of(slug, project.languages(slug)), BuildOptions(pdf_variant))
 
 
+class _Moment(click.ParamType):
+    """A date, or a date and time, UK time unless an offset is given."""
+
+    name = "DATETIME"
+
+    def convert(self, value, param, ctx):
+        from ncpi_cli.publication import parse_as_of
+
+        if not isinstance(value, str):
+            return value
+        try:
+            return parse_as_of(value)
+        except ValueError:
+            self.fail(
+                f"'{value}' is not a date or a date and time: write 2016-12-14 or "
+                "2016-12-14T00:01 (UK time)",
+                param,
+                ctx,
+            )
+
+
 @cli.command(epilog=EXIT_CODES)
 @click.option("--force", "rebuild", is_flag=True, help="Rebuild even if nothing changed.")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=_Moment(),
+    default=None,
+    help="Count the reports published at this moment (UK time), e.g. 2016-12-14T00:01; "
+    "by default now (SOURCE_DATE_EPOCH if set).",
+)
+@click.option(
+    "--include-unpublished",
+    is_flag=True,
+    help="Also count drafts and reports whose date or embargo is still to come; every page is "
+    "then marked 'Not for publication'.",
+)
 @pass_session
-def national(session: Session, rebuild: bool) -> None:
-    """Every force's report together: the national overview, open data and the site index.
+def national(session: Session, rebuild: bool, as_of, include_unpublished: bool) -> None:
+    """Every published report together: the national overview, open data and the site index.
 
     Reads every report with the checks of `validate`; a report that does not pass is named,
-    with its problems, and left out (exit code 1). Writes build/national/national-overview.pdf
-    and .html, build/data/ (recommendations.csv and forces.csv with their CSV on the Web
-    metadata, recommendations.json) and build/index.html. Incremental, as `build` is.
+    with its problems, and left out (exit code 1). Only reports published as of now (or
+    --as-of) are counted: a draft, or a report whose publication date or embargo is still to
+    come, is left out, and the overview says how many were. Writes
+    build/national/national-overview.pdf and .html, build/data/ (recommendations.csv and
+    forces.csv with their CSV on the Web metadata, recommendations.json) and build/index.html.
+    Incremental, as `build` is.
 
     \b
-    Example:
+    Examples:
       ncpi build --all && ncpi press-release --all && ncpi national
+      ncpi national --as-of 2016-12-14T00:01
+      ncpi national --include-unpublished
     """
     from ncpi_cli.national import build_national
 
     project = session.project()
-    outcome = build_national(project, rebuild=rebuild)
+    outcome = build_national(
+        project, as_of=as_of, include_unpublished=include_unpublished, rebuild=rebuild
+    )
     for slug, problems in outcome.left_out.items():
         session.problems(problems, err=True)
         click.echo(f"left out of the national overview: {slug} (its report has errors)", err=True)
+    for slug, reason in outcome.withheld.items():
+        session.say(f"not counted: {slug} is not yet published ({reason})", err=True)
     for path in outcome.paths:
         session.say(f"wrote {project.display(path)}")
     state = "built" if outcome.state == "built" else "up to date"
+    unpublished = sum(1 for entry in outcome.entries if entry.unpublished)
+    marked = f", {unpublished} of them not yet published" if unpublished else ""
+    withheld = f", {len(outcome.withheld)} not yet published" if outcome.withheld else ""
     session.summary(
-        f"National overview and data {state}; {len(outcome.entries)} report(s) included, "
-        f"{len(outcome.left_out)} left out ({outcome.seconds:.1f} s).",
+        f"National overview and data {state}; {len(outcome.entries)} report(s) included{marked}, "
+        f"{len(outcome.left_out)} left out{withheld} ({outcome.seconds:.1f} s).",
         failed=bool(outcome.left_out),
     )
     if outcome.left_out:

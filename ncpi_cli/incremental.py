@@ -135,7 +135,10 @@ def _input_files(project: Project, target: Target, computed: bool) -> list[Path]
 
 def _source_files(project: Project, target: Target) -> list[Path]:
     """The data a target is made from: its report and the common data, and for a Welsh
-    edition their Welsh files and the Welsh catalogues of the templates' words."""
+    edition their Welsh files and the Welsh catalogues of the templates' words; for the
+    national overview, every report."""
+    if target.kind == "national":  # Every report: a new one, or one removed, counts.
+        return [project.common_path, *(project.report_path(s) for s in project.report_slugs())]
     files = [project.report_path(target.slug), project.common_path]
     if target.language != "en":
         from ncpi_cli.languages import catalogue_paths

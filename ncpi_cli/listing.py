@@ -10,7 +10,8 @@ from ncpi_cli.registry import forces
 from ncpi_cli.targets import KINDS, Target, manifest_path
 
 
-def _output_state(project: Project, target: Target) -> str:
+def output_state(project: Project, target: Target) -> str:
+    """A target's outputs: "not built", "out of date" or "up to date" (with its last options)."""
     if not manifest_path(project, target).is_file():
         return "not built"
     record = read_manifest(project, target)
@@ -48,7 +49,7 @@ def force_rows(project: Project) -> list[dict]:
                 status=report.status if report else _status_from_text(project, slug),
                 valid=not errors,
                 errors=len(errors),
-                outputs={kind: _output_state(project, Target(slug, kind)) for kind in KINDS},
+                outputs={kind: output_state(project, Target(slug, kind)) for kind in KINDS},
                 welsh=_welsh_state(project, slug) if force.is_welsh else None,
             )
         rows.append(row)
@@ -59,7 +60,7 @@ def _welsh_state(project: Project, slug: str) -> str:
     """Whether a Welsh force's Welsh edition exists, and if so whether it is up to date."""
     if not project.welsh_path(slug).is_file():
         return "missing"
-    states = {_output_state(project, Target(slug, kind, "cy")) for kind in KINDS}
+    states = {output_state(project, Target(slug, kind, "cy")) for kind in KINDS}
     return states.pop() if len(states) == 1 else "out of date"
 
 

@@ -5,7 +5,14 @@ The overview (build/national/, tagged PDF and HTML) counts the recommendations b
 timescale and progress, sets each force's revisit against the six-month aim and totals the case
 audits by grading scale. The data (build/data/) is one row per recommendation and per force,
 as RFC 4180 CSV with CSV on the Web metadata beside it, and as JSON. build/index.html links
-every document. Only what is computed here is in them: nothing is written twice by hand.
+every published document. Only what is computed here is in them: nothing is written twice by
+hand.
+
+Only reports published as of a moment (publication.py) are counted: a draft, or a report whose
+date or embargo is still to come, is left out and the pages say how many were. With
+`include_unpublished` they are counted, marked in the data, and every page is watermarked.
+The overview and the data are one target of the build graph (targets.NATIONAL_TARGET), kept
+up to date by the same build record as every force's documents.
 """
 
 from __future__ import annotations
@@ -15,27 +22,35 @@ import datetime as dt
 import hashlib
 import io
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ncpi_cli.model import AREAS, GRADES, PROGRESS_STATUSES, TIMESCALES, grade_scale
+from ncpi_cli.publication import why_unpublished
 from ncpi_cli.registry import Force, forces
 from ncpi_cli.rules import REVISIT_AIM_DAYS
-from ncpi_cli.targets import BuildOptions, Target
+from ncpi_cli.targets import (
+    DATA_FILES,
+    DATA_FOLDER,
+    NATIONAL_FOLDER,
+    NATIONAL_TARGET,
+    BuildOptions,
+    Target,
+    index_path,
+    manifest_path,
+    output_paths,
+    targets_of,
+)
 
 if TYPE_CHECKING:
     from ncpi_cli.model import Common, Report
     from ncpi_cli.problems import Problem
     from ncpi_cli.project import Project
 
-NATIONAL_FOLDER = "national"
-DATA_FOLDER = "data"
-INDEX = "index.html"
-OVERVIEW = "national-overview"
 NATIONAL_HTML = "national.html.j2"
 INDEX_HTML = "index.html.j2"
-MANIFEST = ".manifest-national.json"
 
 
 @dataclass(frozen=True)
@@ -45,6 +60,8 @@ class Entry:
     slug: str
     force: Force
     report: Report
+    #: Why it is not published as of the overview's moment; counted only when asked to be.
+    unpublished: str | None = None
 
     @property
     def revisit_days(self) -> int:
@@ -54,33 +71,46 @@ class Entry:
 
 @dataclass
 class National:
-    """What `ncpi national` read: the reports that passed, those left out, and why."""
+    """What `ncpi national` read: the reports counted, those left out, and why."""
 
     entries: list[Entry]
     common: Common | None
+    #: Reports that do not pass their checks, with their problems.
     left_out: dict[str, list[Problem]] = field(default_factory=dict)
+    #: Reports not published as of the moment, left out, with why (a draft, a date to come).
+    withheld: dict[str, str] = field(default_factory=dict)
+    include_unpublished: bool = False
+
+    @property
+    def counts_unpublished(self) -> bool:
+        """Whether an unpublished report is counted: then no page of it may be published."""
+        return any(entry.unpublished for entry in self.entries)
 
 
-def read_national(project: Project) -> National:
-    """Every report, checked as `validate` checks it; an invalid one is left out, with why."""
+def read_national(
+    project: Project, as_of: dt.datetime, *, include_unpublished: bool = False
+) -> National:
+    """Every report, checked as `validate` checks it: those that pass and are published as of
+    `as_of` (all that pass, with `include_unpublished`); the others left out, with why."""
     from ncpi_cli.checking import check_project
 
     checked = check_project(project, dry_run=False)
     registry = forces()
-    entries = [
-        Entry(slug, registry[slug], checked.reports[slug])
-        for slug in registry
-        if slug in checked.reports
-    ]
-    left_out: dict[str, list] = {}
+    national = National([], checked.common, include_unpublished=include_unpublished)
     for slug in project.report_slugs():
-        if slug not in checked.reports:
-            shown = {
-                project.display(project.report_path(slug)),
-                project.display(project.common_path),
-            }
-            left_out[slug] = [p for p in checked.errors if p.file in shown]
-    return National(entries, checked.common, left_out)
+        verdict = checked.verdicts[(slug, "en")]
+        if slug not in registry or not verdict.passed:
+            national.left_out[slug] = verdict.problems
+    for slug in registry:
+        if slug not in checked.reports or slug in national.left_out:
+            continue
+        report = checked.reports[slug]
+        reason = why_unpublished(report, as_of)
+        if reason is not None and not include_unpublished:
+            national.withheld[slug] = reason
+        else:
+            national.entries.append(Entry(slug, registry[slug], report, reason))
+    return national
 
 
 # The numbers.
@@ -91,7 +121,7 @@ def _months(days: int) -> str:
     return f"{days / (365.25 / 12):.1f}"
 
 
-def national_context(national: National, links: dict[str, dict[str, str]]) -> dict:
+def national_context(national: National, links: dict[str, str]) -> dict:
     """Everything the overview's template sees, computed from the reports."""
     from markupsafe import Markup
 
@@ -157,7 +187,11 @@ def national_context(national: National, links: dict[str, dict[str, str]]) -> di
         "inspectorates": inspectorates,
         "published": latest,
         "modified": latest.isoformat(),
-        "draft": False,
+        # Counting an unpublished report: every page is watermarked, as a draft's are.
+        "draft": national.counts_unpublished,
+        "watermark": "Not for publication: counts unpublished reports",
+        "withheld": len(national.withheld),
+        "unpublished": [entry for entry in entries if entry.unpublished],
         "language": "en",
         "lang": "en-GB",
         "title": "National Child Protection Inspection: the national picture",
@@ -224,6 +258,7 @@ RECOMMENDATION_COLUMNS = (
     ("follow_up_start", "Follow-up fieldwork start", "date", "First day of the follow-up."),
     ("follow_up_published", "Follow-up published", "date", "The follow-up report's date."),
     ("inspectorate", "Inspectorate", "string", "The inspectorate, as named on publication."),
+    ("published", "Published", "boolean", "Whether the report was published when this was made."),
 )
 #: Columns that may be empty: a follow-up without a case audit.
 OPTIONAL_COLUMNS = frozenset({"cases_audited"})
@@ -240,6 +275,7 @@ FORCE_COLUMNS = (
     ("recommendations", "Recommendations", "integer", "How many the report made."),
     ("cases_audited", "Cases audited", "integer", "Case files audited; empty if none."),
     ("status", "Status", "string", "draft or final."),
+    ("published", "Published", "boolean", "Whether the report was published when this was made."),
 )
 
 
@@ -263,6 +299,7 @@ def _recommendation_rows(entries: list[Entry], common: Common) -> list[dict]:
                     "follow_up_start": report.reinspection.fieldwork.start.isoformat(),
                     "follow_up_published": report.reinspection.published.isoformat(),
                     "inspectorate": inspectorate,
+                    "published": "false" if entry.unpublished else "true",
                 }
             )
     return rows
@@ -283,6 +320,7 @@ def _force_rows(entries: list[Entry]) -> list[dict]:
             "recommendations": str(len(entry.report.inspection.recommendations)),
             "cases_audited": str(entry.report.case_audit.cases) if entry.report.case_audit else "",
             "status": entry.report.status,
+            "published": "false" if entry.unpublished else "true",
         }
         for entry in entries
     ]
@@ -344,7 +382,12 @@ def open_data(entries: list[Entry], common: Common) -> dict[str, bytes]:
             ["force_slug"],
         ),
         "recommendations.json": (
-            json.dumps(recommendations, indent=1, ensure_ascii=False) + "\n"
+            json.dumps(
+                [{**row, "published": row["published"] == "true"} for row in recommendations],
+                indent=1,
+                ensure_ascii=False,
+            )
+            + "\n"
         ).encode("utf-8"),
     }
 
@@ -353,58 +396,50 @@ def open_data(entries: list[Entry], common: Common) -> dict[str, bytes]:
 
 
 def _document_state(project: Project, target: Target) -> str:
-    from ncpi_cli.listing import _output_state
+    from ncpi_cli.listing import output_state
 
-    return _output_state(project, target)
+    return output_state(project, target)
+
+
+_LABELS = {
+    ("report", "en"): "Report",
+    ("press-release", "en"): "Press release",
+    ("report", "cy"): "Adroddiad (Cymraeg)",
+    ("press-release", "cy"): "Datganiad i’r wasg (Cymraeg)",
+}
 
 
 def index_rows(project: Project, national: National) -> list[dict]:
-    """Every force with a report: its documents' links and state (built, draft, out of date)."""
+    """Each force counted: its documents (in each language), each linked only once it exists."""
     rows = []
-    included = {entry.slug: entry for entry in national.entries}
-    for slug in project.report_slugs():
-        if slug not in forces():
-            continue
-        entry = included.get(slug)
-        documents = {}
-        for kind in ("report", "press-release"):
-            target = Target(slug, kind)
+    for entry in national.entries:
+        documents: dict[str, list[dict]] = {"report": [], "press-release": []}
+        states = []
+        for target in targets_of(entry.slug, project.languages(entry.slug)):
             state = _document_state(project, target)
-            name = target.output_names[f"{kind}.html"]
-            documents[kind] = {"href": f"{slug}/{name}", "state": state}
-        if entry is None:
-            state = "does not validate"
-        elif entry.report.status == "draft":
-            state = "draft"
-        elif any(d["state"] != "up to date" for d in documents.values()):
-            state = (
-                "out of date"
-                if any(d["state"] == "out of date" for d in documents.values())
-                else "not built"
+            states.append(state)
+            name = target.output_names[f"{target.kind}.html"]
+            built = (project.build_dir / entry.slug / name).is_file()
+            documents[target.kind].append(
+                {
+                    "label": _LABELS[(target.kind, target.language)],
+                    "href": f"{entry.slug}/{name}" if built else None,
+                    "lang": "cy" if target.language == "cy" else None,
+                }
             )
-        else:
+        if entry.unpublished:
+            state = f"not published: {entry.unpublished}"
+        elif all(s == "up to date" for s in states):
             state = "built"
-        rows.append({"slug": slug, "name": forces()[slug].name, "state": state, **documents})
+        elif "out of date" in states:
+            state = "out of date"
+        else:
+            state = "not built"
+        rows.append({"slug": entry.slug, "name": entry.force.name, "state": state, **documents})
     return rows
 
 
-# Building it: incremental, as `build` is.
-
-
-def _inputs_digest(project: Project, options: BuildOptions) -> str:
-    """One SHA-256 of everything the overview and the data are made from."""
-    from ncpi_cli.incremental import code_fingerprint, file_hash, input_folders, template_closure
-
-    within = input_folders(project)
-    digest = hashlib.sha256(code_fingerprint().encode())
-    digest.update(json.dumps(options.as_record(), sort_keys=True).encode())
-    files = [project.common_path, *(project.report_path(s) for s in project.report_slugs())]
-    for path in files:
-        digest.update(f"{path}\0{file_hash(path, within)}\n".encode())
-    closure = template_closure(project, "national") or {}
-    for name, path in sorted(closure.items()):
-        digest.update(f"{name}\0{path}\0{file_hash(path, within)}\n".encode())
-    return digest.hexdigest()
+# Building it: one target of the build graph, incremental as `build` is.
 
 
 @dataclass
@@ -415,77 +450,54 @@ class NationalOutcome:
     paths: list[Path]
     left_out: dict[str, list]
     entries: list[Entry]
+    withheld: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
 
 
-def national_paths(project: Project) -> dict[str, Path]:
-    """Where the overview and the data go."""
-    national = project.build_dir / NATIONAL_FOLDER
-    data = project.build_dir / DATA_FOLDER
+def _options_record(national: National, options: BuildOptions) -> dict:
+    """The build record's options: the build's, and which reports are counted and how, as the
+    moment decides it (so a report reaching its date makes the overview stale)."""
     return {
-        "html": national / f"{OVERVIEW}.html",
-        "pdf": national / f"{OVERVIEW}.pdf",
-        **{
-            name: data / name
-            for name in (
-                "recommendations.csv",
-                "recommendations.csv-metadata.json",
-                "forces.csv",
-                "forces.csv-metadata.json",
-                "recommendations.json",
-            )
-        },
+        **options.as_record(),
+        "include_unpublished": national.include_unpublished,
+        "counted": [[entry.slug, entry.unpublished or ""] for entry in national.entries],
     }
 
 
-def _recorded(project: Project) -> dict | None:
-    from ncpi_cli.incremental import MAX_MANIFEST_BYTES
-    from ncpi_cli.reading import UnsafeInput
-
-    try:
-        path = project.build_dir / NATIONAL_FOLDER / MANIFEST
-        record = json.loads(project.read_input(path, MAX_MANIFEST_BYTES).decode("utf-8"))
-    except (OSError, UnsafeInput, ValueError):
-        return None
-    return record if isinstance(record, dict) else None
-
-
-def _up_to_date(project: Project, digest: str) -> bool:
-    from ncpi_cli.incremental import file_hash
-
-    record = _recorded(project)
-    if record is None or record.get("inputs") != digest:
-        return False
-    outputs = record.get("outputs")
-    if not isinstance(outputs, dict):
-        return False
-    return all(
-        outputs.get(path.name) == file_hash(path, [project.build_dir])
-        for path in national_paths(project).values()
-    )
-
-
 def build_national(
-    project: Project, options: BuildOptions = BuildOptions(), *, rebuild: bool = False
+    project: Project,
+    options: BuildOptions = BuildOptions(),
+    *,
+    as_of: dt.datetime | None = None,
+    include_unpublished: bool = False,
+    rebuild: bool = False,
 ) -> NationalOutcome:
     """Write the overview, the data and the index; the overview and data only when stale."""
-    import time
+    from ncpi_cli.incremental import current_inputs, why_stale
+    from ncpi_cli.publication import now
 
     started = time.perf_counter()
-    digest = _inputs_digest(project, options)
-    national = read_national(project)
+    # Hashed before the checks read the files: an edit from now on means a rebuild.
+    inputs = current_inputs(project, NATIONAL_TARGET)
+    national = read_national(project, as_of or now(), include_unpublished=include_unpublished)
     if national.common is None:
         from ncpi_cli.errors import ValidationFailed
 
-        raise ValidationFailed(national.left_out.get("", []) or _common_problems(project))
+        raise ValidationFailed(_common_problems(project))
+    record = _options_record(national, options)
     written = []
     state = "up to date"
-    if rebuild or not _up_to_date(project, digest):
-        written += _write_overview_and_data(project, national, options, digest)
+    if rebuild or why_stale(project, NATIONAL_TARGET, record) is not None:
+        written += _write_overview_and_data(project, national, options, inputs, record)
         state = "built"
     written += _write_index(project, national)
     return NationalOutcome(
-        state, written, national.left_out, national.entries, time.perf_counter() - started
+        state,
+        written,
+        national.left_out,
+        national.entries,
+        national.withheld,
+        time.perf_counter() - started,
     )
 
 
@@ -495,70 +507,72 @@ def _common_problems(project: Project) -> list:
     return check_project(project, [], dry_run=False).errors
 
 
-def _links(national: National) -> dict[str, dict[str, str]]:
-    """Each force's documents, as the overview (in build/national/) links them."""
-    links = {}
-    for entry in national.entries:
-        links[entry.slug] = {
-            kind: f"../{entry.slug}/{Target(entry.slug, kind).output_names[kind + '.html']}"
-            for kind in ("report", "press-release")
-        }
-    return links
+def public_links(national: National) -> dict[str, str]:
+    """Each published force's report at its public address, as the overview links it in both
+    its PDF and its web page: never a file of the build machine's. An unpublished report has
+    no public address yet, so it is not linked."""
+    from ncpi_cli.render import report_url
+
+    return {
+        entry.slug: report_url(entry.report, national.common, entry.force)
+        for entry in national.entries
+        if not entry.unpublished
+    }
 
 
 def _write_overview_and_data(
-    project: Project, national: National, options: BuildOptions, digest: str
+    project: Project, national: National, options: BuildOptions, inputs, record: dict
 ) -> list[Path]:
     from ncpi_cli.build import make_pdf
+    from ncpi_cli.incremental import manifest_text
     from ncpi_cli.outputs import write_outputs
     from ncpi_cli.render import render_template
 
-    context = national_context(national, _links(national))
-    html = render_template(NATIONAL_HTML, context, project.templates_dir)
-    pdf, _ = make_pdf(project, html, options)
-    paths = national_paths(project)
+    assets: dict[str, str] = {}
+    context = national_context(national, public_links(national))
+    html = render_template(NATIONAL_HTML, context, project.templates_dir, assets)
+    pdf, served = make_pdf(project, html, options)
+    paths = output_paths(project, NATIONAL_TARGET)
     outputs = {paths["html"]: html.encode("utf-8"), paths["pdf"]: pdf}
     for name, data in open_data(national.entries, national.common).items():
         outputs[paths[name]] = data
     written = write_outputs(project, outputs)
-    record = {
-        "inputs": digest,
-        "outputs": {path.name: hashlib.sha256(data).hexdigest() for path, data in outputs.items()},
-    }
-    manifest = project.build_dir / NATIONAL_FOLDER / MANIFEST
-    write_outputs(
-        project, {manifest: (json.dumps(record, indent=1, sort_keys=True) + "\n").encode()}
-    )
+    manifest = manifest_text(inputs, {**assets, **served}, outputs, record)
+    write_outputs(project, {manifest_path(project, NATIONAL_TARGET): manifest.encode()})
     return written
 
 
 def _write_index(project: Project, national: National) -> list[Path]:
     """build/index.html, rewritten only when what it says changes."""
+    from ncpi_cli.incremental import file_hash
     from ncpi_cli.outputs import write_outputs
     from ncpi_cli.render import render_template
 
+    overview = output_paths(project, NATIONAL_TARGET)
     rows = index_rows(project, national)
     context = {
-        **national_context(national, _links(national)),
+        **national_context(national, public_links(national)),
         "title": "National Child Protection Inspection reports",
         "rows": rows,
-        "overview": f"{NATIONAL_FOLDER}/{OVERVIEW}.html",
-        "overview_pdf": f"{NATIONAL_FOLDER}/{OVERVIEW}.pdf",
+        "overview": f"{NATIONAL_FOLDER}/{overview['html'].name}",
+        "overview_pdf": f"{NATIONAL_FOLDER}/{overview['pdf'].name}",
         "data": [
-            (f"{DATA_FOLDER}/recommendations.csv", "Every recommendation (CSV)"),
-            (
-                f"{DATA_FOLDER}/recommendations.csv-metadata.json",
-                "Its CSV on the Web metadata (JSON)",
-            ),
-            (f"{DATA_FOLDER}/forces.csv", "Every force with a report (CSV)"),
-            (f"{DATA_FOLDER}/forces.csv-metadata.json", "Its CSV on the Web metadata (JSON)"),
-            (f"{DATA_FOLDER}/recommendations.json", "Every recommendation (JSON)"),
+            (f"{DATA_FOLDER}/{name}", label)
+            for name, label in zip(
+                DATA_FILES,
+                (
+                    "Every recommendation (CSV)",
+                    "Its CSV on the Web metadata (JSON)",
+                    "Every force with a report (CSV)",
+                    "Its CSV on the Web metadata (JSON)",
+                    "Every recommendation (JSON)",
+                ),
+                strict=True,
+            )
         ],
     }
     html = render_template(INDEX_HTML, context, project.templates_dir).encode("utf-8")
-    path = project.build_dir / INDEX
-    from ncpi_cli.incremental import file_hash
-
+    path = index_path(project)
     if path.is_file() and file_hash(path, [project.build_dir]) == hashlib.sha256(html).hexdigest():
         return []
     return write_outputs(project, {path: html})

@@ -19,6 +19,16 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from ncpi_cli.errors import OutputError
+from ncpi_cli.languages import LANGUAGES
+from ncpi_cli.registry import forces
+from ncpi_cli.targets import (
+    PREVIEW_PAGE,
+    PUBLISH_FOLDER,
+    WHOLE_SET_FOLDERS,
+    bundle_names,
+    every_output_name,
+    targets_of,
+)
 
 # No O_CLOEXEC: os.open's descriptors are never inherited by child processes (PEP 446).
 _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY
@@ -228,8 +238,6 @@ def write_new_file(path: Path, data: bytes) -> None:
 def _recorded_names(folder: int, slug: str) -> set[str]:
     """The files ncpi's build records in an open build/FORCE/ folder say it wrote there."""
     from ncpi_cli.incremental import MAX_MANIFEST_BYTES
-    from ncpi_cli.languages import LANGUAGES
-    from ncpi_cli.targets import targets_of
 
     names = set()
     for target in targets_of(slug, tuple(LANGUAGES)):
@@ -276,9 +284,7 @@ def remove_outputs(project, slugs: list[str] | None = None) -> list[Path]:
                 slugs = sorted(
                     entry.name for entry in entries if entry.is_dir(follow_symlinks=False)
                 )
-        from ncpi_cli.national import DATA_FOLDER, NATIONAL_FOLDER
-
-        slugs = [s for s in slugs if s not in (PUBLISH_FOLDER, NATIONAL_FOLDER, DATA_FOLDER)]
+        slugs = [s for s in slugs if s not in WHOLE_SET_FOLDERS]
         for slug in slugs:
             removed += _clean_force(project, build, slug)
         removed += _clean_publish(project, None if every_force else slugs)
@@ -299,15 +305,9 @@ def remove_outputs(project, slugs: list[str] | None = None) -> list[Path]:
     return removed
 
 
-#: Where `ncpi publish` writes its bundles: build/publish/FORCE/ and build/publish/FORCE.zip.
-PUBLISH_FOLDER = "publish"
-
-
 def _clean_publish(project, slugs: list[str] | None) -> list[Path]:
     """Remove the publication bundles of these forces (None: of every force); only the names
     publish writes."""
-    from ncpi_cli.publish import bundle_names
-
     removed: list[Path] = []
     publish = project.build_dir / PUBLISH_FOLDER
     with existing_build_folder(project, PUBLISH_FOLDER) as folder:
@@ -317,8 +317,6 @@ def _clean_publish(project, slugs: list[str] | None) -> list[Path]:
             with os.scandir(folder) as entries:
                 found = {e.name for e in entries if e.is_dir(follow_symlinks=False)}
                 found |= {n.removesuffix(".zip") for n in os.listdir(folder) if n.endswith(".zip")}
-            from ncpi_cli.registry import forces
-
             slugs = sorted(found & set(forces()))  # publish writes bundles of forces only
         for slug in slugs:
             with existing_build_folder(project, PUBLISH_FOLDER, slug) as bundle:
@@ -340,26 +338,20 @@ def _clean_publish(project, slugs: list[str] | None) -> list[Path]:
 
 
 def _clean_national(project, build: int) -> list[Path]:
-    """Remove what `ncpi national` writes: the overview, the data and the index; only those."""
-    from ncpi_cli.national import DATA_FOLDER, INDEX, MANIFEST, NATIONAL_FOLDER, national_paths
-
+    """Remove the whole-set outputs targets.py names: the overview, the data, the index."""
     removed: list[Path] = []
-    names: dict[str, set[str]] = {}
-    for path in [*national_paths(project).values(), project.build_dir / NATIONAL_FOLDER / MANIFEST]:
-        names.setdefault(path.parent.name, set()).add(path.name)
-    for part in (NATIONAL_FOLDER, DATA_FOLDER):
-        with existing_build_folder(project, part) as folder:
+    for parts, names in every_output_name(project).items():
+        with existing_build_folder(project, *parts) as folder:
             if folder is None:
                 continue
             for name in sorted(os.listdir(folder)):
                 temporary = TEMPORARY.match(name)
-                ours = name in names[part] or (temporary and temporary.group("name") in names[part])
+                ours = name in names or (temporary and temporary.group("name") in names)
                 if ours and _remove(folder, name):
-                    removed.append(project.build_dir / part / name)
-        with suppress(OSError):
-            os.rmdir(part, dir_fd=build)  # Only if nothing of anyone else's is left.
-    if _remove(build, INDEX):
-        removed.append(project.build_dir / INDEX)
+                    removed.append(project.build_dir.joinpath(*parts, name))
+        if parts:
+            with suppress(OSError):
+                os.rmdir(parts[-1], dir_fd=build)  # Only if nothing of anyone else's is left.
     return removed
 
 
@@ -387,9 +379,6 @@ def _clean_force(project, build: int, slug: str) -> list[Path]:
 
 
 def _possible_outputs(slug: str) -> set[str]:
-    from ncpi_cli.languages import LANGUAGES
-    from ncpi_cli.targets import targets_of
-
     return {
         name
         for target in targets_of(slug, tuple(LANGUAGES))
@@ -429,11 +418,7 @@ def _preview_record(preview: int) -> set[str]:
     finally:
         os.close(descriptor)
     return (
-        {
-            name
-            for name in names
-            if isinstance(name, str) and re.fullmatch(r"(press-release-)?page-\d{1,4}\.png", name)
-        }
+        {name for name in names if isinstance(name, str) and PREVIEW_PAGE.fullmatch(name)}
         if isinstance(names, list)
         else set()
     )

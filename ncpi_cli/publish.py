@@ -18,23 +18,19 @@ from email.policy import SMTP
 from pathlib import Path
 
 from ncpi_cli.errors import NcpiError, ValidationFailed
-from ncpi_cli.languages import LANGUAGES
-from ncpi_cli.outputs import PUBLISH_FOLDER, write_outputs
+from ncpi_cli.outputs import write_outputs
 from ncpi_cli.project import Project
-from ncpi_cli.targets import BuildOptions, output_paths, targets_of
+from ncpi_cli.targets import (
+    BUNDLE_CHECKSUMS,
+    BUNDLE_METADATA,
+    BuildOptions,
+    bundle_paths,
+    output_paths,
+    targets_of,
+)
 
 #: The largest document a bundle takes (a report of 1,000 recommendations is about 2 MB).
 MAX_DOCUMENT_BYTES = 200_000_000
-#: The bundle's own files, beside the documents.
-METADATA = "metadata.json"
-CHECKSUMS = "SHA256SUMS"
-
-
-def bundle_names(slug: str) -> set[str]:
-    """The names of the files in a force's bundle folder (for `clean`)."""
-    every = targets_of(slug, tuple(LANGUAGES))
-    documents = {name for target in every for name in target.output_names.values()}
-    return documents | {f"{slug}-press-release.eml", METADATA, CHECKSUMS}
 
 
 @dataclass(frozen=True)
@@ -98,10 +94,9 @@ def _bundle(project: Project, slug: str, report, common) -> Bundle:
     documents[f"{slug}-press-release.eml"] = email_draft(
         context, documents[f"{slug}-press-release.txt"], documents[f"{slug}-press-release.html"]
     )
-    documents[METADATA] = metadata_json(context, slug, documents)
-    documents[CHECKSUMS] = checksums(documents)
-    folder = project.build_dir / PUBLISH_FOLDER / slug
-    archive = project.build_dir / PUBLISH_FOLDER / f"{slug}.zip"
+    documents[BUNDLE_METADATA] = metadata_json(context, slug, documents)
+    documents[BUNDLE_CHECKSUMS] = checksums(documents)
+    folder, archive = bundle_paths(project, slug)
     stamp = _timestamp(report.reinspection.published)
     files = {folder / name: data for name, data in documents.items()}
     write_outputs(project, {**files, archive: reproducible_zip(slug, documents, stamp)})

@@ -17,7 +17,7 @@ from ncpi_cli.registry import forces
 from ncpi_cli.rules import REVISIT_AIM_DAYS
 
 from conftest import FIXTURES, MATRIX, REPO, invoke, make_project
-from pdftools import flowing_text
+from pdftools import flowing_text, page_texts
 
 pytestmark = pytest.mark.slow
 
@@ -88,9 +88,11 @@ def test_the_overview_counts_what_the_reports_say(matrix_national):
     # Case audits: the two grading scales are never added together.
     assert "graded on the scale of four grades (2014–15)" in text
     assert "graded on the scale of three grades (from 2016)" in text
-    # The annex links each force's report from build/national/.
-    for slug in reports:
-        assert f'href="../{slug}/{slug}-report.html"' in html
+    # The annex links each force's report at its public address, never a file of this machine.
+    annex = html[html.index('id="annex-a-heading"') : html.index("</main>")]
+    links = re.findall(r'<a href="([^"]+)">', annex)
+    assert len(links) == len(reports)
+    assert all(link.startswith("https://www.justiceinspectorates.gov.uk/") for link in links)
     # Named by date: the matrix spans HMIC and HMICFRS.
     assert "by HM Inspectorate of Constabulary and Her Majesty" in text
 
@@ -166,11 +168,12 @@ def test_the_index_links_every_document_with_its_state_and_passes_axe(matrix_nat
     index = project.build_dir / "index.html"
     html = index.read_text("utf-8")
     for slug in _reports(project):
-        assert f'href="{slug}/{slug}-report.html"' in html
-        assert f'href="{slug}/{slug}-press-release.html"' in html
+        # Nothing of the forces' own is built here: named, never linked.
+        assert f'href="{slug}/' not in html
+    assert html.count("Report<span") == 0 and html.count("Report</span>: not built") == 8
     assert 'href="national/national-overview.pdf"' in html
     assert 'href="data/recommendations.csv-metadata.json"' in html
-    assert "Not built" in html  # nothing of the forces' own has been built here
+    assert "Not built" in html
     for page in (index, project.build_dir / "national" / "national-overview.html"):
         violations = axe_violations(browser, page)
         assert violations == [], _summary(violations)
@@ -193,6 +196,10 @@ def test_national_is_incremental(tmp_path):
     assert overview.stat().st_mtime_ns == stamps[overview]
     index = (project.build_dir / "index.html").read_text("utf-8")
     assert re.search(r"Cumbria Constabulary</th>.*?<td class=\"state\">Built</td>", index)
+    # Its documents are linked now that they exist; the others' still are not.
+    assert 'href="cumbria/cumbria-report.html"' in index
+    assert 'href="cumbria/cumbria-press-release.html"' in index
+    assert 'href="norfolk/' not in index
     # One force's report changed: the overview and the data are remade, no force's documents.
     cumbria = project.report_path("cumbria")
     cumbria.write_text(cumbria.read_text("utf-8").replace("status: met", "status: in progress", 1))
@@ -217,8 +224,9 @@ def test_an_invalid_report_is_named_and_left_out(tmp_path):
     html = (project.build_dir / "national" / "national-overview.html").read_text("utf-8")
     assert "Norfolk Constabulary" not in html
     assert "norfolk," not in (project.build_dir / "data" / "forces.csv").read_text("utf-8")
+    # The public index lists published reports only: an invalid one is not there.
     index = (project.build_dir / "index.html").read_text("utf-8")
-    assert "Does not validate" in index
+    assert "Norfolk Constabulary" not in index
 
 
 def test_national_over_43_synthetic_forces(tmp_path):
@@ -245,3 +253,113 @@ def test_clean_removes_what_national_wrote_and_nothing_else(tmp_path):
     assert invoke(project, "clean").exit_code == 0
     left = sorted(p.relative_to(project.build_dir).as_posix() for p in project.build_dir.rglob("*"))
     assert left == [".made-by-ncpi", "data", "data/my-notes.txt"]  # build/ stays: not empty
+
+
+# Publication state: nothing unpublished leaves through the national documents.
+
+#: 20 September 2017, 00:00:30 in London (summer time): Derbyshire's day, before its embargo.
+BEFORE_DERBYSHIRE_EMBARGO = "1505862030"
+UNPUBLISHED = {"norfolk": "Norfolk", "cumbria": "Cumbria", "derbyshire": "Derbyshire"}
+
+
+def _project_with_unpublished(tmp_path: Path):
+    """The matrix with a draft (Norfolk), a report published later (Cumbria, 2019) and one
+    under embargo at the moment the tests count as now (Derbyshire, 00:01 on its day)."""
+    project = _matrix_project(tmp_path)
+    norfolk = project.report_path("norfolk")
+    norfolk.write_text(norfolk.read_text("utf-8").replace("status: final", "status: draft"))
+    derbyshire = project.report_path("derbyshire")
+    text = derbyshire.read_text("utf-8")
+    assert "\npress_release:\n" in text
+    text = text.replace("\npress_release:\n", "\npress_release:\n  embargo: 2017-09-20 00:01\n")
+    derbyshire.write_text(text)
+    return project
+
+
+def _national(project, *args: str):
+    result = invoke(
+        project, "national", *args, env={"SOURCE_DATE_EPOCH": BEFORE_DERBYSHIRE_EMBARGO}
+    )
+    assert result.exit_code == 0, result.output + result.stderr
+    build = project.build_dir
+    text = re.sub(r"\s+", " ", flowing_text(build / "national" / "national-overview.pdf"))
+    return {
+        "result": result,
+        "text": text,
+        "pages": page_texts(build / "national" / "national-overview.pdf", "-raw"),
+        "html": (build / "national" / "national-overview.html").read_text("utf-8"),
+        "index": (build / "index.html").read_text("utf-8"),
+        "recommendations": (build / "data" / "recommendations.csv").read_text("utf-8"),
+        "forces": (build / "data" / "forces.csv").read_text("utf-8"),
+        "json": json.loads((build / "data" / "recommendations.json").read_text("utf-8")),
+    }
+
+
+def test_unpublished_reports_never_reach_the_national_documents(tmp_path):
+    project = _project_with_unpublished(tmp_path)
+    made = _national(project)
+    assert "5 report(s) included, 0 left out, 3 not yet published" in made["result"].output
+    for slug, reason in (
+        ("norfolk", "a draft"),
+        ("cumbria", "to be published on 2019-03-06"),
+        ("derbyshire", "under embargo until 2017-09-20 00:01 (UK time)"),
+    ):
+        assert f"not counted: {slug} is not yet published ({reason})" in made["result"].stderr
+    for slug, name in UNPUBLISHED.items():
+        for document in ("text", "html", "index", "recommendations", "forces"):
+            assert name not in made[document], (slug, document)
+            assert f"{slug}" not in made[document].lower(), (slug, document)
+        assert all(row["force_slug"] != slug for row in made["json"])
+    # The pages say how many were left out, and the counts are of the published five only.
+    assert "Three reports are not yet published and are not counted." in made["text"]
+    assert "follow-up reports of five forces" in made["text"]
+    assert "Not for publication" not in made["text"]
+    assert "are not yet published and are not listed" in made["index"]
+    assert {row["published"] for row in made["json"]} == {True}
+
+
+def test_as_of_after_the_dates_counts_them_and_changes_nothing_else(tmp_path):
+    project = _project_with_unpublished(tmp_path)
+    before = _national(project)
+    after = _national(project, "--as-of", "2019-03-06")  # Cumbria's day: all but the draft
+    assert "7 report(s) included, 0 left out, 1 not yet published" in after["result"].output
+    assert "Norfolk" not in after["text"] and "Not for publication" not in after["text"]
+    for name in ("recommendations", "forces"):
+        old = before[name].splitlines()
+        new = after[name].splitlines()
+        assert set(old) <= set(new)  # every row as it was, byte for byte
+        added = {line.split(",")[0] for line in set(new) - set(old)}
+        assert added == {"cumbria", "derbyshire"}
+    # Just before Derbyshire's embargo in UK summer time (23:00:30 UTC the day before).
+    embargoed = _national(project, "--as-of", "2017-09-20T00:00:30+01:00")
+    assert "derbyshire is not yet published (under embargo" in embargoed["result"].stderr
+    lifted = _national(project, "--as-of", "2017-09-20T00:01")
+    assert "derbyshire is not yet published" not in lifted["result"].stderr
+
+
+def test_include_unpublished_counts_them_marks_them_and_watermarks_every_page(tmp_path):
+    project = _project_with_unpublished(tmp_path)
+    made = _national(project, "--include-unpublished")
+    output = made["result"].output
+    assert "8 report(s) included, 3 of them not yet published, 0 left out (" in output
+    assert len(made["pages"]) > 3
+    for page in made["pages"]:
+        assert "Not for publication" in re.sub(r"\s+", " ", page)
+    assert "Three reports counted here are not yet published" in made["text"]
+    assert "Norfolk Constabulary (not published: a draft)</th>" in made["html"]
+    published = {row["force_slug"]: row["published"] for row in made["json"]}
+    assert {slug for slug, ok in published.items() if not ok} == set(UNPUBLISHED)
+    rows = list(csv.DictReader(made["forces"].splitlines()))
+    assert {row["force_slug"] for row in rows if row["published"] == "false"} == set(UNPUBLISHED)
+    assert "Not published: a draft" in made["index"]
+    assert "Not for publication" in made["index"]
+    # Unpublished: no public address yet, so the annex links it nowhere.
+    annex = made["html"][made["html"].index('id="annex-a-heading"') :]
+    assert re.search(r"<th scope=\"row\">Norfolk Constabulary \(not published", annex)
+
+
+def test_as_of_must_be_a_date(tmp_path):
+    project = _matrix_project(tmp_path)
+    result = invoke(project, "national", "--as-of", "next week")
+    assert result.exit_code == 2
+    assert "'next week' is not a date or a date and time" in result.stderr

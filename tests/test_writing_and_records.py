@@ -560,7 +560,7 @@ def test_preview_pages_are_replaced_and_recorded(project_from):
 
 def test_clean_removes_publication_bundles_and_only_their_files(project_from):
     from ncpi_cli.outputs import _temporary_name, remove_outputs
-    from ncpi_cli.publish import bundle_names
+    from ncpi_cli.targets import bundle_names
 
     project = project_from()
     publish = project.build_dir / "publish"
@@ -683,12 +683,23 @@ def _names(paths) -> list[str]:
 
 
 def test_clean_removes_the_national_outputs_and_only_those(project_from):
-    from ncpi_cli.national import DATA_FOLDER, INDEX, MANIFEST, NATIONAL_FOLDER, national_paths
     from ncpi_cli.outputs import _temporary_name, remove_outputs
+    from ncpi_cli.targets import (
+        DATA_FOLDER,
+        NATIONAL_FOLDER,
+        NATIONAL_TARGET,
+        index_path,
+        manifest_path,
+        output_paths,
+    )
 
     project = project_from()
     national, data = project.build_dir / NATIONAL_FOLDER, project.build_dir / DATA_FOLDER
-    ours = [*national_paths(project).values(), national / MANIFEST, project.build_dir / INDEX]
+    ours = [
+        *output_paths(project, NATIONAL_TARGET).values(),
+        manifest_path(project, NATIONAL_TARGET),
+        index_path(project),
+    ]
     write_outputs(project, dict.fromkeys(ours, b"x"))
     leftover = data / _temporary_name("forces.csv")
     leftover.write_bytes(b"half")
