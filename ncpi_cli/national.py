@@ -116,6 +116,29 @@ def read_national(
 # The numbers.
 
 
+#: The most bars one chart holds: 15 fit on an A4 page with their caption, whatever is above
+#: them; a longer chart is split into parts of this many, each a figure of its own.
+BARS_PER_CHART = 15
+
+
+def chart_parts(rows: list[tuple[str, int]]) -> list[dict]:
+    """A chart as figures of at most BARS_PER_CHART bars, on one scale: each its image, its
+    rows (for its alt text), and which part of how many it is."""
+    from ncpi_cli.render import bar_chart
+
+    most = max((count for _, count in rows), default=0) or 1
+    chunks = [rows[start : start + BARS_PER_CHART] for start in range(0, len(rows), BARS_PER_CHART)]
+    return [
+        {
+            "src": bar_chart(chunk, width=640, label_width=330, most=most),
+            "rows": chunk,
+            "part": number,
+            "parts": len(chunks),
+        }
+        for number, chunk in enumerate(chunks or [[]], start=1)
+    ]
+
+
 def _months(days: int) -> str:
     """Days as months to one decimal place, as people compare them with 'six months'."""
     return f"{days / (365.25 / 12):.1f}"
@@ -125,7 +148,7 @@ def national_context(national: National, links: dict[str, str]) -> dict:
     """Everything the overview's template sees, computed from the reports."""
     from markupsafe import Markup
 
-    from ncpi_cli.render import CONTENTS_MARK, bar_chart
+    from ncpi_cli.render import CONTENTS_MARK
     from ncpi_cli.templating import date_range
 
     entries = national.entries
@@ -198,24 +221,15 @@ def national_context(national: National, links: dict[str, str]) -> dict:
         "by_area": by_area,
         "by_timescale": by_timescale,
         "by_status": by_status,
-        "area_chart": bar_chart(
-            [(label, count) for label, count, _ in by_area], width=640, label_width=330
-        ),
-        "status_chart": bar_chart(
-            [(label, count) for label, count, _ in by_status], width=640, label_width=330
-        ),
+        "area_chart": chart_parts([(label, count) for label, count, _ in by_area]),
+        "status_chart": chart_parts([(label, count) for label, count, _ in by_status]),
         "revisits": revisits,
         "aim_days": REVISIT_AIM_DAYS,
         "late": [entry for entry in entries if entry.revisit_days > REVISIT_AIM_DAYS],
-        "timescale_chart": bar_chart(
-            [(label, count) for label, count, _ in by_timescale], width=640, label_width=330
-        ),
-        "revisit_rows": [(entry.force.name, entry.revisit_days) for entry in revisits],
+        "timescale_chart": chart_parts([(label, count) for label, count, _ in by_timescale]),
         "contents_list": Markup(CONTENTS_MARK),
-        "revisit_chart": bar_chart(
-            [(entry.force.name, entry.revisit_days) for entry in revisits],
-            width=640,
-            label_width=330,
+        "revisit_chart": chart_parts(
+            [(entry.force.name, entry.revisit_days) for entry in revisits]
         ),
         "months": _months,
         "audits": [

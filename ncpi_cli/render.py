@@ -66,13 +66,23 @@ def _audit_chart(report: Report, labels: dict[str, str]) -> str | None:
     return bar_chart([(labels[g], audit.grades[g]) for g in GRADES if g in audit.grades])
 
 
-def bar_chart(rows: list[tuple[str, int]], *, width: int = 480, label_width: int = 170) -> str:
-    """Horizontal bars, one per (label, count), as an SVG data URL; the page gives its alt text."""
+def bar_chart(
+    rows: list[tuple[str, int]],
+    *,
+    width: int = 480,
+    label_width: int = 170,
+    most: int | None = None,
+) -> str:
+    """Horizontal bars, one per (label, count), as an SVG data URL; the page gives its alt text.
+
+    `most` is the count a full bar stands for (by default the largest here), so that the parts
+    of a chart split over several pages share one scale.
+    """
     from markupsafe import escape as escaped
 
     bar_height, gap = 28, 12
     height = len(rows) * (bar_height + gap) + gap
-    most = max((count for _, count in rows), default=0) or 1
+    most = most or max((count for _, count in rows), default=0) or 1
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="Lato, Arial, sans-serif" font-size="14">'

@@ -1,4 +1,5 @@
-"""Reading PDFs back: text by page (poppler), structure and metadata (pikepdf)."""
+"""Reading PDFs back: text by page (poppler), structure and metadata (pikepdf), and where
+things are drawn on each page (pdfminer.six)."""
 
 from __future__ import annotations
 
@@ -35,3 +36,47 @@ def flowing_text(pdf: Path, running_header: str | None = None) -> str:
                 continue
             kept.append(line)
     return squash("\n".join(kept))
+
+
+#: A4 in points, and the report's bottom margin (22 mm): nothing but the footer goes below it.
+A4_WIDTH, A4_HEIGHT = 595.28, 841.89
+BOTTOM_MARGIN = 22 / 25.4 * 72
+
+
+def drawn_boxes(pdf: Path) -> list[dict]:
+    """Each page's drawings (rectangles, lines, curves) and text boxes, with their boxes in
+    points from the page's bottom left, and a drawing's fill colour."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTCurve, LTTextContainer
+
+    pages = []
+    for page in extract_pages(str(pdf)):
+        drawings, texts = [], []
+        for item in page:
+            if isinstance(item, LTCurve):  # LTRect and LTLine are curves too
+                drawings.append({"box": item.bbox, "fill": item.non_stroking_color})
+            elif isinstance(item, LTTextContainer):
+                texts.append({"box": item.bbox, "text": item.get_text().strip()})
+        pages.append({"box": page.bbox, "drawings": drawings, "texts": texts})
+    return pages
+
+
+def bar_labels(page: dict, colour=(0.114, 0.31, 0.569)) -> list[str]:
+    """The label beside each bar of a bar chart on a page: the text box left of the bar whose
+    middle is within the bar's height."""
+    labels = []
+    for drawing in page["drawings"]:
+        fill = drawing["fill"]
+        if not (
+            isinstance(fill, tuple)
+            and all(abs(a - b) < 0.01 for a, b in zip(fill, colour, strict=True))
+        ):
+            continue
+        x0, y0, _, y1 = drawing["box"]
+        beside = [
+            text["text"]
+            for text in page["texts"]
+            if text["box"][2] <= x0 and y0 <= (text["box"][1] + text["box"][3]) / 2 <= y1
+        ]
+        labels += beside[:1]
+    return labels

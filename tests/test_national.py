@@ -12,12 +12,20 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ncpi_cli.model import AREAS
+from ncpi_cli.model import AREAS, PROGRESS_STATUSES, TIMESCALES
 from ncpi_cli.registry import forces
 from ncpi_cli.rules import REVISIT_AIM_DAYS
 
 from conftest import FIXTURES, MATRIX, REPO, invoke, make_project
-from pdftools import flowing_text, page_texts
+from pdftools import (
+    A4_HEIGHT,
+    A4_WIDTH,
+    BOTTOM_MARGIN,
+    bar_labels,
+    drawn_boxes,
+    flowing_text,
+    page_texts,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -363,3 +371,63 @@ def test_as_of_must_be_a_date(tmp_path):
     result = invoke(project, "national", "--as-of", "next week")
     assert result.exit_code == 2
     assert "'next week' is not a date or a date and time" in result.stderr
+
+
+# Charts that fit: every bar within its page, every force drawn is a force of the table.
+
+
+def _assert_charts_fit(pdf: Path, force_names: list[str]) -> None:
+    pages = drawn_boxes(pdf)
+    labels = []
+    for number, page in enumerate(pages, start=1):
+        for drawing in page["drawings"]:
+            x0, y0, x1, y1 = drawing["box"]
+            assert y0 >= BOTTOM_MARGIN - 0.5, (number, drawing)  # not over the footer
+            assert x0 >= 0 and x1 <= A4_WIDTH and y1 <= A4_HEIGHT, (number, drawing)
+        labels += bar_labels(page)
+    drawn_forces = [label for label in labels if label not in _CATEGORY_LABELS]
+    assert sorted(drawn_forces) == sorted(force_names)  # each force once, and only forces
+
+
+_CATEGORY_LABELS = {
+    *AREAS.values(),
+    *(label for label in PROGRESS_STATUSES.values()),
+    *(t[:1].upper() + t[1:] for t in TIMESCALES),
+}
+
+
+def test_the_charts_of_43_forces_stay_within_their_pages(tmp_path):
+    project = make_project(tmp_path)
+    synthetic_forces(project.reports_dir)
+    assert invoke(project, "national").exit_code == 0
+    pdf = project.build_dir / "national" / "national-overview.pdf"
+    _assert_charts_fit(pdf, [force.name for force in forces().values()])
+    text = flowing_text(pdf)
+    assert "by force (part 1 of 3)" in text and "by force (part 3 of 3)" in text
+
+
+def test_the_charts_of_400_forces_stay_within_their_pages(tmp_path):
+    """More reports than the registry has forces: made-up forces, as benchmarks/national.py."""
+    from dataclasses import replace
+
+    from ncpi_cli.build import make_pdf
+    from ncpi_cli.checking import check_project
+    from ncpi_cli.national import NATIONAL_HTML, Entry, National, national_context
+    from ncpi_cli.render import render_template
+    from ncpi_cli.targets import BuildOptions
+
+    project = make_project(tmp_path)
+    checked = check_project(project, ["essex"], dry_run=False)
+    report, essex = checked.reports["essex"], forces()["essex"]
+    entries = [
+        Entry(
+            f"force-{n:03d}", replace(essex, slug=f"force-{n:03d}", name=f"Force {n} Police"), report
+        )
+        for n in range(400)
+    ]
+    national = National(entries, checked.common)
+    html = render_template(NATIONAL_HTML, national_context(national, {}), project.templates_dir)
+    pdf, _ = make_pdf(project, html, BuildOptions())
+    path = tmp_path / "national.pdf"
+    path.write_bytes(pdf)
+    _assert_charts_fit(path, [entry.force.name for entry in entries])
