@@ -80,3 +80,17 @@ def bar_labels(page: dict, colour=(0.114, 0.31, 0.569)) -> list[str]:
         ]
         labels += beside[:1]
     return labels
+
+
+def link_addresses(pdf: Path) -> list[str]:
+    """Every web address a PDF's link annotations point to (/URI actions), page by page."""
+    import pikepdf
+
+    addresses = []
+    with pikepdf.open(pdf) as opened:
+        for page in opened.pages:
+            for annotation in page.obj.get("/Annots", []):
+                action = annotation.get("/A")
+                if action is not None and "/URI" in action:
+                    addresses.append(str(action.URI))
+    return addresses

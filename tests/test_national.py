@@ -24,6 +24,7 @@ from pdftools import (
     bar_labels,
     drawn_boxes,
     flowing_text,
+    link_addresses,
     page_texts,
 )
 
@@ -421,7 +422,9 @@ def test_the_charts_of_400_forces_stay_within_their_pages(tmp_path):
     report, essex = checked.reports["essex"], forces()["essex"]
     entries = [
         Entry(
-            f"force-{n:03d}", replace(essex, slug=f"force-{n:03d}", name=f"Force {n} Police"), report
+            f"force-{n:03d}",
+            replace(essex, slug=f"force-{n:03d}", name=f"Force {n} Police"),
+            report,
         )
         for n in range(400)
     ]
@@ -431,3 +434,29 @@ def test_the_charts_of_400_forces_stay_within_their_pages(tmp_path):
     path = tmp_path / "national.pdf"
     path.write_bytes(pdf)
     _assert_charts_fit(path, [entry.force.name for entry in entries])
+
+
+# Links that work, and the same bytes from any folder.
+
+
+def test_no_pdf_links_to_a_file_of_the_build_machine(matrix_national, matrix_build):
+    built, _ = matrix_build
+    project, _ = matrix_national
+    pdfs = [project.build_dir / "national" / "national-overview.pdf"]
+    pdfs += [path for files in built.values() for path in files.values() if path.suffix == ".pdf"]
+    for pdf in pdfs:
+        addresses = link_addresses(pdf)
+        assert all(a.startswith(("https://", "http://", "mailto:")) for a in addresses), pdf
+        assert b"file:" not in pdf.read_bytes(), pdf
+    overview = link_addresses(pdfs[0])
+    # A link over two lines is two annotations with one address.
+    assert len({a for a in overview if "/publications/" in a}) == len(_reports(project))
+
+
+def test_the_national_pdf_is_the_same_from_two_folders(tmp_path):
+    first = _matrix_project(tmp_path / "one")
+    second = _matrix_project(tmp_path / "elsewhere" / "two")
+    for project in (first, second):
+        assert invoke(project, "national").exit_code == 0
+    for name in ("national/national-overview.pdf", "national/national-overview.html"):
+        assert (first.build_dir / name).read_bytes() == (second.build_dir / name).read_bytes()
