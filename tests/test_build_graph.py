@@ -1,0 +1,72 @@
+"""Every output is a target of one graph: `clean` removes all of them and nothing else, and a
+shorter rebuild leaves no stale preview page, in either language."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from conftest import REPO, invoke, make_project
+
+pytestmark = pytest.mark.slow
+
+
+def _pages(pdf) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    return int(next(line for line in info.stdout.splitlines() if line.startswith("Pages:"))[6:])
+
+
+def _previews(project, slug: str) -> dict[str, list[int]]:
+    """The preview pages in build/FORCE/preview/, as page numbers by prefix."""
+    found: dict[str, list[int]] = {}
+    for path in (project.build_dir / slug / "preview").glob("*.png"):
+        prefix, number = path.stem.rsplit("-", 1)
+        found.setdefault(prefix, []).append(int(number))
+    return {prefix: sorted(numbers) for prefix, numbers in found.items()}
+
+
+def _expected_previews(project, slug: str) -> dict[str, list[int]]:
+    folder = project.build_dir / slug
+    documents = {
+        "page": f"{slug}-report.pdf",
+        "cy-page": f"{slug}-report-cy.pdf",
+        "press-release-page": f"{slug}-press-release.pdf",
+        "cy-press-release-page": f"{slug}-press-release-cy.pdf",
+    }
+    return {prefix: list(range(1, _pages(folder / name) + 1)) for prefix, name in documents.items()}
+
+
+def test_clean_removes_every_output_and_a_shorter_rebuild_leaves_no_stale_page(tmp_path):
+    project = make_project(tmp_path, "shipped")
+    for command in (
+        ("build", "dyfed-powys", "--png"),
+        ("press-release", "dyfed-powys", "--png"),
+        ("national",),
+        ("publish", "dyfed-powys", "--allow-past-embargo"),
+    ):
+        result = invoke(project, *command)
+        assert result.exit_code == 0, (command, result.output, result.stderr)
+    long = _expected_previews(project, "dyfed-powys")
+    assert _previews(project, "dyfed-powys") == long
+    for folder in ("national", "data", "publish"):
+        assert (project.build_dir / folder).is_dir()
+
+    # Smaller type: fewer pages in both languages; the rebuild's previews replace the old.
+    css = project.templates_dir / "css" / "report.css"
+    css.parent.mkdir(parents=True)
+    builtin = (REPO / "templates" / "css" / "report.css").read_text("utf-8")
+    css.write_text(builtin + "\n@media print { html, body, table { font-size: 7pt; } }\n")
+    for command in ("build", "press-release"):
+        result = invoke(project, command, "dyfed-powys", "--png")
+        assert result.exit_code == 0, result.output
+    short = _expected_previews(project, "dyfed-powys")
+    assert len(short["cy-page"]) < len(long["cy-page"])
+    assert len(short["page"]) < len(long["page"])
+    assert _previews(project, "dyfed-powys") == short
+
+    result = invoke(project, "clean")
+    assert result.exit_code == 0, result.output
+    assert not project.build_dir.exists(), sorted(
+        p.relative_to(project.build_dir).as_posix() for p in project.build_dir.rglob("*")
+    )
