@@ -194,10 +194,19 @@ def check_reports(
 
 
 def render_target(
-    project: Project, stale: Stale, options: BuildOptions, report: Report, common: Common
+    project: Project,
+    stale: Stale,
+    options: BuildOptions,
+    report: Report,
+    common: Common,
+    other: tuple[str, Report, Common] | None = None,
 ) -> Rendered:
-    """A checked report's HTML and text outputs; a draft is refused under --final."""
-    from ncpi_cli.render import document_context, render_template
+    """A checked report's HTML and text outputs; a draft is refused under --final.
+
+    `other` is the force's edition in its other language (language, report, common data),
+    which each edition names and links.
+    """
+    from ncpi_cli.render import document_context, other_edition, render_template
 
     slug, language = stale.target.slug, stale.target.language
     if options.final and report.status == "draft":
@@ -212,6 +221,8 @@ def render_target(
             "build one language without the other"
         )
     context = document_context(report, common, language, project.templates_dir)
+    if other is not None:
+        context["other_edition"] = other_edition(slug, *other, project.templates_dir)
     paths = output_paths(project, stale.target)
     assets: dict[str, str] = {}
 
@@ -338,7 +349,7 @@ def _build_stale(
     )
     for item in stale:
         edition = checked[(item.target.slug, item.target.language)]
-        rendered = _render_checked(project, item, options, edition)
+        rendered = _render_checked(project, item, options, edition, _other(project, item, checked))
         if isinstance(rendered, Outcome):
             events.on_done(rendered)
             yield rendered
@@ -349,8 +360,22 @@ def _build_stale(
         yield outcome
 
 
+def _other(project: Project, stale: Stale, checked: dict) -> tuple[str, Report, Common] | None:
+    """The target's force in its other language, if it has one and it passed its checks."""
+    slug, language = stale.target.slug, stale.target.language
+    others = [code for code in project.languages(slug) if code != language]
+    if not others:
+        return None
+    edition = checked.get((slug, others[0]))
+    return None if edition is None or isinstance(edition, list) else (others[0], *edition)
+
+
 def _render_checked(
-    project: Project, stale: Stale, options: BuildOptions, checked: tuple[Report, Common] | list
+    project: Project,
+    stale: Stale,
+    options: BuildOptions,
+    checked: tuple[Report, Common] | list,
+    other: tuple[str, Report, Common] | None = None,
 ) -> Rendered | Outcome:
     """A checked target rendered, or the outcome of one that failed its checks or its render."""
     from ncpi_cli.checking import template_problem
@@ -358,7 +383,7 @@ def _render_checked(
     if isinstance(checked, list):
         return _failed_checks(stale.target, checked)
     try:
-        return render_target(project, stale, options, *checked)
+        return render_target(project, stale, options, *checked, other)
     except RenderError as error:  # A template's mistake: shown as FILE:LINE like the others.
         if error.template is None:
             return _failure(stale.target, error)

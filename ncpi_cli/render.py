@@ -178,9 +178,38 @@ def document_context(
             if text is not None
         ],
         "draft": report.status == "draft",
+        # The same documents in the force's other language, if it has one: see other_edition.
+        "other_edition": None,
         "language": language,
         "published": reinspection.published,
         "modified": _modified_date(report),
+    }
+
+
+def other_edition(
+    slug: str,
+    language: str,
+    report: Report,
+    common: Common,
+    user_templates: Path | None = None,
+) -> dict:
+    """What an edition says of the force's edition in another language (its report and common
+    data given): its language, its files' names, and its report's public address.
+
+    The web page links the other edition's web page beside it; the PDF links the other
+    report's public address, never a file.
+    """
+    from ncpi_cli.targets import Target
+
+    context = document_context(report, common, language, user_templates)
+    report_names = Target(slug, "report", language).output_names
+    release_names = Target(slug, "press-release", language).output_names
+    return {
+        "language": language,
+        "lang": LANGUAGES[language].tag.split("-")[0],
+        "report_html": report_names["report.html"],
+        "press_release_html": release_names["press-release.html"],
+        "report_url": context["report_url"],
     }
 
 

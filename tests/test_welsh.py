@@ -441,3 +441,47 @@ def test_a_welsh_re_inspection_with_one_recommendation(project_from):
         in (release)
     )
     assert ENGLISH_MONTHS_AND_DAYS.findall(release + report) == []
+
+
+@pytest.mark.slow
+def test_each_edition_names_and_links_the_other(welsh_build):
+    """English points to Welsh and Welsh to English: the web pages to each other's page beside
+    them, the report PDFs to the other's public address, the press release PDFs and texts by
+    name."""
+    from pdftools import link_addresses, page_texts, squash
+
+    files = welsh_build
+    words = {
+        ("report", "en"): "This report is also available in Welsh",
+        ("report", "cy"): "Mae’r adroddiad hwn ar gael yn Saesneg hefyd",
+        ("press-release", "en"): "This press release is also available in Welsh",
+        ("press-release", "cy"): "Mae’r datganiad i’r wasg hwn ar gael yn Saesneg hefyd",
+    }
+    suffix = {"en": "", "cy": "-cy"}
+    other = {"en": "cy", "cy": "en"}
+    for (kind, language), sentence in words.items():
+        html = files[f"dyfed-powys-{kind}{suffix[language]}.html"]
+        other_html = f"dyfed-powys-{kind}{suffix[other[language]]}.html"
+        link = f'<a href="{other_html}" hreflang="{other[language]}">{sentence}</a>'
+        assert link in html.read_text("utf-8")
+        assert (html.parent / other_html).is_file()
+        pdf = files[f"dyfed-powys-{kind}{suffix[language]}.pdf"]
+        assert sentence in squash(page_texts(pdf)[0])
+        if kind == "press-release":
+            text = files[f"dyfed-powys-press-release{suffix[language]}.txt"].read_text("utf-8")
+            assert f"\n\n{sentence}.\n\n" in text
+    # The report PDFs link the other edition's public address, never a file.
+    publications = "https://www.justiceinspectorates.gov.uk/hmic/publications/dyfed-powys-"
+    english = link_addresses(files["dyfed-powys-report.pdf"])
+    welsh = link_addresses(files["dyfed-powys-report-cy.pdf"])
+    assert (
+        f"{publications}archwiliad-cenedlaethol-amddiffyn-plant-adolygiad-ol-archwiliad/" in english
+    )
+    assert f"{publications}national-child-protection-inspection-post-inspection-review/" in welsh
+
+
+def test_an_english_only_force_names_no_other_edition(essex_build):
+    for name, path in essex_build.items():
+        if path.suffix in (".html", ".txt"):
+            text = path.read_text("utf-8")
+            assert "other-edition" not in text and "also available in" not in text, name
