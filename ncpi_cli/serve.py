@@ -28,6 +28,8 @@ DEFAULT_PORT = 8000
 DEBOUNCE_MS = 30
 #: How long an idle event stream waits before a keep-alive comment.
 KEEPALIVE_SECONDS = 15
+#: How long a request for a PDF waits for one being made before it is told to try again.
+PDF_WAIT_SECONDS = 60
 
 _RELOAD_SCRIPT = (
     "<script>/* ncpi serve: reload on every save (not in the built files) */ (() => {{"
@@ -198,15 +200,28 @@ def make_server(pages: Pages, project: Project, host: str, port: int):
             if page is not None:
                 return self.send(200, "text/html; charset=utf-8", page, body)
             if path in pdfs:
-                try:
-                    data = project.read_input(pdfs[path], 500_000_000)
-                except (OSError, NcpiError):
-                    return self.send(404, "text/plain; charset=utf-8", b"Not built yet.\n", body)
-                return self.send(200, "application/pdf", data, body)
+                return self.pdf(pdfs[path], body)
             self.send(404, "text/plain; charset=utf-8", b"Not found.\n", body)
 
-        def send(self, status: int, kind: str, data: bytes, body: bool = True) -> None:
+        def pdf(self, built: Path, body: bool) -> None:
+            """A built PDF; while it is being made, once it is made (never the one before)."""
+            maker = getattr(self.server, "pdfs", None)
+            if maker is not None and not maker.wait_until_idle(PDF_WAIT_SECONDS):
+                data = b"The PDF is being made: this page tries again in a moment.\n"
+                return self.send(503, "text/plain; charset=utf-8", data, body, retry=True)
+            try:
+                data = project.read_input(built, 500_000_000)
+            except (OSError, NcpiError):
+                message = b"Not built: the report has problems (see the terminal or the page).\n"
+                return self.send(404, "text/plain; charset=utf-8", message, body)
+            return self.send(200, "application/pdf", data, body)
+
+        def send(
+            self, status: int, kind: str, data: bytes, body: bool = True, retry: bool = False
+        ) -> None:
             self.send_response(status)
+            if retry:
+                self.send_header("Retry-After", "2")
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
             self.send_header("Cache-Control", "no-store")
@@ -276,6 +291,15 @@ class PdfMaker:
         self.again = False
         self.stopped = False
         self.lock = threading.Lock()
+        self.idle = threading.Condition(self.lock)
+
+    def _busy(self) -> bool:
+        return self.again or (self.running is not None and not self.running.done())
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        """Wait while PDFs are being made (or are about to be); whether they are done."""
+        with self.idle:
+            return self.idle.wait_for(lambda: self.stopped or not self._busy(), timeout)
 
     def request(self) -> None:
         with self.lock:
@@ -301,9 +325,12 @@ class PdfMaker:
             if self.again:
                 self.again = False
                 self._start()
+            self.idle.notify_all()
 
     def stop(self) -> None:
-        self.stopped = True
+        with self.lock:
+            self.stopped = True
+            self.idle.notify_all()
         if self.pool is not None:
             self.pool.kill()
 
@@ -341,15 +368,17 @@ def serve(
         say(time.strftime("%H:%M:%S ") + ("; ".join(failures) if failures else "PDFs up to date"))
 
     pdfs = PdfMaker(project, slug, pdfs_done)
+    server.pdfs = pdfs  # A PDF asked for while it is being made waits for it.
 
     def refresh() -> None:
         started = time.perf_counter()
         rendered, valid = render_pages(project, slug)
+        if valid:  # Asked for first: from the moment the page shows, its PDF link waits.
+            pdfs.request()
         pages.update(rendered)
         took = f"{1000 * (time.perf_counter() - started):.0f} ms"
         if valid:
             say(time.strftime("%H:%M:%S ") + f"page updated in {took}; making the PDFs…")
-            pdfs.request()
         else:
             from ncpi_cli.checking import check_project
 

@@ -259,3 +259,16 @@ def test_a_stop_ends_the_server_its_watcher_and_its_worker_within_a_second(serve
     assert "Traceback" not in server.process.stderr.read()
     time.sleep(0.2)
     assert [pid for pid in family if os.path.exists(f"/proc/{pid}")] == []
+
+
+def test_a_pdf_asked_for_while_it_is_being_made_is_answered_once_made(served, project_from):
+    """The page's PDF link, followed the moment the page first shows, waits for the PDF: it
+    never answers 404 while the PDF is on its way."""
+    project = project_from()
+    server = served(project)
+    status, _ = _get(server.url + "/essex-report.pdf", timeout=90)
+    assert status == 200
+    folder = project.build_dir / "essex"
+    assert (folder / "essex-report.pdf").is_file()
+    with urllib.request.urlopen(server.url + "/essex-report.pdf", timeout=5) as response:
+        assert response.read() == (folder / "essex-report.pdf").read_bytes()
