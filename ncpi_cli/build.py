@@ -32,6 +32,7 @@ from ncpi_cli.workers import WorkerPool, parent_is_gone
 # Validation, rendering and PDF modules (pydantic, Jinja, WeasyPrint, pikepdf) are imported only
 # when something is out of date, so that a build with nothing to do returns at once.
 if TYPE_CHECKING:
+    from ncpi_cli.checking import CheckResult
     from ncpi_cli.model import Common, Report
 
 
@@ -103,13 +104,15 @@ def build_targets(
     rebuild: bool = False,
     in_process: bool = False,
     events: Events = Events(),
+    checked: CheckResult | None = None,
 ) -> list[Outcome]:
     """Build the targets that are out of date (all of them with `rebuild`), `jobs` PDFs at a time.
 
     Workers start (and import WeasyPrint) while this process checks the reports; with
     `in_process`, PDFs are made here instead, which suits a long-lived `watch`, and is the
     fallback where worker processes cannot start. One target failing does not stop the others:
-    every outcome is returned.
+    every outcome is returned. `checked`: the project as the caller already checked it, so
+    that a command checks once.
     """
     # What has no build record will be built: start the workers (and their 1 s import of
     # WeasyPrint) at once. Otherwise only once the hashes show something to do.
@@ -125,7 +128,7 @@ def build_targets(
             return fresh
         if pool is None and not in_process and not certain:
             pool = WorkerPool.start(jobs, len(stale), events.on_note)
-        return fresh + list(_build_stale(project, stale, options, pool, events))
+        return fresh + list(_build_stale(project, stale, options, pool, events, checked))
     except BaseException:
         if pool is not None:  # Interrupted (Ctrl-C, SIGTERM): stop the workers now, not later.
             pool.kill()
@@ -178,15 +181,18 @@ def find_stale(
 
 
 def check_reports(
-    project: Project, slugs: list[str]
+    project: Project, slugs: list[str], checked: CheckResult | None = None
 ) -> dict[tuple[str, str], tuple[Report, Common] | list]:
-    """Each edition's checked report and common data, or the problems that stop its build."""
-    from ncpi_cli.checking import check_project
+    """Each edition's checked report and common data, or the problems that stop its build;
+    from `checked` when the caller has checked the project already."""
+    if checked is None:
+        from ncpi_cli.checking import check_project
 
-    checked = check_project(project, slugs, dry_run=False)  # The build itself renders.
+        checked = check_project(project, slugs, dry_run=False)  # The build itself renders.
     return {
         key: (verdict.report, verdict.common) if verdict.passed else verdict.problems
         for key, verdict in checked.verdicts.items()
+        if key[0] in slugs
     }
 
 
@@ -339,9 +345,10 @@ def _build_stale(
     options: BuildOptions,
     pool: WorkerPool | None,
     events: Events,
+    already: CheckResult | None = None,
 ) -> Iterator[Outcome]:
     """Check the stale targets' reports together, render each, make its PDF, write it."""
-    checked = check_reports(project, list(dict.fromkeys(s.target.slug for s in stale)))
+    checked = check_reports(project, list(dict.fromkeys(s.target.slug for s in stale)), already)
     pdfs = (
         _PdfsInWorkers(project, options, pool, events)
         if pool

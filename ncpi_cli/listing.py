@@ -40,10 +40,7 @@ def force_rows(project: Project) -> list[dict]:
             "welsh": None,
         }
         if slug in have:
-            shown = project.display(project.report_path(slug))
-            errors = [
-                p for p in checked.errors if p.file in (shown, project.display(project.common_path))
-            ]
+            errors = checked.verdict(slug).problems
             report = checked.reports.get(slug)
             row.update(
                 status=report.status if report else _status_from_text(project, slug),

@@ -74,7 +74,7 @@ def publish(
             )
     options = BuildOptions(final=True, **build_options)
     targets = [target for slug in slugs for target in targets_of(slug, project.languages(slug))]
-    outcomes = build_targets(project, targets, options)
+    outcomes = build_targets(project, targets, options, checked=checked)
     failed = [outcome for outcome in outcomes if outcome.state == "failed"]
     if failed:
         raise NcpiError("; ".join(f"{o.target} failed: {o.reason}" for o in failed))

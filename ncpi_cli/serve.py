@@ -114,8 +114,8 @@ def _pdf_names(project: Project, slug: str) -> dict[str, Path]:
     }
 
 
-def render_pages(project: Project, slug: str) -> tuple[dict[str, bytes], bool]:
-    """The force's pages as HTML, or a page of its problems; and whether it validated."""
+def render_pages(project: Project, slug: str) -> tuple[dict[str, bytes], list]:
+    """The force's pages as HTML, or a page of its problems; and the problems (none: valid)."""
     from markupsafe import escape
 
     from ncpi_cli.checking import check_project
@@ -150,8 +150,8 @@ def render_pages(project: Project, slug: str) -> tuple[dict[str, bytes], bool]:
             errors = [template_problem(project, error)]
     if errors:
         page = problems_page(slug, errors)
-        return dict.fromkeys(_page_paths(project, slug), page), False
-    return pages, True
+        return dict.fromkeys(_page_paths(project, slug), page), errors
+    return pages, []
 
 
 def problems_page(slug: str, problems) -> bytes:
@@ -372,7 +372,8 @@ def serve(
 
     def refresh() -> None:
         started = time.perf_counter()
-        rendered, valid = render_pages(project, slug)
+        rendered, problems = render_pages(project, slug)
+        valid = not problems
         if valid:  # Asked for first: from the moment the page shows, its PDF link waits.
             pdfs.request()
         pages.update(rendered)
@@ -380,9 +381,7 @@ def serve(
         if valid:
             say(time.strftime("%H:%M:%S ") + f"page updated in {took}; making the PDFs…")
         else:
-            from ncpi_cli.checking import check_project
-
-            show_problems(check_project(project, [slug], dry_run=False).errors)
+            show_problems(problems)
             say(time.strftime("%H:%M:%S ") + "problems found: shown on the page")
 
     server_thread = threading.Thread(
