@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from ncpi_cli.defaults import builtin_templates_dir
+
 #: The language every report is written in; the default edition.
 ENGLISH = "en"
 #: The second language of the four Welsh forces (Welsh Language Standards).
@@ -153,45 +155,26 @@ def welsh_embargo_line(moment: dt.datetime) -> str:
     )
 
 
-def language_functions(code: str) -> tuple[dict, dict]:
-    """The filters and globals that write dates, counts and lists in a language."""
-    from ncpi_cli import templating as en
-
-    if code == WELSH:
-        filters = {
-            "month_year": welsh_month_year,
-            "long_date": welsh_long_date,
-            "number_words": welsh_number_words,
-            "embargo_line": welsh_embargo_line,
-            "join_words": welsh_join_words,
-        }
-        functions = {
-            "date_range": welsh_date_range,
-            "during": welsh_during,
-            "counted": welsh_counted,
-            "and_before": welsh_and_before,
-        }
-        return filters, functions
+def welsh_functions() -> tuple[dict, dict]:
+    """The filters and globals that write Welsh dates, counts and lists (see templating)."""
     filters = {
-        "month_year": en.month_year,
-        "long_date": en.long_date,
-        "number_words": en.number_words,
-        "embargo_line": en.embargo_line,
-        "join_words": en.join_words,
+        "month_year": welsh_month_year,
+        "long_date": welsh_long_date,
+        "number_words": welsh_number_words,
+        "embargo_line": welsh_embargo_line,
+        "join_words": welsh_join_words,
     }
     functions = {
-        "date_range": en.date_range,
-        "during": en.during,
-        "counted": en.counted,
-        "and_before": english_and_before,
+        "date_range": welsh_date_range,
+        "during": welsh_during,
+        "counted": welsh_counted,
+        "and_before": welsh_and_before,
     }
     return filters, functions
 
 
 def catalogue_paths(code: str, user_templates: Path | None) -> list[Path]:
     """The catalogues of a language that exist: ncpi's own, then the user's (which wins)."""
-    from ncpi_cli.templating import builtin_templates_dir
-
     folders = [builtin_templates_dir(), user_templates]
     return [
         folder / CATALOGUE.format(code=code)

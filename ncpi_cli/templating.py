@@ -8,6 +8,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ncpi_cli.defaults import builtin_templates_dir
+
 if TYPE_CHECKING:
     import jinja2
 
@@ -28,11 +30,26 @@ ASSETS_READ: ContextVar[dict[str, str] | None] = ContextVar("assets_read", defau
 MAX_ASSET_BYTES = 5_000_000
 
 
-def builtin_templates_dir() -> Path:
-    """The package's own templates: bundled in the wheel, or the checkout's templates/."""
-    here = Path(__file__).resolve().parent
-    bundled = here / "_templates"
-    return bundled if bundled.is_dir() else here.parent / "templates"
+def language_functions(code: str) -> tuple[dict, dict]:
+    """The filters and globals that write dates, counts and lists in a language."""
+    from ncpi_cli.languages import WELSH, english_and_before, welsh_functions
+
+    if code == WELSH:
+        return welsh_functions()
+    filters = {
+        "month_year": month_year,
+        "long_date": long_date,
+        "number_words": number_words,
+        "embargo_line": embargo_line,
+        "join_words": join_words,
+    }
+    functions = {
+        "date_range": date_range,
+        "during": during,
+        "counted": counted,
+        "and_before": english_and_before,
+    }
+    return filters, functions
 
 
 def month_year(day: dt.date) -> str:
@@ -161,7 +178,6 @@ def _environment(
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    from ncpi_cli.languages import language_functions
     from ncpi_cli.markup import block, inline
 
     filters, functions = language_functions(language)

@@ -1,0 +1,12 @@
+"""Where ncpi's own files are: the templates, fonts and catalogues it ships."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def builtin_templates_dir() -> Path:
+    """The package's own templates: bundled in the wheel, or the checkout's templates/."""
+    here = Path(__file__).resolve().parent
+    bundled = here / "_templates"
+    return bundled if bundled.is_dir() else here.parent / "templates"
