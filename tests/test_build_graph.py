@@ -51,6 +51,12 @@ def test_clean_removes_every_output_and_a_shorter_rebuild_leaves_no_stale_page(t
     assert _previews(project, "dyfed-powys") == long
     for folder in ("national", "data", "publish"):
         assert (project.build_dir / folder).is_dir()
+    # The index links both editions of the Welsh force, each only as it exists.
+    index = (project.build_dir / "index.html").read_text("utf-8")
+    for name in ("report", "press-release"):
+        assert f'<a href="dyfed-powys/dyfed-powys-{name}.html">' in index
+        assert f'<a href="dyfed-powys/dyfed-powys-{name}-cy.html" lang="cy" hreflang="cy">' in index
+    assert 'href="essex/' not in index  # not built here: named, not linked
 
     # Smaller type: fewer pages in both languages; the rebuild's previews replace the old.
     css = project.templates_dir / "css" / "report.css"
