@@ -58,7 +58,11 @@ def publish(
     refusals = checked.errors + checked.warnings
     if refusals:
         raise ValidationFailed(refusals)
-    now = now or dt.datetime.now()
+    from ncpi_cli.publication import in_uk_time
+    from ncpi_cli.publication import now as current_moment
+
+    # UK time, whatever the machine's time zone: an embargo is the inspectorate's local time.
+    now = in_uk_time(now or current_moment())
     for slug in slugs:
         report = checked.reports[slug]
         if report.status == "draft":
@@ -67,7 +71,7 @@ def publish(
                 "(status: draft); publish refuses it"
             )
         embargo = report.press_release.embargo
-        if embargo is not None and embargo < now and not allow_past_embargo:
+        if embargo is not None and in_uk_time(embargo) < now and not allow_past_embargo:
             raise NcpiError(
                 f"{slug}: the embargo ({embargo:%Y-%m-%d %H:%M}) has passed; "
                 "--allow-past-embargo publishes anyway"

@@ -154,3 +154,31 @@ def test_clean_removes_the_bundles_and_nothing_else(published):
     assert invoke(project, "clean", "essex").exit_code == 0
     assert [p.name for p in folder.iterdir()] == ["notes-for-the-web-team.txt"]
     assert not (project.build_dir / "publish" / "essex.zip").exists()
+
+
+def test_the_embargo_is_compared_in_uk_time_whatever_the_machines_zone(project_from):
+    """Thirty seconds before an embargo of 00:01 in London is before it whatever TZ says."""
+    import datetime as dt
+    import time
+
+    from ncpi_cli.errors import NcpiError
+    from ncpi_cli.publish import publish
+
+    project = project_from()
+    essex = project.report_path("essex")
+    text = essex.read_text("utf-8")
+    assert "\npress_release:\n" in text
+    essex.write_text(
+        text.replace("\npress_release:\n", "\npress_release:\n  embargo: 2016-12-14 00:01\n")
+    )
+    embargo = dt.datetime(2016, 12, 14, 0, 1, tzinfo=dt.UTC)  # GMT in December
+    try:
+        for zone in ("UTC", "America/New_York", "Asia/Tokyo"):
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setenv("TZ", zone)
+                time.tzset()
+                assert publish(project, ["essex"], now=embargo - dt.timedelta(seconds=30))
+                with pytest.raises(NcpiError, match="the embargo"):
+                    publish(project, ["essex"], now=embargo + dt.timedelta(seconds=30))
+    finally:
+        time.tzset()
