@@ -212,9 +212,7 @@ def render_target(
     `other` is the force's edition in its other language (language, report, common data),
     which each edition names and links.
     """
-    from ncpi_cli.render import document_context, other_edition, render_template
-
-    slug, language = stale.target.slug, stale.target.language
+    slug = stale.target.slug
     if options.final and report.status == "draft":
         raise NcpiError(
             f"{project.display(project.report_path(slug))} is a draft "
@@ -226,26 +224,40 @@ def render_target(
             f"{project.display(project.welsh_path(slug))} does not exist; --final refuses to "
             "build one language without the other"
         )
-    context = document_context(report, common, language, project.templates_dir)
-    if other is not None:
-        context["other_edition"] = other_edition(slug, *other, project.templates_dir)
-    paths = output_paths(project, stale.target)
     assets: dict[str, str] = {}
+    texts = render_edition(project, stale.target, report, common, other, assets)
+    paths = output_paths(project, stale.target)
+    files = {paths[suffix]: text.encode() for suffix, text in texts.items()}
+    html = texts[f"{stale.target.kind}.html"]
+    return Rendered(stale, files, paths[stale.target.pdf_suffix], html, assets)
 
-    def render(name: str) -> str:
-        return render_template(name, context, project.templates_dir, assets)
 
-    if stale.target.kind == "report":
-        html = render(REPORT_HTML)
-        return Rendered(
-            stale, {paths["report.html"]: html.encode()}, paths["report.pdf"], html, assets
-        )
-    html = render(PRESS_RELEASE_HTML)
-    files = {
-        paths["press-release.txt"]: render(PRESS_RELEASE_TEXT).encode(),
-        paths["press-release.html"]: html.encode(),
+def render_edition(
+    project: Project,
+    target: Target,
+    report: Report,
+    common: Common,
+    other: tuple[str, Report, Common] | None = None,
+    assets: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """A checked edition's HTML (and text) by output suffix, from one context: what `build`
+    writes and `serve` shows. The files its templates embedded are added to `assets`."""
+    from ncpi_cli.render import document_context, other_edition, render_template
+
+    context = document_context(report, common, target.language, project.templates_dir)
+    if other is not None:
+        context["other_edition"] = other_edition(target.slug, *other, project.templates_dir)
+    templates = {
+        "report": {"report.html": REPORT_HTML},
+        "press-release": {
+            "press-release.txt": PRESS_RELEASE_TEXT,
+            "press-release.html": PRESS_RELEASE_HTML,
+        },
+    }[target.kind]
+    return {
+        suffix: render_template(name, context, project.templates_dir, assets)
+        for suffix, name in templates.items()
     }
-    return Rendered(stale, files, paths["press-release.pdf"], html, assets)
 
 
 # Step 4: make the PDF, in this process or a worker.
@@ -369,11 +381,18 @@ def _build_stale(
 
 def _other(project: Project, stale: Stale, checked: dict) -> tuple[str, Report, Common] | None:
     """The target's force in its other language, if it has one and it passed its checks."""
-    slug, language = stale.target.slug, stale.target.language
-    others = [code for code in project.languages(slug) if code != language]
+    return other_language(project, stale.target, checked)
+
+
+def other_language(
+    project: Project, target: Target, checked: dict
+) -> tuple[str, Report, Common] | None:
+    """A target's force in its other language (language, report, common data), if it has one
+    and it passed its checks; `checked` as check_reports gives it."""
+    others = [code for code in project.languages(target.slug) if code != target.language]
     if not others:
         return None
-    edition = checked.get((slug, others[0]))
+    edition = checked.get((target.slug, others[0]))
     return None if edition is None or isinstance(edition, list) else (others[0], *edition)
 
 

@@ -93,6 +93,16 @@ def _page_paths(project: Project, slug: str) -> dict[str, tuple[str, str]]:
     return paths
 
 
+def _page_files(project: Project, slug: str) -> dict[str, str]:
+    """Each page's built HTML file name -> its URL path: essex-report.html -> /."""
+    from ncpi_cli.targets import Target
+
+    return {
+        Target(slug, kind, language).output_names[f"{kind}.html"]: path
+        for path, (kind, language) in _page_paths(project, slug).items()
+    }
+
+
 def preview_links(project: Project, slug: str) -> dict[str, str]:
     """The preview bar's links: every page, then every PDF as last built."""
     labels = {"report": "Report", "press-release": "Press release"}
@@ -118,35 +128,36 @@ def render_pages(project: Project, slug: str) -> tuple[dict[str, bytes], list]:
     """The force's pages as HTML, or a page of its problems; and the problems (none: valid)."""
     from markupsafe import escape
 
-    from ncpi_cli.checking import check_project
+    from ncpi_cli.build import check_reports, other_language, render_edition
+    from ncpi_cli.checking import template_problem
     from ncpi_cli.errors import RenderError
-    from ncpi_cli.render import DOWNLOAD_MARK, document_context, render_template
+    from ncpi_cli.render import DOWNLOAD_MARK
     from ncpi_cli.targets import Target, output_paths
-    from ncpi_cli.templating import PRESS_RELEASE_HTML, REPORT_HTML
 
-    checked = check_project(project, [slug], dry_run=False)
-    errors = checked.errors
+    checked = check_reports(project, [slug])
+    errors = [
+        problem
+        for language in project.languages(slug)
+        if isinstance(edition := checked[(slug, language)], list)
+        for problem in edition
+    ]
+    errors = list(dict.fromkeys(errors))  # a problem shared by both editions, once
     pages: dict[str, bytes] = {}
     if not errors:
         try:
             for path, (kind, language) in _page_paths(project, slug).items():
-                report = checked.welsh.get(slug) if language == "cy" else checked.reports[slug]
-                common = checked.welsh_common if language == "cy" else checked.common
-                context = document_context(report, common, language, project.templates_dir)
-                page = render_template(
-                    REPORT_HTML if kind == "report" else PRESS_RELEASE_HTML,
-                    context,
-                    project.templates_dir,
-                )
-                pdf = output_paths(project, Target(slug, kind, language))[f"{kind}.pdf"].name
+                target = Target(slug, kind, language)
+                other = other_language(project, target, checked)
+                texts = render_edition(project, target, *checked[(slug, language)], other)
+                pdf = output_paths(project, target)[target.pdf_suffix].name
+                # The preview links the PDF as last built: the one being made is waited for.
                 link = (
                     f'<p class="download web-only"><a href="/{escape(pdf)}">The PDF '
                     f"(as last built)</a></p>"
                 )
-                pages[path] = page.replace(DOWNLOAD_MARK, link, 1).encode("utf-8")
+                page = texts[f"{kind}.html"].replace(DOWNLOAD_MARK, link, 1)
+                pages[path] = page.encode("utf-8")
         except RenderError as error:
-            from ncpi_cli.checking import template_problem
-
             errors = [template_problem(project, error)]
     if errors:
         page = problems_page(slug, errors)
@@ -180,6 +191,7 @@ def make_server(pages: Pages, project: Project, host: str, port: int):
     """An HTTP server for the pages, the built PDFs and the event stream, bound but not run."""
 
     pdfs = _pdf_names(project, pages.slug)
+    files = _page_files(project, pages.slug)
 
     class Handler(http.server.BaseHTTPRequestHandler):
         server_version = "ncpi-serve"
@@ -197,6 +209,9 @@ def make_server(pages: Pages, project: Project, host: str, port: int):
                 return self.events()
             with pages.changed:
                 page = pages.pages.get(path.rstrip("/") or "/")
+                if page is None and path.rsplit("/", 1)[-1] in files:
+                    # A page by its built file's name: how one edition links the other.
+                    page = pages.pages.get(files[path.rsplit("/", 1)[-1]])
             if page is not None:
                 return self.send(200, "text/html; charset=utf-8", page, body)
             if path in pdfs:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -194,6 +195,17 @@ def test_welsh_pages_for_a_force_with_a_welsh_edition(served, project_from):
     assert '<html lang="cy">' in server.page("/cy")
     assert "Cael yr adroddiad" in server.page("/cy/press-release")
     assert '<html lang="en-GB">' in server.page("/")
+    # Each edition links the other by its built file's name, as in build/: the server answers it.
+    for page, other, lang in (
+        ("/", "dyfed-powys-report-cy.html", "cy"),
+        ("/cy", "dyfed-powys-report.html", "en-GB"),
+        ("/press-release", "dyfed-powys-press-release-cy.html", "cy"),
+        ("/cy/press-release", "dyfed-powys-press-release.html", "en-GB"),
+    ):
+        assert f'<a href="{other}"' in server.page(page)
+        base = server.url + page.rsplit("/", 1)[0] + "/"
+        status, linked = _get(urllib.parse.urljoin(base, other))
+        assert status == 200 and f'<html lang="{lang}">' in linked
 
 
 def test_open_opens_the_page_in_the_browser(project_from, tmp_path):
