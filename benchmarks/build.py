@@ -97,8 +97,8 @@ def single_figures(rounds: int) -> None:
         shutil.copytree(REPO / "reports", project / "reports")
         timed(ncpi(project, "build", "essex"))
         sys.path.insert(0, str(REPO))
-        from ncpi_cli.pdf import _font_faces
-        from ncpi_cli.templating import builtin_templates_dir
+        from ncpi.pdf.document import _font_faces
+        from ncpi.render.templating import builtin_templates_dir
 
         templates = builtin_templates_dir()
         fonts_css = project / "fonts.css"

@@ -89,13 +89,13 @@ def run(command: list[str]) -> tuple[float, int]:
 
 
 def measure(project: Path, rounds: int) -> dict[str, tuple[float, int]]:
-    ncpi = [sys.executable, "-m", "ncpi_cli", "--root", str(project)]
+    ncpi = [sys.executable, "-m", "ncpi", "--root", str(project)]
     # The build in one process (the library's in-process path), so its peak is the whole build's.
     build = [
         sys.executable,
         "-c",
-        "import sys; from pathlib import Path; from ncpi_cli.build import build_targets; "
-        "from ncpi_cli.targets import Target; from ncpi_cli.project import Project; "
+        "import sys; from pathlib import Path; from ncpi.build.pipeline import build_targets; "
+        "from ncpi.build.targets import Target; from ncpi.project import Project; "
         "o = build_targets(Project(Path(sys.argv[1])), [Target('kent', 'report')], "
         "rebuild=True, in_process=True); sys.exit(o[0].state != 'built')",
         str(project),

@@ -30,13 +30,13 @@ GROWTH = r"""
 import json, resource, sys, time
 from dataclasses import replace
 from pathlib import Path
-from ncpi_cli.build import make_pdf
-from ncpi_cli.checking import check_project
-from ncpi_cli.national import Entry, National, national_context, open_data, NATIONAL_HTML
-from ncpi_cli.project import Project
-from ncpi_cli.registry import forces
-from ncpi_cli.render import render_template
-from ncpi_cli.targets import BuildOptions
+from ncpi.build.pipeline import make_pdf
+from ncpi.check.validate import check_project
+from ncpi.commands.national import Entry, National, national_context, open_data, NATIONAL_HTML
+from ncpi.project import Project
+from ncpi.registry import forces
+from ncpi.render.documents import render_template
+from ncpi.build.targets import BuildOptions
 
 project, count = Project(Path(sys.argv[1])), int(sys.argv[2])
 checked = check_project(project, ["kent"], dry_run=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ncpi_cli.registry import forces
+from ncpi.registry import forces
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATE = REPO / "tests" / "fixtures" / "valid" / "reports" / "kent.yaml"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ncpi_cli.build import build_press_release, build_report
-from ncpi_cli.project import Project
+from ncpi.build.pipeline import build_press_release, build_report
+from ncpi.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -61,7 +61,7 @@ def invoke(where: Project | Path, *args: str, **kwargs):
     """ncpi run in this process by click's test runner, on the project (or folder) given."""
     from click.testing import CliRunner
 
-    from ncpi_cli.cli import cli
+    from ncpi.cli import cli
 
     root = where.root if isinstance(where, Project) else where
     return CliRunner().invoke(cli, ["--root", str(root), *args], **kwargs)
@@ -75,7 +75,7 @@ def run_ncpi(project: Project, *args: str, timeout: float = 120, **kwargs):
     kwargs.setdefault("capture_output", True)
     kwargs.setdefault("text", True)
     return subprocess.run(
-        [sys.executable, "-m", "ncpi_cli", "--root", str(project.root), *args],
+        [sys.executable, "-m", "ncpi", "--root", str(project.root), *args],
         timeout=timeout,
         **kwargs,
     )
@@ -132,8 +132,8 @@ def kent_build(tmp_path_factory):
 @pytest.fixture(scope="session")
 def welsh_build(tmp_path_factory):
     """Dyfed-Powys's report and press release in English and in Welsh, built once."""
-    from ncpi_cli.build import build_targets
-    from ncpi_cli.targets import targets_of
+    from ncpi.build.pipeline import build_targets
+    from ncpi.build.targets import targets_of
 
     project = make_project(tmp_path_factory.mktemp("welsh"), "shipped")
     outcomes = build_targets(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ncpi_cli.loading import MAX_FILE_BYTES
+from ncpi.check.loading import MAX_FILE_BYTES
 
 from conftest import FIXTURES, invoke
 

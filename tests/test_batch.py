@@ -9,9 +9,9 @@ import shutil
 
 import pytest
 
-from ncpi_cli.build import build_targets
-from ncpi_cli.progress import Progress
-from ncpi_cli.targets import Target, manifest_path
+from ncpi.build.pipeline import build_targets
+from ncpi.build.progress import Progress
+from ncpi.build.targets import Target, manifest_path
 
 from conftest import FIXTURES, invoke
 
@@ -188,7 +188,7 @@ def test_forces_or_all_must_be_given(project_from):
 
 
 def test_progress_draws_a_bar_on_a_terminal():
-    from ncpi_cli.build import Outcome
+    from ncpi.build.pipeline import Outcome
 
     stream = io.StringIO()
     progress = Progress(4, stream, terminal=True)
@@ -201,7 +201,7 @@ def test_progress_draws_a_bar_on_a_terminal():
 
 
 def test_progress_is_plain_lines_elsewhere():
-    from ncpi_cli.build import Outcome
+    from ncpi.build.pipeline import Outcome
 
     stream = io.StringIO()
     progress = Progress(2, stream, terminal=False)
@@ -299,7 +299,7 @@ def test_an_image_the_report_uses_is_a_dependency(project_from):
 
 
 def test_the_bar_fits_the_terminal_and_shows_failures_as_they_happen():
-    from ncpi_cli.build import Outcome
+    from ncpi.build.pipeline import Outcome
 
     stream = io.StringIO()
     progress = Progress(86, stream, terminal=True)

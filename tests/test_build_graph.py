@@ -91,19 +91,19 @@ def test_clean_removes_every_output_and_a_shorter_rebuild_leaves_no_stale_page(t
 )
 def test_each_command_checks_the_project_once(tmp_path, monkeypatch, command):
     """The real checks run; they are only counted."""
-    import ncpi_cli.checking
-    import ncpi_cli.listing
+    import ncpi.check.validate
+    import ncpi.commands.listing
 
     project = make_project(tmp_path, "shipped")
     calls = []
-    check_project = ncpi_cli.checking.check_project
+    check_project = ncpi.check.validate.check_project
 
     def counted(*args, **kwargs):
         calls.append(args[1:2])
         return check_project(*args, **kwargs)
 
-    monkeypatch.setattr(ncpi_cli.checking, "check_project", counted)
-    monkeypatch.setattr(ncpi_cli.listing, "check_project", counted)  # imported by name there
+    monkeypatch.setattr(ncpi.check.validate, "check_project", counted)
+    monkeypatch.setattr(ncpi.commands.listing, "check_project", counted)  # imported by name there
     result = invoke(project, *command)
     assert result.exit_code == 0, result.output + result.stderr
     assert len(calls) == 1, calls

@@ -11,8 +11,8 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from ncpi_cli import __version__
-from ncpi_cli.cli import cli
+from ncpi import __version__
+from ncpi.cli import cli
 
 from conftest import REPO, invoke
 
@@ -130,16 +130,21 @@ def test_usage_error_exits_2(project_from):
 @pytest.mark.slow
 def test_python_dash_m_and_validate_do_not_import_weasyprint():
     code = (
-        "import sys; from ncpi_cli.cli import cli\n"
+        "import sys; from ncpi.cli import cli\n"
         "try:\n    cli(['--root', sys.argv[1], 'validate'])\nexcept SystemExit as e:\n"
         "    assert 'weasyprint' not in sys.modules; print('exit', e.code)"
     )
     out = subprocess.run([sys.executable, "-c", code, str(REPO)], capture_output=True, text=True)
     assert out.stdout.splitlines()[-1] == "exit 0", out.stderr
-    out = subprocess.run(
-        [sys.executable, "-m", "ncpi_cli", "--help"], capture_output=True, text=True
+    out = subprocess.run([sys.executable, "-m", "ncpi", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and re.search(r"Usage: (ncpi|python -m ncpi)", out.stdout)
+    code = (
+        "import sys; from ncpi.cli import cli\n"
+        "try:\n    cli(['--help'])\nexcept SystemExit as e:\n"
+        "    assert 'weasyprint' not in sys.modules; print('exit', e.code)"
     )
-    assert out.returncode == 0 and re.search(r"Usage: (ncpi|python -m ncpi_cli)", out.stdout)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.splitlines()[-1] == "exit 0", out.stderr
 
 
 @pytest.mark.slow
@@ -182,7 +187,7 @@ def test_pdf_variant_archival(project_from):
 def test_the_real_process_exits_with_the_documented_codes(project_from, args, code, shown):
     project = project_from()
     done = subprocess.run(
-        [sys.executable, "-m", "ncpi_cli", "--root", str(project.root), *args],
+        [sys.executable, "-m", "ncpi", "--root", str(project.root), *args],
         capture_output=True,
         text=True,
     )
@@ -196,7 +201,7 @@ def test_the_real_process_exits_with_the_documented_codes(project_from, args, co
 def _ncpi_in(folder, *args, env=None):
     """ncpi as a real process started in `folder`, without --root."""
     return subprocess.run(
-        [sys.executable, "-m", "ncpi_cli", *args],
+        [sys.executable, "-m", "ncpi", *args],
         cwd=folder,
         capture_output=True,
         text=True,
@@ -342,7 +347,7 @@ def test_colour_on_a_terminal_and_never_with_no_color(project_from):
     for env, coloured in (({}, True), ({"NO_COLOR": "1"}, False)):
         leader, follower = pty.openpty()
         done = subprocess.run(
-            [sys.executable, "-m", "ncpi_cli", "--root", str(project.root), "validate"],
+            [sys.executable, "-m", "ncpi", "--root", str(project.root), "validate"],
             stdout=follower,
             stderr=subprocess.DEVNULL,
             env={**os.environ, **env},
@@ -361,7 +366,7 @@ def test_no_colour_when_not_a_terminal(project_from):
     project = project_from()
     _broken(project)
     done = subprocess.run(
-        [sys.executable, "-m", "ncpi_cli", "--root", str(project.root), "validate"],
+        [sys.executable, "-m", "ncpi", "--root", str(project.root), "validate"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -380,7 +385,7 @@ def _complete(cwd, words: str):
         "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
     }
     done = subprocess.run(
-        [sys.executable, "-m", "ncpi_cli"],
+        [sys.executable, "-m", "ncpi"],
         cwd=cwd,
         env=env,
         capture_output=True,

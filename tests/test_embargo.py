@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from ncpi_cli.templating import embargo_line
+from ncpi.render.templating import embargo_line
 
 from conftest import invoke
 

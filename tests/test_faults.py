@@ -13,13 +13,13 @@ import time
 
 import pytest
 
-from ncpi_cli.build import Events, build_targets
-from ncpi_cli.incremental import why_stale
-from ncpi_cli.targets import BuildOptions, Target
+from ncpi.build.incremental import why_stale
+from ncpi.build.pipeline import Events, build_targets
+from ncpi.build.targets import BuildOptions, Target
 
 from conftest import FIXTURES, make_project
 
-NCPI = [sys.executable, "-m", "ncpi_cli"]
+NCPI = [sys.executable, "-m", "ncpi"]
 
 
 def ncpi(root, *args, env=None, **kwargs) -> subprocess.CompletedProcess:
@@ -154,7 +154,7 @@ def test_a_report_deleted_mid_build(project_from):
     )
     assert all(o.state == "built" for o in outcomes)
     _edit(project.report_path("kent"), "Progress is good.", "Progress is fine.")
-    import ncpi_cli.checking as checking
+    import ncpi.check.validate as checking
 
     original = checking.load_yaml_file
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import pytest
 from test_bad_input import CASES, CORPUS, VALID
 
-from ncpi_cli import loading
-from ncpi_cli.loading import POSITION_LOADERS, LoadedYaml, load_yaml_file, load_yaml_text
-from ncpi_cli.problems import Problem
+from ncpi.check import loading
+from ncpi.check.loading import POSITION_LOADERS, LoadedYaml, load_yaml_file, load_yaml_text
+from ncpi.problems import Problem
 
 from golden import GOLDEN
 
@@ -173,7 +173,7 @@ def test_a_position_falls_back_to_the_nearest_parent_and_then_the_first_line():
 
 
 def test_files_that_may_not_or_cannot_be_read_are_one_problem_each(tmp_path):
-    from ncpi_cli.project import Project
+    from ncpi.project import Project
 
     project = Project(tmp_path / "project")
     reports = project.root / "reports"

@@ -6,7 +6,7 @@ import pikepdf
 import pytest
 from markupsafe import Markup
 
-from ncpi_cli.markup import block, inline
+from ncpi.render.markup import block, inline
 
 from conftest import invoke
 

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ncpi_cli.checking import link_problems
-from ncpi_cli.loading import load_yaml_text
-from ncpi_cli.markup import _em, _find_links, _strong, inline, links_in
+from ncpi.check.loading import load_yaml_text
+from ncpi.check.validate import link_problems
+from ncpi.render.markup import _em, _find_links, _strong, inline, links_in
 
 from conftest import invoke
 

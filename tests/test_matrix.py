@@ -288,9 +288,9 @@ def _lone_items(document) -> list[str]:
 
 
 def _laid_out(project, html: str):
-    from ncpi_cli.build import pdf_settings
-    from ncpi_cli.pdf import render_document
-    from ncpi_cli.targets import BuildOptions
+    from ncpi.build.pipeline import pdf_settings
+    from ncpi.build.targets import BuildOptions
+    from ncpi.pdf.document import render_document
 
     return render_document(html, **pdf_settings(project, BuildOptions()))
 
@@ -328,7 +328,7 @@ def test_no_page_ends_with_a_line_that_leads_into_the_next(matrix_build, slug):
 @pytest.mark.slow
 def test_the_house_style_keeps_first_and_last_items_company(matrix_build, tag, items):
     """At some page height a list or table leaves an item alone, but not under base.css."""
-    from ncpi_cli.templating import builtin_templates_dir
+    from ncpi.render.templating import builtin_templates_dir
 
     _, project = matrix_build
     house_style = (builtin_templates_dir() / "css" / "base.css").read_text("utf-8")

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ncpi_cli.model import AREAS, PROGRESS_STATUSES, TIMESCALES
-from ncpi_cli.registry import forces
-from ncpi_cli.rules import REVISIT_AIM_DAYS
+from ncpi.check.rules import REVISIT_AIM_DAYS
+from ncpi.model import AREAS, PROGRESS_STATUSES, TIMESCALES
+from ncpi.registry import forces
 
 from conftest import FIXTURES, MATRIX, REPO, invoke, make_project
 from pdftools import (
@@ -411,11 +411,11 @@ def test_the_charts_of_400_forces_stay_within_their_pages(tmp_path):
     """More reports than the registry has forces: made-up forces, as benchmarks/national.py."""
     from dataclasses import replace
 
-    from ncpi_cli.build import make_pdf
-    from ncpi_cli.checking import check_project
-    from ncpi_cli.national import NATIONAL_HTML, Entry, National, national_context
-    from ncpi_cli.render import render_template
-    from ncpi_cli.targets import BuildOptions
+    from ncpi.build.pipeline import make_pdf
+    from ncpi.build.targets import BuildOptions
+    from ncpi.check.validate import check_project
+    from ncpi.commands.national import NATIONAL_HTML, Entry, National, national_context
+    from ncpi.render.documents import render_template
 
     project = make_project(tmp_path)
     checked = check_project(project, ["essex"], dry_run=False)

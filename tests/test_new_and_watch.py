@@ -114,7 +114,7 @@ def _wait_for(lines: queue.Queue, pattern, timeout=60):
 def test_watch_rebuilds_when_the_report_is_saved(project_from):
     project = project_from()
     process = subprocess.Popen(
-        [sys.executable, "-m", "ncpi_cli", "--root", str(project.root), "watch", "essex"],
+        [sys.executable, "-m", "ncpi", "--root", str(project.root), "watch", "essex"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -164,7 +164,7 @@ def test_build_watch_builds_the_report_and_stops_on_sigterm(project_from):
         [
             sys.executable,
             "-m",
-            "ncpi_cli",
+            "ncpi",
             "--root",
             str(project.root),
             "build",

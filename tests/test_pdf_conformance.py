@@ -9,8 +9,8 @@ import page
 import pikepdf
 import pytest
 
-from ncpi_cli.build import build_targets
-from ncpi_cli.targets import BuildOptions, Target
+from ncpi.build.pipeline import build_targets
+from ncpi.build.targets import BuildOptions, Target
 
 from conftest import MATRIX, MATRIX_SLUGS, make_project
 
@@ -67,8 +67,8 @@ def test_the_id_comes_from_the_content_and_the_metadata_is_plain(archival_builds
 
 def test_the_validator_finds_what_ncpi_fixes(matrix_build, tmp_path):
     """The check can fail: WeasyPrint's own PDF, before ncpi's last step, is refused."""
-    from ncpi_cli.build import pdf_settings
-    from ncpi_cli.pdf import weasyprint_pdf
+    from ncpi.build.pipeline import pdf_settings
+    from ncpi.pdf.document import weasyprint_pdf
 
     built, project = matrix_build
     html = built["essex"]["essex-report.html"].read_text("utf-8")

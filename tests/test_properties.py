@@ -11,8 +11,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ncpi_cli.checking import check_project
-from ncpi_cli.project import Project
+from ncpi.check.validate import check_project
+from ncpi.project import Project
 
 from conftest import FIXTURES, REPO
 

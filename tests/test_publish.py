@@ -161,8 +161,8 @@ def test_the_embargo_is_compared_in_uk_time_whatever_the_machines_zone(project_f
     import datetime as dt
     import time
 
-    from ncpi_cli.errors import NcpiError
-    from ncpi_cli.publish import publish
+    from ncpi.commands.publish import publish
+    from ncpi.errors import NcpiError
 
     project = project_from()
     essex = project.report_path("essex")

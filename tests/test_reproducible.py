@@ -16,7 +16,7 @@ from conftest import make_project
 def _build(root, env=None):
     for command in ("build", "press-release"):
         subprocess.run(
-            [sys.executable, "-m", "ncpi_cli", "--root", str(root), command, "essex"],
+            [sys.executable, "-m", "ncpi", "--root", str(root), command, "essex"],
             check=True,
             capture_output=True,
             env={**os.environ, **(env or {})},

@@ -455,9 +455,9 @@ notes:
 
 def _common_problems(versions: str) -> list[tuple[str, str, str]]:
     """check_common's problems for the note `history` with these versions: (path, code, text)."""
-    from ncpi_cli.loading import load_yaml_text
-    from ncpi_cli.model import Common
-    from ncpi_cli.rules import check_common
+    from ncpi.check.loading import load_yaml_text
+    from ncpi.check.rules import check_common
+    from ncpi.model import Common
 
     loaded, problems = load_yaml_text((THREE_NAMES + versions).encode(), "c.yaml")
     assert problems == []

@@ -9,8 +9,8 @@ import typing
 import pytest
 import yaml
 
-from ncpi_cli.model import Report
-from ncpi_cli.schema_export import schema_texts
+from ncpi.commands.schema import schema_texts
+from ncpi.model import Report
 
 from conftest import REPO, invoke
 
@@ -53,7 +53,7 @@ def test_pre_commit_hook_runs_ncpi_validate():
     assert hook["entry"] == "ncpi validate" and hook["language"] == "python"
     assert hook["pass_filenames"] is False
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts["ncpi"] == "ncpi_cli.cli:main"
+    assert scripts["ncpi"] == "ncpi.cli:main"
 
 
 @pytest.mark.slow
@@ -102,7 +102,7 @@ def _key_paths(node, path=""):
 
 def _model_paths(model, path=""):
     """Every key path the data model accepts, lists shown as []."""
-    from ncpi_cli.reference import _bare, _models_in
+    from ncpi.commands.reference import _bare, _models_in
 
     for name, field in model.model_fields.items():
         here = f"{path}.{name}" if path else name
@@ -124,7 +124,7 @@ def test_the_readme_outline_shows_every_key_of_a_report():
 
 
 def test_the_format_reference_names_every_key():
-    from ncpi_cli.reference import format_reference
+    from ncpi.commands.reference import format_reference
 
     reference = format_reference()
     for path in _model_paths(Report):

@@ -372,8 +372,8 @@ def test_a_mistake_of_a_kind_without_its_own_message_is_still_told_at_its_place(
     """pydantic's own words, with what was found: for a type a future model may add."""
     from pydantic import BaseModel
 
-    from ncpi_cli.loading import load_yaml_text
-    from ncpi_cli.schema_check import check_schema
+    from ncpi.check.loading import load_yaml_text
+    from ncpi.check.schema import check_schema
 
     class WithFlag(BaseModel):
         flag: bool
@@ -395,8 +395,8 @@ def test_a_mistake_of_a_kind_without_its_own_message_is_still_told_at_its_place(
 def test_the_keys_of_a_mapping_are_found_through_lists_unions_and_notes():
     from pydantic import BaseModel
 
-    from ncpi_cli.model import CaseAudit, Common, NoteVersion, Recommendation, Report
-    from ncpi_cli.schema_check import _model_at
+    from ncpi.check.schema import _model_at
+    from ncpi.model import CaseAudit, Common, NoteVersion, Recommendation, Report
 
     class Part(BaseModel):
         text: str

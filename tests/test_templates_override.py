@@ -218,9 +218,9 @@ def test_asset_reads_only_the_templates_folders(project_from, name, expected):
 
 def test_a_section_renamed_by_an_override_is_renamed_in_the_contents(project_from):
     """The contents list is made from the headings the template wrote, not from a second list."""
-    from ncpi_cli.checking import check_project
-    from ncpi_cli.render import document_context, render_template
-    from ncpi_cli.templating import REPORT_HTML, builtin_templates_dir
+    from ncpi.check.validate import check_project
+    from ncpi.render.documents import document_context, render_template
+    from ncpi.render.templating import REPORT_HTML, builtin_templates_dir
 
     project = project_from()
     default = (builtin_templates_dir() / "report.html.j2").read_text("utf-8")
@@ -260,8 +260,8 @@ def test_asset_never_follows_a_link_out_of_the_templates_folder(project_from, tm
 
 def test_a_render_error_with_no_template_to_blame_is_put_on_the_templates_folder(project_from):
     # Raised by Python's own gettext when the catalogue lacks a text: not by a template line.
-    from ncpi_cli.checking import template_problem
-    from ncpi_cli.errors import RenderError
+    from ncpi.check.validate import template_problem
+    from ncpi.errors import RenderError
 
     project = project_from()
     problem = template_problem(project, RenderError("no cy translation of 'Contents' in x.po"))
@@ -271,7 +271,7 @@ def test_a_render_error_with_no_template_to_blame_is_put_on_the_templates_folder
 
 def test_every_built_in_template_parses():
     # validate parses only the project's own templates; ncpi's are held to it here.
-    from ncpi_cli.templating import builtin_templates_dir, make_environment
+    from ncpi.render.templating import builtin_templates_dir, make_environment
 
     env = make_environment(None)
     templates = sorted(builtin_templates_dir().rglob("*.j2"))

@@ -363,7 +363,7 @@ def test_the_audit_by_area_must_add_up(project_from):
 
 def test_the_scaffolds_commented_examples_pass_the_rules(project_from):
     """The case audit and acknowledgement examples of `ncpi new`, uncommented into Essex."""
-    from ncpi_cli.scaffold import scaffold_text
+    from ncpi.commands.scaffold import scaffold_text
 
     project = project_from()
     scaffold = scaffold_text(project, "kent")
@@ -454,7 +454,7 @@ def test_text_the_pdf_could_not_show_as_typed_is_refused(project_from, text, exp
 def test_every_invisible_character_is_named_in_its_message():
     import unicodedata
 
-    from ncpi_cli.checking import INVISIBLE
+    from ncpi.check.validate import INVISIBLE
 
     invisible = [chr(code) for code in range(0x10000) if INVISIBLE.match(chr(code))]
     assert len(invisible) == 15
@@ -463,7 +463,7 @@ def test_every_invisible_character_is_named_in_its_message():
 
 def test_the_font_draws_all_of_latin_1_as_the_font_check_assumes():
     # font_problems does not read the font for Latin-1 text: this is why it need not.
-    from ncpi_cli.pdf import drawable_characters, fonts_dir_for
+    from ncpi.pdf.document import drawable_characters, fonts_dir_for
 
     drawable = drawable_characters(fonts_dir_for(REPO / "templates"))
     assert set(range(0x20, 0x7F)) | set(range(0xA0, 0x100)) <= drawable
@@ -497,8 +497,8 @@ def _with_comment_on_every_plain_value(text: str) -> bytes:
 
 def test_a_cut_is_reported_in_every_kind_of_prose_and_nowhere_else():
     """Prose at every depth (lists, optional parts, lists of models); never an id or a name."""
-    from ncpi_cli.checking import comment_problems
-    from ncpi_cli.loading import load_yaml_text
+    from ncpi.check.loading import load_yaml_text
+    from ncpi.check.validate import comment_problems
 
     kent = (REPO / "tests" / "fixtures" / "valid" / "reports" / "kent.yaml").read_text("utf-8")
     kent += "unknown:\n  deeper: text\n"  # Not part of a report: not prose either.
@@ -528,9 +528,9 @@ def test_a_cut_is_reported_in_every_kind_of_prose_and_nowhere_else():
 
 
 def test_a_cut_note_to_editors_is_reported_but_not_a_cut_name():
-    from ncpi_cli.checking import comment_problems
-    from ncpi_cli.loading import load_yaml_text
-    from ncpi_cli.model import Common
+    from ncpi.check.loading import load_yaml_text
+    from ncpi.check.validate import comment_problems
+    from ncpi.model import Common
 
     common = (
         "inspectorates:\n  - since: 2014-01-01\n    name: HM Inspectorate #1\n"
@@ -543,8 +543,8 @@ def test_a_cut_note_to_editors_is_reported_but_not_a_cut_name():
 
 def test_a_cut_is_not_reported_where_the_shape_is_wrong_already():
     # A mapping where a list belongs, a list where a mapping belongs: the schema says so.
-    from ncpi_cli.checking import comment_problems
-    from ncpi_cli.loading import load_yaml_text
+    from ncpi.check.loading import load_yaml_text
+    from ncpi.check.validate import comment_problems
 
     text = "reinspection:\n  summary:\n    first: text #a\ninspection:\n  - text #b\n"
     loaded, _ = load_yaml_text(text.encode(), "kent.yaml")
@@ -619,7 +619,7 @@ def test_a_fault_in_ncpi_is_one_located_problem_and_the_other_reports_go_on(
     project_from, monkeypatch
 ):
     # No real input should reach this safety net; a fault is injected to show it holds.
-    from ncpi_cli import checking
+    from ncpi.check import validate as checking
 
     project = project_from("valid")
     (project.reports_dir / "essex.yaml").write_bytes((REPO / "reports" / "essex.yaml").read_bytes())
@@ -657,7 +657,7 @@ def test_a_file_that_is_not_yaml_does_not_hide_the_other_reports_problems(projec
 
 def test_a_build_checks_only_the_templates_it_renders(project_from):
     # validate reports every template of the project's; a build reports those it uses.
-    from ncpi_cli.checking import check_project
+    from ncpi.check.validate import check_project
 
     project = project_from("valid")
     (project.root / "templates").mkdir()

@@ -11,8 +11,8 @@ import pikepdf
 import pytest
 from babel.messages.pofile import read_po
 
-from ncpi_cli.checking import check_project
-from ncpi_cli.languages import (
+from ncpi.check.validate import check_project
+from ncpi.render.languages import (
     welsh_and_before,
     welsh_counted,
     welsh_date_range,
@@ -22,7 +22,7 @@ from ncpi_cli.languages import (
     welsh_month_year,
     welsh_number_words,
 )
-from ncpi_cli.templating import builtin_templates_dir
+from ncpi.render.templating import builtin_templates_dir
 
 from conftest import invoke
 from pdftools import flowing_text
@@ -216,7 +216,7 @@ def test_welsh_files_are_not_reports_and_list_shows_the_welsh_edition(project_fr
 
 def test_the_catalogue_has_every_text_of_the_templates_in_welsh():
     """As `scripts/update_catalogue.py` would write it: no entry missing, stale or empty."""
-    from ncpi_cli.languages import document_messages
+    from ncpi.render.languages import document_messages
 
     catalogue = read_po(BytesIO(CATALOGUE.read_bytes()), locale="cy")
     entries = {message.id: message.string for message in catalogue if message.id}
@@ -414,8 +414,8 @@ def test_a_welsh_re_inspection_with_one_recommendation(project_from):
     """The matrix's Gwent: the singular sentences and a re-inspection's title, in Welsh."""
     import shutil
 
-    from ncpi_cli.build import build_targets
-    from ncpi_cli.targets import Target
+    from ncpi.build.pipeline import build_targets
+    from ncpi.build.targets import Target
 
     from conftest import MATRIX
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from ncpi_cli.errors import OutputError
-from ncpi_cli.incremental import current_inputs, file_hash, manifest_text, why_stale
-from ncpi_cli.outputs import write_new_file, write_outputs
-from ncpi_cli.targets import BuildOptions, Target, manifest_path, output_paths
+from ncpi.build.incremental import current_inputs, file_hash, manifest_text, why_stale
+from ncpi.build.outputs import write_new_file, write_outputs
+from ncpi.build.targets import BuildOptions, Target, manifest_path, output_paths
+from ncpi.errors import OutputError
 
 REPORT = Target("essex", "report")
 
@@ -178,9 +178,9 @@ def test_outputs_in_several_folders_are_written_together(project_from):
 _WRITE_WITH_SMALL_FILES = """
 import resource, signal, sys
 from pathlib import Path
-from ncpi_cli.errors import OutputError
-from ncpi_cli.outputs import write_outputs
-from ncpi_cli.project import Project
+from ncpi.errors import OutputError
+from ncpi.build.outputs import write_outputs
+from ncpi.project import Project
 
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a signal
 resource.setrlimit(resource.RLIMIT_FSIZE, (1024, resource.RLIM_INFINITY))
@@ -219,7 +219,7 @@ def test_a_failed_write_changes_nothing_and_names_the_files(project_from):
 
 
 def test_a_leftover_temporary_file_is_recognised_as_ncpis(project_from):
-    from ncpi_cli.outputs import TEMPORARY, _temporary_name
+    from ncpi.build.outputs import TEMPORARY, _temporary_name
 
     name = _temporary_name("essex-report.pdf")
     assert TEMPORARY.match(name).group("name") == "essex-report.pdf"
@@ -243,7 +243,7 @@ def test_a_failed_rename_says_what_was_replaced_and_what_was_not(project_from):
 
 
 def test_new_files_and_schemas_are_written_into_new_folders(project_from):
-    from ncpi_cli.outputs import write_atomically
+    from ncpi.build.outputs import write_atomically
 
     project = project_from()
     write_new_file(project.root / "a" / "b" / "new.yaml", b"new")
@@ -259,7 +259,7 @@ def test_new_files_and_schemas_are_written_into_new_folders(project_from):
 
 
 def test_the_templates_a_target_reaches_are_followed_through_extends_and_include(project_from):
-    from ncpi_cli.incremental import template_closure
+    from ncpi.build.incremental import template_closure
 
     project = project_from()
     reached = template_closure(project, "report")
@@ -274,7 +274,7 @@ def test_the_templates_a_target_reaches_are_followed_through_extends_and_include
 
 
 def test_a_computed_include_makes_every_template_an_input(project_from):
-    from ncpi_cli.incremental import template_closure
+    from ncpi.build.incremental import template_closure
 
     project = project_from()
     project.templates_dir.mkdir()
@@ -312,7 +312,7 @@ def test_a_file_hashed_once_is_still_refused_where_it_is_outside(project_from):
 
 
 def test_a_welsh_edition_depends_on_its_welsh_files_and_the_welsh_catalogues(project_from):
-    from ncpi_cli.languages import catalogue_paths
+    from ncpi.render.languages import catalogue_paths
 
     project = project_from("shipped")
     english, welsh = Target("dyfed-powys", "report"), Target("dyfed-powys", "report", "cy")
@@ -379,7 +379,7 @@ def test_inputs_linked_from_elsewhere_in_the_project_are_read(project_from):
 
 
 def test_a_template_reached_twice_does_not_hide_the_others(project_from):
-    from ncpi_cli.incremental import template_closure
+    from ncpi.build.incremental import template_closure
 
     project = project_from()
     project.templates_dir.mkdir()
@@ -416,7 +416,7 @@ def test_a_record_naming_a_file_that_is_not_an_input_is_not_trusted(project_from
 
 
 def test_a_missing_include_does_not_hide_the_templates_after_it(project_from):
-    from ncpi_cli.incremental import template_closure
+    from ncpi.build.incremental import template_closure
 
     project = project_from()
     project.templates_dir.mkdir()
@@ -508,7 +508,7 @@ def test_a_file_in_place_of_a_force_folder_is_refused(project_from):
 
 
 def test_clean_removes_what_the_records_name_and_nothing_else(project_from):
-    from ncpi_cli.outputs import TEMPORARY, _temporary_name, remove_outputs
+    from ncpi.build.outputs import TEMPORARY, _temporary_name, remove_outputs
 
     project = project_from()
     _recorded_build(project)
@@ -530,7 +530,7 @@ def test_clean_removes_what_the_records_name_and_nothing_else(project_from):
 
 
 def test_clean_keeps_a_build_folder_ncpi_did_not_make(project_from):
-    from ncpi_cli.outputs import remove_outputs
+    from ncpi.build.outputs import remove_outputs
 
     project = project_from()
     project.build_dir.mkdir()  # someone else's build/: ncpi leaves no mark in it
@@ -540,7 +540,7 @@ def test_clean_keeps_a_build_folder_ncpi_did_not_make(project_from):
 
 
 def test_preview_pages_are_replaced_and_recorded(project_from):
-    from ncpi_cli.outputs import remove_outputs, write_preview
+    from ncpi.build.outputs import remove_outputs, write_preview
 
     project = project_from()
     preview = project.build_dir / "essex" / "preview"
@@ -559,8 +559,8 @@ def test_preview_pages_are_replaced_and_recorded(project_from):
 
 
 def test_clean_removes_publication_bundles_and_only_their_files(project_from):
-    from ncpi_cli.outputs import _temporary_name, remove_outputs
-    from ncpi_cli.targets import bundle_names
+    from ncpi.build.outputs import _temporary_name, remove_outputs
+    from ncpi.build.targets import bundle_names
 
     project = project_from()
     publish = project.build_dir / "publish"
@@ -627,7 +627,7 @@ def test_a_failed_rename_lists_every_file_replaced_and_not(project_from):
 
 def test_every_temporary_file_is_named_after_the_file_it_becomes(project_from, monkeypatch):
     """os.replace and os.link are observed, not replaced: `clean` knows a leftover by its name."""
-    from ncpi_cli.outputs import TEMPORARY, write_atomically
+    from ncpi.build.outputs import TEMPORARY, write_atomically
 
     project = project_from()
     moves: list[tuple[str, str]] = []
@@ -651,7 +651,7 @@ def test_every_temporary_file_is_named_after_the_file_it_becomes(project_from, m
 
 
 def test_writing_outside_build_fails_whole_and_says_why(project_from):
-    from ncpi_cli.outputs import write_atomically
+    from ncpi.build.outputs import write_atomically
 
     project = project_from()
     schema = project.root / "schema"
@@ -683,8 +683,8 @@ def _names(paths) -> list[str]:
 
 
 def test_clean_removes_the_national_outputs_and_only_those(project_from):
-    from ncpi_cli.outputs import _temporary_name, remove_outputs
-    from ncpi_cli.targets import (
+    from ncpi.build.outputs import _temporary_name, remove_outputs
+    from ncpi.build.targets import (
         DATA_FOLDER,
         NATIONAL_FOLDER,
         NATIONAL_TARGET,
@@ -724,7 +724,7 @@ def test_clean_removes_the_national_outputs_and_only_those(project_from):
 
 def test_clean_follows_each_force_record_and_makes_no_folder(project_from):
     """Every target's record counts, Welsh ones too; a missing record skips only its target."""
-    from ncpi_cli.outputs import _temporary_name, remove_outputs
+    from ncpi.build.outputs import _temporary_name, remove_outputs
 
     project = project_from("shipped")
     release = Target("essex", "press-release")
@@ -798,7 +798,7 @@ def test_clean_trusts_a_record_only_for_the_names_ncpi_writes(
     """`trusted`: 0, the record is not ncpi's; 1, it is, but damaged; 2, it names an output."""
     import json
 
-    from ncpi_cli.outputs import remove_outputs
+    from ncpi.build.outputs import remove_outputs
 
     project = project_from()
     release = Target("essex", "press-release")
@@ -825,7 +825,7 @@ def test_clean_trusts_a_record_only_for_the_names_ncpi_writes(
 
 
 def test_clean_skips_files_already_gone_and_names_one_it_cannot_remove(project_from):
-    from ncpi_cli.outputs import remove_outputs
+    from ncpi.build.outputs import remove_outputs
 
     project = project_from()
     _recorded_build(project)
@@ -843,7 +843,7 @@ def test_clean_skips_files_already_gone_and_names_one_it_cannot_remove(project_f
 
 
 def test_clean_never_follows_a_link_to_a_folder(project_from, tmp_path):
-    from ncpi_cli.outputs import remove_outputs
+    from ncpi.build.outputs import remove_outputs
 
     project = project_from()
     elsewhere = tmp_path / "elsewhere"
@@ -865,7 +865,7 @@ def test_clean_never_follows_a_link_to_a_folder(project_from, tmp_path):
 
 
 def test_clean_removes_a_bundle_zip_without_its_folder(project_from):
-    from ncpi_cli.outputs import remove_outputs
+    from ncpi.build.outputs import remove_outputs
 
     project = project_from()
     publish = project.build_dir / "publish"
@@ -879,7 +879,7 @@ def test_the_preview_record_names_only_the_pages_there_and_clean_trusts_only_pag
 ):
     import json
 
-    from ncpi_cli.outputs import PREVIEW_RECORD, remove_outputs, write_preview
+    from ncpi.build.outputs import PREVIEW_RECORD, remove_outputs, write_preview
 
     project = project_from()
     preview = project.build_dir / "essex" / "preview"
@@ -906,7 +906,7 @@ def test_the_preview_record_names_only_the_pages_there_and_clean_trusts_only_pag
 
 
 def test_a_preview_record_that_is_a_link_is_not_trusted(project_from, tmp_path):
-    from ncpi_cli.outputs import PREVIEW_RECORD, remove_outputs, write_preview
+    from ncpi.build.outputs import PREVIEW_RECORD, remove_outputs, write_preview
 
     project = project_from()
     preview = project.build_dir / "essex" / "preview"

@@ -13,9 +13,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ncpi_cli.build import Outcome, build_targets
-from ncpi_cli.project import Project
-from ncpi_cli.targets import output_paths, targets_of
+from ncpi.build.pipeline import Outcome, build_targets
+from ncpi.build.targets import output_paths, targets_of
+from ncpi.project import Project
 
 from conftest import FIXTURES, REPO
 

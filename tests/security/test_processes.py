@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ncpi_cli.project import Project as make_project_from
+from ncpi.project import Project as make_project_from
 
 from conftest import make_project
 
@@ -51,7 +51,7 @@ def _start_build(project, **options):
         [
             sys.executable,
             "-m",
-            "ncpi_cli",
+            "ncpi",
             "--root",
             str(project.root),
             "build",
@@ -112,7 +112,7 @@ def test_a_signal_stops_ncpi_and_its_workers_cleanly(tmp_path, signal_number, co
 def test_without_shared_memory_it_builds_in_one_process(tmp_path):
     project = make_project(tmp_path / "project")
     script = (
-        f"mount -t tmpfs -o ro,size=1k tmpfs /dev/shm && exec {sys.executable} -m ncpi_cli "
+        f"mount -t tmpfs -o ro,size=1k tmpfs /dev/shm && exec {sys.executable} -m ncpi "
         f"--root {project.root} build --all --force -j 2"
     )
     done = subprocess.run(

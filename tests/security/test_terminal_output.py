@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from ncpi_cli.problems import Problem
+from ncpi.problems import Problem
 
 from conftest import invoke, run_ncpi
 
@@ -63,7 +63,7 @@ def test_a_reader_that_goes_away_changes_neither_the_build_nor_its_exit_code(pro
         [
             sys.executable,
             "-m",
-            "ncpi_cli",
+            "ncpi",
             "--root",
             str(project.root),
             "build",

@@ -1,0 +1,534 @@
+"""Stage 2b, domain rules: what the schema cannot say, across fields, files and the registry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+from ncpi.check.loading import LoadedYaml
+from ncpi.check.partial import UnavailablePart
+from ncpi.model import Common, Report, grade_scale
+from ncpi.problems import Problem, excerpt
+from ncpi.registry import forces, suggest
+
+#: The inspectorate aims to revisit a force no later than six months after the initial report.
+REVISIT_AIM_DAYS = 183
+
+#: Warnings a report may acknowledge (`acknowledged:` with a reason); errors never.
+WARNING_CODES = {"late-revisit", "headline", "audit-by-area-total", "inspectorate-name"}
+
+_PHONE = re.compile(r"(?<![\w])(?:\+44\s?|0)\d[\d ]{7,14}\d(?![\w])")
+#: A UK number's digits (+44 written as 0): 11 digits; a few 01 area codes and 0800 have 10.
+_UK_NUMBER = re.compile(r"0[1235789]\d{9}|01\d{8}|0800\d{6}")
+#: At most this many ids are listed in a message, so that messages stay short for any report.
+_MAX_LISTED = 10
+
+
+def _fold(text: str) -> str:
+    """Text without accents and case, to tell 'Zoe' from 'Zoë' as a spelling, not a person."""
+    # str() first: a part that failed the schema then stops the rule (C functions would raise
+    # TypeError instead).
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _listing(items: list[str], total: int) -> str:
+    """At most _MAX_LISTED items, then how many more: a message stays short for any report."""
+    shown = ", ".join(items[:_MAX_LISTED])
+    return shown + (f" and {total - _MAX_LISTED:,} more" if total > _MAX_LISTED else "")
+
+
+class _Rules:
+    """The report's rules, each a method returning its problems; run one by one."""
+
+    def __init__(self, report: Report, loaded: LoadedYaml, common: Common | None, file_slug: str):
+        self.report, self.loaded, self.common, self.file_slug = report, loaded, common, file_slug
+        self.problem = loaded.problem
+
+    def force(self) -> Iterable[Problem]:
+        registry = forces()
+        slug = self.report.force.slug
+        if slug not in registry:
+            yield self.problem(
+                ("force", "slug"),
+                f"'{excerpt(slug)}' is not a force in the registry of 43.{suggest(slug, registry)}",
+                code="unknown-force",
+            )
+            return
+        if slug != self.file_slug:
+            yield self.problem(
+                ("force", "slug"),
+                f"the file is named {self.file_slug}.yaml but "
+                f"describes '{excerpt(slug)}': rename the file or fix the slug",
+                code="slug-mismatch",
+            )
+        official = registry[slug].name
+        if self.report.force.name != official:
+            yield self.problem(
+                ("force", "name"),
+                f"'{excerpt(self.report.force.name)}' is not the "
+                f"force's official name '{official}'",
+                code="force-name",
+            )
+
+    def recommendation_ids(self) -> Iterable[Problem]:
+        seen: dict[str, int] = {}
+        for index, rec in enumerate(self.report.inspection.recommendations):
+            if rec.id in seen:
+                yield self.problem(
+                    ("inspection", "recommendations", index, "id"),
+                    f"recommendation id '{excerpt(rec.id)}' is used twice (also item "
+                    f"{seen[rec.id]})",
+                    code="duplicate-id",
+                )
+            else:
+                seen[rec.id] = index
+
+    def progress(self) -> Iterable[Problem]:
+        recommendations = self.report.inspection.recommendations
+        first_index: dict[str, int] = {}
+        for index, rec in enumerate(recommendations):
+            first_index.setdefault(rec.id, index)
+        ids = list(first_index)
+        assessed: Counter = Counter()
+        for index, progress in enumerate(self.report.reinspection.progress):
+            path = ("reinspection", "progress", index, "recommendation")
+            odd = next((c for c in progress.recommendation if not c.isascii()), None)
+            if progress.recommendation not in first_index and odd is not None:
+                yield self.problem(
+                    path,
+                    f"contains U+{ord(odd):04X} "
+                    f"({unicodedata.name(odd, 'unnamed')}), which only looks like "
+                    "an ordinary character or cannot be seen: type the id again",
+                    code="look-alike",
+                )
+                continue
+            if progress.recommendation not in first_index:
+                listed = ids[:_MAX_LISTED]
+                yield self.problem(
+                    path,
+                    f"there is no recommendation '{excerpt(progress.recommendation)}'"
+                    f" in the original inspection.{suggest(progress.recommendation, ids)}"
+                    f" Recommendations: {_listing([excerpt(i) for i in listed], len(ids))}.",
+                    code="unknown-recommendation",
+                )
+                continue
+            assessed[progress.recommendation] += 1
+            if assessed[progress.recommendation] == 2:
+                yield self.problem(
+                    path,
+                    f"recommendation '{excerpt(progress.recommendation)}' is assessed "
+                    "more than once",
+                    code="duplicate-progress",
+                )
+        for rec_id, index in first_index.items():
+            if not assessed[rec_id]:
+                yield self.problem(
+                    ("inspection", "recommendations", index, "id"),
+                    f"recommendation '{excerpt(rec_id)}' has no progress assessment in "
+                    "reinspection.progress",
+                    code="missing-progress",
+                )
+
+    def findings_areas(self) -> Iterable[Problem]:
+        areas_with_findings: set[str] = set()
+        for index, findings in enumerate(self.report.reinspection.findings):
+            if findings.area in areas_with_findings:
+                yield self.problem(
+                    ("reinspection", "findings", index, "area"),
+                    f"area '{findings.area}' has findings twice: merge them into one",
+                    code="duplicate-area",
+                )
+            areas_with_findings.add(findings.area)
+        for index, rec in enumerate(self.report.inspection.recommendations):
+            if rec.area not in areas_with_findings:
+                yield self.problem(
+                    ("inspection", "recommendations", index, "area"),
+                    f"recommendation '{excerpt(rec.id)}' concerns '{rec.area}', but "
+                    "reinspection.findings has no findings for that area",
+                    code="missing-findings",
+                )
+
+    def fieldwork_dates(self) -> Iterable[Problem]:
+        for section in ("inspection", "reinspection"):
+            work = getattr(self.report, section).fieldwork
+            if work.end < work.start:
+                yield self.problem(
+                    (section, "fieldwork", "end"),
+                    f"fieldwork ends ({work.end}) before it starts ({work.start})",
+                    code="date-order",
+                )
+
+    def date_order(self) -> Iterable[Problem]:
+        first, second = self.report.inspection, self.report.reinspection
+        # (where a date out of order is reported, the date, what it is); the first date is
+        # never out of order itself, so it has no place.
+        ordered = [
+            (None, first.fieldwork.end, "the original fieldwork ended"),
+            (("inspection", "published"), first.published, "the original report was published"),
+            (
+                ("reinspection", "fieldwork", "start"),
+                second.fieldwork.start,
+                "the follow-up's fieldwork started",
+            ),
+            (("reinspection", "published"), second.published, "this report was published"),
+        ]
+        for (_, earlier, earlier_what), (path, later, later_what) in itertools.pairwise(ordered):
+            if later <= earlier:
+                yield self.problem(
+                    path,
+                    f"{later_what} on {later}, not after {earlier_what} ({earlier})",
+                    code="date-order",
+                )
+
+    def revisit(self) -> Iterable[Problem]:
+        gap = (self.report.reinspection.fieldwork.start - self.report.inspection.published).days
+        if gap > REVISIT_AIM_DAYS:
+            yield self.problem(
+                ("reinspection", "fieldwork", "start"),
+                f"the follow-up began {gap} days after the original report was "
+                "published; the inspectorate aims to revisit within six months",
+                severity="warning",
+                code="late-revisit",
+            )
+
+    def case_audit(self) -> Iterable[Problem]:
+        audit = self.report.case_audit
+        if audit is None:
+            return
+        total = sum(audit.grades.values())
+        if total != audit.cases:
+            yield self.problem(
+                ("case_audit", "grades"),
+                f"the graded cases add up to {total}, but {_cases(audit.cases, 'was', 'were')} "
+                "audited",
+                code="audit-total",
+            )
+        yield from self._grades_on_scale(audit.grades, ("case_audit", "grades"))
+
+    def case_audit_by_area(self) -> Iterable[Problem]:
+        audit = self.report.case_audit
+        if audit is None or not audit.by_area:
+            return
+        seen: set[str] = set()
+        for index, row in enumerate(audit.by_area):
+            path = ("case_audit", "by_area", index)
+            if row.area in seen:
+                yield self.problem(
+                    (*path, "area"), f"area '{row.area}' is listed twice", code="duplicate-area"
+                )
+            seen.add(row.area)
+            total = sum(row.grades.values())
+            if total != row.cases:
+                yield self.problem(
+                    (*path, "grades"),
+                    f"the graded cases add up to {total}, but "
+                    f"{_cases(row.cases, 'is', 'are')} given for this area",
+                    code="audit-total",
+                )
+            yield from self._grades_on_scale(row.grades, (*path, "grades"))
+        by_area = sum(row.cases for row in audit.by_area)
+        if by_area != audit.cases:
+            yield self.problem(
+                ("case_audit", "by_area"),
+                f"the areas' cases add up to {by_area}, but {_cases(audit.cases, 'was', 'were')} "
+                "audited",
+                severity="warning",
+                code="audit-by-area-total",
+            )
+
+    def _grades_on_scale(self, grades, path) -> Iterable[Problem]:
+        started = self.report.reinspection.fieldwork.start
+        scale = grade_scale(started)
+        for grade in grades:
+            if grade not in scale:
+                yield self.problem(
+                    (*path, grade),
+                    f"grade '{grade}' was not on the scale in use "
+                    f"when the follow-up's fieldwork started ({started}); it was: "
+                    f"{', '.join(scale)}",
+                    key=True,
+                    code="audit-grade",
+                )
+
+    def speaker(self) -> Iterable[Problem]:
+        quoted, inspector = (
+            self.report.press_release.quote.speaker,
+            self.report.reinspection.inspector,
+        )
+        if quoted == inspector.name:
+            return
+        if _fold(quoted) == _fold(inspector.name):
+            message = (
+                f"the speaker is spelt '{excerpt(quoted)}' here but '{excerpt(inspector.name)}' in "
+                "reinspection.inspector.name: keep the name exactly as spelt"
+            )
+        else:
+            message = (
+                f"the quote is by '{excerpt(quoted)}', but the follow-up was led by "
+                f"'{excerpt(inspector.name)}'"
+            )
+        yield self.problem(("press_release", "quote", "speaker"), message, code="speaker")
+
+    def embargo(self) -> Iterable[Problem]:
+        """An embargo is a local time, lifted no later than the day the report is published."""
+        embargo = self.report.press_release.embargo
+        if embargo is None:
+            return
+        path = ("press_release", "embargo")
+        if embargo.tzinfo is not None:
+            yield self.problem(
+                path,
+                "write the embargo as local UK time, without a time zone, e.g. 2016-12-14 00:01",
+                code="embargo",
+            )
+            return
+        published = self.report.reinspection.published
+        if embargo.date() > published:
+            yield self.problem(
+                path,
+                f"the embargo ends on {embargo.date()}, after the report is published "
+                f"({published}): the release would be held back from a published report",
+                code="embargo",
+            )
+
+    def speaker_title(self) -> Iterable[Problem]:
+        title, inspector = self.report.press_release.quote.title, self.report.reinspection.inspector
+        if title != inspector.title:
+            yield self.problem(
+                ("press_release", "quote", "title"),
+                f"the speaker's title "
+                f"'{excerpt(title)}' differs from reinspection.inspector.title "
+                f"'{excerpt(inspector.title)}'",
+                code="speaker-title",
+            )
+
+    def notes(self) -> Iterable[Problem]:
+        notes, common = self.report.press_release.notes, self.common
+        for note, count in Counter(notes).items():
+            if count > 1:
+                yield self.problem(
+                    ("press_release", "notes", notes.index(note)),
+                    f"note '{excerpt(note)}' is listed {count} times",
+                    code="duplicate-note",
+                )
+        if common is None:
+            return
+        published = self.report.reinspection.published
+        for index, note in enumerate(notes):
+            if note not in common.notes:
+                yield self.problem(
+                    ("press_release", "notes", index),
+                    f"there is no note "
+                    f"'{excerpt(note)}' in reports/_common.yaml.{suggest(note, common.notes)}",
+                    code="unknown-note",
+                )
+            elif common.note_on(note, published) is None:
+                first = min(v.since for v in common.notes[note])
+                yield self.problem(
+                    ("press_release", "notes", index),
+                    f"note '{note}' has no "
+                    f"text for a release published on {published}: its first "
+                    f"version is used from {first}",
+                    code="note-date",
+                )
+
+    def headline(self) -> Iterable[Problem]:
+        force = forces().get(self.report.force.slug)
+        headline = self.report.press_release.headline
+        if force is not None and _fold(force.area_name) not in _fold(headline):
+            yield self.problem(
+                ("press_release", "headline"),
+                f"the headline does not name the force ('{force.area_name}')",
+                severity="warning",
+                code="headline",
+            )
+
+    def inspectorate_in_release(self) -> Iterable[Problem]:
+        """The release's own text names the inspectorate as it was on the publication date."""
+        if self.common is None:
+            return
+        published = self.report.reinspection.published
+        current = self.common.inspectorate_on(published)
+        others = [i.abbreviation for i in self.common.inspectorates if i is not current]
+        release = self.report.press_release
+        texts = [(("press_release", "paragraphs", n), t) for n, t in enumerate(release.paragraphs)]
+        texts += [
+            (("press_release", "quote", "paragraphs", n), t)
+            for n, t in enumerate(release.quote.paragraphs)
+        ]
+        for path, text in texts:
+            for other in others:
+                if re.search(rf"\b{re.escape(other)}\b", text):
+                    yield self.problem(
+                        path,
+                        f"names {other}, but on {published} the "
+                        f"inspectorate was {current.abbreviation}",
+                        severity="warning",
+                        code="inspectorate-name",
+                    )
+                    break
+
+
+_RULES: list[Callable[[_Rules], Iterable[Problem]]] = [
+    _Rules.force,
+    _Rules.recommendation_ids,
+    _Rules.progress,
+    _Rules.findings_areas,
+    _Rules.fieldwork_dates,
+    _Rules.date_order,
+    _Rules.revisit,
+    _Rules.case_audit,
+    _Rules.case_audit_by_area,
+    _Rules.speaker,
+    _Rules.speaker_title,
+    _Rules.embargo,
+    _Rules.notes,
+    _Rules.headline,
+    _Rules.inspectorate_in_release,
+]
+
+
+def _cases(count: int, singular_verb: str, plural_verb: str) -> str:
+    """'1 case was', '60 cases were': a number of case files in a message."""
+    return f"{count} case {singular_verb}" if count == 1 else f"{count} cases {plural_verb}"
+
+
+def check_report(
+    report: Report, loaded: LoadedYaml, common: Common | None, file_slug: str
+) -> list[Problem]:
+    """Every domain rule for one report, or for the parts of it that passed the schema.
+
+    `report` may be partial (see ncpi.check.partial): a rule that needs a part that failed the
+    schema is skipped, and the others still run, so one mistake never hides another.
+    """
+    rules = _Rules(report, loaded, common, file_slug)
+    problems: list[Problem] = []
+    for rule in _RULES:
+        try:
+            for problem in rule(rules):  # One by one: what a rule found before it stopped counts.
+                problems.append(problem)
+        except UnavailablePart:
+            continue
+    return _apply_acknowledgements(report, loaded, problems)
+
+
+def _apply_acknowledgements(report, loaded: LoadedYaml, problems: list[Problem]) -> list[Problem]:
+    """Warnings the report acknowledges become notes; an acknowledgement must still be needed."""
+    try:
+        acknowledged = list(report.acknowledged)
+    except UnavailablePart:
+        return problems
+    raised = {p.code for p in problems if p.severity == "warning"}
+    reasons = {}
+    for index, ack in enumerate(acknowledged):
+        path = ("acknowledged", index, "code")
+        if ack.code not in WARNING_CODES:
+            problems.append(
+                loaded.problem(
+                    path,
+                    f"'{excerpt(ack.code)}' is not a warning that can be acknowledged; these can: "
+                    f"{', '.join(sorted(WARNING_CODES))}.{suggest(ack.code, WARNING_CODES)}",
+                    code="acknowledgement",
+                )
+            )
+        elif ack.code not in raised:
+            problems.append(
+                loaded.problem(
+                    path,
+                    f"acknowledges '{ack.code}', but there is no such warning any more: "
+                    "remove the acknowledgement",
+                    severity="warning",
+                    code="unused-acknowledgement",
+                )
+            )
+        reasons[ack.code] = ack.reason
+    return [
+        Problem(
+            p.file,
+            p.line,
+            p.column,
+            p.path,
+            f"{p.message}; accepted because: {reasons[p.code]}",
+            "acknowledged",
+            p.code,
+        )
+        if p.severity == "warning" and p.code in reasons
+        else p
+        for p in problems
+    ]
+
+
+def check_common(common: Common, loaded: LoadedYaml) -> list[Problem]:
+    """Rules for the common data: each note names only the inspectorate in force while it is
+    used, and its phone numbers are valid UK numbers."""
+    problems = []
+    by_date = sorted(common.inspectorates, key=lambda i: i.since)
+    # Each name's period: from its date (the first from the start) to the next name's date.
+    periods = [
+        (
+            i,
+            dt.date.min if n == 0 else i.since,
+            by_date[n + 1].since if n + 1 < len(by_date) else dt.date.max,
+        )
+        for n, i in enumerate(by_date)
+    ]
+    for note_id, versions in common.notes.items():
+        for index, version in enumerate(versions):
+            later = [v.since for v in versions if v.since > version.since]
+            until = min(later) if later else dt.date.max
+            in_force = [i for i, start, end in periods if start < until and end > version.since]
+            path = ("notes", note_id, index, "text")
+            problems += _other_inspectorate(loaded, path, version, until, in_force, by_date)
+            problems += _phone_problems(loaded, path, version.text)
+    return problems
+
+
+def _other_inspectorate(loaded: LoadedYaml, path, version, until, in_force, every):
+    """A problem if a note's version spans a change of name, or names another inspectorate."""
+    if len(in_force) > 1:
+        change = in_force[1].since
+        used_until = "on" if until == dt.date.max else f"until {until}"
+        return [
+            loaded.problem(
+                path,
+                f"this version is used from {version.since} {used_until}, "
+                f"but the inspectorate's name changed on {change}: add a "
+                f"version from {change}",
+                code="inspectorate-name",
+            )
+        ]
+    current = in_force[0]
+    for other in every:
+        if other is not current and re.search(
+            rf"\b{re.escape(other.abbreviation)}\b", version.text
+        ):
+            return [
+                loaded.problem(
+                    path,
+                    f"names {other.abbreviation}, but from "
+                    f"{version.since} the inspectorate was "
+                    f"{current.abbreviation}",
+                    code="inspectorate-name",
+                )
+            ]
+    return []
+
+
+def _phone_problems(loaded: LoadedYaml, path, text: str) -> list[Problem]:
+    problems = []
+    for match in _PHONE.finditer(text):
+        digits = re.sub(r"\D", "", match.group())
+        if digits.startswith("44"):
+            digits = "0" + digits[2:]
+        if not _UK_NUMBER.fullmatch(digits):
+            problems.append(
+                loaded.problem(
+                    path, f"'{match.group()}' is not a valid UK phone number", code="phone"
+                )
+            )
+    return problems

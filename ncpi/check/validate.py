@@ -1,0 +1,517 @@
+"""Stage 2, validate: load, schema, domain rules and a dry-run render, for every file at once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+from ncpi.check.loading import LoadedYaml, load_yaml_file
+from ncpi.check.rules import check_common, check_report
+from ncpi.check.schema import check_schema
+from ncpi.errors import RenderError
+from ncpi.model import BLANK_MARKER, Common, Report
+from ncpi.problems import Problem, format_path, printable
+from ncpi.project import Project
+from ncpi.render.markup import allowed_link, links_in
+from ncpi.render.templating import make_environment
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One edition's verdict: its checked report and common data, or the problems that stop it.
+
+    A Welsh edition holds the English facts with the Welsh text. A problem outside the forces'
+    own files (the common data, a template) stops every edition; a problem in either file of a
+    pair stops both editions, which are published together.
+    """
+
+    report: Report | None
+    common: Common | None
+    problems: list[Problem]
+
+    @property
+    def passed(self) -> bool:
+        return self.report is not None and self.common is not None and not self.problems
+
+
+@dataclass
+class CheckResult:
+    """What validation found: the reports that passed, the common data, every problem."""
+
+    reports: dict[str, Report] = field(default_factory=dict)
+    common: Common | None = None
+    #: The Welsh editions that passed: English facts with Welsh text (see bilingual.py).
+    welsh: dict[str, Report] = field(default_factory=dict)
+    welsh_common: Common | None = None
+    problems: list[Problem] = field(default_factory=list)
+    files_checked: int = 0
+    #: Each edition checked, by (force, language): ("essex", "en"), ("dyfed-powys", "cy").
+    verdicts: dict[tuple[str, str], Verdict] = field(default_factory=dict)
+
+    def verdict(self, slug: str, language: str = "en") -> Verdict:
+        """One edition's verdict (see Verdict)."""
+        return self.verdicts[(slug, language)]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def acknowledged(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "acknowledged"]
+
+
+def template_problem(project: Project, error: RenderError) -> Problem:
+    """A template's render error as a problem at the template's file and line.
+
+    Without a template to blame (a text missing from the catalogue, asked for by Python),
+    the problem is put on the templates folder.
+    """
+    if error.template is None:
+        shown, message = project.display(project.templates_dir), str(error.message)
+    else:
+        shown = project.display(Path(error.template))
+        message = str(error.message).removeprefix(f"{error.template}:{error.line}: ")
+    return Problem(shown, error.line, 1, "", f"template: {message}", code="template")
+
+
+def check_templates(project: Project) -> list[Problem]:
+    """Every template of the project's own parses (ncpi's are parsed by its tests)."""
+    if not project.templates_dir.is_dir():
+        return []
+    env = make_environment(None)  # Parsing needs the extensions only, not the loader.
+    problems = []
+    for path in sorted(project.templates_dir.rglob("*.j2")):
+        try:
+            env.parse(path.read_text(encoding="utf-8"))
+        except jinja2.TemplateSyntaxError as error:
+            problems.append(
+                Problem(
+                    project.display(path),
+                    error.lineno,
+                    1,
+                    "",
+                    f"template syntax: {error.message}",
+                    code="template",
+                )
+            )
+    return problems
+
+
+def check_project(
+    project: Project, slugs: list[str] | None = None, *, dry_run: bool = True
+) -> CheckResult:
+    """Check the common data and the named reports (all of them by default)."""
+    result = CheckResult()
+    common_display = project.display(project.common_path)
+    if not project.common_path.is_file():
+        result.problems.append(
+            Problem(
+                common_display, 1, 1, "", "the common data file is missing", code="missing-common"
+            )
+        )
+    else:
+        loaded, problems = load_yaml_file(project.common_path, common_display, project)
+        result.files_checked += 1
+        if loaded is not None:
+            problems += blank_problems(loaded)
+            problems += text_problems(loaded, project, Common, problems)
+            # All at once, as for a report: the schema's problems elsewhere in the file too.
+            usable = not problems
+            common, schema_problems = check_schema(loaded, Common)
+            reported = {problem.path for problem in problems}
+            problems += [p for p in schema_problems if p.path not in reported]
+            if common is not None:
+                problems += check_common(common, loaded)
+                result.common = common if usable else None
+        result.problems += problems
+        # The Welsh common data is checked with the Welsh files that use it.
+        named = project.report_slugs() if slugs is None else slugs
+        welsh = any(project.welsh_path(slug).is_file() for slug in named)
+        if welsh and project.welsh_common_path.is_file():
+            _check_welsh_common(project, loaded if result.common is not None else None, result)
+    template_problems = check_templates(project) if dry_run else []
+    result.problems += template_problems
+    for slug in project.report_slugs() if slugs is None else slugs:
+        try:
+            _check_one(project, slug, result, dry_run=dry_run and not template_problems)
+        except Exception as error:
+            result.problems.append(
+                Problem(
+                    project.display(project.report_path(slug)),
+                    1,
+                    1,
+                    "",
+                    f"ncpi could not check this file ({type(error).__name__}: {error}); "
+                    "please report this as a bug in ncpi",
+                    code="internal-error",
+                )
+            )
+    result.problems.sort(key=_reading_order)
+    result.verdicts = _verdicts(project, result, project.report_slugs() if slugs is None else slugs)
+    return result
+
+
+def _verdicts(
+    project: Project, result: CheckResult, slugs: list[str]
+) -> dict[tuple[str, str], Verdict]:
+    """Each edition's verdict, from the problems' files (see Verdict)."""
+    errors = result.errors
+    own_files = {
+        slug: {
+            project.display(project.report_path(slug)),
+            project.display(project.welsh_path(slug)),
+        }
+        for slug in slugs
+    }
+    everyone = set().union(*own_files.values()) if own_files else set()
+    welsh_common = project.display(project.welsh_common_path)
+    shared = [p for p in errors if p.file not in everyone | {welsh_common}]
+    welsh_shared = [p for p in errors if p.file == welsh_common]
+    verdicts = {}
+    for slug in slugs:
+        own = [p for p in errors if p.file in own_files[slug]]
+        verdicts[(slug, "en")] = Verdict(result.reports.get(slug), result.common, shared + own)
+        verdicts[(slug, "cy")] = Verdict(
+            result.welsh.get(slug), result.welsh_common, shared + own + welsh_shared
+        )
+    return verdicts
+
+
+def _reading_order(problem: Problem) -> tuple:
+    """File by file, each English file just before its Welsh mirror; in a file, line by line."""
+    welsh = problem.file.endswith(".cy.yaml")
+    stem = problem.file.removesuffix(".cy.yaml" if welsh else ".yaml")
+    return (stem, welsh, problem.line, problem.column)
+
+
+def _check_welsh_common(project: Project, english: LoadedYaml | None, result: CheckResult) -> None:
+    """Check reports/_common.cy.yaml against the English common data, as a pair."""
+    from ncpi.check.welsh_pair import check_pair, welsh_loaded
+
+    path = project.welsh_common_path
+    welsh, problems = load_yaml_file(path, project.display(path), project)
+    result.files_checked += 1
+    if welsh is not None:
+        problems += blank_problems(welsh)
+        problems += text_problems(welsh, project, Common, problems)
+        if english is not None:
+            problems += check_pair(english, welsh, Common)
+    result.problems += problems
+    if english is None or welsh is None or any(p.severity == "error" for p in problems):
+        return
+    result.welsh_common, problems = check_schema(welsh_loaded(english, welsh, Common), Common)
+    result.problems += problems
+
+
+def _strings(value, path=()):
+    """Every string in loaded data, with its key path."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index))
+    elif isinstance(value, str):
+        yield path, value
+
+
+def blank_problems(loaded: LoadedYaml) -> list[Problem]:
+    """A problem for every value still "TODO: …", as `ncpi new` writes them."""
+    return [
+        loaded.problem(
+            path, "not filled in yet: " + text.removeprefix(BLANK_MARKER).strip(), code="blank"
+        )
+        for path, text in _strings(loaded.data)
+        if text.startswith(BLANK_MARKER)
+    ]
+
+
+def _is_prose(path: tuple, model: type) -> bool:
+    """Whether the value at `path` in a file of `model` is running prose (see model.PROSE)."""
+    import types
+    import typing
+
+    from pydantic import BaseModel
+
+    from ncpi.model import PROSE
+
+    annotation, metadata = model, []
+    for part in path:
+        metadata = []
+        while typing.get_origin(annotation) is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        if isinstance(part, int) and typing.get_origin(annotation) is list:
+            annotation = typing.get_args(annotation)[0]
+        elif isinstance(part, str) and typing.get_origin(annotation) is dict:
+            annotation = typing.get_args(annotation)[1]
+        elif (
+            isinstance(part, str)
+            and isinstance(annotation, type)
+            and issubclass(annotation, BaseModel)
+            and part in annotation.model_fields
+        ):
+            # pydantic keeps a field's own Annotated metadata apart from its type.
+            metadata = annotation.model_fields[part].metadata
+            annotation = annotation.model_fields[part].annotation
+        else:
+            return False
+        # An optional part (CaseAudit | None) holds its model.
+        options = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(options) == 1:
+            annotation = options[0]
+    if typing.get_origin(annotation) is typing.Annotated:
+        metadata = [*metadata, *annotation.__metadata__]
+    return PROSE in metadata
+
+
+def comment_problems(loaded: LoadedYaml, model: type = Report) -> list[Problem]:
+    """A problem for each ' #' that cut a paragraph short: YAML read the rest as a comment."""
+    problems = []
+    for path, (line, column) in loaded.comments_after_plain_text.items():
+        if _is_prose(path, model):
+            problems.append(
+                Problem(
+                    loaded.file,
+                    line,
+                    column,
+                    format_path(path),
+                    "the text from ' #' to the end of the line is read as a YAML comment and left "
+                    "out of the report: put the whole paragraph in quotes, or write it as a block "
+                    "(>- on the line before)",
+                    code="comment-in-text",
+                )
+            )
+    return problems
+
+
+# Characters that cannot be printed, or that YAML and the outputs would turn into something else:
+# C0 and C1 controls but tab and line feed, DEL, line and paragraph separators, noncharacters.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff"
+    "\U0001fffe\U0001ffff\U0010fffe\U0010ffff]"
+)
+
+
+# Invisible characters that change how text displays or compares: bidirectional controls,
+# zero-width spaces and joiners outside emoji, the byte-order mark.
+INVISIBLE = re.compile("[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
+def control_character_problems(loaded: LoadedYaml) -> list[Problem]:
+    """A problem for each text value holding a character that cannot be printed or is invisible."""
+    import unicodedata
+
+    problems = []
+    for path, text in _strings(loaded.data):
+        found = _UNPRINTABLE.search(text)
+        if found:
+            problems.append(
+                loaded.problem(
+                    path,
+                    f"contains a control character (U+{ord(found.group()):04X}) that cannot "
+                    "be printed: delete it (it may have come with pasted text)",
+                    code="control",
+                )
+            )
+            continue
+        found = INVISIBLE.search(text)
+        if found:
+            character = found.group()
+            problems.append(
+                loaded.problem(
+                    path,
+                    f"contains an invisible character, U+{ord(character):04X} "
+                    f"({unicodedata.name(character)}), which can make text look "
+                    "different from what it says: delete it",
+                    code="invisible",
+                )
+            )
+    return problems
+
+
+@cache
+def _drawable(fonts_dir: Path) -> frozenset[int] | None:
+    from ncpi.pdf.document import drawable_characters  # fontTools only, never WeasyPrint
+
+    return drawable_characters(fonts_dir)
+
+
+def font_problems(loaded: LoadedYaml, project: Project) -> list[Problem]:
+    """A problem for each text with a character the PDF's font cannot draw.
+
+    WeasyPrint would draw it in whatever font the machine has: a font outside the build record,
+    which would make the PDF differ from machine to machine.
+    """
+    import unicodedata
+
+    from ncpi.pdf.document import fonts_dir_for
+
+    texts = [(path, text) for path, text in _strings(loaded.data) if not text.isascii()]
+    if not any(ord(character) > 0xFF for _, text in texts for character in text):
+        return []  # Latin-1 only: Lato draws it all, no need to read the font.
+    fonts_dir = fonts_dir_for(project.templates_dir)
+    drawable = _drawable(fonts_dir)
+    if drawable is None:
+        return []
+    problems = []
+    for path, text in texts:
+        missing = next((c for c in text if ord(c) not in drawable and c not in "\n\t"), None)
+        if missing is not None:
+            name = unicodedata.name(missing, "unnamed")
+            problems.append(
+                loaded.problem(
+                    path,
+                    f"'{printable(missing)}' (U+{ord(missing):04X} {name}) is not in the "
+                    "report's font (Lato): the PDF would draw it in a font of this machine's. "
+                    "Remove it or write it in words",
+                    code="font",
+                )
+            )
+    return problems
+
+
+def link_problems(loaded: LoadedYaml) -> list[Problem]:
+    """A problem for every [label](address) whose address is not https://, http:// or mailto:."""
+    return [
+        loaded.problem(
+            path,
+            f"the link '[{label}]({url})' may not go to '{url}': links "
+            "may only go to https://, http:// or mailto: addresses",
+            code="link",
+        )
+        for path, text in _strings(loaded.data)
+        for label, url in links_in(text)
+        if not allowed_link(url)
+    ]
+
+
+def text_problems(
+    loaded: LoadedYaml, project: Project, model: type, found: list[Problem]
+) -> list[Problem]:
+    """The checks of every text in a file but blanks: cut paragraphs, characters, links, font.
+
+    One message for a place is enough: a text with a problem already `found`, or an invisible
+    character, is not also said to be outside the font.
+    """
+    problems = comment_problems(loaded, model) + control_character_problems(loaded)
+    problems += link_problems(loaded)
+    reported = {problem.path for problem in found + problems}
+    return problems + [p for p in font_problems(loaded, project) if p.path not in reported]
+
+
+def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: bool) -> None:
+    """Check one report, adding every problem (and the report, if it passed) to `result`."""
+    from ncpi.check.partial import partial_model
+    from ncpi.render.documents import render_documents  # Jinja only; never WeasyPrint.
+
+    path = project.report_path(slug)
+    loaded, load_problems = load_yaml_file(path, project.display(path), project)
+    result.files_checked += 1
+    if loaded is None:  # Not YAML at all: nothing further can be read.
+        result.problems += load_problems
+        return
+    blanks = blank_problems(loaded)
+    report, schema_problems = check_schema(loaded, Report)
+    # A value the loader refused (a date that does not exist) or a blank is reported once, not
+    # again as "not a date"; every other part of the file is still checked in the same run.
+    # (The schema reports a refused value's missing keys at the value, never below it.)
+    known = load_problems + blanks
+    known_paths = {problem.path for problem in known}  # A set: linear, not problems x blanks.
+    problems = known + [p for p in schema_problems if p.path not in known_paths]
+    problems += text_problems(loaded, project, Report, problems)
+    if not blanks:  # A scaffold's rules would only repeat its blanks.
+        checked = report if report is not None else partial_model(Report, loaded.data)
+        problems += check_report(checked, loaded, result.common, slug)
+    problems += _welsh_edition_warning(project, slug, loaded)
+    result.problems += problems  # Put in reading order by check_project.
+    english_ok = report is not None and not any(p.severity == "error" for p in problems)
+    if project.welsh_path(slug).is_file():
+        _check_welsh(project, slug, loaded, english_ok, result, dry_run=dry_run)
+    if not english_ok or result.common is None:
+        return
+    if dry_run:
+        try:
+            render_documents(report, result.common, project.templates_dir)
+        except RenderError as error:
+            result.problems.append(template_problem(project, error))
+            return
+    result.reports[slug] = report
+
+
+def _welsh_edition_warning(project: Project, slug: str, loaded: LoadedYaml) -> list[Problem]:
+    """A warning for a Welsh force whose report has no Welsh text beside it."""
+    from ncpi.registry import forces
+
+    force = forces().get(slug)
+    if force is None or not force.is_welsh or project.welsh_path(slug).is_file():
+        return []
+    welsh = project.display(project.welsh_path(slug))
+    return [
+        loaded.problem(
+            ("force",),
+            f"{force.name} is a Welsh force: its report and press release must also be "
+            f"published in Welsh, at the same time, but {welsh} does not exist yet. "
+            f"`ncpi new {slug} --welsh` starts it from this file",
+            key=True,
+            code="welsh-edition",
+            severity="warning",
+        )
+    ]
+
+
+def _check_welsh(
+    project: Project,
+    slug: str,
+    english: LoadedYaml,
+    english_ok: bool,
+    result: CheckResult,
+    *,
+    dry_run: bool,
+) -> None:
+    """Check a report's Welsh file: its own text, then as the English file's mirror."""
+    from ncpi.check.welsh_pair import check_pair, welsh_loaded
+    from ncpi.render.documents import render_documents
+
+    path = project.welsh_path(slug)
+    welsh, problems = load_yaml_file(path, project.display(path), project)
+    result.files_checked += 1
+    if welsh is not None:
+        problems += blank_problems(welsh)
+        problems += text_problems(welsh, project, Report, problems)
+        problems += check_pair(english, welsh, Report)
+    if project.common_path.is_file() and not project.welsh_common_path.is_file():
+        problems.append(
+            Problem(
+                project.display(path),
+                1,
+                1,
+                "",
+                f"{project.display(project.welsh_common_path)} does not exist: the Welsh editions "
+                "need the notes to editors and the inspectorates' names in Welsh",
+                code="welsh-common",
+            )
+        )
+    result.problems += problems
+    errors = any(p.severity == "error" for p in problems)
+    if welsh is None or errors or not english_ok or result.welsh_common is None:
+        return
+    report, schema_problems = check_schema(welsh_loaded(english, welsh, Report), Report)
+    result.problems += schema_problems
+    if report is None:
+        return
+    if dry_run:
+        try:
+            render_documents(report, result.welsh_common, project.templates_dir, "cy")
+        except RenderError as error:
+            result.problems.append(template_problem(project, error))
+            return
+    result.welsh[slug] = report

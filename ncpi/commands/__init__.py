@@ -1,0 +1,1 @@
+"""The commands beyond build: national, publish, serve, watch, list, new and init."""

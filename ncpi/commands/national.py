@@ -1,0 +1,592 @@
+"""`ncpi national`: every force's checked report together, as a national overview, open data
+and the site's index page.
+
+The overview (build/national/, tagged PDF and HTML) counts the recommendations by area,
+timescale and progress, sets each force's revisit against the six-month aim and totals the case
+audits by grading scale. The data (build/data/) is one row per recommendation and per force,
+as RFC 4180 CSV with CSV on the Web metadata beside it, and as JSON. build/index.html links
+every published document. Only what is computed here is in them: nothing is written twice by
+hand.
+
+Only reports published as of a moment (publication.py) are counted: a draft, or a report whose
+date or embargo is still to come, is left out and the pages say how many were. With
+`include_unpublished` they are counted, marked in the data, and every page is watermarked.
+The overview and the data are one target of the build graph (targets.NATIONAL_TARGET), kept
+up to date by the same build record as every force's documents.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ncpi.build.targets import (
+    DATA_FILES,
+    DATA_FOLDER,
+    NATIONAL_FOLDER,
+    NATIONAL_TARGET,
+    BuildOptions,
+    Target,
+    index_path,
+    manifest_path,
+    output_paths,
+    targets_of,
+)
+from ncpi.check.rules import REVISIT_AIM_DAYS
+from ncpi.model import AREAS, GRADES, PROGRESS_STATUSES, TIMESCALES, grade_scale
+from ncpi.publication import why_unpublished
+from ncpi.registry import Force, forces
+
+if TYPE_CHECKING:
+    from ncpi.model import Common, Report
+    from ncpi.problems import Problem
+    from ncpi.project import Project
+
+NATIONAL_HTML = "national.html.j2"
+INDEX_HTML = "index.html.j2"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One force in the national picture: its registry entry and its checked report."""
+
+    slug: str
+    force: Force
+    report: Report
+    #: Why it is not published as of the overview's moment; counted only when asked to be.
+    unpublished: str | None = None
+
+    @property
+    def revisit_days(self) -> int:
+        """Days from the original report's publication to the follow-up's fieldwork."""
+        return (self.report.reinspection.fieldwork.start - self.report.inspection.published).days
+
+
+@dataclass
+class National:
+    """What `ncpi national` read: the reports counted, those left out, and why."""
+
+    entries: list[Entry]
+    common: Common | None
+    #: Reports that do not pass their checks, with their problems.
+    left_out: dict[str, list[Problem]] = field(default_factory=dict)
+    #: Reports not published as of the moment, left out, with why (a draft, a date to come).
+    withheld: dict[str, str] = field(default_factory=dict)
+    include_unpublished: bool = False
+
+    @property
+    def counts_unpublished(self) -> bool:
+        """Whether an unpublished report is counted: then no page of it may be published."""
+        return any(entry.unpublished for entry in self.entries)
+
+
+def read_national(
+    project: Project, as_of: dt.datetime, *, include_unpublished: bool = False
+) -> National:
+    """Every report, checked as `validate` checks it: those that pass and are published as of
+    `as_of` (all that pass, with `include_unpublished`); the others left out, with why."""
+    from ncpi.check.validate import check_project
+
+    checked = check_project(project, dry_run=False)
+    registry = forces()
+    national = National([], checked.common, include_unpublished=include_unpublished)
+    for slug in project.report_slugs():
+        verdict = checked.verdicts[(slug, "en")]
+        if slug not in registry or not verdict.passed:
+            national.left_out[slug] = verdict.problems
+    for slug in registry:
+        if slug not in checked.reports or slug in national.left_out:
+            continue
+        report = checked.reports[slug]
+        reason = why_unpublished(report, as_of)
+        if reason is not None and not include_unpublished:
+            national.withheld[slug] = reason
+        else:
+            national.entries.append(Entry(slug, registry[slug], report, reason))
+    return national
+
+
+# The numbers.
+
+
+#: The most bars one chart holds: 15 fit on an A4 page with their caption, whatever is above
+#: them; a longer chart is split into parts of this many, each a figure of its own.
+BARS_PER_CHART = 15
+
+
+def chart_parts(rows: list[tuple[str, int]]) -> list[dict]:
+    """A chart as figures of at most BARS_PER_CHART bars, on one scale: each its image, its
+    rows (for its alt text), and which part of how many it is."""
+    from ncpi.render.documents import bar_chart
+
+    most = max((count for _, count in rows), default=0) or 1
+    chunks = [rows[start : start + BARS_PER_CHART] for start in range(0, len(rows), BARS_PER_CHART)]
+    return [
+        {
+            "src": bar_chart(chunk, width=640, label_width=330, most=most),
+            "rows": chunk,
+            "part": number,
+            "parts": len(chunks),
+        }
+        for number, chunk in enumerate(chunks or [[]], start=1)
+    ]
+
+
+def _months(days: int) -> str:
+    """Days as months to one decimal place, as people compare them with 'six months'."""
+    return f"{days / (365.25 / 12):.1f}"
+
+
+def national_context(national: National, links: dict[str, str]) -> dict:
+    """Everything the overview's template sees, computed from the reports."""
+    from markupsafe import Markup
+
+    from ncpi.render.documents import CONTENTS_MARK
+    from ncpi.render.templating import date_range
+
+    entries = national.entries
+    common = national.common
+    recommendations = [
+        (entry, rec) for entry in entries for rec in entry.report.inspection.recommendations
+    ]
+    progress = {
+        (entry.slug, p.recommendation): p.status
+        for entry in entries
+        for p in entry.report.reinspection.progress
+    }
+    total = len(recommendations)
+
+    def counted_rows(labels: dict[str, str], key) -> list[tuple[str, int, int]]:
+        counts = dict.fromkeys(labels, 0)
+        for entry, rec in recommendations:
+            counts[key(entry, rec)] += 1
+        return [
+            (labels[name], count, round(100 * count / total) if total else 0)
+            for name, count in counts.items()
+        ]
+
+    by_area = counted_rows(AREAS, lambda entry, rec: rec.area)
+    by_timescale = counted_rows(
+        {t: t[:1].upper() + t[1:] for t in TIMESCALES}, lambda entry, rec: rec.timescale
+    )
+    by_status = counted_rows(
+        PROGRESS_STATUSES, lambda entry, rec: progress.get((entry.slug, rec.id), "not started")
+    )
+    revisits = sorted(entries, key=lambda entry: (-entry.revisit_days, entry.force.name))
+    audits: dict[tuple[str, ...], dict] = {}
+    for entry in entries:
+        audit = entry.report.case_audit
+        if audit is None:
+            continue
+        scale = grade_scale(entry.report.reinspection.fieldwork.start)
+        totals = audits.setdefault(
+            scale, {"forces": 0, "cases": 0, "grades": dict.fromkeys(scale, 0)}
+        )
+        totals["forces"] += 1
+        totals["cases"] += audit.cases
+        for grade, count in audit.grades.items():
+            totals["grades"][grade] = totals["grades"].get(grade, 0) + count
+    published = [entry.report.reinspection.published for entry in entries]
+    latest = max(published, default=dt.date.today())
+    inspectorates = []
+    for day in sorted(published):
+        named = common.inspectorate_on(day)
+        if named not in inspectorates:
+            inspectorates.append(named)
+    return {
+        "entries": entries,
+        "links": links,
+        "total": total,
+        "first": min(published, default=None),
+        "last": max(published, default=None),
+        "inspectorate": common.inspectorate_on(latest),
+        "inspectorates": inspectorates,
+        "published": latest,
+        "modified": latest.isoformat(),
+        # Counting an unpublished report: every page is watermarked, as a draft's are.
+        "draft": national.counts_unpublished,
+        "watermark": "Not for publication: counts unpublished reports",
+        "withheld": len(national.withheld),
+        "unpublished": [entry for entry in entries if entry.unpublished],
+        "language": "en",
+        "lang": "en-GB",
+        "title": "National Child Protection Inspection: the national picture",
+        "by_area": by_area,
+        "by_timescale": by_timescale,
+        "by_status": by_status,
+        "area_chart": chart_parts([(label, count) for label, count, _ in by_area]),
+        "status_chart": chart_parts([(label, count) for label, count, _ in by_status]),
+        "revisits": revisits,
+        "aim_days": REVISIT_AIM_DAYS,
+        "late": [entry for entry in entries if entry.revisit_days > REVISIT_AIM_DAYS],
+        "timescale_chart": chart_parts([(label, count) for label, count, _ in by_timescale]),
+        "contents_list": Markup(CONTENTS_MARK),
+        "revisit_chart": chart_parts(
+            [(entry.force.name, entry.revisit_days) for entry in revisits]
+        ),
+        "months": _months,
+        "audits": [
+            (
+                "four grades (2014–15)" if len(scale) == 4 else "three grades (from 2016)",
+                [GRADES[grade] for grade in scale],
+                totals,
+            )
+            for scale, totals in sorted(audits.items(), key=lambda item: -len(item[0]))
+        ],
+        "grades": GRADES,
+        "statuses": PROGRESS_STATUSES,
+        "progress_of": lambda entry: _progress_summary(entry),
+        "date_range": date_range,
+    }
+
+
+def _progress_summary(entry: Entry) -> str:
+    """'2 met, 1 in progress': a force's recommendations by progress, best first."""
+    counts: dict[str, int] = {}
+    for assessment in entry.report.reinspection.progress:
+        counts[assessment.status] = counts.get(assessment.status, 0) + 1
+    return ", ".join(
+        f"{counts[status]} {status}" for status in reversed(PROGRESS_STATUSES) if status in counts
+    )
+
+
+# The open data.
+
+#: The columns of recommendations.csv: name, title, CSVW datatype, what it is.
+RECOMMENDATION_COLUMNS = (
+    ("force_slug", "Force id", "string", "The force's id, as in ncpi's registry."),
+    ("force_name", "Force", "string", "The force's official name."),
+    ("recommendation_id", "Recommendation id", "string", "The id the report gives it."),
+    ("area", "Area", "string", "The area of the child's journey it concerns."),
+    ("timescale", "Timescale", "string", "When the force was to act."),
+    ("text", "Recommendation", "string", "What the force should do."),
+    ("status", "Progress", "string", "Progress at the follow-up, on ncpi's scale."),
+    ("inspection_published", "Inspection published", "date", "The original report's date."),
+    ("follow_up_start", "Follow-up fieldwork start", "date", "First day of the follow-up."),
+    ("follow_up_published", "Follow-up published", "date", "The follow-up report's date."),
+    ("inspectorate", "Inspectorate", "string", "The inspectorate, as named on publication."),
+    ("published", "Published", "boolean", "Whether the report was published when this was made."),
+)
+#: Columns that may be empty: a follow-up without a case audit.
+OPTIONAL_COLUMNS = frozenset({"cases_audited"})
+FORCE_COLUMNS = (
+    ("force_slug", "Force id", "string", "The force's id, as in ncpi's registry."),
+    ("force_name", "Force", "string", "The force's official name."),
+    ("region", "Region", "string", "The force's region."),
+    ("kind", "Follow-up", "string", "Re-inspection or post-inspection review."),
+    ("inspection_published", "Inspection published", "date", "The original report's date."),
+    ("follow_up_start", "Follow-up fieldwork start", "date", "First day of the follow-up."),
+    ("follow_up_end", "Follow-up fieldwork end", "date", "Last day of the follow-up."),
+    ("follow_up_published", "Follow-up published", "date", "The follow-up report's date."),
+    ("revisit_days", "Days to revisit", "integer", "From the report to the follow-up."),
+    ("recommendations", "Recommendations", "integer", "How many the report made."),
+    ("cases_audited", "Cases audited", "integer", "Case files audited; empty if none."),
+    ("status", "Status", "string", "draft or final."),
+    ("published", "Published", "boolean", "Whether the report was published when this was made."),
+)
+
+
+def _recommendation_rows(entries: list[Entry], common: Common) -> list[dict]:
+    rows = []
+    for entry in entries:
+        report = entry.report
+        status = {p.recommendation: p.status for p in report.reinspection.progress}
+        inspectorate = common.inspectorate_on(report.reinspection.published).abbreviation
+        for rec in report.inspection.recommendations:
+            rows.append(
+                {
+                    "force_slug": entry.slug,
+                    "force_name": entry.force.name,
+                    "recommendation_id": rec.id,
+                    "area": AREAS[rec.area],
+                    "timescale": rec.timescale,
+                    "text": " ".join(rec.text.split()),
+                    "status": status.get(rec.id, ""),
+                    "inspection_published": report.inspection.published.isoformat(),
+                    "follow_up_start": report.reinspection.fieldwork.start.isoformat(),
+                    "follow_up_published": report.reinspection.published.isoformat(),
+                    "inspectorate": inspectorate,
+                    "published": "false" if entry.unpublished else "true",
+                }
+            )
+    return rows
+
+
+def _force_rows(entries: list[Entry]) -> list[dict]:
+    return [
+        {
+            "force_slug": entry.slug,
+            "force_name": entry.force.name,
+            "region": entry.force.region,
+            "kind": entry.report.reinspection.kind,
+            "inspection_published": entry.report.inspection.published.isoformat(),
+            "follow_up_start": entry.report.reinspection.fieldwork.start.isoformat(),
+            "follow_up_end": entry.report.reinspection.fieldwork.end.isoformat(),
+            "follow_up_published": entry.report.reinspection.published.isoformat(),
+            "revisit_days": str(entry.revisit_days),
+            "recommendations": str(len(entry.report.inspection.recommendations)),
+            "cases_audited": str(entry.report.case_audit.cases) if entry.report.case_audit else "",
+            "status": entry.report.status,
+            "published": "false" if entry.unpublished else "true",
+        }
+        for entry in entries
+    ]
+
+
+def csv_text(columns, rows: list[dict]) -> bytes:
+    """RFC 4180: a header row, CRLF line ends, quotes only where needed; UTF-8, no BOM."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([name for name, *_ in columns])
+    for row in rows:
+        writer.writerow([row[name] for name, *_ in columns])
+    return buffer.getvalue().encode("utf-8")
+
+
+def csvw_metadata(file_name: str, title: str, columns, primary_key: list[str]) -> bytes:
+    """The CSV on the Web metadata of a CSV file: its columns, titles, datatypes, primary key."""
+    metadata = {
+        "@context": "http://www.w3.org/ns/csvw",
+        "url": file_name,
+        "dc:title": title,
+        "dc:publisher": "Made by ncpi from the National Child Protection Inspection reports",
+        "dc:license": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+        "dialect": {"encoding": "utf-8", "header": True, "delimiter": ","},
+        "tableSchema": {
+            "columns": [
+                {
+                    "name": name,
+                    "titles": column_title,
+                    "datatype": datatype,
+                    "dc:description": description,
+                    "required": name not in OPTIONAL_COLUMNS,
+                }
+                for name, column_title, datatype, description in columns
+            ],
+            "primaryKey": primary_key,
+        },
+    }
+    return (json.dumps(metadata, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def open_data(entries: list[Entry], common: Common) -> dict[str, bytes]:
+    """build/data/'s files, by name."""
+    recommendations = _recommendation_rows(entries, common)
+    force_rows = _force_rows(entries)
+    return {
+        "recommendations.csv": csv_text(RECOMMENDATION_COLUMNS, recommendations),
+        "recommendations.csv-metadata.json": csvw_metadata(
+            "recommendations.csv",
+            "National Child Protection Inspection: every recommendation and its progress",
+            RECOMMENDATION_COLUMNS,
+            ["force_slug", "recommendation_id"],
+        ),
+        "forces.csv": csv_text(FORCE_COLUMNS, force_rows),
+        "forces.csv-metadata.json": csvw_metadata(
+            "forces.csv",
+            "National Child Protection Inspection: every force with a report",
+            FORCE_COLUMNS,
+            ["force_slug"],
+        ),
+        "recommendations.json": (
+            json.dumps(
+                [{**row, "published": row["published"] == "true"} for row in recommendations],
+                indent=1,
+                ensure_ascii=False,
+            )
+            + "\n"
+        ).encode("utf-8"),
+    }
+
+
+# The index page.
+
+
+def _document_state(project: Project, target: Target) -> str:
+    from ncpi.commands.listing import output_state
+
+    return output_state(project, target)
+
+
+_LABELS = {
+    ("report", "en"): "Report",
+    ("press-release", "en"): "Press release",
+    ("report", "cy"): "Adroddiad (Cymraeg)",
+    ("press-release", "cy"): "Datganiad i’r wasg (Cymraeg)",
+}
+
+
+def index_rows(project: Project, national: National) -> list[dict]:
+    """Each force counted: its documents (in each language), each linked only once it exists."""
+    rows = []
+    for entry in national.entries:
+        documents: dict[str, list[dict]] = {"report": [], "press-release": []}
+        states = []
+        for target in targets_of(entry.slug, project.languages(entry.slug)):
+            state = _document_state(project, target)
+            states.append(state)
+            name = target.output_names[f"{target.kind}.html"]
+            built = (project.build_dir / entry.slug / name).is_file()
+            documents[target.kind].append(
+                {
+                    "label": _LABELS[(target.kind, target.language)],
+                    "href": f"{entry.slug}/{name}" if built else None,
+                    "lang": "cy" if target.language == "cy" else None,
+                }
+            )
+        if entry.unpublished:
+            state = f"not published: {entry.unpublished}"
+        elif all(s == "up to date" for s in states):
+            state = "built"
+        elif "out of date" in states:
+            state = "out of date"
+        else:
+            state = "not built"
+        rows.append({"slug": entry.slug, "name": entry.force.name, "state": state, **documents})
+    return rows
+
+
+# Building it: one target of the build graph, incremental as `build` is.
+
+
+@dataclass
+class NationalOutcome:
+    """What `ncpi national` did."""
+
+    state: str  # "built" or "up to date"
+    paths: list[Path]
+    left_out: dict[str, list]
+    entries: list[Entry]
+    withheld: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def _options_record(national: National, options: BuildOptions) -> dict:
+    """The build record's options: the build's, and which reports are counted and how, as the
+    moment decides it (so a report reaching its date makes the overview stale)."""
+    return {
+        **options.as_record(),
+        "include_unpublished": national.include_unpublished,
+        "counted": [[entry.slug, entry.unpublished or ""] for entry in national.entries],
+    }
+
+
+def build_national(
+    project: Project,
+    options: BuildOptions = BuildOptions(),
+    *,
+    as_of: dt.datetime | None = None,
+    include_unpublished: bool = False,
+    rebuild: bool = False,
+) -> NationalOutcome:
+    """Write the overview, the data and the index; the overview and data only when stale."""
+    from ncpi.build.incremental import current_inputs, why_stale
+    from ncpi.publication import now
+
+    started = time.perf_counter()
+    # Hashed before the checks read the files: an edit from now on means a rebuild.
+    inputs = current_inputs(project, NATIONAL_TARGET)
+    national = read_national(project, as_of or now(), include_unpublished=include_unpublished)
+    if national.common is None:
+        from ncpi.errors import ValidationFailed
+
+        raise ValidationFailed(_common_problems(project))
+    record = _options_record(national, options)
+    written = []
+    state = "up to date"
+    if rebuild or why_stale(project, NATIONAL_TARGET, record) is not None:
+        written += _write_overview_and_data(project, national, options, inputs, record)
+        state = "built"
+    written += _write_index(project, national)
+    return NationalOutcome(
+        state,
+        written,
+        national.left_out,
+        national.entries,
+        national.withheld,
+        time.perf_counter() - started,
+    )
+
+
+def _common_problems(project: Project) -> list:
+    from ncpi.check.validate import check_project
+
+    return check_project(project, [], dry_run=False).errors
+
+
+def public_links(national: National) -> dict[str, str]:
+    """Each published force's report at its public address, as the overview links it in both
+    its PDF and its web page: never a file of the build machine's. An unpublished report has
+    no public address yet, so it is not linked."""
+    from ncpi.render.documents import report_url
+
+    return {
+        entry.slug: report_url(entry.report, national.common, entry.force)
+        for entry in national.entries
+        if not entry.unpublished
+    }
+
+
+def _write_overview_and_data(
+    project: Project, national: National, options: BuildOptions, inputs, record: dict
+) -> list[Path]:
+    from ncpi.build.incremental import manifest_text
+    from ncpi.build.outputs import write_outputs
+    from ncpi.build.pipeline import make_pdf
+    from ncpi.render.documents import render_template
+
+    assets: dict[str, str] = {}
+    context = national_context(national, public_links(national))
+    html = render_template(NATIONAL_HTML, context, project.templates_dir, assets)
+    pdf, served = make_pdf(project, html, options)
+    paths = output_paths(project, NATIONAL_TARGET)
+    outputs = {paths["html"]: html.encode("utf-8"), paths["pdf"]: pdf}
+    for name, data in open_data(national.entries, national.common).items():
+        outputs[paths[name]] = data
+    written = write_outputs(project, outputs)
+    manifest = manifest_text(inputs, {**assets, **served}, outputs, record)
+    write_outputs(project, {manifest_path(project, NATIONAL_TARGET): manifest.encode()})
+    return written
+
+
+def _write_index(project: Project, national: National) -> list[Path]:
+    """build/index.html, rewritten only when what it says changes."""
+    from ncpi.build.incremental import file_hash
+    from ncpi.build.outputs import write_outputs
+    from ncpi.render.documents import render_template
+
+    overview = output_paths(project, NATIONAL_TARGET)
+    rows = index_rows(project, national)
+    context = {
+        **national_context(national, public_links(national)),
+        "title": "National Child Protection Inspection reports",
+        "rows": rows,
+        "overview": f"{NATIONAL_FOLDER}/{overview['html'].name}",
+        "overview_pdf": f"{NATIONAL_FOLDER}/{overview['pdf'].name}",
+        "data": [
+            (f"{DATA_FOLDER}/{name}", label)
+            for name, label in zip(
+                DATA_FILES,
+                (
+                    "Every recommendation (CSV)",
+                    "Its CSV on the Web metadata (JSON)",
+                    "Every force with a report (CSV)",
+                    "Its CSV on the Web metadata (JSON)",
+                    "Every recommendation (JSON)",
+                ),
+                strict=True,
+            )
+        ],
+    }
+    html = render_template(INDEX_HTML, context, project.templates_dir).encode("utf-8")
+    path = index_path(project)
+    if path.is_file() and file_hash(path, [project.build_dir]) == hashlib.sha256(html).hexdigest():
+        return []
+    return write_outputs(project, {path: html})

@@ -1,0 +1,230 @@
+"""`ncpi publish`: what goes to the web team and the press office, checked, in one folder.
+
+For each force: refuse a draft or anything `validate --strict` refuses, build with --final,
+then write build/publish/FORCE/ (the documents, an email draft of the press release,
+metadata.json and SHA256SUMS) and build/publish/FORCE.zip. The same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.policy import SMTP
+from pathlib import Path
+
+from ncpi.build.outputs import write_outputs
+from ncpi.build.targets import (
+    BUNDLE_CHECKSUMS,
+    BUNDLE_METADATA,
+    BuildOptions,
+    bundle_paths,
+    output_paths,
+    targets_of,
+)
+from ncpi.errors import NcpiError, ValidationFailed
+from ncpi.project import Project
+
+#: The largest document a bundle takes (a report of 1,000 recommendations is about 2 MB).
+MAX_DOCUMENT_BYTES = 200_000_000
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A force's publication bundle: its folder's files and the zip of them."""
+
+    slug: str
+    files: list[Path]
+    archive: Path
+
+
+def publish(
+    project: Project,
+    slugs: list[str],
+    *,
+    allow_past_embargo: bool = False,
+    now: dt.datetime | None = None,
+    **build_options,
+) -> list[Bundle]:
+    """Check, build with --final, and bundle each force; the first refusal stops them all."""
+    from ncpi.build.pipeline import build_targets
+    from ncpi.check.validate import check_project
+
+    checked = check_project(project, slugs)
+    refusals = checked.errors + checked.warnings
+    if refusals:
+        raise ValidationFailed(refusals)
+    from ncpi.publication import in_uk_time
+    from ncpi.publication import now as current_moment
+
+    # UK time, whatever the machine's time zone: an embargo is the inspectorate's local time.
+    now = in_uk_time(now or current_moment())
+    for slug in slugs:
+        report = checked.reports[slug]
+        if report.status == "draft":
+            raise NcpiError(
+                f"{project.display(project.report_path(slug))} is a draft "
+                "(status: draft); publish refuses it"
+            )
+        embargo = report.press_release.embargo
+        if embargo is not None and in_uk_time(embargo) < now and not allow_past_embargo:
+            raise NcpiError(
+                f"{slug}: the embargo ({embargo:%Y-%m-%d %H:%M}) has passed; "
+                "--allow-past-embargo publishes anyway"
+            )
+    options = BuildOptions(final=True, **build_options)
+    targets = [target for slug in slugs for target in targets_of(slug, project.languages(slug))]
+    outcomes = build_targets(project, targets, options, checked=checked)
+    failed = [outcome for outcome in outcomes if outcome.state == "failed"]
+    if failed:
+        raise NcpiError("; ".join(f"{o.target} failed: {o.reason}" for o in failed))
+    return [_bundle(project, slug, checked.reports[slug], checked.common) for slug in slugs]
+
+
+def _bundle(project: Project, slug: str, report, common) -> Bundle:
+    """Write build/publish/FORCE/ and build/publish/FORCE.zip from the built documents."""
+    from ncpi.render.documents import document_context
+
+    context = document_context(report, common)
+    documents = {}
+    for target in targets_of(slug, project.languages(slug)):
+        for path in output_paths(project, target).values():
+            # Just written by the build; still read bounded, and never through a link.
+            documents[path.name] = project.read_input(path, MAX_DOCUMENT_BYTES)
+    documents[f"{slug}-press-release.eml"] = email_draft(
+        context, documents[f"{slug}-press-release.txt"], documents[f"{slug}-press-release.html"]
+    )
+    documents[BUNDLE_METADATA] = metadata_json(context, slug, documents)
+    documents[BUNDLE_CHECKSUMS] = checksums(documents)
+    folder, archive = bundle_paths(project, slug)
+    stamp = _timestamp(report.reinspection.published)
+    files = {folder / name: data for name, data in documents.items()}
+    write_outputs(project, {**files, archive: reproducible_zip(slug, documents, stamp)})
+    return Bundle(slug, sorted(files), archive)
+
+
+def email_draft(context: dict, text: bytes, html: bytes) -> bytes:
+    """The press release as an email draft: plain text first, then HTML (RFC 2046 order)."""
+    release = context["report"].press_release
+    sender = context["inspectorate"].press_office
+    if sender is None:
+        raise NcpiError(
+            "the common data gives no press office address for "
+            f"{context['inspectorate'].abbreviation} (inspectorates[].press_office): "
+            "the email draft needs a sender"
+        )
+    subject = release.headline
+    if release.embargo is not None:
+        from ncpi.render.templating import embargo_line
+
+        subject = f"{embargo_line(release.embargo)}: {subject}"
+    message = EmailMessage(policy=SMTP)
+    message["From"] = sender
+    message["Subject"] = subject
+    message["X-Unsent"] = "1"  # mail clients open it as a draft to send
+    # Quoted-printable: a paragraph is one line, and SMTP allows no line over 998 bytes.
+    message.set_content(
+        text.decode("utf-8"), subtype="plain", charset="utf-8", cte="quoted-printable"
+    )
+    message.add_alternative(
+        html.decode("utf-8"), subtype="html", charset="utf-8", cte="quoted-printable"
+    )
+    # The email package draws a random boundary; one from the content keeps the bytes the same.
+    message.set_boundary("=_ncpi_" + hashlib.sha256(text + html).hexdigest()[:32])
+    return message.as_bytes()
+
+
+def metadata_json(context: dict, slug: str, documents: dict[str, bytes]) -> bytes:
+    """schema.org JSON-LD: the report and the news article, and every file's size and SHA-256."""
+    report, force = context["report"], context["force"]
+    inspectorate = context["inspectorate"]
+    published = report.reinspection.published.isoformat()
+    publisher = {
+        "@type": "GovernmentOrganization",
+        "name": inspectorate.name,
+        "alternateName": inspectorate.abbreviation,
+        "url": f"https://{inspectorate.website}/",
+    }
+    about = {"@type": "GovernmentOrganization", "name": force.name, "identifier": slug}
+
+    def file(name: str, kind: str) -> dict:
+        data = documents[name]
+        return {
+            "@type": "MediaObject",
+            "name": name,
+            "encodingFormat": kind,
+            "contentSize": str(len(data)),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+
+    graph = [
+        {
+            "@type": "Report",
+            "@id": context["report_url"],
+            "name": context["title"],
+            "url": context["report_url"],
+            "datePublished": published,
+            "inLanguage": "en-GB",
+            "publisher": publisher,
+            "about": about,
+            "encoding": [
+                file(f"{slug}-report.pdf", "application/pdf"),
+                file(f"{slug}-report.html", "text/html"),
+            ],
+        },
+        {
+            "@type": "NewsArticle",
+            "headline": report.press_release.headline,
+            "datePublished": published,
+            "inLanguage": "en-GB",
+            "publisher": publisher,
+            "about": about,
+            "isBasedOn": context["report_url"],
+            "encoding": [
+                file(f"{slug}-press-release.txt", "text/plain"),
+                file(f"{slug}-press-release.html", "text/html"),
+                file(f"{slug}-press-release.pdf", "application/pdf"),
+                file(f"{slug}-press-release.eml", "message/rfc822"),
+            ],
+        },
+    ]
+    if report.press_release.embargo is not None:
+        graph[1]["embargoUntil"] = report.press_release.embargo.isoformat(timespec="minutes")
+    data = {"@context": "https://schema.org", "@graph": graph}
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def checksums(documents: dict[str, bytes]) -> bytes:
+    """SHA256SUMS as `sha256sum -c` reads it: the hash, two spaces, the name; sorted."""
+    lines = [
+        f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(documents.items())
+    ]
+    return "".join(lines).encode("utf-8")
+
+
+def _timestamp(published: dt.date) -> tuple[int, int, int, int, int, int]:
+    """Every file's time in the zip: SOURCE_DATE_EPOCH if set, else the publication date."""
+    from ncpi.errors import source_date_epoch
+
+    epoch = source_date_epoch()
+    if epoch is not None:
+        moment = dt.datetime.fromtimestamp(max(epoch, 315532800), dt.UTC)  # >= 1980
+        return moment.timetuple()[:6]
+    return (published.year, published.month, published.day, 0, 0, 0)
+
+
+def reproducible_zip(slug: str, documents: dict[str, bytes], stamp) -> bytes:
+    """The bundle as a zip whose bytes depend on the files only: fixed order, times, modes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(documents):
+            info = zipfile.ZipInfo(f"{slug}/{name}", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
+            info.create_system = 3  # Unix, whatever the machine
+            archive.writestr(info, documents[name], compresslevel=9)
+    return buffer.getvalue()

@@ -1,0 +1,149 @@
+"""The format reference: every key of a report and of the common data, made from the model.
+
+Written by `ncpi schema` beside the JSON Schema (schema/format.md), and checked by
+`ncpi schema --check`, so the documentation cannot drift from what `validate` accepts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import types
+import typing
+from typing import Annotated, Literal
+
+from annotated_types import Ge, MinLen
+from pydantic import BaseModel
+
+from ncpi.model import PROSE, Common, Report
+
+_HEADER = """\
+# The format of report files
+
+Made from ncpi's data model by `ncpi schema`; do not edit (`ncpi schema --check` fails when
+it is out of date). `reports/essex.yaml` is a complete example, and `ncpi new FORCE` starts a
+file with every required key. Dates are written YYYY-MM-DD. A key marked optional may be left
+out; every other key is required, and a key not listed here is an error.
+"""
+
+
+def _describe(annotation, constraints: list) -> tuple[str, str]:
+    """A type in words, and its allowed values (or limits), for a reader of the reference."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        inner, *metadata = typing.get_args(annotation)
+        return _describe(inner, [*constraints, *metadata])
+    if origin in (typing.Union, types.UnionType):
+        present = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        return _describe(present[0], constraints)
+    if origin is Literal:
+        return "choice", ", ".join(f"`{value}`" for value in typing.get_args(annotation))
+    if origin is list:
+        item, allowed = _describe(typing.get_args(annotation)[0], [])
+        least = next((c.min_length for c in constraints if isinstance(c, MinLen)), 0)
+        return (f"list of {_plural(item)}" + (f", at least {least}" if least else ""), allowed)
+    if origin is dict:
+        key, value = typing.get_args(annotation)
+        key_text, key_allowed = _describe(key, [])
+        value_text, _ = _describe(value, [])
+        key_text = "name" if key_text == "choice" else key_text
+        return f"map of {key_text} to {value_text}", (f"keys: {key_allowed}" if key_allowed else "")
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return f"[{annotation.__name__}](#{annotation.__name__.lower()})", ""
+    if annotation is dt.date:
+        return "date", "YYYY-MM-DD"
+    if annotation is int:
+        least = next((c.ge for c in constraints if isinstance(c, Ge)), None)
+        return "whole number", (f"{least} or more" if least is not None else "")
+    if PROSE in constraints:
+        return "text (prose)", "emphasis, lists and links allowed"
+    return "text", ""
+
+
+def _plural(text: str) -> str:
+    """'paragraphs' for prose, 'texts' for text; a linked model's name stays as it is."""
+    return {
+        "text (prose)": "paragraphs",
+        "text": "texts",
+        "date": "dates",
+        "whole number": "whole numbers",
+    }.get(text, text)
+
+
+def _example(field) -> str:
+    if not field.examples:
+        return ""
+    example = field.examples[0]
+    # As it is written in YAML: a word as it is, a map or list in flow style (JSON is YAML).
+    shown = example if isinstance(example, str) else json.dumps(example, ensure_ascii=False)
+    return f"`{shown}`"
+
+
+def _models_of(root: type[BaseModel], root_key: str) -> dict[type[BaseModel], list[str]]:
+    """The model and every model it contains, in the order a reader meets them, with the key
+    paths where each is used (`reinspection.fieldwork`, `inspection.fieldwork`)."""
+    found: dict[type[BaseModel], list[str]] = {}
+
+    def visit(model: type[BaseModel], path: str) -> None:
+        first = model not in found
+        found.setdefault(model, []).append(path)
+        if not first:
+            return
+        for name, field in model.model_fields.items():
+            listed = "[]" if typing.get_origin(_bare(field.annotation)) is list else ""
+            for inner in _models_in(field.annotation):
+                visit(inner, f"{path}.{name}{listed}" if path else f"{name}{listed}")
+
+    visit(root, root_key)
+    return found
+
+
+def _bare(annotation):
+    """The annotation without Optional and Annotated around it."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+        else:
+            return annotation
+
+
+def _models_in(annotation) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for arg in typing.get_args(annotation) for model in _models_in(arg)]
+
+
+def _section(model: type[BaseModel], paths: list[str]) -> str:
+    where = ", ".join(f"`{path}`" for path in paths) if paths != [""] else "the whole file"
+    lines = [
+        f'<a id="{model.__name__.lower()}"></a>',
+        f"### {model.__name__}",
+        "",
+        f"{model.__doc__.strip().splitlines()[0]} Where: {where}.",
+        "",
+        "| Key | Type | Allowed | Meaning | Example |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name, field in model.model_fields.items():
+        kind, allowed = _describe(field.annotation, list(field.metadata))
+        optional = "" if field.is_required() else " (optional)"
+        inner = _models_in(field.annotation)
+        meaning = field.description or (inner[0].__doc__.strip().splitlines()[0] if inner else "")
+        meaning = meaning.replace("|", "\\|")
+        lines.append(f"| `{name}`{optional} | {kind} | {allowed} | {meaning} | {_example(field)} |")
+    return "\n".join(lines) + "\n"
+
+
+def format_reference() -> str:
+    """The reference, as Markdown: a section per part of a report, then of the common data."""
+    parts = [_HEADER]
+    for title, root in (
+        ("A force's report: reports/FORCE.yaml", Report),
+        ("The common data: reports/_common.yaml", Common),
+    ):
+        parts.append(f"## {title}\n")
+        parts += [_section(model, paths) for model, paths in _models_of(root, "").items()]
+    return "\n".join(parts)

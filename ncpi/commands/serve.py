@@ -1,0 +1,425 @@
+"""`ncpi serve`: a force's report and press release in the browser, reloaded on every save.
+
+On a change (inotify through watchfiles, polling where there are no notifications) the report
+is checked and its HTML rendered here, in memory, and every open page is told to reload
+(Server-Sent Events); only then is the PDF made, by a warm worker process in the background,
+into build/ as `ncpi build` writes it. A report that stops validating shows its problems on
+the page instead of the last good render. The reload script is added to the served pages
+only, never to the built files.
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+import http.server
+import socket
+import threading
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ncpi.errors import NcpiError
+from ncpi.project import Project
+
+DEFAULT_PORT = 8000
+#: Waits between change notifications: short, as an editor's save is one event or a few.
+DEBOUNCE_MS = 30
+#: How long an idle event stream waits before a keep-alive comment.
+KEEPALIVE_SECONDS = 15
+#: How long a request for a PDF waits for one being made before it is told to try again.
+PDF_WAIT_SECONDS = 60
+
+_RELOAD_SCRIPT = (
+    "<script>/* ncpi serve: reload on every save (not in the built files) */ (() => {{"
+    " const shown = {version}; const events = new EventSource('/events');"
+    " events.addEventListener('version', (e) => {{ if (Number(e.data) !== shown)"
+    " location.reload(); }}); }})();</script>"
+)
+
+
+class PortInUse(NcpiError):
+    """The port asked for is taken; the message suggests a free one."""
+
+    exit_code = 1
+
+
+@dataclass
+class Pages:
+    """The latest rendering of one force's pages, by path, and its version for the browser."""
+
+    slug: str
+    links: dict[str, str] = field(default_factory=dict)  # the preview bar's: href -> label
+    pages: dict[str, bytes] = field(default_factory=dict)
+    version: int = 0
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def update(self, pages: dict[str, bytes]) -> None:
+        with self.changed:
+            self.version += 1
+            self.pages = {
+                path: body.replace(b"</body>", self.preview_bar() + self.script() + b"</body>", 1)
+                for path, body in pages.items()
+            }
+            self.changed.notify_all()
+
+    def script(self) -> bytes:
+        return _RELOAD_SCRIPT.format(version=self.version).encode()
+
+    def preview_bar(self) -> bytes:
+        """Links between the preview's pages and to the built PDFs; in the preview only."""
+        links = " · ".join(
+            f'<a href="{html.escape(href)}">{html.escape(label)}</a>'
+            for href, label in self.links.items()
+        )
+        return (
+            '<nav class="ncpi-preview" aria-label="Preview" style="position: sticky; bottom: 0; '
+            "background: #f3f2f1; border-top: 2px solid #0b0c0c; padding: 0.5rem 1rem; "
+            f'font: 1rem sans-serif;">Preview (ncpi serve): {links}</nav>'
+        ).encode()
+
+    def wait_for_change(self, seen: int, timeout: float) -> int:
+        with self.changed:
+            self.changed.wait_for(lambda: self.version != seen, timeout)
+            return self.version
+
+
+def _page_paths(project: Project, slug: str) -> dict[str, tuple[str, str]]:
+    """URL path -> (kind, language) for each page of the force."""
+    paths = {"/": ("report", "en"), "/press-release": ("press-release", "en")}
+    if "cy" in project.languages(slug):
+        paths |= {"/cy": ("report", "cy"), "/cy/press-release": ("press-release", "cy")}
+    return paths
+
+
+def _page_files(project: Project, slug: str) -> dict[str, str]:
+    """Each page's built HTML file name -> its URL path: essex-report.html -> /."""
+    from ncpi.build.targets import Target
+
+    return {
+        Target(slug, kind, language).output_names[f"{kind}.html"]: path
+        for path, (kind, language) in _page_paths(project, slug).items()
+    }
+
+
+def preview_links(project: Project, slug: str) -> dict[str, str]:
+    """The preview bar's links: every page, then every PDF as last built."""
+    labels = {"report": "Report", "press-release": "Press release"}
+    links = {}
+    for path, (kind, language) in _page_paths(project, slug).items():
+        links[path] = labels[kind] + (" (Welsh)" if language == "cy" else "")
+    for path in _pdf_names(project, slug):
+        links[path] = path.lstrip("/")
+    return links
+
+
+def _pdf_names(project: Project, slug: str) -> dict[str, Path]:
+    """URL path -> the built PDF it serves."""
+    from ncpi.build.targets import output_paths, targets_of
+
+    return {
+        "/" + output_paths(project, t)[t.pdf_suffix].name: output_paths(project, t)[t.pdf_suffix]
+        for t in targets_of(slug, project.languages(slug))
+    }
+
+
+def render_pages(project: Project, slug: str) -> tuple[dict[str, bytes], list]:
+    """The force's pages as HTML, or a page of its problems; and the problems (none: valid)."""
+    from markupsafe import escape
+
+    from ncpi.build.pipeline import check_reports, other_language, render_edition
+    from ncpi.build.targets import Target, output_paths
+    from ncpi.check.validate import template_problem
+    from ncpi.errors import RenderError
+    from ncpi.render.documents import DOWNLOAD_MARK
+
+    checked = check_reports(project, [slug])
+    errors = [
+        problem
+        for language in project.languages(slug)
+        if isinstance(edition := checked[(slug, language)], list)
+        for problem in edition
+    ]
+    errors = list(dict.fromkeys(errors))  # a problem shared by both editions, once
+    pages: dict[str, bytes] = {}
+    if not errors:
+        try:
+            for path, (kind, language) in _page_paths(project, slug).items():
+                target = Target(slug, kind, language)
+                other = other_language(project, target, checked)
+                texts = render_edition(project, target, *checked[(slug, language)], other)
+                pdf = output_paths(project, target)[target.pdf_suffix].name
+                # The preview links the PDF as last built: the one being made is waited for.
+                link = (
+                    f'<p class="download web-only"><a href="/{escape(pdf)}">The PDF '
+                    f"(as last built)</a></p>"
+                )
+                page = texts[f"{kind}.html"].replace(DOWNLOAD_MARK, link, 1)
+                pages[path] = page.encode("utf-8")
+        except RenderError as error:
+            errors = [template_problem(project, error)]
+    if errors:
+        page = problems_page(slug, errors)
+        return dict.fromkeys(_page_paths(project, slug), page), errors
+    return pages, []
+
+
+def problems_page(slug: str, problems) -> bytes:
+    """A page listing the problems that stop the force's report, each with its file and line."""
+    items = "\n".join(
+        f"<li><code>{html.escape(f'{p.file}:{p.line}:{p.column}')}</code> "
+        f"{html.escape(p.path + ': ' if p.path else '')}{html.escape(p.message)}</li>"
+        for p in problems
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>Problems: {html.escape(slug)} – ncpi serve</title>\n<style>\n"
+        "body { font-family: sans-serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem; "
+        "color: #0b0c0c; }\n.problems { border-left: 8px solid #d4351c; padding: 0.5rem 1rem; }\n"
+        "h1 { color: #d4351c; } li { margin: 0.5rem 0; } code { font-weight: 700; }\n"
+        "</style>\n</head>\n<body>\n<main>\n"
+        f"<h1>The report cannot be shown: {len(problems)} problem(s)</h1>\n"
+        '<section class="problems" role="alert">\n<ul>\n'
+        f"{items}\n</ul>\n</section>\n<p>Fix them and save: this page reloads by itself.</p>\n"
+        "</main>\n</body>\n</html>\n"
+    ).encode()
+
+
+def make_server(pages: Pages, project: Project, host: str, port: int):
+    """An HTTP server for the pages, the built PDFs and the event stream, bound but not run."""
+
+    pdfs = _pdf_names(project, pages.slug)
+    files = _page_files(project, pages.slug)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        server_version = "ncpi-serve"
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format, *args):
+            pass  # The terminal shows rebuilds and problems, not every request.
+
+        def do_HEAD(self):
+            self.do_GET(body=False)
+
+        def do_GET(self, body: bool = True):
+            path = self.path.split("?", 1)[0]
+            if path == "/events":
+                return self.events()
+            with pages.changed:
+                page = pages.pages.get(path.rstrip("/") or "/")
+                if page is None and path.rsplit("/", 1)[-1] in files:
+                    # A page by its built file's name: how one edition links the other.
+                    page = pages.pages.get(files[path.rsplit("/", 1)[-1]])
+            if page is not None:
+                return self.send(200, "text/html; charset=utf-8", page, body)
+            if path in pdfs:
+                return self.pdf(pdfs[path], body)
+            self.send(404, "text/plain; charset=utf-8", b"Not found.\n", body)
+
+        def pdf(self, built: Path, body: bool) -> None:
+            """A built PDF; while it is being made, once it is made (never the one before)."""
+            maker = getattr(self.server, "pdfs", None)
+            if maker is not None and not maker.wait_until_idle(PDF_WAIT_SECONDS):
+                data = b"The PDF is being made: this page tries again in a moment.\n"
+                return self.send(503, "text/plain; charset=utf-8", data, body, retry=True)
+            try:
+                data = project.read_input(built, 500_000_000)
+            except (OSError, NcpiError):
+                message = b"Not built: the report has problems (see the terminal or the page).\n"
+                return self.send(404, "text/plain; charset=utf-8", message, body)
+            return self.send(200, "application/pdf", data, body)
+
+        def send(
+            self, status: int, kind: str, data: bytes, body: bool = True, retry: bool = False
+        ) -> None:
+            self.send_response(status)
+            if retry:
+                self.send_header("Retry-After", "2")
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if body:
+                self.wfile.write(data)
+
+        def events(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.close_connection = True
+            seen = -1
+            try:
+                while not self.server.stopping:
+                    version = pages.wait_for_change(seen, 1.0 if seen >= 0 else 0)
+                    if version != seen:
+                        self.wfile.write(f"event: version\ndata: {version}\n\n".encode())
+                        seen = version
+                        self.wfile.flush()
+                    elif int(time.monotonic()) % KEEPALIVE_SECONDS == 0:
+                        self.wfile.write(b": keep-alive\n\n")
+                        self.wfile.flush()
+            except OSError:
+                pass  # The page was closed.
+
+    class Server(http.server.ThreadingHTTPServer):
+        daemon_threads = True
+        allow_reuse_address = True
+        stopping = False
+
+        def handle_error(self, request, client_address):
+            """A browser that closed its page mid-answer is no one's error: say nothing."""
+
+    try:
+        return Server((host, port), Handler)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            free = next_free_port(host, port + 1)
+            hint = f": `--port {free}` is free" if free else ""
+            raise PortInUse(f"port {port} on {host} is in use{hint}") from error
+        raise NcpiError(f"cannot listen on {host}:{port}: {error.strerror}") from error
+
+
+def next_free_port(host: str, start: int, tries: int = 100) -> int | None:
+    """The first port from `start` that can be bound on `host`."""
+    for port in range(start, min(start + tries, 65536)):
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            try:
+                probe.bind((host, port))
+                return port
+            except OSError:
+                continue
+    return None
+
+
+class PdfMaker:
+    """Makes the force's PDFs in one warm worker process, after the HTML, one build at a time."""
+
+    def __init__(self, project: Project, slug: str, on_done):
+        from ncpi.build.workers import WorkerPool
+
+        self.project, self.slug, self.on_done = project, slug, on_done
+        self.pool = WorkerPool.start(1, 1, lambda note: None)
+        self.running: Future | None = None
+        self.again = False
+        self.stopped = False
+        self.lock = threading.Lock()
+        self.idle = threading.Condition(self.lock)
+
+    def _busy(self) -> bool:
+        return self.again or (self.running is not None and not self.running.done())
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        """Wait while PDFs are being made (or are about to be); whether they are done."""
+        with self.idle:
+            return self.idle.wait_for(lambda: self.stopped or not self._busy(), timeout)
+
+    def request(self) -> None:
+        with self.lock:
+            if self.running is not None and not self.running.done():
+                self.again = True  # One more build once this one ends, with the latest file.
+                return
+            self._start()
+
+    def _start(self) -> None:
+        if self.pool is None:
+            return
+        self.running = self.pool.submit(build_pdfs, str(self.project.root), self.slug)
+        self.running.add_done_callback(self._finished)
+
+    def _finished(self, future: Future) -> None:
+        if self.stopped:
+            return  # Killed by stop(): nothing to report.
+        try:
+            self.on_done(future.result())
+        except Exception as error:  # The worker stopped: say so, and stop asking it.
+            self.on_done([f"the PDF worker stopped ({error})"])
+        with self.lock:
+            if self.again:
+                self.again = False
+                self._start()
+            self.idle.notify_all()
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopped = True
+            self.idle.notify_all()
+        if self.pool is not None:
+            self.pool.kill()
+
+
+def build_pdfs(root: str, slug: str) -> list[str]:
+    """In the worker: build the force's documents as `ncpi build` would; what failed, if any."""
+    from ncpi.build.pipeline import build_targets
+    from ncpi.build.targets import targets_of
+
+    project = Project(Path(root))
+    outcomes = build_targets(project, targets_of(slug, project.languages(slug)), in_process=True)
+    return [f"{o.target}: {o.reason}" for o in outcomes if o.state == "failed"]
+
+
+def serve(
+    project: Project,
+    slug: str,
+    host: str,
+    port: int,
+    *,
+    open_browser: bool = False,
+    say=print,
+    show_problems=lambda problems: None,
+) -> None:
+    """Serve the force's pages until stopped (Ctrl-C, SIGTERM), updating them on every save."""
+    from ncpi.commands.watch import ChangeFeed
+
+    pages = Pages(slug, preview_links(project, slug))
+    server = make_server(pages, project, host, port)
+    shown_host = f"[{host}]" if ":" in host else host
+    url = f"http://{shown_host}:{server.server_address[1]}/"
+    feed = ChangeFeed(project, [slug])
+
+    def pdfs_done(failures: list[str]) -> None:
+        say(time.strftime("%H:%M:%S ") + ("; ".join(failures) if failures else "PDFs up to date"))
+
+    pdfs = PdfMaker(project, slug, pdfs_done)
+    server.pdfs = pdfs  # A PDF asked for while it is being made waits for it.
+
+    def refresh() -> None:
+        started = time.perf_counter()
+        rendered, problems = render_pages(project, slug)
+        valid = not problems
+        if valid:  # Asked for first: from the moment the page shows, its PDF link waits.
+            pdfs.request()
+        pages.update(rendered)
+        took = f"{1000 * (time.perf_counter() - started):.0f} ms"
+        if valid:
+            say(time.strftime("%H:%M:%S ") + f"page updated in {took}; making the PDFs…")
+        else:
+            show_problems(problems)
+            say(time.strftime("%H:%M:%S ") + "problems found: shown on the page")
+
+    server_thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="ncpi-server", daemon=True
+    )
+    try:
+        refresh()
+        server_thread.start()
+        say(
+            f"Serving {slug} at {url} (the press release at {url}press-release). "
+            "Pages reload on every save; Ctrl-C stops."
+        )
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+        while True:
+            feed.wait()
+            refresh()
+    finally:
+        server.stopping = True
+        if server_thread.is_alive():
+            server.shutdown()
+        server.server_close()
+        feed.close()
+        pdfs.stop()

@@ -1,0 +1,237 @@
+"""Stage 3b, PDF: one WeasyPrint call on the rendered HTML, reading only the project's own assets.
+
+WeasyPrint is imported here and only here, on first use, so `ncpi validate` and `ncpi --help`
+start fast.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from ncpi.errors import RenderError
+
+#: The PDF variant a build makes unless told otherwise: tagged and accessible.
+DEFAULT_VARIANT = "pdf/ua-1"
+PDF_VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-3b", "pdf/a-3u")
+
+FONT_FILES = {
+    ("normal", "400"): "Lato-Regular.ttf",
+    ("italic", "400"): "Lato-Italic.ttf",
+    ("normal", "700"): "Lato-Bold.ttf",
+    ("italic", "700"): "Lato-BoldItalic.ttf",
+}
+
+
+class _CollectingHandler(logging.Handler):
+    """Keeps WeasyPrint's warnings and errors, which it only logs, so a build can fail on them."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def import_weasyprint() -> None:
+    """Import WeasyPrint, or explain which system libraries are missing; about 1 s, once."""
+    import contextlib
+    import io
+
+    try:
+        # WeasyPrint prints its own troubleshooting banner to stdout when a library is missing;
+        # the message below says the same in one line.
+        with contextlib.redirect_stdout(io.StringIO()):
+            import weasyprint  # noqa: F401
+    except (OSError, ImportError) as error:
+        # cffi raises OSError ("cannot load library 'libpango-1.0-0'") when Pango is missing.
+        raise RenderError(
+            f"WeasyPrint cannot start: {error}. It needs the Pango and HarfBuzz libraries: "
+            "run scripts/setup.sh, or `sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
+            "libharfbuzz-subset0`"
+        ) from error
+
+
+def fonts_dir_for(templates_dir: Path) -> Path:
+    """The fonts a build embeds: the project's templates/fonts/ if it has Lato, else ncpi's."""
+    from ncpi.defaults import builtin_templates_dir
+
+    own = templates_dir / "fonts"
+    return (
+        own
+        if (own / FONT_FILES[("normal", "400")]).is_file()
+        else builtin_templates_dir() / "fonts"
+    )
+
+
+def drawable_characters(fonts_dir: Path) -> frozenset[int] | None:
+    """The code points every face of the font can draw (None if the fonts cannot be read).
+
+    Read with fontTools (which WeasyPrint uses too), not WeasyPrint itself: validate stays fast.
+    """
+    try:
+        from fontTools.ttLib import TTFont
+
+        faces = [
+            set(TTFont(fonts_dir / name, lazy=True).getBestCmap()) for name in FONT_FILES.values()
+        ]
+    except Exception:
+        return None
+    return frozenset(set.intersection(*faces))
+
+
+def _font_faces(fonts_dir: Path) -> str:
+    # WeasyPrint needs file:// URIs in @font-face; a bare path silently falls back to DejaVu.
+    rules = []
+    for (style, weight), name in FONT_FILES.items():
+        path = fonts_dir / name
+        if not path.is_file():
+            raise RenderError(
+                f"font file missing: {path}; reinstall ncpi or restore templates/fonts/"
+            )
+        rules.append(
+            f"@font-face {{ font-family: Lato; font-style: {style}; font-weight: {weight}; "
+            f'src: url("{path.resolve().as_uri()}"); }}'
+        )
+    return "\n".join(rules)
+
+
+def _require_language_and_title(root) -> None:
+    # PDF/UA needs both; WeasyPrint only logs a missing language and says nothing of a title.
+    missing = []
+    if not (root.get("lang") or "").strip():
+        missing.append('a language (<html lang="en-GB">)')
+    title = root.find(".//title")
+    if title is None or not "".join(title.itertext()).strip():
+        missing.append("a title (<title>)")
+    if missing:
+        raise RenderError(
+            "WeasyPrint reported a problem: the document has no " + " and no ".join(missing)
+        )
+
+
+def make_fetcher(allowed_dirs: list[Path], served: dict[str, str] | None = None):
+    """A URL fetcher that serves data: URLs and files under `allowed_dirs`, and refuses the rest.
+
+    Each file served is recorded in `served` (path -> SHA-256 of the bytes read), for the build
+    manifest.
+    """
+    import hashlib
+
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    roots = [d.resolve() for d in allowed_dirs]
+
+    class ProjectOnlyFetcher(URLFetcher):
+        """Reads only the project's own assets; anything else stops the build."""
+
+        def fetch(self, url, headers=None):
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                # Symlinks are resolved first, so a link inside an asset folder cannot point out.
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if any(path.is_relative_to(root) for root in roots) and path.is_file():
+                    response = super().fetch(path.as_uri(), headers)
+                    try:
+                        body = response.read()
+                    finally:
+                        response.close()
+                    if served is not None:
+                        served[str(path)] = hashlib.sha256(body).hexdigest()
+                    return URLFetcherResponse(response.url, body, response.headers, response.status)
+            raise FatalURLFetchingError(
+                f"refused to read {url}: only the project's own "
+                "templates, fonts and images may be used"
+            )
+
+    return ProjectOnlyFetcher(fail_on_errors=True)
+
+
+def weasyprint_pdf(
+    html: str,
+    *,
+    base_dir: Path,
+    fonts_dir: Path,
+    allowed_dirs: list[Path],
+    variant: str = DEFAULT_VARIANT,
+    served: dict[str, str] | None = None,
+) -> bytes:
+    """WeasyPrint's PDF of an HTML document; its warnings and refused resources fail the build.
+
+    The files WeasyPrint read (fonts, images, stylesheets) are recorded in `served`.
+    """
+    return render_document(
+        html,
+        base_dir=base_dir,
+        fonts_dir=fonts_dir,
+        allowed_dirs=allowed_dirs,
+        variant=variant,
+        served=served,
+        write=True,
+    )
+
+
+def render_document(
+    html: str,
+    *,
+    base_dir: Path,
+    fonts_dir: Path,
+    allowed_dirs: list[Path],
+    variant: str = DEFAULT_VARIANT,
+    served: dict[str, str] | None = None,
+    write: bool = False,
+):
+    """WeasyPrint's laid-out pages of an HTML document (or, with `write`, the PDF bytes)."""
+    import_weasyprint()
+    import weasyprint
+    from weasyprint.urls import FatalURLFetchingError
+
+    if variant not in PDF_VARIANTS:
+        raise RenderError(
+            f"unknown PDF variant '{variant}'; choose one of {', '.join(PDF_VARIANTS)}"
+        )
+    fetcher = make_fetcher([*allowed_dirs, fonts_dir], served)
+    handler = _CollectingHandler()
+    weasyprint.LOGGER.addHandler(handler)
+    try:
+        document = weasyprint.HTML(
+            string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
+        )
+        _require_language_and_title(document.etree_element)
+        fonts = weasyprint.text.fonts.FontConfiguration()
+        stylesheet = weasyprint.CSS(
+            string=_font_faces(fonts_dir), font_config=fonts, url_fetcher=fetcher
+        )
+        if write:
+            result = document.write_pdf(
+                stylesheets=[stylesheet],
+                font_config=fonts,
+                pdf_variant=variant,
+                pdf_identifier=False,
+                custom_metadata=True,
+                uncompressed_pdf=False,
+            )
+        else:
+            result = document.render(
+                stylesheets=[stylesheet], font_config=fonts, pdf_variant=variant
+            )
+    except FatalURLFetchingError as error:
+        # A BaseException in WeasyPrint: caught by name so it cannot escape as a traceback.
+        cause = error.__cause__ or error
+        raise RenderError(str(cause.args[0] if cause.args else cause)) from error
+    except OSError as error:
+        # WeasyPrint writes the fonts to a temporary folder for fontconfig: a full /tmp ends here.
+        where = f" writing {error.filename}" if error.filename else ""
+        raise RenderError(
+            f"PDF rendering failed{where}: {error.strerror or error}; is the disk "
+            "full? The previous outputs are unchanged"
+        ) from error
+    finally:
+        weasyprint.LOGGER.removeHandler(handler)
+    if handler.messages:
+        raise RenderError("WeasyPrint reported a problem: " + "; ".join(handler.messages))
+    return result

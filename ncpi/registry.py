@@ -1,0 +1,139 @@
+"""The registry of the 43 territorial police forces of England and Wales."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Force:
+    """A force as HMIC names it in its reports of 2014–2017."""
+
+    slug: str
+    name: str
+    region: str
+    also_known_as: tuple[str, ...] = ()  # common short names: "the Met", "GMP"
+    welsh_name: str = ""  # the four Welsh forces' own Welsh names: "Heddlu Dyfed-Powys"
+
+    @property
+    def is_welsh(self) -> bool:
+        """Whether its documents are also published in Welsh (the Welsh Language Standards)."""
+        return bool(self.welsh_name)
+
+    def in_language(self, code: str) -> Force:
+        """The force as a document in that language names it (its Welsh name in Welsh)."""
+        if code == "cy" and self.welsh_name:
+            return replace(self, name=self.welsh_name)
+        return self
+
+    @property
+    def area_name(self) -> str:
+        """The name used in report titles: 'Essex' for Essex Police."""
+        if self.name.startswith("Heddlu "):
+            return self.name.removeprefix("Heddlu ")  # Welsh: "Heddlu Gogledd Cymru"
+        if self.name.endswith(" Police Service"):
+            return self.name  # HMIC titles the Met's reports with its full name.
+        for suffix in (" Constabulary", " Police"):
+            if self.name.endswith(suffix):
+                return self.name.removesuffix(suffix)
+        return self.name
+
+
+@cache
+def forces() -> dict[str, Force]:
+    """Every force in the registry, by slug, in the registry's (alphabetical) order."""
+    text = resources.files("ncpi").joinpath("forces.tsv").read_text(encoding="utf-8")
+    rows = csv.DictReader(text.splitlines(), delimiter="\t")
+    return {
+        row["slug"]: Force(
+            row["slug"],
+            row["official name"],
+            row["region"],
+            tuple(n.strip() for n in row["also known as"].split(";") if n.strip()),
+            row["welsh name"].strip(),
+        )
+        for row in rows
+    }
+
+
+def _name_key(name: str) -> str:
+    """A name as a person might type it, reduced: 'Dyfed Powys', 'dyfed-powys' -> 'dyfed-powys'."""
+    reduced = re.sub(r"[^a-z0-9]+", "-", name.casefold().replace("&", " and "))
+    return reduced.strip("-")
+
+
+@cache
+def _by_any_name() -> dict[str, str]:
+    """Every name a force goes by (slug, official name, area name, short names) -> its slug."""
+    names: dict[str, str] = {}
+    for force in forces().values():
+        welsh = (force.welsh_name,) if force.welsh_name else ()
+        for name in (force.slug, force.name, force.area_name, *force.also_known_as, *welsh):
+            names.setdefault(_name_key(name), force.slug)
+    return names
+
+
+def find_force(name: str) -> str | None:
+    """The slug of the force a person means: 'essex', 'Norfolk Constabulary', 'the Met'."""
+    if len(name) > 200 or "/" in name or "\\" in name:  # A path is never a force's name.
+        return None
+    return _by_any_name().get(_name_key(name))
+
+
+def nearest_forces(name: str, limit: int = 3) -> list[str]:
+    """The slugs of the forces whose names are closest to a name that matched none."""
+    if len(name) > 200:  # Nothing that long is a misspelling; difflib would take quadratic time.
+        return []
+    names = _by_any_name()
+    close = difflib.get_close_matches(_name_key(name), list(names), n=limit * 3, cutoff=0.6)
+    return list(dict.fromkeys(names[match] for match in close))[:limit]
+
+
+_NUMBERS_IN_WORDS = dict(
+    enumerate(
+        (
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+        ),
+        start=0,
+    )
+)
+
+
+def _comparable(word: str) -> str:
+    """A word as a person means it: case ignored, '3' read as 'three'."""
+    return re.sub(
+        r"\d+", lambda m: _NUMBERS_IN_WORDS.get(int(m.group()), m.group()), word.strip().casefold()
+    )
+
+
+def suggest(word: str, candidates) -> str:
+    """' Did you mean 'x'?' for the closest candidate, or an empty string."""
+    candidates = list(candidates)
+    if len(candidates) > 500:  # difflib compares with each: too slow to be worth it then.
+        return ""
+    by_comparable = {_comparable(str(c)): c for c in candidates}
+    key = _comparable(word)
+    if key in by_comparable:
+        found = by_comparable[key]
+        return "" if found == word else f" Did you mean '{found}'?"
+    if len(key) > 200:  # Nothing that long is a misspelling; difflib would take quadratic time.
+        return ""
+    matches = difflib.get_close_matches(key, list(by_comparable), n=1, cutoff=0.6)
+    return f" Did you mean '{by_comparable[matches[0]]}'?" if matches else ""

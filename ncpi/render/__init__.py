@@ -1,0 +1,1 @@
+"""Stage 3, render: HTML and text from the templates, in English or Welsh."""

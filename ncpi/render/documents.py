@@ -1,0 +1,356 @@
+"""Stage 3, render: a checked report and the common data into HTML and text, from templates."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from ncpi.errors import RenderError, source_date_epoch
+from ncpi.model import AREAS, GRADES, PROGRESS_STATUSES, Common, Report
+from ncpi.registry import Force, forces
+from ncpi.render.languages import LANGUAGES
+from ncpi.render.templating import (
+    ASSETS_READ,
+    PRESS_RELEASE_HTML,
+    PRESS_RELEASE_TEXT,
+    REPORT_HTML,
+    make_environment,
+    slugify,
+)
+
+
+@dataclass(frozen=True)
+class AreaSection:
+    """One area of the child's journey as the report presents it."""
+
+    key: str
+    label: str
+    recommendations: list
+    findings: list[str]
+    progress: list
+
+
+def _english(text: str) -> str:
+    return text
+
+
+def report_title(report: Report, force: Force, gettext=_english) -> str:
+    """'Essex – National Child Protection Re-inspection', as on the cover and 'Get the report'."""
+    if report.reinspection.kind == "post-inspection review":
+        title = "%(area)s – National Child Protection Inspection Post-Inspection Review"
+    else:
+        title = "%(area)s – National Child Protection Re-inspection"
+    return gettext(title) % {"area": force.area_name}
+
+
+def report_url(report: Report, common: Common, force: Force, gettext=_english) -> str:
+    """The report's public web address: as given, else the inspectorate's website and title."""
+    if report.reinspection.url:
+        return report.reinspection.url
+    website = common.inspectorate_on(report.reinspection.published).website
+    return f"https://{website}/publications/{slugify(report_title(report, force, gettext))}/"
+
+
+def _audit_chart(report: Report, labels: dict[str, str]) -> str | None:
+    """The case audit as a bar chart: an SVG data URL, so the HTML stays one file."""
+    audit = report.case_audit
+    if audit is None:
+        return None
+    return bar_chart([(labels[g], audit.grades[g]) for g in GRADES if g in audit.grades])
+
+
+def bar_chart(
+    rows: list[tuple[str, int]],
+    *,
+    width: int = 480,
+    label_width: int = 170,
+    most: int | None = None,
+) -> str:
+    """Horizontal bars, one per (label, count), as an SVG data URL; the page gives its alt text.
+
+    `most` is the count a full bar stands for (by default the largest here), so that the parts
+    of a chart split over several pages share one scale.
+    """
+    from markupsafe import escape as escaped
+
+    bar_height, gap = 28, 12
+    height = len(rows) * (bar_height + gap) + gap
+    most = most or max((count for _, count in rows), default=0) or 1
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="Lato, Arial, sans-serif" font-size="14">'
+    ]
+    for index, (label, count) in enumerate(rows):
+        y = gap + index * (bar_height + gap)
+        bar = round((width - label_width - 50) * count / most)
+        parts.append(
+            f'<text x="0" y="{y + 19}" fill="#0b0c0c">{escaped(label)}</text>'
+            f'<rect x="{label_width}" y="{y}" width="{bar}" height="{bar_height}" fill="#1d4f91"/>'
+            f'<text x="{label_width + bar + 6}" y="{y + 19}" fill="#0b0c0c">{count}</text>'
+        )
+    parts.append("</svg>")
+    return "data:image/svg+xml;base64," + base64.b64encode("".join(parts).encode()).decode()
+
+
+def document_context(
+    report: Report, common: Common, language: str = "en", user_templates: Path | None = None
+) -> dict:
+    """Everything the templates see; what can be derived is derived here or in the templates.
+
+    For a Welsh edition, `report` and `common` hold the Welsh text (see bilingual.py), and the
+    names of areas, grades, statuses and timescales come from the Welsh catalogue.
+    """
+    from ncpi.model import TIMESCALES
+    from ncpi.render.templating import translator
+
+    gettext = _located(translator(user_templates, language))
+    force = forces()[report.force.slug].in_language(language)
+    recommendations = report.inspection.recommendations
+    progress_by_id = {p.recommendation: p for p in report.reinspection.progress}
+    findings_by_area = {f.area: f.paragraphs for f in report.reinspection.findings}
+    sections = []
+    areas = {key: gettext(label) for key, label in AREAS.items()}
+    grades = {key: gettext(label) for key, label in GRADES.items()}
+    for key, label in areas.items():
+        recs = [r for r in recommendations if r.area == key]
+        if recs or key in findings_by_area:
+            sections.append(
+                AreaSection(
+                    key,
+                    label,
+                    recs,
+                    findings_by_area.get(key, []),
+                    [(r, progress_by_id[r.id]) for r in recs if r.id in progress_by_id],
+                )
+            )
+    audit = report.case_audit
+    audit_rows, audit_grades = [], []
+    if audit is not None:
+        audit_rows = [
+            (grades[g], audit.grades[g], round(100 * audit.grades[g] / audit.cases))
+            for g in GRADES
+            if g in audit.grades
+        ]
+        # The by-area table has a column for every grade used anywhere in the audit.
+        used = set(audit.grades).union(*(set(a.grades) for a in audit.by_area))
+        audit_grades = [g for g in GRADES if g in used]
+    reinspection = report.reinspection
+    inspectorate = common.inspectorate_on(reinspection.published)
+    title = report_title(report, force, gettext)
+    return {
+        "report": report,
+        "common": common,
+        "force": force,
+        # Each named as it was on the day of the event described: the original inspection, the
+        # follow-up's fieldwork, and the publication (cover, copyright, website, notes).
+        "inspectorate": inspectorate,
+        "first_inspectorate": common.inspectorate_on(report.inspection.fieldwork.start),
+        "follow_up_inspectorate": common.inspectorate_on(reinspection.fieldwork.start),
+        "kind": gettext(reinspection.kind),
+        "title": title,
+        "report_url": report_url(report, common, force, gettext),
+        "areas": areas,
+        "grades": grades,
+        "timescales": {timescale: gettext(timescale) for timescale in TIMESCALES},
+        "lang": LANGUAGES[language].tag,
+        "sections": sections,
+        # Where the contents list goes; filled from the headings the template wrote.
+        "contents_list": Markup(CONTENTS_MARK),
+        # Where the HTML links its PDF; filled once the PDF is made (its pages and size).
+        "download_link": Markup(DOWNLOAD_MARK),
+        "statuses": {key: gettext(label) for key, label in PROGRESS_STATUSES.items()},
+        "progress_by_id": progress_by_id,
+        "audit_rows": audit_rows,
+        "audit_grades": audit_grades,
+        "audit_chart": _audit_chart(report, grades),
+        "notes": [
+            text
+            for text in (
+                common.note_on(n, reinspection.published) for n in report.press_release.notes
+            )
+            if text is not None
+        ],
+        "draft": report.status == "draft",
+        # The same documents in the force's other language, if it has one: see other_edition.
+        "other_edition": None,
+        "language": language,
+        "published": reinspection.published,
+        "modified": _modified_date(report),
+    }
+
+
+def other_edition(
+    language: str,
+    report: Report,
+    common: Common,
+    pages: dict[str, str],
+    user_templates: Path | None = None,
+) -> dict:
+    """What an edition says of the force's edition in another language (its report and common
+    data given, and its web pages' file names by kind): its language, its pages, and its
+    report's public address.
+
+    The web page links the other edition's web page beside it; the PDF links the other
+    report's public address, never a file.
+    """
+    context = document_context(report, common, language, user_templates)
+    return {
+        "language": language,
+        "lang": LANGUAGES[language].tag.split("-")[0],
+        "report_html": pages["report"],
+        "press_release_html": pages["press-release"],
+        "report_url": context["report_url"],
+    }
+
+
+def _located(gettext):
+    """A gettext whose missing translation is a RenderError, like a template's mistake."""
+
+    def located(text: str) -> str:
+        try:
+            return gettext(text)
+        except jinja2.TemplateError as error:
+            raise RenderError(str(error)) from error
+
+    return located
+
+
+def _modified_date(report: Report) -> str:
+    """The PDF's modification date: SOURCE_DATE_EPOCH if set, else the publication date.
+
+    Never the clock, so rebuilding the same inputs gives the same bytes.
+    """
+    epoch = source_date_epoch()
+    if epoch is not None:
+        moment = dt.datetime.fromtimestamp(epoch, dt.UTC)
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return report.reinspection.published.isoformat()
+
+
+def _template_location(error: BaseException) -> tuple[str | None, int]:
+    """The template file and line of an error: its innermost template frame, if it has one."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return (error.filename or error.name, error.lineno)
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.endswith(".j2"):
+            return (frame.filename, frame.lineno or 1)
+    return (None, 1)
+
+
+#: Stands for the link to the PDF until the PDF exists; see with_download_link.
+DOWNLOAD_MARK = "<!-- ncpi:download -->"
+
+
+def with_download_link(
+    html: str, pdf_name: str, pdf: bytes, language: str = "en", user_templates: Path | None = None
+) -> str:
+    """The HTML with its download mark replaced by a link to its PDF, with pages and size.
+
+    The link is for the web page only (class web-only, not printed), so the PDF, made from
+    the same HTML before the link existed, does not depend on it.
+    """
+    if DOWNLOAD_MARK not in html:
+        return html
+    from io import BytesIO
+
+    import pikepdf
+
+    with pikepdf.open(BytesIO(pdf)) as opened:
+        pages = len(opened.pages)
+    from ncpi.render.languages import page_count
+    from ncpi.render.templating import translator
+
+    size = f"{-(-len(pdf) // 1024):,} KB"  # rounded up: never "0 KB"
+    text = translator(user_templates, language)("Download the report (PDF, %(pages)s, %(size)s)")
+    words = escape(text % {"pages": page_count(language, pages), "size": size})
+    link = f'<p class="download web-only"><a href="{escape(pdf_name)}" download>{words}</a></p>'
+
+    return html.replace(DOWNLOAD_MARK, link, 1)
+
+
+#: Stands for the contents list while a template renders; replaced by links to its headings.
+CONTENTS_MARK = "<!-- ncpi:contents -->"
+_TAG = re.compile(r"<[^<>]*>")
+_HEADING = re.compile(r'<h2 id="([^"<>]+)"[^<>]*>(.*?)</h2>', re.DOTALL)
+
+
+def with_contents(html: str) -> str:
+    """The HTML with its contents mark replaced by a link to each <h2> heading that follows it.
+
+    Made from the headings the template wrote, so a template that renames, adds or drops a
+    section gets a contents list that matches.
+    """
+    before, mark, after = html.partition(CONTENTS_MARK)
+    if not mark:
+        return html
+    # The link holds the heading's text only, as one run: WeasyPrint tags a link with an
+    # element inside it (the number's <span>) so that its annotation is not in the Link
+    # element PDF/UA-1 asks for (WeasyPrint #185), and a screen reader reads one link anyway.
+    items = "\n".join(
+        f'<li><a href="#{anchor}">{_TAG.sub("", label)}</a></li>'
+        for anchor, label in _HEADING.findall(after)
+    )
+    return before + items + after
+
+
+def render_template(
+    name: str, context: dict, user_templates: Path | None, assets: dict[str, str] | None = None
+) -> str:
+    """Render one template; a template's mistake becomes a RenderError naming file and line.
+
+    The files the template embedded with asset() are recorded in `assets` (path -> SHA-256).
+    """
+    env = make_environment(user_templates, context.get("language", "en"))
+    token = ASSETS_READ.set(assets if assets is not None else {})
+    try:
+        return with_contents(env.get_template(name).render(context))
+    except jinja2.TemplateError as error:
+        # Not found is also a template's mistake when an include or extends names the file.
+        if isinstance(error, jinja2.TemplateNotFound):
+            message = f"template not found: {error.name}"
+        else:
+            message = error.message
+        template, line = _template_location(error)
+        if template is None:
+            raise RenderError(message) from error
+        raise RenderError(f"{template}:{line}: {message}", template, line) from error
+    except (RenderError, MemoryError, RecursionError):
+        raise
+    except Exception as error:
+        # An expression that fails ({{ 1 / 0 }}, text + a number, a filter given the wrong
+        # type) is the template's mistake, at its line; an error with no template frame is ncpi's.
+        template, line = _template_location(error)
+        if template is None:
+            raise
+        message = f"{type(error).__name__}: {error}"
+        raise RenderError(f"{template}:{line}: {message}", template, line) from error
+    finally:
+        ASSETS_READ.reset(token)
+
+
+@dataclass(frozen=True)
+class RenderedDocuments:
+    """The HTML and text of one force's documents, before any PDF is made."""
+
+    report_html: str
+    press_release_html: str
+    press_release_text: str
+
+
+def render_documents(
+    report: Report, common: Common, user_templates: Path | None, language: str = "en"
+) -> RenderedDocuments:
+    """Render the report and the press release from one context, so they never disagree."""
+    context = document_context(report, common, language, user_templates)
+    return RenderedDocuments(
+        render_template(REPORT_HTML, context, user_templates),
+        render_template(PRESS_RELEASE_HTML, context, user_templates),
+        render_template(PRESS_RELEASE_TEXT, context, user_templates),
+    )

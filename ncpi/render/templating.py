@@ -1,0 +1,282 @@
+"""Jinja2 set-up: strict, escaping HTML, with a user's templates before the built-in ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ncpi.defaults import builtin_templates_dir
+
+if TYPE_CHECKING:
+    import jinja2
+
+
+#: The templates that make the documents; a user's templates/ folder may override each.
+REPORT_HTML = "report.html.j2"
+PRESS_RELEASE_HTML = "press-release.html.j2"
+PRESS_RELEASE_TEXT = "press-release.txt.j2"
+
+# One to nine in words, 10 and over in numerals: one rule for every count in prose, as in
+# British publishing style, so a report never says "nine recommendations" and "referred 5 back".
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+#: The files asset() read during the current render (path -> SHA-256), for the build record.
+ASSETS_READ: ContextVar[dict[str, str] | None] = ContextVar("assets_read", default=None)
+#: The largest image or file a template may embed with asset().
+MAX_ASSET_BYTES = 5_000_000
+
+
+def language_functions(code: str) -> tuple[dict, dict]:
+    """The filters and globals that write dates, counts and lists in a language."""
+    from ncpi.render.languages import WELSH, english_and_before, welsh_functions
+
+    if code == WELSH:
+        return welsh_functions()
+    filters = {
+        "month_year": month_year,
+        "long_date": long_date,
+        "number_words": number_words,
+        "embargo_line": embargo_line,
+        "join_words": join_words,
+    }
+    functions = {
+        "date_range": date_range,
+        "during": during,
+        "counted": counted,
+        "and_before": english_and_before,
+    }
+    return filters, functions
+
+
+def month_year(day: dt.date) -> str:
+    """'September 2016'."""
+    return f"{day:%B %Y}"
+
+
+def long_date(day: dt.date) -> str:
+    """'1 March 2017', without a leading zero."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def date_range(start: dt.date, end: dt.date) -> str:
+    """'25–28 August 2015', '29 June – 3 July 2015' or '30 December 2015 – 2 January 2016'."""
+    if start == end:
+        return long_date(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{long_date(end)}"
+    if start.year == end.year:
+        return f"{start.day} {start:%B} – {long_date(end)}"
+    return f"{long_date(start)} – {long_date(end)}"
+
+
+def embargo_line(moment: dt.datetime) -> str:
+    """'Embargoed until 00:01 Wednesday 14 December 2016': time, weekday, day, month, year."""
+    return f"Embargoed until {moment:%H:%M} {moment:%A} {moment.day} {moment:%B %Y}"
+
+
+def during(start: dt.date, end: dt.date) -> str:
+    """When something happened, in a sentence: 'on 24 January 2017', 'from 12 to 16 September'."""
+    if start == end:
+        return f"on {long_date(start)}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"from {start.day} to {long_date(end)}"
+    if start.year == end.year:
+        return f"from {start.day} {start:%B} to {long_date(end)}"
+    return f"from {long_date(start)} to {long_date(end)}"
+
+
+def number_words(count: int) -> str:
+    """A count as prose writes it: 'six' for 6, '15' for 15 (words for one to nine)."""
+    return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else f"{count:,}"
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """'one recommendation', 'five recommendations', '15 recommendations'."""
+    noun = singular if count == 1 else (plural or singular + "s")
+    return f"{number_words(count)} {noun}"
+
+
+def join_words(items, conjunction: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c': a list as prose writes it."""
+    items = [str(item) for item in items]
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def slugify(text: str) -> str:
+    """A title as the last part of a web address: 'Essex – National …' -> 'essex-national-…'."""
+    import re
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def unbroken_hyphens(text: str):
+    """Text as HTML in which no hyphenated word breaks at its hyphen ('Re-' / 'inspection')."""
+    import re
+
+    from markupsafe import Markup, escape
+
+    escaped = str(escape(text))
+    return Markup(re.sub(r"\w+(?:-\w+)+", r'<span class="nowrap">\g<0></span>', escaped))
+
+
+def sentence_start(text: str) -> str:
+    """The text with its first letter capitalised: 'within one month' -> 'Within one month'."""
+    return text[:1].upper() + text[1:]
+
+
+def _autoescape(name: str | None) -> bool:
+    # select_autoescape() does not match '*.html.j2'. Plain text and YAML must never be
+    # HTML-escaped; anything else is, to be safe.
+    return name is None or not name.endswith((".txt.j2", ".yaml.j2"))
+
+
+def make_environment(user_templates: Path | None, language: str = "en") -> jinja2.Environment:
+    """A strict environment: the user's folder first, then the defaults, also as 'default:…'.
+
+    Its words, dates and counts are in `language` ("en" or "cy"): `_()` in a template looks
+    the text up in the language's catalogue.
+    """
+    # Keyed on the folder's existence too, so that one created later (under `watch`) counts.
+    exists = user_templates is not None and user_templates.is_dir()
+    folder = user_templates if exists else None
+    if language == "en":
+        return _environment(folder, language, None)
+    from ncpi.render.languages import catalogue_paths
+
+    # Keyed on the catalogues' contents too, so that an edited one counts under `watch`.
+    stamp = tuple(
+        (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in catalogue_paths(language, folder)
+    )
+    return _environment(folder, language, stamp)
+
+
+@cache
+def _environment(
+    user_templates: Path | None, language: str, catalogue_stamp: tuple | None
+) -> jinja2.Environment:
+    import jinja2  # Here, not at the top: a build with nothing to do never needs Jinja.
+
+    builtin = jinja2.FileSystemLoader(str(builtin_templates_dir()))
+    loaders: list[jinja2.BaseLoader] = []
+    if user_templates is not None:
+        loaders.append(jinja2.FileSystemLoader(str(user_templates)))
+    loaders += [builtin, jinja2.PrefixLoader({"default": builtin}, delimiter=":")]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=_autoescape,
+        extensions=["jinja2.ext.i18n"],
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    from ncpi.render.markup import block, inline
+
+    filters, functions = language_functions(language)
+    env.filters.update(
+        sentence_start=sentence_start, block=block, inline=inline, unbroken_hyphens=unbroken_hyphens
+    )
+    env.filters.update(filters)
+    gettext = _gettext(language, user_templates)
+    env.install_gettext_callables(
+        gettext, lambda one, many, n: gettext(one if n == 1 else many), newstyle=True
+    )
+    env.globals.update(
+        functions,
+        asset=_asset_function(user_templates),
+        language=language,
+        page_of_pages=lambda: _page_of_pages(gettext),
+    )
+    env.ncpi_gettext = gettext  # for the words ncpi's Python code puts in a document
+    return env
+
+
+def _page_of_pages(gettext):
+    """CSS content for a page's number, from the catalogue: '"Page " counter(page) " of " …'."""
+    import re
+
+    from markupsafe import Markup
+
+    parts = []
+    for part in re.split(r"(%\((?:page|pages)\)s)", gettext("Page %(page)s of %(pages)s")):
+        if part in ("%(page)s", "%(pages)s"):
+            parts.append(f"counter({part[2:-2]})")
+        elif part:
+            parts.append('"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return Markup(" ".join(parts))
+
+
+def translator(user_templates: Path | None, language: str):
+    """The plain gettext of a language, for words written by Python rather than a template."""
+    return make_environment(user_templates, language).ncpi_gettext
+
+
+def _gettext(language: str, user_templates: Path | None):
+    """The language's gettext: English as written; else from its catalogue, never English.
+
+    A text with no translation stops the render with its template's file and line, so that
+    no English is left in a Welsh edition.
+    """
+    if language == "en":
+        return lambda text: text
+    import jinja2
+
+    from ncpi.render.languages import CATALOGUE, read_catalogue
+
+    catalogue = read_catalogue(language, user_templates)
+
+    def gettext(text: str) -> str:
+        if text not in catalogue:
+            raise jinja2.TemplateRuntimeError(
+                f"no {language} translation of '{text}' in {CATALOGUE.format(code=language)}"
+            )
+        return catalogue[text]
+
+    return gettext
+
+
+def _asset_function(user_templates: Path | None):
+    """asset(name): a file of the templates folders as a data: URL, for <img src> and CSS.
+
+    The HTML edition is a single file in build/FORCE/, where a relative path to an image would
+    not resolve; a data: URL works in the HTML and the PDF alike.
+    """
+
+    def asset(name: str):
+        import base64
+        import hashlib
+        import mimetypes
+
+        import jinja2
+        from markupsafe import Markup
+
+        from ncpi.reading import UnsafeInput, read_bounded
+
+        for folder in (user_templates, builtin_templates_dir()):
+            if folder is None:
+                continue
+            path = (folder / name).resolve()
+            if not path.is_relative_to(folder.resolve()) or not path.is_file():
+                continue  # Never outside the templates folders, links included.
+            try:
+                data = read_bounded(path, limit=MAX_ASSET_BYTES, within=[folder])
+            except (OSError, UnsafeInput) as error:
+                raise jinja2.TemplateRuntimeError(f"asset('{name}'): {error}") from error
+            record = ASSETS_READ.get()
+            if record is not None:
+                record[str(path)] = hashlib.sha256(data).hexdigest()
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return Markup(f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}")
+        raise jinja2.TemplateRuntimeError(
+            f"asset('{name}'): no such file in templates/ (or ncpi's own templates)"
+        )
+
+    return asset
