@@ -94,10 +94,10 @@ def measure(project: Path, rounds: int) -> dict[str, tuple[float, int]]:
     build = [
         sys.executable,
         "-c",
-        "import sys; from pathlib import Path; from ncpi.build.pipeline import build_targets; "
+        "import sys; from pathlib import Path; from ncpi.build.pipeline import Run, build_targets; "
         "from ncpi.build.targets import Target; from ncpi.project import Project; "
         "o = build_targets(Project(Path(sys.argv[1])), [Target('kent', 'report')], "
-        "rebuild=True, in_process=True); sys.exit(o[0].state != 'built')",
+        "run=Run(rebuild=True, in_process=True)); sys.exit(o[0].state != 'built')",
         str(project),
     ]
     results = {}

@@ -345,7 +345,7 @@ def _build_and_report(
     in_process: bool = False,
 ) -> list:
     """Run the pipeline with progress; print what was written, what failed and a summary."""
-    from ncpi.build.pipeline import Events, build_targets, preview_pages
+    from ncpi.build.pipeline import Events, Run, build_targets, preview_pages
     from ncpi.build.progress import Progress
     from ncpi.build.workers import default_jobs
 
@@ -367,10 +367,8 @@ def _build_and_report(
         project,
         targets,
         options,
-        jobs=jobs or default_jobs(),
-        rebuild=rebuild,
-        in_process=in_process,
         events=events,
+        run=Run(jobs=jobs or default_jobs(), rebuild=rebuild, in_process=in_process),
     )
     progress.close()
     order = {target: index for index, target in enumerate(targets)}
@@ -402,26 +400,31 @@ def _build_and_report(
     return outcomes
 
 
-def _batch_command(
-    session: Session,
-    kinds: list[str],
-    forces,
-    all_forces,
-    jobs,
-    rebuild,
-    watch,
-    pdf_variant,
-    final,
-    png,
-) -> None:
+@dataclass(frozen=True)
+class _Batch:
+    """What `build` or `press-release` was asked: which forces, and how (their options)."""
+
+    forces: tuple[str, ...]
+    all_forces: bool
+    jobs: int | None
+    rebuild: bool
+    watch: bool
+    pdf_variant: str
+    final: bool
+    png: bool
+
+
+def _batch_command(session: Session, kinds: list[str], asked: _Batch) -> None:
     from ncpi.build.targets import BuildOptions
 
-    options = BuildOptions(pdf_variant, final)
-    targets = _targets(session.project(), forces, all_forces, kinds)
-    if watch:
-        _watch(session, targets, options, png)
+    options = BuildOptions(asked.pdf_variant, asked.final)
+    targets = _targets(session.project(), asked.forces, asked.all_forces, kinds)
+    if asked.watch:
+        _watch(session, targets, options, asked.png)
         return
-    outcomes = _build_and_report(session, targets, options, jobs=jobs, rebuild=rebuild, png=png)
+    outcomes = _build_and_report(
+        session, targets, options, jobs=asked.jobs, rebuild=asked.rebuild, png=asked.png
+    )
     if any(outcome.state == "failed" for outcome in outcomes):
         sys.exit(1)
 
@@ -452,9 +455,7 @@ def _watch(session: Session, targets, options, png: bool = False) -> None:
 @cli.command(epilog=EXIT_CODES)
 @_batch_options
 @pass_session
-def build(
-    session: Session, forces, all_forces, jobs, rebuild, watch, pdf_variant, final, png
-) -> None:
+def build(session: Session, **options) -> None:
     """Validate, then write each FORCE's re-inspection report to build/FORCE/ (PDF + HTML).
 
     Only what changed is rebuilt: a report is skipped while its file, the common data, its
@@ -469,17 +470,13 @@ def build(
       ncpi build essex --png        # and look at the pages
       ncpi build essex --watch      # rebuild on every save
     """
-    _batch_command(
-        session, ["report"], forces, all_forces, jobs, rebuild, watch, pdf_variant, final, png
-    )
+    _batch_command(session, ["report"], _Batch(**options))
 
 
 @cli.command("press-release", epilog=EXIT_CODES)
 @_batch_options
 @pass_session
-def press_release(
-    session: Session, forces, all_forces, jobs, rebuild, watch, pdf_variant, final, png
-) -> None:
+def press_release(session: Session, **options) -> None:
     """Validate, then write each FORCE's press release (text for email, HTML, PDF).
 
     Incremental and parallel like `ncpi build`, with the same options.
@@ -489,18 +486,7 @@ def press_release(
       ncpi press-release essex
       ncpi press-release --all -j 4
     """
-    _batch_command(
-        session,
-        ["press-release"],
-        forces,
-        all_forces,
-        jobs,
-        rebuild,
-        watch,
-        pdf_variant,
-        final,
-        png,
-    )
+    _batch_command(session, ["press-release"], _Batch(**options))
 
 
 @cli.command(epilog=EXIT_CODES)

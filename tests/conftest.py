@@ -132,12 +132,12 @@ def kent_build(tmp_path_factory):
 @pytest.fixture(scope="session")
 def welsh_build(tmp_path_factory):
     """Dyfed-Powys's report and press release in English and in Welsh, built once."""
-    from ncpi.build.pipeline import build_targets
+    from ncpi.build.pipeline import Run, build_targets
     from ncpi.build.targets import targets_of
 
     project = make_project(tmp_path_factory.mktemp("welsh"), "shipped")
     outcomes = build_targets(
-        project, targets_of("dyfed-powys", ["en", "cy"]), rebuild=True, in_process=True
+        project, targets_of("dyfed-powys", ["en", "cy"]), run=Run(rebuild=True, in_process=True)
     )
     assert [o.state for o in outcomes] == ["built"] * 4, [o.reason for o in outcomes]
     return {path.name: path for outcome in outcomes for path in outcome.paths}

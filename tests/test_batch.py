@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from ncpi.build.pipeline import build_targets
+from ncpi.build.pipeline import Run, build_targets
 from ncpi.build.progress import Progress
 from ncpi.build.targets import Target, manifest_path
 
@@ -54,7 +54,7 @@ def test_workers_render_several_documents_each(project_from):
     targets = [
         Target(slug, kind) for slug in ("essex", "kent") for kind in ("report", "press-release")
     ]
-    outcomes = build_targets(project, targets, jobs=2)
+    outcomes = build_targets(project, targets, run=Run(jobs=2))
     assert [o.state for o in outcomes] == ["built"] * 4
     workers = {o.process_id for o in outcomes}
     # Four documents, at most two processes (each importing WeasyPrint once), none of them us.

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from ncpi.build.incremental import why_stale
-from ncpi.build.pipeline import Events, build_targets
+from ncpi.build.pipeline import Events, Run, build_targets
 from ncpi.build.targets import BuildOptions, Target
 
 from conftest import FIXTURES, make_project
@@ -138,8 +138,8 @@ def test_a_report_deleted_mid_build(project_from):
     outcomes = build_targets(
         project,
         targets,
-        in_process=True,
         events=Events(on_start=lambda t: project.report_path("kent").unlink(missing_ok=True)),
+        run=Run(in_process=True),
     )
     assert [o.state for o in outcomes] == ["built", "built"]  # built from what was read
     done = ncpi(project.root, "build", "kent")
@@ -149,8 +149,7 @@ def test_a_report_deleted_mid_build(project_from):
     outcomes = build_targets(
         project,
         [Target("kent", "press-release"), Target("essex", "press-release")],
-        in_process=True,
-        rebuild=True,
+        run=Run(rebuild=True, in_process=True),
     )
     assert all(o.state == "built" for o in outcomes)
     _edit(project.report_path("kent"), "Progress is good.", "Progress is fine.")
@@ -165,7 +164,7 @@ def test_a_report_deleted_mid_build(project_from):
 
     checking.load_yaml_file = vanishing
     try:
-        outcomes = build_targets(project, targets, in_process=True, rebuild=True)
+        outcomes = build_targets(project, targets, run=Run(rebuild=True, in_process=True))
     finally:
         checking.load_yaml_file = original
     by_slug = {o.target.slug: o for o in outcomes}

@@ -9,7 +9,7 @@ import page
 import pikepdf
 import pytest
 
-from ncpi.build.pipeline import build_targets
+from ncpi.build.pipeline import Run, build_targets
 from ncpi.build.targets import BuildOptions, Target
 
 from conftest import MATRIX, MATRIX_SLUGS, make_project
@@ -40,7 +40,7 @@ def archival_builds(tmp_path_factory):
         targets = [
             Target(slug, kind) for slug in MATRIX_SLUGS for kind in ("report", "press-release")
         ]
-        outcomes = build_targets(project, targets, BuildOptions(variant), jobs=2)
+        outcomes = build_targets(project, targets, BuildOptions(variant), run=Run(jobs=2))
         assert [o for o in outcomes if o.state != "built"] == []
         builds[variant] = [path for o in outcomes for path in o.paths if path.suffix == ".pdf"]
     return builds

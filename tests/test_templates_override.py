@@ -153,7 +153,8 @@ def test_validate_names_the_template_line_of_a_render_mistake(
 
 
 def _readme_override_example() -> str:
-    readme = (REPO / "README.md").read_text("utf-8")
+    """The override example of docs/templates.md, as written there."""
+    readme = (REPO / "docs" / "templates.md").read_text("utf-8")
     return re.search(r"add a logo:\n\n```jinja\n(.*?)```", readme, re.S).group(1)
 
 

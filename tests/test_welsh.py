@@ -414,7 +414,7 @@ def test_a_welsh_re_inspection_with_one_recommendation(project_from):
     """The matrix's Gwent: the singular sentences and a re-inspection's title, in Welsh."""
     import shutil
 
-    from ncpi.build.pipeline import build_targets
+    from ncpi.build.pipeline import Run, build_targets
     from ncpi.build.targets import Target
 
     from conftest import MATRIX
@@ -423,7 +423,7 @@ def test_a_welsh_re_inspection_with_one_recommendation(project_from):
     for name in ("gwent.yaml", "gwent.cy.yaml"):
         shutil.copy(MATRIX / name, project.reports_dir / name)
     targets = [Target("gwent", kind, "cy") for kind in ("report", "press-release")]
-    outcomes = build_targets(project, targets, rebuild=True, in_process=True)
+    outcomes = build_targets(project, targets, run=Run(rebuild=True, in_process=True))
     assert [o.state for o in outcomes] == ["built", "built"], [o.reason for o in outcomes]
     folder = project.build_dir / "gwent"
     report = re.sub(r"\s+", " ", flowing_text(folder / "gwent-report-cy.pdf"))

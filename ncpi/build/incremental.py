@@ -235,18 +235,33 @@ def _may_read(project: Project, target: Target, path: str) -> bool:
 
 
 def why_stale(project: Project, target: Target, options: dict) -> str | None:
-    """Why a target must be rebuilt, in a few words; None when it is up to date."""
+    """Why a target must be rebuilt, in a few words; None when it is up to date.
+
+    The checks run in order, cheapest first, and the first reason found is the answer.
+    """
     if not manifest_path(project, target).exists():
         return "not built yet"
     recorded = read_manifest(project, target)
     if recorded is None:
         return "its build record is unreadable or from another version"
+    checks = (_code_or_options, _named_files, _inputs, _new_inputs, _templates, _outputs)
+    for check in checks:
+        reason = check(project, target, recorded, options)
+        if reason is not None:
+            return reason
+    return None
+
+
+def _code_or_options(project: Project, target: Target, recorded: dict, options: dict):
     if recorded["ncpi"] != code_fingerprint():
         return "ncpi was upgraded"
     if recorded["options"] != options:
         return "the build options changed"
-    display = lambda path: project.display(Path(path))  # noqa: E731
-    within = input_folders(project)
+    return None
+
+
+def _named_files(project: Project, target: Target, recorded: dict, options: dict):
+    """A record that names a file outside the target's possible inputs is never followed."""
     named = [
         *recorded["inputs"],
         *recorded["assets"],
@@ -254,15 +269,30 @@ def why_stale(project: Project, target: Target, options: dict) -> str | None:
     ]
     if not all(_may_read(project, target, path) for path in named):
         return "its build record names a file that is not one of its inputs"
+    return None
+
+
+def _inputs(project: Project, target: Target, recorded: dict, options: dict):
+    within = input_folders(project)
     for path, digest in {**recorded["inputs"], **recorded["assets"]}.items():
         if file_hash(Path(path), within) != digest:
-            return f"{display(path)} changed"
+            return f"{project.display(Path(path))} changed"
+    return None
+
+
+def _new_inputs(project: Project, target: Target, recorded: dict, options: dict):
     # An empty closure is recorded only for a computed include (a target has entry templates).
     for path in _input_files(project, target, computed=not recorded["templates"]):
         if str(path) not in recorded["inputs"]:
-            return f"{display(path)} is new"
+            return f"{project.display(path)} is new"
+    return None
+
+
+def _templates(project: Project, target: Target, recorded: dict, options: dict):
+    """Each template still resolves to the file recorded, and that file is unchanged."""
     import jinja2
 
+    within = input_folders(project)
     env = make_environment(project.templates_dir)
     for name, (path, digest) in recorded["templates"].items():
         try:
@@ -270,11 +300,15 @@ def why_stale(project: Project, target: Target, options: dict) -> str | None:
         except jinja2.TemplateNotFound:
             return f"template {name} is gone"
         if os.path.normpath(now) != os.path.normpath(path):
-            return f"template {name} is now {display(now)}"
+            return f"template {name} is now {project.display(Path(now))}"
         if file_hash(Path(path), within) != digest:
-            return f"{display(path)} changed"
+            return f"{project.display(Path(path))} changed"
+    return None
+
+
+def _outputs(project: Project, target: Target, recorded: dict, options: dict):
     outputs = recorded["outputs"]
     for path in output_paths(project, target).values():
         if path.name not in outputs or file_hash(path) != outputs[path.name]:
-            return f"{display(path)} is missing or was changed"
+            return f"{project.display(path)} is missing or was changed"
     return None

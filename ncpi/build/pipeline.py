@@ -95,39 +95,48 @@ class MadePdf:
     process_id: int = 0
 
 
+@dataclass(frozen=True)
+class Run:
+    """How a build runs: PDFs `jobs` at a time, everything again with `rebuild`, and with
+    `in_process` the PDFs made in this process instead of workers (a long-lived `watch`, or
+    where worker processes cannot start)."""
+
+    jobs: int = 1
+    rebuild: bool = False
+    in_process: bool = False
+
+
 def build_targets(
     project: Project,
     targets: list[Target],
     options: BuildOptions = BuildOptions(),
+    run: Run = Run(),
     *,
-    jobs: int = 1,
-    rebuild: bool = False,
-    in_process: bool = False,
     events: Events = Events(),
     checked: CheckResult | None = None,
 ) -> list[Outcome]:
-    """Build the targets that are out of date (all of them with `rebuild`), `jobs` PDFs at a time.
+    """Build the targets that are out of date (all of them with `run.rebuild`), `run.jobs` PDFs
+    at a time.
 
     Workers start (and import WeasyPrint) while this process checks the reports; with
-    `in_process`, PDFs are made here instead, which suits a long-lived `watch`, and is the
-    fallback where worker processes cannot start. One target failing does not stop the others:
+    `run.in_process`, PDFs are made here instead. One target failing does not stop the others:
     every outcome is returned. `checked`: the project as the caller already checked it, so
     that a command checks once.
     """
     # What has no build record will be built: start the workers (and their 1 s import of
     # WeasyPrint) at once. Otherwise only once the hashes show something to do.
-    certain = rebuild or any(not manifest_path(project, t).is_file() for t in targets)
+    certain = run.rebuild or any(not manifest_path(project, t).is_file() for t in targets)
     pool = None
-    if certain and not in_process:
-        pool = WorkerPool.start(jobs, len(targets), events.on_note)
+    if certain and not run.in_process:
+        pool = WorkerPool.start(run.jobs, len(targets), events.on_note)
     try:
-        fresh, stale = find_stale(project, targets, options, rebuild)
+        fresh, stale = find_stale(project, targets, options, run.rebuild)
         for outcome in fresh:
             events.on_done(outcome)
         if not stale:
             return fresh
-        if pool is None and not in_process and not certain:
-            pool = WorkerPool.start(jobs, len(stale), events.on_note)
+        if pool is None and not run.in_process and not certain:
+            pool = WorkerPool.start(run.jobs, len(stale), events.on_note)
         return fresh + list(_build_stale(project, stale, options, pool, events, checked))
     except BaseException:
         if pool is not None:  # Interrupted (Ctrl-C, SIGTERM): stop the workers now, not later.
@@ -153,7 +162,7 @@ def build_press_release(
 
 def _build_one(project: Project, target: Target, options: BuildOptions) -> list[Path]:
     """Build one target in this process, always; its failure is raised."""
-    [outcome] = build_targets(project, [target], options, rebuild=True, in_process=True)
+    [outcome] = build_targets(project, [target], options, run=Run(rebuild=True, in_process=True))
     if outcome.state == "failed":
         raise ValidationFailed(outcome.problems) if outcome.problems else NcpiError(outcome.reason)
     return outcome.paths

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import types
 import typing
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -74,143 +75,201 @@ def kind_of(value: Any) -> str:
     return f"'{excerpt(value)}'"
 
 
-def _message(
-    loaded: LoadedYaml, model: type[BaseModel], error: dict
-) -> tuple[KeyPath, str, bool, str]:
-    """Plain-words message for one pydantic error: (path, message, at the key?, code)."""
+#: A message: the key path it is at, the words, whether it is at the key (not the value), code.
+Message = tuple[KeyPath, str, bool, str]
+
+
+@dataclass(frozen=True)
+class _Error:
+    """One pydantic error, with what its message may need: the value as YAML wrote it."""
+
+    loaded: LoadedYaml
+    model: type[BaseModel]
+    error: dict
+    loc: KeyPath
+    kind: str
+    value: Any
+
+    @property
+    def source(self):
+        return self.loaded.scalars.get(self.loc)
+
+
+def _message(loaded: LoadedYaml, model: type[BaseModel], error: dict) -> Message:
+    """Plain-words message for one pydantic error, by its type (see _BY_TYPE)."""
     loc: KeyPath = tuple(error["loc"])
-    kind = error["type"]
-    value = error.get("input")
     if "[key]" in loc:
-        loc = loc[: loc.index("[key]")]
-        # Only the case audit's grades are a mapping whose keys are limited (to a Literal's).
-        allowed = _expected(error)
-        listing = f"; allowed: {', '.join(allowed)}."
-        return (
-            loc,
-            (f"'{loc[-1]}' is not an allowed key here{listing}{suggest(str(loc[-1]), allowed)}"),
-            True,
-            "unknown-key",
-        )
-    if kind == "missing":
-        return loc[:-1], f"missing required key '{loc[-1]}'", True, "missing-key"
-    if kind == "extra_forbidden":
-        holder = _model_at(model, loc[:-1])
-        valid = list(holder.model_fields) if holder else []
-        hint = suggest(str(loc[-1]), valid)
-        listing = f" Valid keys here: {', '.join(valid)}." if valid and not hint else ""
-        return loc, f"unknown key '{loc[-1]}'.{hint}{listing}", True, "unknown-key"
-    if kind == "literal_error":
-        expected = _expected(error)
-        return (
-            loc,
-            (
-                f"{kind_of(value)} is not one of: {', '.join(expected)}."
-                f"{suggest(str(value), expected)}"
-            ),
-            False,
-            "unknown-value",
-        )
-    source = loaded.scalars.get(loc)
-    if (
-        kind == "string_type"
-        and source is not None
-        and source.style is None
-        and source.tag in _READ_AS
-    ):
-        read_as = _READ_AS[source.tag]
+        return _not_an_allowed_key(loc[: loc.index("[key]")], error)
+    found = _Error(loaded, model, error, loc, error["type"], error.get("input"))
+    handler = _BY_TYPE.get(found.kind) or next(
+        (handler for prefix, handler in _BY_PREFIX if found.kind.startswith(prefix)), _other
+    )
+    return handler(found)
+
+
+def _not_an_allowed_key(loc: KeyPath, error: dict) -> Message:
+    # Only the case audit's grades are a mapping whose keys are limited (to a Literal's).
+    allowed = _expected(error)
+    listing = f"; allowed: {', '.join(allowed)}."
+    return (
+        loc,
+        f"'{loc[-1]}' is not an allowed key here{listing}{suggest(str(loc[-1]), allowed)}",
+        True,
+        "unknown-key",
+    )
+
+
+def _missing(e: _Error) -> Message:
+    return e.loc[:-1], f"missing required key '{e.loc[-1]}'", True, "missing-key"
+
+
+def _unknown_key(e: _Error) -> Message:
+    holder = _model_at(e.model, e.loc[:-1])
+    valid = list(holder.model_fields) if holder else []
+    hint = suggest(str(e.loc[-1]), valid)
+    listing = f" Valid keys here: {', '.join(valid)}." if valid and not hint else ""
+    return e.loc, f"unknown key '{e.loc[-1]}'.{hint}{listing}", True, "unknown-key"
+
+
+def _not_a_choice(e: _Error) -> Message:
+    expected = _expected(e.error)
+    return (
+        e.loc,
+        f"{kind_of(e.value)} is not one of: {', '.join(expected)}."
+        f"{suggest(str(e.value), expected)}",
+        False,
+        "unknown-value",
+    )
+
+
+def _not_text(e: _Error) -> Message:
+    """Text was expected: a YAML trap (yes, 1.0, ~ unquoted), a ': ' read as a key, or not text."""
+    source = e.source
+    if source is not None and source.style is None and source.tag in _READ_AS:
         if source.tag.endswith(":null"):
-            return loc, "is empty: write the text here", False, "empty"
+            return e.loc, "is empty: write the text here", False, "empty"
         return (
-            loc,
-            (f"'{source.raw}' was read as {read_as}, not text: put it in quotes: \"{source.raw}\""),
+            e.loc,
+            f"'{source.raw}' was read as {_READ_AS[source.tag]}, not text: put it in quotes: "
+            f'"{source.raw}"',
             False,
             "yaml-trap",
         )
-    if kind == "string_type" and isinstance(value, dict) and len(value) == 1:
+    if isinstance(e.value, dict) and len(e.value) == 1:
         # "- Note: the force …": the ': ' made YAML read a key and its value.
-        ((key, rest),) = value.items()
+        ((key, rest),) = e.value.items()
         if isinstance(rest, (str, type(None))):  # Keys are text as written (loading.py).
             colon = ": " if rest else ":"  # "- Note:" at the end of a line is a key too.
             shown = f"{key}{colon}{rest or ''}"
             shown = shown if len(shown) < 50 else shown[:47] + "…"
             return (
-                loc,
-                (
-                    f"'{shown}' was read as a key and its value, because of the '{colon}' after "
-                    f"'{key}': put the whole paragraph in quotes"
-                ),
+                e.loc,
+                f"'{shown}' was read as a key and its value, because of the '{colon}' after "
+                f"'{key}': put the whole paragraph in quotes",
                 False,
                 "yaml-trap",
             )
-    if kind == "string_type":
-        return loc, f"should be text, not {kind_of(value)}", False, "wrong-type"
-    if kind == "string_pattern_mismatch":
-        odd = next((c for c in str(value) if not (c.isascii() and c.isprintable())), None)
-        if odd is not None and str(value).strip():
-            import unicodedata
+    return e.loc, f"should be text, not {kind_of(e.value)}", False, "wrong-type"
 
-            return (
-                loc,
-                (
-                    f"contains U+{ord(odd):04X} ({unicodedata.name(odd, 'unnamed')}), "
-                    "which only looks like an ordinary character or cannot be seen: type "
-                    "it again with plain letters and digits"
-                ),
-                False,
-                "look-alike",
-            )
-        if str(value).strip():
-            return (
-                loc,
-                (
-                    f"'{excerpt(value)}' is not allowed here: an id is letters, digits, '.' "
-                    "and '-', starting with a letter or digit"
-                ),
-                False,
-                "invalid",
-            )
-        return loc, "should not be empty or only spaces", False, "empty"
-    if kind == "string_too_short":  # '' in quotes
-        return loc, "is empty: write the text here", False, "empty"
-    if kind in ("model_type", "dict_type"):
+
+def _not_an_id(e: _Error) -> Message:
+    text = str(e.value)
+    odd = next((c for c in text if not (c.isascii() and c.isprintable())), None)
+    if odd is not None and text.strip():
+        import unicodedata
+
         return (
-            loc,
-            (f"should be a mapping of keys ('key: value' lines), not {kind_of(value)}"),
+            e.loc,
+            f"contains U+{ord(odd):04X} ({unicodedata.name(odd, 'unnamed')}), which only looks "
+            "like an ordinary character or cannot be seen: type it again with plain letters "
+            "and digits",
+            False,
+            "look-alike",
+        )
+    if text.strip():
+        return (
+            e.loc,
+            f"'{excerpt(e.value)}' is not allowed here: an id is letters, digits, '.' and '-', "
+            "starting with a letter or digit",
+            False,
+            "invalid",
+        )
+    return e.loc, "should not be empty or only spaces", False, "empty"
+
+
+def _empty_text(e: _Error) -> Message:  # '' in quotes
+    return e.loc, "is empty: write the text here", False, "empty"
+
+
+def _not_a_mapping(e: _Error) -> Message:
+    return (
+        e.loc,
+        f"should be a mapping of keys ('key: value' lines), not {kind_of(e.value)}",
+        False,
+        "wrong-type",
+    )
+
+
+def _not_a_list(e: _Error) -> Message:
+    return (
+        e.loc,
+        f"should be a list (lines starting with '- '), not {kind_of(e.value)}",
+        False,
+        "wrong-type",
+    )
+
+
+def _no_items(e: _Error) -> Message:
+    return e.loc, "needs at least one item", False, "empty"
+
+
+def _not_a_date(e: _Error) -> Message:
+    return (
+        e.loc,
+        f"{kind_of(e.value)} is not a date: write it as YEAR-MONTH-DAY, e.g. 2016-09-12",
+        False,
+        "wrong-type",
+    )
+
+
+def _not_a_whole_number(e: _Error) -> Message:
+    source = e.source
+    if source is not None and source.style is not None and source.raw.strip().isdigit():
+        return (
+            e.loc,
+            f"'{source.raw}' is in quotes, so it is text: write the number without quotes",
             False,
             "wrong-type",
         )
-    if kind == "list_type":
-        return (
-            loc,
-            f"should be a list (lines starting with '- '), not {kind_of(value)}",
-            False,
-            "wrong-type",
-        )
-    if kind == "too_short":
-        return loc, "needs at least one item", False, "empty"
-    if kind.startswith("date"):
-        return (
-            loc,
-            (f"{kind_of(value)} is not a date: write it as YEAR-MONTH-DAY, e.g. 2016-09-12"),
-            False,
-            "wrong-type",
-        )
-    if kind.startswith("int"):
-        if source is not None and source.style is not None and source.raw.strip().isdigit():
-            return (
-                loc,
-                f"'{source.raw}' is in quotes, so it is text: write the number without quotes",
-                False,
-                "wrong-type",
-            )
-        # Shown as written: "not a number" would not say what is wrong with 1.5 or .nan.
-        shown = f"'{excerpt(source.raw)}'" if source is not None else kind_of(value)
-        return loc, f"should be a whole number, not {shown}", False, "wrong-type"
-    if kind == "greater_than_equal":
-        least = error["ctx"]["ge"]
-        return loc, f"should be at least {least}, not {value!r}", False, "out-of-range"
-    return loc, f"{error['msg']} (found {kind_of(value)})", False, "invalid"
+    # Shown as written: "not a number" would not say what is wrong with 1.5 or .nan.
+    shown = f"'{excerpt(source.raw)}'" if source is not None else kind_of(e.value)
+    return e.loc, f"should be a whole number, not {shown}", False, "wrong-type"
+
+
+def _too_small(e: _Error) -> Message:
+    least = e.error["ctx"]["ge"]
+    return e.loc, f"should be at least {least}, not {e.value!r}", False, "out-of-range"
+
+
+def _other(e: _Error) -> Message:
+    return e.loc, f"{e.error['msg']} (found {kind_of(e.value)})", False, "invalid"
+
+
+#: Each pydantic error type's message; then by how the type begins (date…, int…).
+_BY_TYPE = {
+    "missing": _missing,
+    "extra_forbidden": _unknown_key,
+    "literal_error": _not_a_choice,
+    "string_type": _not_text,
+    "string_pattern_mismatch": _not_an_id,
+    "string_too_short": _empty_text,
+    "model_type": _not_a_mapping,
+    "dict_type": _not_a_mapping,
+    "list_type": _not_a_list,
+    "too_short": _no_items,
+    "greater_than_equal": _too_small,
+}
+_BY_PREFIX = (("date", _not_a_date), ("int", _not_a_whole_number))
 
 
 def _expected(error: dict) -> list[str]:

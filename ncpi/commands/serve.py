@@ -187,93 +187,109 @@ def problems_page(slug: str, problems) -> bytes:
     ).encode()
 
 
-def make_server(pages: Pages, project: Project, host: str, port: int):
+class _Handler(http.server.BaseHTTPRequestHandler):
+    """Answers the pages, the built PDFs and the event stream of the server's force."""
+
+    server: _Server
+    server_version = "ncpi-serve"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):
+        pass  # The terminal shows rebuilds and problems, not every request.
+
+    def do_HEAD(self):
+        self.do_GET(body=False)
+
+    def do_GET(self, body: bool = True):
+        path = self.path.split("?", 1)[0]
+        if path == "/events":
+            return self.events()
+        page = self.server.page(path)
+        if page is not None:
+            return self.send(200, "text/html; charset=utf-8", page, body)
+        if path in self.server.pdf_paths:
+            return self.pdf(self.server.pdf_paths[path], body)
+        self.send(404, "text/plain; charset=utf-8", b"Not found.\n", body)
+
+    def pdf(self, built: Path, body: bool) -> None:
+        """A built PDF; while it is being made, once it is made (never the one before)."""
+        maker = self.server.pdfs
+        if maker is not None and not maker.wait_until_idle(PDF_WAIT_SECONDS):
+            data = b"The PDF is being made: this page tries again in a moment.\n"
+            return self.send(503, "text/plain; charset=utf-8", data, body, retry=True)
+        try:
+            data = self.server.project.read_input(built, 500_000_000)
+        except (OSError, NcpiError):
+            message = b"Not built: the report has problems (see the terminal or the page).\n"
+            return self.send(404, "text/plain; charset=utf-8", message, body)
+        return self.send(200, "application/pdf", data, body)
+
+    def send(
+        self, status: int, kind: str, data: bytes, body: bool = True, retry: bool = False
+    ) -> None:
+        self.send_response(status)
+        if retry:
+            self.send_header("Retry-After", "2")
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+    def events(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.close_connection = True
+        seen = -1
+        try:
+            while not self.server.stopping:
+                version = self.server.pages.wait_for_change(seen, 1.0 if seen >= 0 else 0)
+                if version != seen:
+                    self.wfile.write(f"event: version\ndata: {version}\n\n".encode())
+                    seen = version
+                    self.wfile.flush()
+                elif int(time.monotonic()) % KEEPALIVE_SECONDS == 0:
+                    self.wfile.write(b": keep-alive\n\n")
+                    self.wfile.flush()
+        except OSError:
+            pass  # The page was closed.
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    """The preview's server: one force's pages, its PDFs, and the worker that makes them."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    stopping = False
+    #: The worker making the PDFs, once started: a PDF asked for while it works waits for it.
+    pdfs: PdfMaker | None = None
+
+    def __init__(self, address, pages: Pages, project: Project):
+        self.pages, self.project = pages, project
+        self.pdf_paths = _pdf_names(project, pages.slug)
+        self.page_files = _page_files(project, pages.slug)
+        super().__init__(address, _Handler)
+
+    def page(self, path: str) -> bytes | None:
+        """The page at a path, or by its built file's name (how one edition links the other)."""
+        name = path.rsplit("/", 1)[-1]
+        with self.pages.changed:
+            page = self.pages.pages.get(path.rstrip("/") or "/")
+            if page is None and name in self.page_files:
+                page = self.pages.pages.get(self.page_files[name])
+        return page
+
+    def handle_error(self, request, client_address):
+        """A browser that closed its page mid-answer is no one's error: say nothing."""
+
+
+def make_server(pages: Pages, project: Project, host: str, port: int) -> _Server:
     """An HTTP server for the pages, the built PDFs and the event stream, bound but not run."""
-
-    pdfs = _pdf_names(project, pages.slug)
-    files = _page_files(project, pages.slug)
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        server_version = "ncpi-serve"
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format, *args):
-            pass  # The terminal shows rebuilds and problems, not every request.
-
-        def do_HEAD(self):
-            self.do_GET(body=False)
-
-        def do_GET(self, body: bool = True):
-            path = self.path.split("?", 1)[0]
-            if path == "/events":
-                return self.events()
-            with pages.changed:
-                page = pages.pages.get(path.rstrip("/") or "/")
-                if page is None and path.rsplit("/", 1)[-1] in files:
-                    # A page by its built file's name: how one edition links the other.
-                    page = pages.pages.get(files[path.rsplit("/", 1)[-1]])
-            if page is not None:
-                return self.send(200, "text/html; charset=utf-8", page, body)
-            if path in pdfs:
-                return self.pdf(pdfs[path], body)
-            self.send(404, "text/plain; charset=utf-8", b"Not found.\n", body)
-
-        def pdf(self, built: Path, body: bool) -> None:
-            """A built PDF; while it is being made, once it is made (never the one before)."""
-            maker = getattr(self.server, "pdfs", None)
-            if maker is not None and not maker.wait_until_idle(PDF_WAIT_SECONDS):
-                data = b"The PDF is being made: this page tries again in a moment.\n"
-                return self.send(503, "text/plain; charset=utf-8", data, body, retry=True)
-            try:
-                data = project.read_input(built, 500_000_000)
-            except (OSError, NcpiError):
-                message = b"Not built: the report has problems (see the terminal or the page).\n"
-                return self.send(404, "text/plain; charset=utf-8", message, body)
-            return self.send(200, "application/pdf", data, body)
-
-        def send(
-            self, status: int, kind: str, data: bytes, body: bool = True, retry: bool = False
-        ) -> None:
-            self.send_response(status)
-            if retry:
-                self.send_header("Retry-After", "2")
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            if body:
-                self.wfile.write(data)
-
-        def events(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.close_connection = True
-            seen = -1
-            try:
-                while not self.server.stopping:
-                    version = pages.wait_for_change(seen, 1.0 if seen >= 0 else 0)
-                    if version != seen:
-                        self.wfile.write(f"event: version\ndata: {version}\n\n".encode())
-                        seen = version
-                        self.wfile.flush()
-                    elif int(time.monotonic()) % KEEPALIVE_SECONDS == 0:
-                        self.wfile.write(b": keep-alive\n\n")
-                        self.wfile.flush()
-            except OSError:
-                pass  # The page was closed.
-
-    class Server(http.server.ThreadingHTTPServer):
-        daemon_threads = True
-        allow_reuse_address = True
-        stopping = False
-
-        def handle_error(self, request, client_address):
-            """A browser that closed its page mid-answer is no one's error: say nothing."""
-
     try:
-        return Server((host, port), Handler)
+        return _Server((host, port), pages, project)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             free = next_free_port(host, port + 1)
@@ -352,11 +368,13 @@ class PdfMaker:
 
 def build_pdfs(root: str, slug: str) -> list[str]:
     """In the worker: build the force's documents as `ncpi build` would; what failed, if any."""
-    from ncpi.build.pipeline import build_targets
+    from ncpi.build.pipeline import Run, build_targets
     from ncpi.build.targets import targets_of
 
     project = Project(Path(root))
-    outcomes = build_targets(project, targets_of(slug, project.languages(slug)), in_process=True)
+    outcomes = build_targets(
+        project, targets_of(slug, project.languages(slug)), run=Run(in_process=True)
+    )
     return [f"{o.target}: {o.reason}" for o in outcomes if o.state == "failed"]
 
 

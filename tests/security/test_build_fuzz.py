@@ -13,7 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ncpi.build.pipeline import Outcome, build_targets
+from ncpi.build.pipeline import Outcome, Run, build_targets
 from ncpi.build.targets import output_paths, targets_of
 from ncpi.project import Project
 
@@ -75,7 +75,7 @@ def _built(data) -> Iterator[tuple[Project, dict[str, Path] | None, list[Outcome
             yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8"
         )
         project = Project(root)
-        outcomes = build_targets(project, targets_of("kent"), in_process=True)
+        outcomes = build_targets(project, targets_of("kent"), run=Run(in_process=True))
         failed = [outcome for outcome in outcomes if outcome.state == "failed"]
         paths = None if failed else {p.name: p for o in outcomes for p in o.paths}
         yield project, paths, failed
