@@ -8,13 +8,14 @@ essex:
 	.venv/bin/ncpi build essex
 	.venv/bin/ncpi press-release essex
 
-# Set up with the test tools, then lint, check the formatting and the import layers, and run
-# the whole test suite.
+# Set up with the test tools, then lint, check the formatting, the import layers and the
+# types, and run the whole test suite.
 test:
 	scripts/setup.sh --test
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/lint-imports --no-cache
+	.venv/bin/mypy
 	.venv/bin/python -m pytest
 
 # Render the Essex report's pages as PNG images in build/essex/preview/, to look at.

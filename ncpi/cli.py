@@ -46,14 +46,16 @@ class Session:
 
     def project(self) -> Project:
         """The project given by --root, or found upward from the current folder."""
-        if self._project is None and self.root is None:
+        if self._project is not None:
+            return self._project
+        if self.root is None:
             self._project = Project.find(Path.cwd())
-        elif self._project is None:  # Given explicitly: that folder, not one above it.
-            if not (self.root / REPORTS_FOLDER).is_dir():
-                raise NotAProject(
-                    f"{self.root} is not an ncpi project: it has no reports/ "
-                    "folder. `ncpi init` starts one there"
-                )
+        elif not (self.root / REPORTS_FOLDER).is_dir():  # Given: that folder, not one above it.
+            raise NotAProject(
+                f"{self.root} is not an ncpi project: it has no reports/ "
+                "folder. `ncpi init` starts one there"
+            )
+        else:
             self._project = Project(self.root.resolve())
         return self._project
 
@@ -108,7 +110,7 @@ class Session:
 def _set_on_session(name: str):
     def set_flag(ctx: click.Context, param, value: bool) -> None:
         if value:
-            session = ctx.find_object(Session)
+            session = ctx.ensure_object(Session)
             setattr(session, name, True)
             if session.quiet and session.verbose:
                 raise click.UsageError("--quiet and --verbose contradict each other: choose one")
@@ -142,7 +144,7 @@ def pass_project(function):
 
     @click.pass_context
     def run(ctx: click.Context, *args, **kwargs):
-        return function(ctx.find_object(Session).project(), *args, **kwargs)
+        return function(ctx.ensure_object(Session).project(), *args, **kwargs)
 
     return functools.update_wrapper(run, function)
 
@@ -152,7 +154,7 @@ def pass_session(function):
 
     @click.pass_context
     def run(ctx: click.Context, *args, **kwargs):
-        return function(ctx.find_object(Session), *args, **kwargs)
+        return function(ctx.ensure_object(Session), *args, **kwargs)
 
     return functools.update_wrapper(run, function)
 

@@ -6,7 +6,7 @@ Every model forbids unknown keys, so a misspelt key is an error, not silently ig
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, StringConstraints
 
@@ -56,7 +56,15 @@ AREAS: dict[str, str] = {
     "leadership": "Leadership, management and governance",
 }
 # Each Literal is made from its list, so a choice is written once (the schema's enum comes from it).
-Area = Literal[tuple(AREAS)]
+# A type checker cannot follow a Literal made at run time: to it, a choice is text.
+if TYPE_CHECKING:
+    Area: TypeAlias = str
+    Timescale: TypeAlias = str
+    ProgressStatus: TypeAlias = str
+    Grade: TypeAlias = str
+    Kind: TypeAlias = str
+else:
+    Area = Literal[tuple(AREAS)]
 
 #: Timescales, as they lead a recommendation's sentence ("Within three months, …").
 TIMESCALES = (
@@ -66,10 +74,13 @@ TIMESCALES = (
     "within six months",
     "within twelve months",
 )
-Timescale = Literal[TIMESCALES]
+if not TYPE_CHECKING:
+    Timescale = Literal[TIMESCALES]
 
 #: What HMIC called a follow-up inspection; it sets the report's title.
 KINDS = ("re-inspection", "post-inspection review")
+if not TYPE_CHECKING:
+    Kind = Literal[KINDS]
 
 #: Progress against a recommendation. HMIC judges progress in prose; this scale is ncpi's own,
 #: so that a summary table can show every recommendation at a glance.
@@ -80,7 +91,8 @@ PROGRESS_STATUSES: dict[str, str] = {
     "substantially met": "Substantially met",
     "met": "Met",
 }
-ProgressStatus = Literal[tuple(PROGRESS_STATUSES)]
+if not TYPE_CHECKING:
+    ProgressStatus = Literal[tuple(PROGRESS_STATUSES)]
 
 #: Case file grades, in the order they are shown. Which grades a year may use is a domain rule.
 GRADES: dict[str, str] = {
@@ -89,7 +101,8 @@ GRADES: dict[str, str] = {
     "requires improvement": "Requires improvement",
     "inadequate": "Inadequate",
 }
-Grade = Literal[tuple(GRADES)]
+if not TYPE_CHECKING:
+    Grade = Literal[tuple(GRADES)]
 #: The grade that the three-grade scale dropped.
 RETIRED_GRADE = "adequate"
 
@@ -191,7 +204,7 @@ class Progress(Model):
 class Reinspection(Model):
     """The follow-up inspection this report presents."""
 
-    kind: Literal[KINDS] = Field(
+    kind: Kind = Field(
         description="What HMIC called the follow-up; it sets the report's title.",
         examples=["re-inspection"],
     )

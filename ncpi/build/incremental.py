@@ -20,7 +20,7 @@ from pathlib import Path
 from ncpi import __version__
 from ncpi.build.targets import ENTRY_TEMPLATES, Target, manifest_path, output_paths
 from ncpi.project import Project
-from ncpi.render.templating import builtin_templates_dir, make_environment
+from ncpi.render.templating import builtin_templates_dir, make_environment, template_source
 
 MANIFEST_FORMAT = 1
 
@@ -94,14 +94,15 @@ def template_closure(project: Project, kind: str) -> dict[str, Path] | None:
         if name in found:
             continue
         try:
-            source, filename, _ = env.loader.get_source(env, name)
+            source, filename = template_source(env, name)
             found[name] = Path(filename)
             referenced = list(meta.find_referenced_templates(env.parse(source)))
         except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):
             continue  # validation reports it; the build will fail and leave no manifest.
-        if None in referenced:
+        names = [reference for reference in referenced if reference is not None]
+        if len(names) < len(referenced):  # A name computed at render time.
             return None
-        pending += referenced
+        pending += names
     return found
 
 
@@ -296,7 +297,7 @@ def _templates(project: Project, target: Target, recorded: dict, options: dict):
     env = make_environment(project.templates_dir)
     for name, (path, digest) in recorded["templates"].items():
         try:
-            now = env.loader.get_source(env, name)[1]
+            now = template_source(env, name)[1]
         except jinja2.TemplateNotFound:
             return f"template {name} is gone"
         if os.path.normpath(now) != os.path.normpath(path):

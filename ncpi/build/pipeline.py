@@ -199,7 +199,7 @@ def check_reports(
 
         checked = check_project(project, slugs, dry_run=False)  # The build itself renders.
     return {
-        key: (verdict.report, verdict.common) if verdict.passed else verdict.problems
+        key: verdict.edition or verdict.problems
         for key, verdict in checked.verdicts.items()
         if key[0] in slugs
     }
@@ -331,16 +331,19 @@ def write_target(
     """Link the PDF from the HTML, write every output atomically, then the build record."""
     from ncpi.render.documents import with_download_link
 
+    pdf = made.pdf
+    if pdf is None:  # A failed PDF's outcome is returned before anything is written.
+        raise NcpiError(f"{rendered.target}: no PDF was made")
     language = rendered.target.language
     files = {
         path: with_download_link(
-            data.decode(), rendered.pdf_path.name, made.pdf, language, project.templates_dir
+            data.decode(), rendered.pdf_path.name, pdf, language, project.templates_dir
         ).encode()
         if path.suffix == ".html"
         else data
         for path, data in rendered.files.items()
     }
-    outputs = {**files, rendered.pdf_path: made.pdf}
+    outputs = {**files, rendered.pdf_path: pdf}
     written = write_outputs(project, outputs)
     read = {**rendered.assets, **made.served}  # by the templates, then by WeasyPrint
     record = manifest_text(rendered.stale.inputs, read, outputs, options.as_record())

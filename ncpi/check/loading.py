@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -158,12 +158,13 @@ class PurePositionLoader(_Composer, yaml.SafeLoader):
 POSITION_LOADERS: dict[str, type] = {"python": PurePositionLoader}
 
 if yaml.__with_libyaml__:
+    from yaml._yaml import CParser  # libyaml's, as yaml.cyaml uses it
 
-    class LibyamlPositionLoader(_Composer, yaml.cyaml.CParser, yaml.resolver.Resolver):
+    class LibyamlPositionLoader(_Composer, CParser, yaml.resolver.Resolver):
         """libyaml's scanner and parser (several times faster), with our composer on top."""
 
         def __init__(self, stream):
-            yaml.cyaml.CParser.__init__(self, stream)
+            CParser.__init__(self, stream)
             yaml.composer.Composer.__init__(self)
             yaml.resolver.Resolver.__init__(self)
 
@@ -178,11 +179,13 @@ _PositionLoader = POSITION_LOADERS.get("libyaml", PurePositionLoader)
 
 def _line_col_of_offset(text: str | bytes, offset: int) -> tuple[int, int]:
     """1-based line and column (in characters, as editors count) of an offset."""
-    newline = b"\n" if isinstance(text, bytes) else "\n"
-    line = text.count(newline, 0, offset) + 1
-    before = text[text.rfind(newline, 0, offset) + 1 : offset]
-    if isinstance(before, bytes):
-        before = before.decode("utf-8")  # Valid: the first invalid byte is at `offset`.
+    if isinstance(text, bytes):
+        line = text.count(b"\n", 0, offset) + 1
+        # Valid UTF-8: the first invalid byte is at `offset`.
+        before = text[text.rfind(b"\n", 0, offset) + 1 : offset].decode("utf-8")
+    else:
+        line = text.count("\n", 0, offset) + 1
+        before = text[text.rfind("\n", 0, offset) + 1 : offset]
     return line, len(before) + 1
 
 
@@ -204,7 +207,8 @@ _START_MEANS = {
 def _value_start(line: str) -> int:
     """The column (0-based) where the value on a YAML line begins: after '- ' or 'key: '."""
     # Every part of the pattern is optional, so it always matches.
-    return re.match(r"^\s*(?:-\s+)*(?:[^\s'\"#\[{*&!|>@`%][^:#]*?:\s+)?", line).end()
+    found = re.match(r"^\s*(?:-\s+)*(?:[^\s'\"#\[{*&!|>@`%][^:#]*?:\s+)?", line)
+    return cast(re.Match[str], found).end()
 
 
 def _explain(error: yaml.YAMLError, lines: list[str]) -> tuple[str, tuple[int, int] | None]:
@@ -292,7 +296,8 @@ def _yaml_error_problem(display: str, error: yaml.YAMLError, text: str) -> Probl
         )
     message, place = _explain(error, text.splitlines())
     if place is None:  # Every error of the parsers and the composer has a problem mark.
-        place = (error.problem_mark.line, error.problem_mark.column)
+        mark = cast(yaml.Mark, cast(yaml.MarkedYAMLError, error).problem_mark)
+        place = (mark.line, mark.column)
     return Problem(
         display, place[0] + 1, place[1] + 1, "", f"YAML syntax: {message}", code="yaml-syntax"
     )
@@ -373,7 +378,7 @@ class _Converter:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self._scalar(node, path)
+        return self._scalar(cast(yaml.ScalarNode, node), path)
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict:
         result: dict[str, Any] = {}

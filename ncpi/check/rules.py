@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from ncpi.check.loading import LoadedYaml
 from ncpi.check.partial import UnavailablePart
 from ncpi.model import Common, Report, grade_scale
-from ncpi.problems import Problem, excerpt
+from ncpi.problems import KeyPath, Problem, excerpt
 from ncpi.registry import forces, suggest
 
 #: The inspectorate aims to revisit a force no later than six months after the initial report.
@@ -167,7 +167,7 @@ class _Rules:
         first, second = self.report.inspection, self.report.reinspection
         # (where a date out of order is reported, the date, what it is); the first date is
         # never out of order itself, so it has no place.
-        ordered = [
+        ordered: list[tuple[KeyPath | None, dt.date, str]] = [
             (None, first.fieldwork.end, "the original fieldwork ended"),
             (("inspection", "published"), first.published, "the original report was published"),
             (
@@ -178,7 +178,7 @@ class _Rules:
             (("reinspection", "published"), second.published, "this report was published"),
         ]
         for (_, earlier, earlier_what), (path, later, later_what) in itertools.pairwise(ordered):
-            if later <= earlier:
+            if path is not None and later <= earlier:
                 yield self.problem(
                     path,
                     f"{later_what} on {later}, not after {earlier_what} ({earlier})",
@@ -356,7 +356,9 @@ class _Rules:
         current = self.common.inspectorate_on(published)
         others = [i.abbreviation for i in self.common.inspectorates if i is not current]
         release = self.report.press_release
-        texts = [(("press_release", "paragraphs", n), t) for n, t in enumerate(release.paragraphs)]
+        texts: list[tuple[KeyPath, str]] = [
+            (("press_release", "paragraphs", n), t) for n, t in enumerate(release.paragraphs)
+        ]
         texts += [
             (("press_release", "quote", "paragraphs", n), t)
             for n, t in enumerate(release.quote.paragraphs)

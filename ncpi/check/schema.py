@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ncpi.check.loading import LoadedYaml
 from ncpi.problems import KeyPath, Problem, excerpt
@@ -85,7 +86,7 @@ class _Error:
 
     loaded: LoadedYaml
     model: type[BaseModel]
-    error: dict
+    error: ErrorDetails
     loc: KeyPath
     kind: str
     value: Any
@@ -95,7 +96,7 @@ class _Error:
         return self.loaded.scalars.get(self.loc)
 
 
-def _message(loaded: LoadedYaml, model: type[BaseModel], error: dict) -> Message:
+def _message(loaded: LoadedYaml, model: type[BaseModel], error: ErrorDetails) -> Message:
     """Plain-words message for one pydantic error, by its type (see _BY_TYPE)."""
     loc: KeyPath = tuple(error["loc"])
     if "[key]" in loc:
@@ -107,7 +108,7 @@ def _message(loaded: LoadedYaml, model: type[BaseModel], error: dict) -> Message
     return handler(found)
 
 
-def _not_an_allowed_key(loc: KeyPath, error: dict) -> Message:
+def _not_an_allowed_key(loc: KeyPath, error: ErrorDetails) -> Message:
     # Only the case audit's grades are a mapping whose keys are limited (to a Literal's).
     allowed = _expected(error)
     listing = f"; allowed: {', '.join(allowed)}."
@@ -272,7 +273,7 @@ _BY_TYPE = {
 _BY_PREFIX = (("date", _not_a_date), ("int", _not_a_whole_number))
 
 
-def _expected(error: dict) -> list[str]:
+def _expected(error: ErrorDetails) -> list[str]:
     """The allowed values of a literal_error, from pydantic's "'a', 'b' or 'c'"."""
     return re.findall(r"'([^']*)'", error["ctx"]["expected"])
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -34,8 +35,15 @@ class Verdict:
     problems: list[Problem]
 
     @property
+    def edition(self) -> tuple[Report, Common] | None:
+        """The checked report and its common data, if it passed."""
+        if self.report is None or self.common is None or self.problems:
+            return None
+        return self.report, self.common
+
+    @property
     def passed(self) -> bool:
-        return self.report is not None and self.common is not None and not self.problems
+        return self.edition is not None
 
 
 @dataclass
@@ -51,6 +59,8 @@ class CheckResult:
     files_checked: int = 0
     #: Each edition checked, by (force, language): ("essex", "en"), ("dyfed-powys", "cy").
     verdicts: dict[tuple[str, str], Verdict] = field(default_factory=dict)
+    #: The errors outside the forces' own files (the common data, a template): they stop all.
+    shared_errors: list[Problem] = field(default_factory=list)
 
     def verdict(self, slug: str, language: str = "en") -> Verdict:
         """One edition's verdict (see Verdict)."""
@@ -175,6 +185,7 @@ def _verdicts(
     everyone = set().union(*own_files.values()) if own_files else set()
     welsh_common = project.display(project.welsh_common_path)
     shared = [p for p in errors if p.file not in everyone | {welsh_common}]
+    result.shared_errors = shared
     welsh_shared = [p for p in errors if p.file == welsh_common]
     verdicts = {}
     for slug in slugs:
@@ -244,7 +255,8 @@ def _is_prose(path: tuple, model: type) -> bool:
 
     from ncpi.model import PROSE
 
-    annotation, metadata = model, []
+    annotation: Any = model
+    metadata: list[Any] = []
     for part in path:
         metadata = []
         while typing.get_origin(annotation) is typing.Annotated:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,7 +62,7 @@ class Keyed:
     value: Any
 
 
-def _unwrap(annotation: Any, metadata: list) -> tuple[Any, list]:
+def _unwrap(annotation: Any, metadata: Sequence[Any]) -> tuple[Any, list]:
     """The type inside Annotated[...] and Optional[...], and every marker met on the way."""
     metadata = list(metadata)
     while True:
@@ -76,7 +77,7 @@ def _unwrap(annotation: Any, metadata: list) -> tuple[Any, list]:
         return annotation, metadata
 
 
-def translation_shape(annotation: Any, metadata: list = ()) -> Any:
+def translation_shape(annotation: Any, metadata: Sequence[Any] = ()) -> Any:
     """What of a model (or field type) a Welsh file gives: Text, Texts, Fields, Items, Keyed."""
     annotation, metadata = _unwrap(annotation, metadata)
     if PROSE in metadata or TRANSLATED in metadata:
@@ -107,7 +108,8 @@ def translation_shape(annotation: Any, metadata: list = ()) -> Any:
 
 def _model_fields(annotation: Any) -> dict:
     annotation, _ = _unwrap(annotation, [])
-    return annotation.model_fields if isinstance(annotation, type) else {}
+    is_model = isinstance(annotation, type) and issubclass(annotation, BaseModel)
+    return annotation.model_fields if is_model else {}
 
 
 def _kind(value: Any) -> str:
@@ -264,8 +266,8 @@ class PairCheck:
                 self.problems.append(
                     self.welsh.problem(
                         (*path, shape.key),
-                        f"is {welsh[shape.key]} here, but item {path[-1] + 1} of the English is "
-                        f"{expected} ({self.where(self.english, (*path, shape.key))}): keep "
+                        f"is {welsh[shape.key]} here, but item {int(path[-1]) + 1} of the English "
+                        f"is {expected} ({self.where(self.english, (*path, shape.key))}): keep "
                         "the Welsh items in the English order",
                         code="welsh-order",
                     )

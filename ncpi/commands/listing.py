@@ -39,7 +39,7 @@ def force_rows(project: Project) -> list[dict]:
             # For a Welsh force: its Welsh edition's state ("missing", "not built", …).
             "welsh": None,
         }
-        if slug in have:
+        if slug in have and checked is not None:  # checked whenever a report exists
             errors = checked.verdict(slug).problems
             report = checked.reports.get(slug)
             row.update(

@@ -74,7 +74,7 @@ class National:
     """What `ncpi national` read: the reports counted, those left out, and why."""
 
     entries: list[Entry]
-    common: Common | None
+    common: Common
     #: Reports that do not pass their checks, with their problems.
     left_out: dict[str, list[Problem]] = field(default_factory=dict)
     #: Reports not published as of the moment, left out, with why (a draft, a date to come).
@@ -91,10 +91,16 @@ def read_national(
     project: Project, as_of: dt.datetime, *, include_unpublished: bool = False
 ) -> National:
     """Every report, checked as `validate` checks it: those that pass and are published as of
-    `as_of` (all that pass, with `include_unpublished`); the others left out, with why."""
+    `as_of` (all that pass, with `include_unpublished`); the others left out, with why.
+
+    Without valid common data nothing can be counted: its problems are raised.
+    """
     from ncpi.check.validate import check_project
+    from ncpi.errors import ValidationFailed
 
     checked = check_project(project, dry_run=False)
+    if checked.common is None:
+        raise ValidationFailed(checked.shared_errors)
     registry = forces()
     national = National([], checked.common, include_unpublished=include_unpublished)
     for slug in project.report_slugs():
@@ -494,10 +500,6 @@ def build_national(
     # Hashed before the checks read the files: an edit from now on means a rebuild.
     inputs = current_inputs(project, NATIONAL_TARGET)
     national = read_national(project, as_of or now(), include_unpublished=include_unpublished)
-    if national.common is None:
-        from ncpi.errors import ValidationFailed
-
-        raise ValidationFailed(_common_problems(project))
     record = _options_record(national, options)
     written = []
     state = "up to date"
@@ -513,12 +515,6 @@ def build_national(
         national.withheld,
         time.perf_counter() - started,
     )
-
-
-def _common_problems(project: Project) -> list:
-    from ncpi.check.validate import check_project
-
-    return check_project(project, [], dry_run=False).errors
 
 
 def public_links(national: National) -> dict[str, str]:

@@ -53,8 +53,8 @@ def _describe(annotation, constraints: list) -> tuple[str, str]:
     if annotation is dt.date:
         return "date", "YYYY-MM-DD"
     if annotation is int:
-        least = next((c.ge for c in constraints if isinstance(c, Ge)), None)
-        return "whole number", (f"{least} or more" if least is not None else "")
+        smallest = next((c.ge for c in constraints if isinstance(c, Ge)), None)
+        return "whole number", (f"{smallest} or more" if smallest is not None else "")
     if PROSE in constraints:
         return "text (prose)", "emphasis, lists and links allowed"
     return "text", ""
@@ -122,7 +122,7 @@ def _section(model: type[BaseModel], paths: list[str]) -> str:
         f'<a id="{model.__name__.lower()}"></a>',
         f"### {model.__name__}",
         "",
-        f"{model.__doc__.strip().splitlines()[0]} Where: {where}.",
+        f"{_first_line(model.__doc__)} Where: {where}.",
         "",
         "| Key | Type | Allowed | Meaning | Example |",
         "| --- | --- | --- | --- | --- |",
@@ -131,7 +131,7 @@ def _section(model: type[BaseModel], paths: list[str]) -> str:
         kind, allowed = _describe(field.annotation, list(field.metadata))
         optional = "" if field.is_required() else " (optional)"
         inner = _models_in(field.annotation)
-        meaning = field.description or (inner[0].__doc__.strip().splitlines()[0] if inner else "")
+        meaning = field.description or (_first_line(inner[0].__doc__) if inner else "")
         meaning = meaning.replace("|", "\\|")
         lines.append(f"| `{name}`{optional} | {kind} | {allowed} | {meaning} | {_example(field)} |")
     return "\n".join(lines) + "\n"
@@ -147,3 +147,8 @@ def format_reference() -> str:
         parts.append(f"## {title}\n")
         parts += [_section(model, paths) for model, paths in _models_of(root, "").items()]
     return "\n".join(parts)
+
+
+def _first_line(docstring: str | None) -> str:
+    """A model's one-line docstring (every model has one)."""
+    return (docstring or "").strip().splitlines()[0]

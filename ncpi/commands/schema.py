@@ -5,12 +5,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from ncpi.build.outputs import write_atomically
 from ncpi.model import Common, Report
 
-SCHEMAS = {"report.schema.json": Report, "common.schema.json": Common}
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "report.schema.json": Report,
+    "common.schema.json": Common,
+}
 #: The Welsh files' schemas: the same models' translated fields only (see bilingual.py).
-WELSH_SCHEMAS = {"report.cy.schema.json": Report, "common.cy.schema.json": Common}
+WELSH_SCHEMAS: dict[str, type[BaseModel]] = {
+    "report.cy.schema.json": Report,
+    "common.cy.schema.json": Common,
+}
 
 
 #: The reference for people, made from the same model (see reference.py).

@@ -135,20 +135,17 @@ def render_pages(project: Project, slug: str) -> tuple[dict[str, bytes], list]:
     from ncpi.render.documents import DOWNLOAD_MARK
 
     checked = check_reports(project, [slug])
-    errors = [
-        problem
-        for language in project.languages(slug)
-        if isinstance(edition := checked[(slug, language)], list)
-        for problem in edition
-    ]
-    errors = list(dict.fromkeys(errors))  # a problem shared by both editions, once
+    editions = [checked[(slug, language)] for language in project.languages(slug)]
+    # A problem shared by both editions, once.
+    errors = list(dict.fromkeys(p for e in editions if isinstance(e, list) for p in e))
+    passed = {key: edition for key, edition in checked.items() if not isinstance(edition, list)}
     pages: dict[str, bytes] = {}
     if not errors:
         try:
             for path, (kind, language) in _page_paths(project, slug).items():
                 target = Target(slug, kind, language)
                 other = other_language(project, target, checked)
-                texts = render_edition(project, target, *checked[(slug, language)], other)
+                texts = render_edition(project, target, *passed[(slug, language)], other)
                 pdf = output_paths(project, target)[target.pdf_suffix].name
                 # The preview links the PDF as last built: the one being made is waited for.
                 link = (
@@ -160,8 +157,8 @@ def render_pages(project: Project, slug: str) -> tuple[dict[str, bytes], list]:
         except RenderError as error:
             errors = [template_problem(project, error)]
     if errors:
-        page = problems_page(slug, errors)
-        return dict.fromkeys(_page_paths(project, slug), page), errors
+        shown = problems_page(slug, errors)
+        return dict.fromkeys(_page_paths(project, slug), shown), errors
     return pages, []
 
 

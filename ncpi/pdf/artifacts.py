@@ -51,7 +51,7 @@ def _owned_mcids(pdf: pikepdf.Pdf) -> dict[int, set[int]]:
     while stack:
         node = stack.pop()
         stack.extend(node.get("/Kids", []))
-        nums = node.get("/Nums", [])
+        nums = node.get("/Nums", pikepdf.Array())
         for index in range(0, len(nums), 2):
             entries = nums[index + 1]
             if not isinstance(entries, pikepdf.Array):

@@ -316,7 +316,7 @@ def render_template(
         if isinstance(error, jinja2.TemplateNotFound):
             message = f"template not found: {error.name}"
         else:
-            message = error.message
+            message = error.message or type(error).__name__
         template, line = _template_location(error)
         if template is None:
             raise RenderError(message) from error

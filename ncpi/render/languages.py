@@ -199,8 +199,10 @@ def read_catalogue(code: str, user_templates: Path | None) -> dict[str, str]:
     for path in catalogue_paths(code, user_templates):
         data = read_bounded(path, limit=MAX_CATALOGUE_BYTES, within=[path.parents[3]])
         for message in read_po(BytesIO(data), locale=code):
-            if message.id and isinstance(message.id, str) and message.string and not message.fuzzy:
-                messages[message.id] = message.string
+            text = message.string  # A plural entry's is a tuple: ncpi's catalogue has none.
+            translated = isinstance(text, str) and text and not message.fuzzy
+            if message.id and isinstance(message.id, str) and translated:
+                messages[message.id] = str(text)
     return messages
 
 

@@ -49,7 +49,8 @@ def _find_links(text: str, *, strict: bool) -> list[tuple[int, int, str, str]]:
         last_close = [-1] * (len(text) + 1)  # The last ')' before each position.
         for position, character in enumerate(text):
             last_close[position + 1] = position if character == ")" else last_close[position]
-    found, position = [], 0
+    found: list[tuple[int, int, str, str]] = []
+    position = 0
     while True:
         opening = text.find("[", position)
         if opening < 0:

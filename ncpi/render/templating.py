@@ -6,7 +6,7 @@ import datetime as dt
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ncpi.defaults import builtin_templates_dir
 
@@ -144,18 +144,34 @@ def make_environment(user_templates: Path | None, language: str = "en") -> jinja
     Its words, dates and counts are in `language` ("en" or "cy"): `_()` in a template looks
     the text up in the language's catalogue.
     """
+    return _environment(*_environment_key(user_templates, language))
+
+
+def template_source(env: jinja2.Environment, name: str) -> tuple[str, str]:
+    """A template's source and its file, as the environment's loader (always a file system
+    loader, through a choice of folders) finds it; TemplateNotFound if none has it."""
+    loader = cast("jinja2.BaseLoader", env.loader)
+    source, filename, _ = loader.get_source(env, name)
+    return source, cast(str, filename)
+
+
+def _environment_key(
+    user_templates: Path | None, language: str
+) -> tuple[Path | None, str, tuple | None]:
+    """What an environment (and its gettext) is kept for: the templates folder if it exists,
+    the language, and the state of its catalogues."""
     # Keyed on the folder's existence too, so that one created later (under `watch`) counts.
     exists = user_templates is not None and user_templates.is_dir()
     folder = user_templates if exists else None
     if language == "en":
-        return _environment(folder, language, None)
+        return folder, language, None
     from ncpi.render.languages import catalogue_paths
 
     # Keyed on the catalogues' contents too, so that an edited one counts under `watch`.
     stamp = tuple(
         (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in catalogue_paths(language, folder)
     )
-    return _environment(folder, language, stamp)
+    return folder, language, stamp
 
 
 @cache
@@ -185,8 +201,9 @@ def _environment(
         sentence_start=sentence_start, block=block, inline=inline, unbroken_hyphens=unbroken_hyphens
     )
     env.filters.update(filters)
-    gettext = _gettext(language, user_templates)
-    env.install_gettext_callables(
+    gettext = _gettext(user_templates, language, catalogue_stamp)
+    # jinja2.ext.i18n adds this method to the environment at run time, which no type can say.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext, lambda one, many, n: gettext(one if n == 1 else many), newstyle=True
     )
     env.globals.update(
@@ -195,7 +212,6 @@ def _environment(
         language=language,
         page_of_pages=lambda: _page_of_pages(gettext),
     )
-    env.ncpi_gettext = gettext  # for the words ncpi's Python code puts in a document
     return env
 
 
@@ -216,11 +232,14 @@ def _page_of_pages(gettext):
 
 def translator(user_templates: Path | None, language: str):
     """The plain gettext of a language, for words written by Python rather than a template."""
-    return make_environment(user_templates, language).ncpi_gettext
+    return _gettext(*_environment_key(user_templates, language))
 
 
-def _gettext(language: str, user_templates: Path | None):
+@cache
+def _gettext(user_templates: Path | None, language: str, catalogue_stamp: tuple | None):
     """The language's gettext: English as written; else from its catalogue, never English.
+
+    Kept, as the environment is, while the catalogues are unchanged (`catalogue_stamp`).
 
     A text with no translation stops the render with its template's file and line, so that
     no English is left in a Welsh edition.
