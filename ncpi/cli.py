@@ -2,184 +2,36 @@
 
 from __future__ import annotations
 
-import functools
-import os
 import sys
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
 
 from ncpi import __version__
-from ncpi.errors import NcpiError, NotAProject, Stopped, ValidationFailed
+from ncpi.cli_options import (
+    EXIT_CODES,
+    FORCES_WITH_REPORTS,
+    Moment,
+    batch_options,
+    complete_forces,
+    pass_project,
+    pass_session,
+    verbosity,
+)
+from ncpi.errors import NcpiError, Stopped, ValidationFailed
 from ncpi.pdf.document import (  # constants only; WeasyPrint loads later
     DEFAULT_VARIANT,
     PDF_VARIANTS,
 )
-from ncpi.problems import printable, problems_as_json
-from ncpi.project import REPORTS_FOLDER, Project
-
-EXIT_CODES = """
-Exit codes: 0 everything is fine; 1 problems were found or a build failed; 2 the command was
-used wrongly (an unknown option or force, or not in a project); 130 stopped by Ctrl-C.
-"""
-
-
-#: Problems shown per file in text and GitHub output; the rest are counted (JSON has them all).
-MAX_PROBLEMS_SHOWN = 100
-
-
-def use_colour(stream) -> bool:
-    """Colour on a terminal, unless NO_COLOR is set (https://no-color.org)."""
-    return not os.environ.get("NO_COLOR") and stream.isatty()
-
-
-@dataclass
-class Session:
-    """What the group's options decide for every command: the project, and how much to say."""
-
-    root: Path | None = None
-    quiet: bool = False
-    verbose: bool = False
-    _project: Project | None = field(default=None, repr=False)
-
-    def project(self) -> Project:
-        """The project given by --root, or found upward from the current folder."""
-        if self._project is not None:
-            return self._project
-        if self.root is None:
-            self._project = Project.find(Path.cwd())
-        elif not (self.root / REPORTS_FOLDER).is_dir():  # Given: that folder, not one above it.
-            raise NotAProject(
-                f"{self.root} is not an ncpi project: it has no reports/ "
-                "folder. `ncpi init` starts one there"
-            )
-        else:
-            self._project = Project(self.root.resolve())
-        return self._project
-
-    def say(self, message: str = "", *, err: bool = False) -> None:
-        """Progress and what was written; nothing under --quiet."""
-        if not self.quiet:
-            click.echo(message, err=err)
-
-    def detail(self, message: str, *, err: bool = True) -> None:
-        """What only --verbose shows: why each document was rebuilt, and timings."""
-        if self.verbose:
-            click.echo(message, err=err)
-
-    def problems(
-        self, problems, output_format: str = "text", *, err: bool = False, indent: str = ""
-    ) -> None:
-        """Problems as text (coloured on a terminal), JSON or GitHub annotations."""
-        if output_format == "json":
-            click.echo(problems_as_json(problems), err=err)
-            return
-        stream = sys.stderr if err else sys.stdout
-        colour = output_format == "text" and use_colour(stream)
-        shown: dict[str, int] = {}
-        for problem in problems:
-            shown[problem.file] = shown.get(problem.file, 0) + 1
-            if shown[problem.file] > MAX_PROBLEMS_SHOWN:
-                continue
-            if output_format == "github":
-                click.echo(problem.as_github(), err=err)
-            else:
-                hue = "red" if problem.severity == "error" else "yellow"
-                text = indent + problem.as_text()
-                click.echo(click.style(text, fg=hue) if colour else text, err=err, color=colour)
-        for file, count in shown.items():
-            if count > MAX_PROBLEMS_SHOWN:
-                click.echo(
-                    f"{printable(file)}: … and {count - MAX_PROBLEMS_SHOWN:,} more problems: "
-                    "fix these first (or see them all with --format json)",
-                    err=err,
-                )
-
-    def summary(self, message: str, *, failed: bool) -> None:
-        """The last line: always shown, to stderr when something failed, bold on a terminal."""
-        stream = sys.stderr if failed else sys.stdout
-        colour = use_colour(stream)
-        styled = (
-            click.style(message, bold=True, fg="red" if failed else None) if colour else message
-        )
-        click.echo(styled, err=failed, color=colour)
-
-
-def _set_on_session(name: str):
-    def set_flag(ctx: click.Context, param, value: bool) -> None:
-        if value:
-            session = ctx.ensure_object(Session)
-            setattr(session, name, True)
-            if session.quiet and session.verbose:
-                raise click.UsageError("--quiet and --verbose contradict each other: choose one")
-
-    return set_flag
-
-
-def verbosity(function):
-    """-q and -v after the command as well as before it: `ncpi build essex -q`."""
-    function = click.option(
-        "-v",
-        "--verbose",
-        is_flag=True,
-        expose_value=False,
-        callback=_set_on_session("verbose"),
-        help="Also say why each document was rebuilt.",
-    )(function)
-    return click.option(
-        "-q",
-        "--quiet",
-        is_flag=True,
-        expose_value=False,
-        callback=_set_on_session("quiet"),
-        help="Say only the problems and the final summary.",
-    )(function)
-
-
-def pass_project(function):
-    """Give the command the project as its first argument; found only once options are parsed,
-    so that `ncpi build --help` works anywhere."""
-
-    @click.pass_context
-    def run(ctx: click.Context, *args, **kwargs):
-        return function(ctx.ensure_object(Session).project(), *args, **kwargs)
-
-    return functools.update_wrapper(run, function)
-
-
-def pass_session(function):
-    """Give the command the session (quiet, verbose) as its first argument."""
-
-    @click.pass_context
-    def run(ctx: click.Context, *args, **kwargs):
-        return function(ctx.ensure_object(Session), *args, **kwargs)
-
-    return functools.update_wrapper(run, function)
-
-
-def _complete_forces(with_report: bool):
-    """Shell completion of force names: those with a report, or (for `new`) those without."""
-
-    def complete(ctx: click.Context, param, incomplete: str):
-        from click.shell_completion import CompletionItem
-
-        from ncpi.registry import forces
-
-        try:
-            root = ctx.find_root().params.get("root")
-            have = set(Project.find(root or Path.cwd()).report_slugs())
-        except NcpiError:
-            have = set()
-        slugs = sorted(have) if with_report else [s for s in forces() if s not in have]
-        return [
-            CompletionItem(slug, help=forces()[slug].name)
-            for slug in slugs
-            if slug.startswith(incomplete.casefold())
-        ]
-
-    return complete
+from ncpi.project import Project
+from ncpi.terminal import (
+    Batch,
+    ForgivingStream,
+    Session,
+    batch_command,
+    targets_named,
+    watch_and_build,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
@@ -218,11 +70,6 @@ def cli(ctx: click.Context, root: Path | None, quiet: bool, verbose: bool) -> No
         raise click.UsageError("--quiet and --verbose contradict each other: choose one")
     source_date_epoch()  # A wrong value is a usage error now, not a failure in every build.
     ctx.obj = Session(root, quiet, verbose)
-
-
-FORCES_WITH_REPORTS = click.argument(
-    "forces", nargs=-1, metavar="[FORCE]...", shell_complete=_complete_forces(with_report=True)
-)
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -273,189 +120,8 @@ def validate(session: Session, forces: tuple[str, ...], strict: bool, output_for
         sys.exit(1)
 
 
-def _batch_options(function):
-    """The options `build` and `press-release` share."""
-    for option in reversed(
-        [
-            FORCES_WITH_REPORTS,
-            click.option(
-                "--all", "all_forces", is_flag=True, help="Every force that has a report."
-            ),
-            click.option(
-                "-j",
-                "--jobs",
-                type=click.IntRange(min=1),
-                default=None,
-                help="Worker processes  [default: the number of cores]",
-            ),
-            click.option(
-                "--force", "rebuild", is_flag=True, help="Rebuild even what is up to date."
-            ),
-            click.option(
-                "--watch",
-                is_flag=True,
-                help="Keep running; rebuild whenever an input changes. Ctrl-C stops.",
-            ),
-            click.option(
-                "--pdf-variant",
-                type=click.Choice(PDF_VARIANTS),
-                default=DEFAULT_VARIANT,
-                show_default=True,
-                help="The PDF standard to meet.",
-            ),
-            click.option(
-                "--final", is_flag=True, help="Refuse to build a report whose status is draft."
-            ),
-            click.option(
-                "--png",
-                is_flag=True,
-                help="Also render each page as a PNG image, in build/FORCE/preview/.",
-            ),
-            verbosity,
-        ]
-    ):
-        function = option(function)
-    return function
-
-
-def _targets(project: Project, forces: tuple[str, ...], all_forces: bool, kinds: list[str]):
-    from ncpi.build.targets import Target
-
-    if all_forces and forces:
-        raise click.UsageError("name forces or use --all, not both")
-    if not all_forces and not forces:
-        raise click.UsageError("name a force (e.g. essex), or use --all for every report")
-    slugs = project.report_slugs() if all_forces else [project.resolve_force(f) for f in forces]
-    if not slugs:
-        raise NcpiError("there are no reports to build: `ncpi new FORCE` starts one")
-    return [
-        Target(slug, kind, language)
-        for slug in dict.fromkeys(slugs)
-        for language in project.languages(slug)
-        for kind in kinds
-    ]
-
-
-def _build_and_report(
-    session: Session,
-    targets,
-    options,
-    *,
-    jobs: int | None,
-    rebuild: bool,
-    png: bool = False,
-    in_process: bool = False,
-) -> list:
-    """Run the pipeline with progress; print what was written, what failed and a summary."""
-    from ncpi.build.pipeline import Events, Run, build_targets, preview_pages
-    from ncpi.build.progress import Progress
-    from ncpi.build.workers import default_jobs
-
-    project = session.project()
-    started = time.perf_counter()
-    progress = Progress(
-        len(targets),
-        sys.stderr,
-        terminal=sys.stderr.isatty() and not session.verbose,
-        quiet=session.quiet,
-        colour=use_colour(sys.stderr),
-    )
-    events = Events(
-        on_start=progress.start,
-        on_done=progress.finish,
-        on_note=lambda note: session.say(note, err=True),
-    )
-    outcomes = build_targets(
-        project,
-        targets,
-        options,
-        events=events,
-        run=Run(jobs=jobs or default_jobs(), rebuild=rebuild, in_process=in_process),
-    )
-    progress.close()
-    order = {target: index for index, target in enumerate(targets)}
-    outcomes.sort(key=lambda outcome: order[outcome.target])
-    for outcome in outcomes:
-        for path in outcome.paths:
-            session.say(f"wrote {project.display(path)}")
-        if png and outcome.state == "built":
-            for path in preview_pages(project, outcome.target):
-                session.say(f"wrote {project.display(path)}")
-    failed = [outcome for outcome in outcomes if outcome.state == "failed"]
-    # A report's problems stop its report and its press release alike: said once for both.
-    alike: dict[tuple, list] = {}
-    for outcome in failed:
-        key = (outcome.reason, tuple(problem.as_text() for problem in outcome.problems))
-        alike.setdefault(key, []).append(outcome)
-    for same in alike.values():
-        names = " and ".join(str(outcome.target) for outcome in same)
-        click.echo(f"{names} failed: {same[0].reason}", err=True)
-        session.problems(same[0].problems, err=True, indent="  ")
-    counts = {
-        state: sum(1 for o in outcomes if o.state == state)
-        for state in ("built", "up to date", "failed")
-    }
-    summary = ", ".join(f"{count} {state}" for state, count in counts.items())
-    session.summary(f"{summary} ({time.perf_counter() - started:.1f} s).", failed=bool(failed))
-    if counts["up to date"] and not counts["built"] and not failed:
-        session.say("Nothing changed since the last build; --force rebuilds anyway.")
-    return outcomes
-
-
-@dataclass(frozen=True)
-class _Batch:
-    """What `build` or `press-release` was asked: which forces, and how (their options)."""
-
-    forces: tuple[str, ...]
-    all_forces: bool
-    jobs: int | None
-    rebuild: bool
-    watch: bool
-    pdf_variant: str
-    final: bool
-    png: bool
-
-
-def _batch_command(session: Session, kinds: list[str], asked: _Batch) -> None:
-    from ncpi.build.targets import BuildOptions
-
-    options = BuildOptions(asked.pdf_variant, asked.final)
-    targets = _targets(session.project(), asked.forces, asked.all_forces, kinds)
-    if asked.watch:
-        _watch(session, targets, options, asked.png)
-        return
-    outcomes = _build_and_report(
-        session, targets, options, jobs=asked.jobs, rebuild=asked.rebuild, png=asked.png
-    )
-    if any(outcome.state == "failed" for outcome in outcomes):
-        sys.exit(1)
-
-
-def _watch(session: Session, targets, options, png: bool = False) -> None:
-    """Build, then rebuild on every change until stopped; a stop exits 128 + the signal."""
-    from ncpi.commands.watch import watch
-
-    def rebuild() -> None:
-        session.say(time.strftime("%H:%M:%S") + " building…", err=True)
-        # In this process: WeasyPrint is imported by the first build and kept for the rest.
-        _build_and_report(
-            session, targets, options, jobs=1, rebuild=False, png=png, in_process=True
-        )
-
-    forces_watched = ", ".join(dict.fromkeys(t.slug for t in targets))
-    session.say(
-        f"Watching {forces_watched}: rebuilding when its report, the common data or a "
-        "template changes. Ctrl-C stops.",
-        err=True,
-    )
-    try:
-        watch(session.project(), [t.slug for t in targets], rebuild)
-    except KeyboardInterrupt:  # Where ncpi's own signal handlers are not installed.
-        raise Stopped(2) from None
-
-
 @cli.command(epilog=EXIT_CODES)
-@_batch_options
+@batch_options
 @pass_session
 def build(session: Session, **options) -> None:
     """Validate, then write each FORCE's re-inspection report to build/FORCE/ (PDF + HTML).
@@ -472,11 +138,11 @@ def build(session: Session, **options) -> None:
       ncpi build essex --png        # and look at the pages
       ncpi build essex --watch      # rebuild on every save
     """
-    _batch_command(session, ["report"], _Batch(**options))
+    batch_command(session, ["report"], Batch(**options))
 
 
 @cli.command("press-release", epilog=EXIT_CODES)
-@_batch_options
+@batch_options
 @pass_session
 def press_release(session: Session, **options) -> None:
     """Validate, then write each FORCE's press release (text for email, HTML, PDF).
@@ -488,7 +154,7 @@ def press_release(session: Session, **options) -> None:
       ncpi press-release essex
       ncpi press-release --all -j 4
     """
-    _batch_command(session, ["press-release"], _Batch(**options))
+    batch_command(session, ["press-release"], Batch(**options))
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -521,7 +187,7 @@ def publish(
     from ncpi.commands.publish import publish as publish_forces
 
     project = session.project()
-    slugs = [target.slug for target in _targets(project, forces, all_forces, ["report"])]
+    slugs = [target.slug for target in targets_named(project, forces, all_forces, ["report"])]
     try:
         bundles = publish_forces(
             project, slugs, allow_past_embargo=allow_past_embargo, pdf_variant=pdf_variant
@@ -539,7 +205,7 @@ def publish(
 
 
 @cli.command(epilog=EXIT_CODES)
-@click.argument("force", shell_complete=_complete_forces(with_report=True))
+@click.argument("force", shell_complete=complete_forces(with_report=True))
 @click.option(
     "--pdf-variant",
     type=click.Choice(PDF_VARIANTS),
@@ -563,28 +229,7 @@ def watch(session: Session, force: str, pdf_variant: str) -> None:
 
     slug = session.project().resolve_force(force)
     project = session.project()
-    _watch(session, targets_of(slug, project.languages(slug)), BuildOptions(pdf_variant))
-
-
-class _Moment(click.ParamType):
-    """A date, or a date and time, UK time unless an offset is given."""
-
-    name = "DATETIME"
-
-    def convert(self, value, param, ctx):
-        from ncpi.publication import parse_as_of
-
-        if not isinstance(value, str):
-            return value
-        try:
-            return parse_as_of(value)
-        except ValueError:
-            self.fail(
-                f"'{value}' is not a date or a date and time: write 2016-12-14 or "
-                "2016-12-14T00:01 (UK time)",
-                param,
-                ctx,
-            )
+    watch_and_build(session, targets_of(slug, project.languages(slug)), BuildOptions(pdf_variant))
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -592,7 +237,7 @@ class _Moment(click.ParamType):
 @click.option(
     "--as-of",
     "as_of",
-    type=_Moment(),
+    type=Moment(),
     default=None,
     help="Count the reports published at this moment (UK time), e.g. 2016-12-14T00:01; "
     "by default now (SOURCE_DATE_EPOCH if set).",
@@ -627,28 +272,13 @@ def national(session: Session, rebuild: bool, as_of, include_unpublished: bool) 
     outcome = build_national(
         project, as_of=as_of, include_unpublished=include_unpublished, rebuild=rebuild
     )
-    for slug, problems in outcome.left_out.items():
-        session.problems(problems, err=True)
-        click.echo(f"left out of the national overview: {slug} (its report has errors)", err=True)
-    for slug, reason in outcome.withheld.items():
-        session.say(f"not counted: {slug} is not yet published ({reason})", err=True)
-    for path in outcome.paths:
-        session.say(f"wrote {project.display(path)}")
-    state = "built" if outcome.state == "built" else "up to date"
-    unpublished = sum(1 for entry in outcome.entries if entry.unpublished)
-    marked = f", {unpublished} of them not yet published" if unpublished else ""
-    withheld = f", {len(outcome.withheld)} not yet published" if outcome.withheld else ""
-    session.summary(
-        f"National overview and data {state}; {len(outcome.entries)} report(s) included{marked}, "
-        f"{len(outcome.left_out)} left out{withheld} ({outcome.seconds:.1f} s).",
-        failed=bool(outcome.left_out),
-    )
+    session.national_outcome(project, outcome)
     if outcome.left_out:
         raise SystemExit(1)
 
 
 @cli.command(epilog=EXIT_CODES)
-@click.argument("force", shell_complete=_complete_forces(with_report=True))
+@click.argument("force", shell_complete=complete_forces(with_report=True))
 @click.option(
     "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="The port."
 )
@@ -740,7 +370,7 @@ def init(session: Session, folder: Path | None) -> None:
 
 
 @cli.command(epilog=EXIT_CODES)
-@click.argument("force", shell_complete=_complete_forces(with_report=False))
+@click.argument("force", shell_complete=complete_forces(with_report=False))
 @click.option(
     "--welsh",
     is_flag=True,
@@ -823,40 +453,6 @@ def schema(project: Project, check: bool) -> None:
         click.echo(f"wrote {project.display(path)}")
 
 
-class _ForgivingStream:
-    """A text stream whose writes are dropped once its reader has gone (broken pipe, closed)."""
-
-    def __init__(self, stream):
-        self._stream, self._gone = stream, stream is None
-
-    @classmethod
-    def around(cls, stream):
-        return stream if isinstance(stream, cls) else cls(stream)
-
-    def write(self, text: str) -> int:
-        if not self._gone:
-            try:
-                return self._stream.write(text)
-            except (BrokenPipeError, OSError, ValueError):
-                self._gone = True
-        return len(text)
-
-    def flush(self) -> None:
-        if not self._gone:
-            try:
-                self._stream.flush()
-            except (BrokenPipeError, OSError, ValueError):
-                self._gone = True
-
-    def isatty(self) -> bool:
-        return not self._gone and self._stream.isatty()
-
-    def __getattr__(self, name):
-        if self._stream is None:
-            raise AttributeError(name)
-        return getattr(self._stream, name)
-
-
 def _stop_on(signal_number: int, frame) -> None:
     raise Stopped(signal_number)
 
@@ -868,8 +464,8 @@ def main() -> None:
     # A closed or vanished stdout or stderr (`ncpi build --all | head -1`, `>&-`) must not stop
     # a build or change its exit code: output to it is dropped.
     sys.stdout, sys.stderr = (
-        _ForgivingStream.around(sys.stdout),
-        _ForgivingStream.around(sys.stderr),
+        ForgivingStream.around(sys.stdout),
+        ForgivingStream.around(sys.stderr),
     )
     # Ctrl-C, `kill` and a closed terminal all stop ncpi the same way: workers are ended, no
     # temporary file is left, and the exit code is 128 + the signal (130, 143, 129).
