@@ -395,8 +395,8 @@ def test_a_mistake_of_a_kind_without_its_own_message_is_still_told_at_its_place(
 def test_the_keys_of_a_mapping_are_found_through_lists_unions_and_notes():
     from pydantic import BaseModel
 
-    from ncpi.check.schema import _model_at
     from ncpi.model import CaseAudit, Common, NoteVersion, Recommendation, Report
+    from ncpi.model_walk import model_at as _model_at
 
     class Part(BaseModel):
         text: str

@@ -8,13 +8,14 @@ that rule alone is skipped (the schema has already reported that part).
 
 from __future__ import annotations
 
-import types
 import typing
 from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from ncpi.model_walk import is_model, unwrap
 
 
 class UnavailablePart(Exception):
@@ -47,21 +48,11 @@ def _adapter(model: type[BaseModel], name: str) -> TypeAdapter:
 
 def _models_in(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
     """The model a field holds (directly, optionally, or as list items), and whether a list."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _models_in(typing.get_args(annotation)[0])
-    if origin is list:
+    annotation, _ = unwrap(annotation)
+    if typing.get_origin(annotation) is list:
         inner, _ = _models_in(typing.get_args(annotation)[0])
         return inner, True
-    if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(annotation):
-            found, is_list = _models_in(arg)
-            if found is not None:
-                return found, is_list
-        return None, False
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation, False
-    return None, False
+    return (annotation, False) if is_model(annotation) else (None, False)
 
 
 def partial_model(model: type[BaseModel], data: Any) -> Any:

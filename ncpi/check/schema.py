@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import types
-import typing
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from ncpi.check.loading import LoadedYaml
+from ncpi.model_walk import model_at
 from ncpi.problems import KeyPath, Problem, excerpt
 from ncpi.registry import suggest
 
@@ -22,43 +21,6 @@ _READ_AS = {
     "tag:yaml.org,2002:timestamp": "a date",
     "tag:yaml.org,2002:null": "nothing (an empty value)",
 }
-
-
-def _unwrap(annotation: Any) -> list[Any]:
-    """The types an annotation can hold, with Annotated, Optional and unions taken apart."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _unwrap(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType):
-        return [t for arg in typing.get_args(annotation) for t in _unwrap(arg)]
-    return [annotation]
-
-
-def _is_model(annotation: Any) -> bool:
-    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
-
-
-def _step(annotation: Any, part: str | int) -> Any:
-    """The annotation one key or list index inside `annotation`, or None if there is none."""
-    origin = typing.get_origin(annotation)
-    if isinstance(part, int):
-        return typing.get_args(annotation)[0] if origin is list else None
-    if origin is dict:
-        return typing.get_args(annotation)[1]  # The common data's notes, by id.
-    if _is_model(annotation) and part in annotation.model_fields:
-        return annotation.model_fields[part].annotation
-    return None
-
-
-def _model_at(model: type[BaseModel], loc: KeyPath) -> type[BaseModel] | None:
-    """The model class that holds the mapping at `loc`, to list its valid keys."""
-    current: Any = model
-    for part in loc:
-        steps = [_step(candidate, part) for candidate in _unwrap(current)]
-        current = next((step for step in steps if step is not None), None)
-        if current is None:
-            return None
-    return next((candidate for candidate in _unwrap(current) if _is_model(candidate)), None)
 
 
 def kind_of(value: Any) -> str:
@@ -125,7 +87,7 @@ def _missing(e: _Error) -> Message:
 
 
 def _unknown_key(e: _Error) -> Message:
-    holder = _model_at(e.model, e.loc[:-1])
+    holder = model_at(e.model, e.loc[:-1])
     valid = list(holder.model_fields) if holder else []
     hint = suggest(str(e.loc[-1]), valid)
     listing = f" Valid keys here: {', '.join(valid)}." if valid and not hint else ""

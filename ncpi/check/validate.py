@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
@@ -248,41 +247,11 @@ def blank_problems(loaded: LoadedYaml) -> list[Problem]:
 
 def _is_prose(path: tuple, model: type) -> bool:
     """Whether the value at `path` in a file of `model` is running prose (see model.PROSE)."""
-    import types
-    import typing
-
-    from pydantic import BaseModel
-
     from ncpi.model import PROSE
+    from ncpi.model_walk import field_at
 
-    annotation: Any = model
-    metadata: list[Any] = []
-    for part in path:
-        metadata = []
-        while typing.get_origin(annotation) is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        if isinstance(part, int) and typing.get_origin(annotation) is list:
-            annotation = typing.get_args(annotation)[0]
-        elif isinstance(part, str) and typing.get_origin(annotation) is dict:
-            annotation = typing.get_args(annotation)[1]
-        elif (
-            isinstance(part, str)
-            and isinstance(annotation, type)
-            and issubclass(annotation, BaseModel)
-            and part in annotation.model_fields
-        ):
-            # pydantic keeps a field's own Annotated metadata apart from its type.
-            metadata = annotation.model_fields[part].metadata
-            annotation = annotation.model_fields[part].annotation
-        else:
-            return False
-        # An optional part (CaseAudit | None) holds its model.
-        options = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(options) == 1:
-            annotation = options[0]
-    if typing.get_origin(annotation) is typing.Annotated:
-        metadata = [*metadata, *annotation.__metadata__]
-    return PROSE in metadata
+    found = field_at(model, path)
+    return found is not None and PROSE in found[1]
 
 
 def comment_problems(loaded: LoadedYaml, model: type = Report) -> list[Problem]:

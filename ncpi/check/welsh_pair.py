@@ -10,7 +10,6 @@ place in the file that lacks it.
 
 from __future__ import annotations
 
-import types
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pydantic import BaseModel
 
 from ncpi.check.loading import LoadedYaml
 from ncpi.model import PROSE, TRANSLATED
+from ncpi.model_walk import unwrap
 from ncpi.problems import KeyPath, Problem
 
 #: Fields never printed, so never translated: the authors' notes to one another.
@@ -62,24 +62,9 @@ class Keyed:
     value: Any
 
 
-def _unwrap(annotation: Any, metadata: Sequence[Any]) -> tuple[Any, list]:
-    """The type inside Annotated[...] and Optional[...], and every marker met on the way."""
-    metadata = list(metadata)
-    while True:
-        if typing.get_origin(annotation) is typing.Annotated:
-            metadata += typing.get_args(annotation)[1:]
-            annotation = typing.get_args(annotation)[0]
-            continue
-        options = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(options) == 1:
-            annotation = options[0]
-            continue
-        return annotation, metadata
-
-
 def translation_shape(annotation: Any, metadata: Sequence[Any] = ()) -> Any:
     """What of a model (or field type) a Welsh file gives: Text, Texts, Fields, Items, Keyed."""
-    annotation, metadata = _unwrap(annotation, metadata)
+    annotation, metadata = unwrap(annotation, metadata)
     if PROSE in metadata or TRANSLATED in metadata:
         return Text()
     origin = typing.get_origin(annotation)
@@ -107,7 +92,7 @@ def translation_shape(annotation: Any, metadata: Sequence[Any] = ()) -> Any:
 
 
 def _model_fields(annotation: Any) -> dict:
-    annotation, _ = _unwrap(annotation, [])
+    annotation, _ = unwrap(annotation, [])
     is_model = isinstance(annotation, type) and issubclass(annotation, BaseModel)
     return annotation.model_fields if is_model else {}
 
@@ -306,7 +291,7 @@ def _model_fields_at(model: type[BaseModel], path: KeyPath) -> dict:
     """The fields of the model at `path` (every field, translated or not)."""
     annotation: Any = model
     for part in path:
-        annotation, _ = _unwrap(annotation, [])
+        annotation, _ = unwrap(annotation, [])
         if isinstance(part, int) and typing.get_origin(annotation) is list:
             annotation = typing.get_args(annotation)[0]
         elif isinstance(part, str) and typing.get_origin(annotation) is dict:

@@ -16,6 +16,7 @@ from annotated_types import Ge, MinLen
 from pydantic import BaseModel
 
 from ncpi.model import PROSE, Common, Report
+from ncpi.model_walk import unwrap
 
 _HEADER = """\
 # The format of report files
@@ -100,14 +101,7 @@ def _models_of(root: type[BaseModel], root_key: str) -> dict[type[BaseModel], li
 
 def _bare(annotation):
     """The annotation without Optional and Annotated around it."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
-        else:
-            return annotation
+    return unwrap(annotation)[0]
 
 
 def _models_in(annotation) -> list[type[BaseModel]]:
