@@ -1,5 +1,5 @@
 # The two commands of the README, and a few conveniences.
-.PHONY: essex test preview clean
+.PHONY: essex test fast preview clean
 
 # Set up, then validate every report and build the Essex report and press release.
 essex:
@@ -17,6 +17,12 @@ test:
 	.venv/bin/lint-imports --no-cache
 	.venv/bin/mypy
 	.venv/bin/python -m pytest
+
+# The developer's loop, once set up: lint, then every test that renders no PDF and starts no
+# browser, with every exact-message check (about 15 s).
+fast:
+	.venv/bin/ruff check .
+	.venv/bin/python -m pytest -q -m "not slow or checks"
 
 # Render the Essex report's pages as PNG images in build/essex/preview/, to look at.
 preview:
