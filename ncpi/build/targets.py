@@ -9,7 +9,12 @@ from pathlib import Path
 
 from ncpi.pdf.document import DEFAULT_VARIANT
 from ncpi.render.languages import LANGUAGES
-from ncpi.render.templating import PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT, REPORT_HTML
+from ncpi.render.templating import (
+    DOWNLOAD_LINK,
+    PRESS_RELEASE_HTML,
+    PRESS_RELEASE_TEXT,
+    REPORT_HTML,
+)
 
 #: What can be built for a force: the re-inspection report and the press release.
 KINDS = ("report", "press-release")
@@ -35,7 +40,7 @@ BUNDLE_CHECKSUMS = "SHA256SUMS"
 WHOLE_SET_FOLDERS = (NATIONAL_FOLDER, DATA_FOLDER, PUBLISH_FOLDER)
 #: The templates each kind renders; the PDF is made from the HTML.
 ENTRY_TEMPLATES = {
-    "report": (REPORT_HTML,),
+    "report": (REPORT_HTML, DOWNLOAD_LINK),
     "press-release": (PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT),
     # Not a force's: the national overview of `ncpi national` (national.py).
     "national": ("national.html.j2",),

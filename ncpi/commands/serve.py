@@ -11,7 +11,6 @@ only, never to the built files.
 from __future__ import annotations
 
 import errno
-import html
 import http.server
 import socket
 import threading
@@ -50,7 +49,7 @@ class Pages:
     """The latest rendering of one force's pages, by path, and its version for the browser."""
 
     slug: str
-    links: dict[str, str] = field(default_factory=dict)  # the preview bar's: href -> label
+    bar: bytes = b""  # the preview bar (preview_bar), added at the foot of every page
     pages: dict[str, bytes] = field(default_factory=dict)
     version: int = 0
     changed: threading.Condition = field(default_factory=threading.Condition)
@@ -59,25 +58,13 @@ class Pages:
         with self.changed:
             self.version += 1
             self.pages = {
-                path: body.replace(b"</body>", self.preview_bar() + self.script() + b"</body>", 1)
+                path: body.replace(b"</body>", self.bar + self.script() + b"</body>", 1)
                 for path, body in pages.items()
             }
             self.changed.notify_all()
 
     def script(self) -> bytes:
         return _RELOAD_SCRIPT.format(version=self.version).encode()
-
-    def preview_bar(self) -> bytes:
-        """Links between the preview's pages and to the built PDFs; in the preview only."""
-        links = " · ".join(
-            f'<a href="{html.escape(href)}">{html.escape(label)}</a>'
-            for href, label in self.links.items()
-        )
-        return (
-            '<nav class="ncpi-preview" aria-label="Preview" style="position: sticky; bottom: 0; '
-            "background: #f3f2f1; border-top: 2px solid #0b0c0c; padding: 0.5rem 1rem; "
-            f'font: 1rem sans-serif;">Preview (ncpi serve): {links}</nav>'
-        ).encode()
 
     def wait_for_change(self, seen: int, timeout: float) -> int:
         with self.changed:
@@ -103,6 +90,13 @@ def _page_files(project: Project, slug: str) -> dict[str, str]:
     }
 
 
+def preview_bar(project: Project, links: dict[str, str]) -> bytes:
+    """The bar at the foot of each previewed page, from templates/preview-bar.html.j2."""
+    from ncpi.render.documents import render_template
+
+    return render_template("preview-bar.html.j2", {"links": links}, project.templates_dir).encode()
+
+
 def preview_links(project: Project, slug: str) -> dict[str, str]:
     """The preview bar's links: every page, then every PDF as last built."""
     labels = {"report": "Report", "press-release": "Press release"}
@@ -126,13 +120,11 @@ def _pdf_names(project: Project, slug: str) -> dict[str, Path]:
 
 def render_pages(project: Project, slug: str) -> tuple[dict[str, bytes], list]:
     """The force's pages as HTML, or a page of its problems; and the problems (none: valid)."""
-    from markupsafe import escape
-
     from ncpi.build.pipeline import check_reports, other_language, render_edition
     from ncpi.build.targets import Target, output_paths
     from ncpi.check.validate import template_problem
     from ncpi.errors import RenderError
-    from ncpi.render.documents import DOWNLOAD_MARK
+    from ncpi.render.documents import DOWNLOAD_MARK, download_link
 
     checked = check_reports(project, [slug])
     editions = [checked[(slug, language)] for language in project.languages(slug)]
@@ -148,40 +140,24 @@ def render_pages(project: Project, slug: str) -> tuple[dict[str, bytes], list]:
                 texts = render_edition(project, target, *passed[(slug, language)], other)
                 pdf = output_paths(project, target)[target.pdf_suffix].name
                 # The preview links the PDF as last built: the one being made is waited for.
-                link = (
-                    f'<p class="download web-only"><a href="/{escape(pdf)}">The PDF '
-                    f"(as last built)</a></p>"
-                )
+                words = "The PDF (as last built)"
+                link = download_link(f"/{pdf}", words, project.templates_dir, download=False)
                 page = texts[f"{kind}.html"].replace(DOWNLOAD_MARK, link, 1)
                 pages[path] = page.encode("utf-8")
         except RenderError as error:
             errors = [template_problem(project, error)]
     if errors:
-        shown = problems_page(slug, errors)
+        shown = problems_page(project, slug, errors)
         return dict.fromkeys(_page_paths(project, slug), shown), errors
     return pages, []
 
 
-def problems_page(slug: str, problems) -> bytes:
+def problems_page(project: Project, slug: str, problems) -> bytes:
     """A page listing the problems that stop the force's report, each with its file and line."""
-    items = "\n".join(
-        f"<li><code>{html.escape(f'{p.file}:{p.line}:{p.column}')}</code> "
-        f"{html.escape(p.path + ': ' if p.path else '')}{html.escape(p.message)}</li>"
-        for p in problems
-    )
-    return (
-        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>Problems: {html.escape(slug)} – ncpi serve</title>\n<style>\n"
-        "body { font-family: sans-serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem; "
-        "color: #0b0c0c; }\n.problems { border-left: 8px solid #d4351c; padding: 0.5rem 1rem; }\n"
-        "h1 { color: #d4351c; } li { margin: 0.5rem 0; } code { font-weight: 700; }\n"
-        "</style>\n</head>\n<body>\n<main>\n"
-        f"<h1>The report cannot be shown: {len(problems)} problem(s)</h1>\n"
-        '<section class="problems" role="alert">\n<ul>\n'
-        f"{items}\n</ul>\n</section>\n<p>Fix them and save: this page reloads by itself.</p>\n"
-        "</main>\n</body>\n</html>\n"
-    ).encode()
+    from ncpi.render.documents import render_template
+
+    context = {"slug": slug, "problems": problems}
+    return render_template("preview-problems.html.j2", context, project.templates_dir).encode()
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -388,7 +364,7 @@ def serve(
     """Serve the force's pages until stopped (Ctrl-C, SIGTERM), updating them on every save."""
     from ncpi.commands.watch import ChangeFeed
 
-    pages = Pages(slug, preview_links(project, slug))
+    pages = Pages(slug, preview_bar(project, preview_links(project, slug)))
     server = make_server(pages, project, host, port)
     shown_host = f"[{host}]" if ":" in host else host
     url = f"http://{shown_host}:{server.server_address[1]}/"

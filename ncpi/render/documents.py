@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ncpi.errors import RenderError, source_date_epoch
 from ncpi.model import AREAS, GRADES, PROGRESS_STATUSES, Common, Report
@@ -269,10 +269,18 @@ def with_download_link(
 
     size = f"{-(-len(pdf) // 1024):,} KB"  # rounded up: never "0 KB"
     text = translator(user_templates, language)("Download the report (PDF, %(pages)s, %(size)s)")
-    words = escape(text % {"pages": page_count(language, pages), "size": size})
-    link = f'<p class="download web-only"><a href="{escape(pdf_name)}" download>{words}</a></p>'
+    words = text % {"pages": page_count(language, pages), "size": size}
+    return html.replace(DOWNLOAD_MARK, download_link(pdf_name, words, user_templates), 1)
 
-    return html.replace(DOWNLOAD_MARK, link, 1)
+
+def download_link(
+    href: str, words: str, user_templates: Path | None, *, download: bool = True
+) -> str:
+    """The web page's link to its PDF, from templates/download-link.html.j2."""
+    from ncpi.render.templating import DOWNLOAD_LINK
+
+    context = {"href": href, "words": words, "download": download}
+    return render_template(DOWNLOAD_LINK, context, user_templates)
 
 
 #: Stands for the contents list while a template renders; replaced by links to its headings.

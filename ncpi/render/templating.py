@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 REPORT_HTML = "report.html.j2"
 PRESS_RELEASE_HTML = "press-release.html.j2"
 PRESS_RELEASE_TEXT = "press-release.txt.j2"
+#: The web page's link to its PDF, filled in once the PDF exists (see with_download_link).
+DOWNLOAD_LINK = "download-link.html.j2"
 
 # One to nine in words, 10 and over in numerals: one rule for every count in prose, as in
 # British publishing style, so a report never says "nine recommendations" and "referred 5 back".
