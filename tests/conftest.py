@@ -67,18 +67,20 @@ def invoke(where: Project | Path, *args: str, **kwargs):
     return CliRunner().invoke(cli, ["--root", str(root), *args], **kwargs)
 
 
+def ncpi_command(project: Project, *args: str) -> list[str]:
+    """The command line that runs ncpi as its own process on a project."""
+    import sys
+
+    return [sys.executable, "-m", "ncpi", "--root", str(project.root), *args]
+
+
 def run_ncpi(project: Project, *args: str, timeout: float = 120, **kwargs):
     """ncpi as its own process (text output), so that a hang is a failed test, not a stuck run."""
     import subprocess
-    import sys
 
     kwargs.setdefault("capture_output", True)
     kwargs.setdefault("text", True)
-    return subprocess.run(
-        [sys.executable, "-m", "ncpi", "--root", str(project.root), *args],
-        timeout=timeout,
-        **kwargs,
-    )
+    return subprocess.run(ncpi_command(project, *args), timeout=timeout, **kwargs)
 
 
 @pytest.fixture(scope="session")

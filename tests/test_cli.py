@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from ncpi import __version__
 from ncpi.cli import cli
 
-from conftest import REPO, invoke
+from conftest import REPO, invoke, ncpi_command
 
 
 def test_version():
@@ -187,7 +187,7 @@ def test_pdf_variant_archival(project_from):
 def test_the_real_process_exits_with_the_documented_codes(project_from, args, code, shown):
     project = project_from()
     done = subprocess.run(
-        [sys.executable, "-m", "ncpi", "--root", str(project.root), *args],
+        ncpi_command(project, *args),
         capture_output=True,
         text=True,
     )
@@ -347,7 +347,7 @@ def test_colour_on_a_terminal_and_never_with_no_color(project_from):
     for env, coloured in (({}, True), ({"NO_COLOR": "1"}, False)):
         leader, follower = pty.openpty()
         done = subprocess.run(
-            [sys.executable, "-m", "ncpi", "--root", str(project.root), "validate"],
+            ncpi_command(project, "validate"),
             stdout=follower,
             stderr=subprocess.DEVNULL,
             env={**os.environ, **env},
@@ -366,7 +366,7 @@ def test_no_colour_when_not_a_terminal(project_from):
     project = project_from()
     _broken(project)
     done = subprocess.run(
-        [sys.executable, "-m", "ncpi", "--root", str(project.root), "validate"],
+        ncpi_command(project, "validate"),
         capture_output=True,
         text=True,
         timeout=60,

@@ -8,13 +8,12 @@ import queue
 import re
 import signal
 import subprocess
-import sys
 import threading
 import time
 
 import pytest
 
-from conftest import invoke
+from conftest import invoke, ncpi_command
 
 # What a person might write in each blank, by the last key of its path.
 FILLED = {
@@ -114,7 +113,7 @@ def _wait_for(lines: queue.Queue, pattern, timeout=60):
 def test_watch_rebuilds_when_the_report_is_saved(project_from):
     project = project_from()
     process = subprocess.Popen(
-        [sys.executable, "-m", "ncpi", "--root", str(project.root), "watch", "essex"],
+        ncpi_command(project, "watch", "essex"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -161,16 +160,7 @@ def _drain(lines: queue.Queue):
 def test_build_watch_builds_the_report_and_stops_on_sigterm(project_from):
     project = project_from()
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ncpi",
-            "--root",
-            str(project.root),
-            "build",
-            "essex",
-            "--watch",
-        ],
+        ncpi_command(project, "build", "essex", "--watch"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

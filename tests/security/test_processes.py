@@ -13,7 +13,7 @@ import pytest
 
 from ncpi.project import Project as make_project_from
 
-from conftest import make_project
+from conftest import make_project, ncpi_command
 
 
 def _project(tmp_path):
@@ -48,17 +48,7 @@ def _alive(pid: int) -> bool:
 
 def _start_build(project, **options):
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ncpi",
-            "--root",
-            str(project.root),
-            "build",
-            "--all",
-            "-j",
-            "2",
-        ],
+        ncpi_command(project, "build", "--all", "-j", "2"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -8,7 +8,7 @@ import pytest
 
 from ncpi.problems import Problem
 
-from conftest import invoke, run_ncpi
+from conftest import invoke, ncpi_command, run_ncpi
 
 
 def _validate(project, *args):
@@ -56,20 +56,10 @@ def test_github_annotations_cannot_inject_workflow_commands():
 @pytest.mark.slow
 def test_a_reader_that_goes_away_changes_neither_the_build_nor_its_exit_code(project_from):
     import subprocess
-    import sys
 
     project = project_from()
     ncpi = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ncpi",
-            "--root",
-            str(project.root),
-            "build",
-            "--all",
-            "--force",
-        ],
+        ncpi_command(project, "build", "--all", "--force"),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
