@@ -388,7 +388,9 @@ def test_a_template_reached_twice_does_not_hide_the_others(project_from):
     )
     for name in ("other.j2", "twice.j2"):
         (project.templates_dir / name).write_text("{{ report.force }}")
-    assert set(template_closure(project, "report")) == {"report.html.j2", "other.j2", "twice.j2"}
+    # The report's entry templates: the page, and the link to its PDF filled in afterwards.
+    entry = {"report.html.j2", "download-link.html.j2"}
+    assert set(template_closure(project, "report")) == entry | {"other.j2", "twice.j2"}
 
 
 @pytest.mark.parametrize("field", ["inputs", "assets", "templates"])
@@ -425,7 +427,7 @@ def test_a_missing_include_does_not_hide_the_templates_after_it(project_from):
     )
     (project.templates_dir / "shown.j2").write_text("{{ report.force }}")
     reached = template_closure(project, "report")
-    assert set(reached) == {"report.html.j2", "shown.j2"}
+    assert set(reached) == {"report.html.j2", "download-link.html.j2", "shown.j2"}
 
 
 @pytest.mark.parametrize(
