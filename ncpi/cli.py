@@ -248,6 +248,7 @@ def watch(session: Session, force: str, pdf_variant: str) -> None:
     help="Also count drafts and reports whose date or embargo is still to come; every page is "
     "then marked 'Not for publication'.",
 )
+@verbosity
 @pass_session
 def national(session: Session, rebuild: bool, as_of, include_unpublished: bool) -> None:
     """Every published report together: the national overview, open data and the site index.

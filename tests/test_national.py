@@ -460,3 +460,11 @@ def test_the_national_pdf_is_the_same_from_two_folders(tmp_path):
         assert invoke(project, "national").exit_code == 0
     for name in ("national/national-overview.pdf", "national/national-overview.html"):
         assert (first.build_dir / name).read_bytes() == (second.build_dir / name).read_bytes()
+
+
+def test_quiet_after_the_command_as_for_build(tmp_path):
+    project = _matrix_project(tmp_path)
+    result = invoke(project, "national", "-q")
+    assert result.exit_code == 0, result.output
+    assert "wrote " not in result.output  # only the summary
+    assert "National overview and data built" in result.output
