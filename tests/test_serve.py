@@ -284,3 +284,40 @@ def test_a_pdf_asked_for_while_it_is_being_made_is_answered_once_made(served, pr
     assert (folder / "essex-report.pdf").is_file()
     with urllib.request.urlopen(server.url + "/essex-report.pdf", timeout=5) as response:
         assert response.read() == (folder / "essex-report.pdf").read_bytes()
+
+
+def _get_with(server, path: str, **headers) -> int:
+    """The status of a GET whose Host (and other headers) the test chooses."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        connection.putrequest("GET", path, skip_host=True)
+        for name, value in headers.items():
+            connection.putheader(name.replace("_", "-"), value)
+        connection.endheaders()
+        response = connection.getresponse()
+        response.read(0)
+        return response.status
+    finally:
+        connection.close()
+
+
+def test_only_this_servers_names_are_answered_against_dns_rebinding(served, project_from):
+    """A page on another site that reaches the preview under its own name (DNS rebinding) gets
+    nothing: not the draft page, not its PDF, not the event stream."""
+    server = served(project_from())
+    port = server.port
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", "127.0.0.1", f"[::1]:{port}"):
+        assert _get_with(server, "/", Host=host) == 200, host
+    for host in (f"rebind.attacker.example:{port}", "localhost.attacker.example", "", "a b"):
+        for path in ("/", "/press-release", "/essex-report.pdf", "/events"):
+            assert _get_with(server, path, Host=host) == 403, (host, path)
+    # The event stream answers this server's own pages only.
+    own = f"http://127.0.0.1:{port}"
+    assert (
+        _get_with(server, "/events", Host=f"127.0.0.1:{port}", Origin="https://evil.example") == 403
+    )
+    request = urllib.request.Request(server.url + "/events", headers={"Origin": own})
+    with urllib.request.urlopen(request, timeout=10) as events:
+        assert events.readline().decode() == "event: version\n"

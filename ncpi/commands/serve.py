@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import errno
 import http.server
+import ipaddress
 import socket
 import threading
 import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ncpi.errors import NcpiError
 from ncpi.project import Project
@@ -174,8 +176,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.do_GET(body=False)
 
     def do_GET(self, body: bool = True):
+        # A page on another site can reach this server under a name of its own (DNS
+        # rebinding): only the names and addresses the server was started for are answered,
+        # and the event stream only to pages of this server (as webpack-dev-server does).
+        if not self.server.is_own_host(self.headers.get("Host")):
+            return self.send(403, "text/plain; charset=utf-8", b"Invalid Host header.\n", body)
         path = self.path.split("?", 1)[0]
         if path == "/events":
+            origin = self.headers.get("Origin")
+            if origin is not None and not self.server.is_own_host(urlsplit(origin).netloc):
+                return self.send(403, "text/plain; charset=utf-8", b"Invalid Origin.\n", body)
             return self.events()
         page = self.server.page(path)
         if page is not None:
@@ -242,9 +252,29 @@ class _Server(http.server.ThreadingHTTPServer):
 
     def __init__(self, address, pages: Pages, project: Project):
         self.pages, self.project = pages, project
+        self.started_for = address[0]
         self.pdf_paths = _pdf_names(project, pages.slug)
         self.page_files = _page_files(project, pages.slug)
         super().__init__(address, _Handler)
+
+    def is_own_host(self, host: str | None) -> bool:
+        """Whether a Host (or an Origin's host) names this server: this machine by name or by
+        address, an address (no rebinding goes through one), or the name it was started for."""
+        if not host:
+            return False
+        try:
+            name = urlsplit(f"//{host}").hostname
+        except ValueError:
+            return False
+        if name is None:
+            return False
+        if name in ("localhost", self.started_for.lower()):
+            return True
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        return True
 
     def page(self, path: str) -> bytes | None:
         """The page at a path, or by its built file's name (how one edition links the other)."""
