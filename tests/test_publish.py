@@ -182,3 +182,57 @@ def test_the_embargo_is_compared_in_uk_time_whatever_the_machines_zone(project_f
                     publish(project, ["essex"], now=embargo + dt.timedelta(seconds=30))
     finally:
         time.tzset()
+
+
+def test_a_headline_on_two_lines_is_refused_at_its_line_not_in_a_traceback(project_from):
+    """It is the email's subject: validate refuses what publish could not write."""
+    project = project_from()
+    essex = project.report_path("essex")
+    text = essex.read_text("utf-8")
+    old = "  headline: Child protection in Essex is improving but there is still more to do\n"
+    assert old in text
+    new = "  headline: |\n    Child protection in Essex is improving\n    but there is still more\n"
+    essex.write_text(text.replace(old, new))
+    line = text.splitlines().index(old.rstrip("\n")) + 1
+    for command in (("validate", "--strict"), ("publish", "essex")):
+        result = invoke(project, *command)
+        assert result.exit_code == 1, command
+        assert f"reports/essex.yaml:{line}:13: press_release.headline: the headline runs over" in (
+            result.output + result.stderr
+        ), command
+        assert "Traceback" not in result.output + result.stderr
+
+
+@pytest.mark.parametrize("address", ["x:y;@example.com", "a,b@example.com", "a@b.com>"])
+def test_the_press_office_is_one_mailbox_or_refused_at_its_line(project_from, address):
+    project = project_from()
+    common = project.common_path
+    text = common.read_text("utf-8")
+    old = "press_office: press.office@hmic.gsi.gov.uk"
+    assert old in text
+    common.write_text(text.replace(old, f"press_office: '{address}'"))
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if old in row)
+    for command in (("validate",), ("publish", "essex")):
+        result = invoke(project, *command)
+        assert result.exit_code == 1, command
+        output = result.output + result.stderr
+        assert f"reports/_common.yaml:{line}:" in output, output
+        assert "is not one email address" in output
+        assert "Traceback" not in output
+
+
+def test_a_website_or_report_address_of_the_wrong_shape_is_told_what_shape(project_from):
+    """Each field with a pattern says what it wants, not that 'an id is letters, digits…'."""
+    project = project_from()
+    common = project.common_path
+    text = common.read_text("utf-8")
+    old = "website: www.justiceinspectorates.gov.uk/hmic\n"
+    assert old in text
+    common.write_text(text.replace(old, "website: https://www.justiceinspectorates.gov.uk/hmic\n"))
+    essex = project.report_path("essex")
+    report = essex.read_text("utf-8")
+    essex.write_text(report.replace("\nreinspection:\n", "\nreinspection:\n  url: www.example\n"))
+    output = invoke(project, "validate").output
+    assert "website: 'https://www.justiceinspectorates.gov.uk…' is not a website as" in output
+    assert "reinspection.url: 'www.example' is not a web address: write it in full" in output
+    assert "an id is letters" not in output

@@ -340,6 +340,15 @@ class _Rules:
     def headline(self) -> Iterable[Problem]:
         force = forces().get(self.report.force.slug)
         headline = self.report.press_release.headline
+        if "\n" in headline or "\r" in headline:
+            # It is also the email draft's subject, which is one line (RFC 5322).
+            yield self.problem(
+                ("press_release", "headline"),
+                "the headline runs over more than one line (or ends with a line break), but "
+                "it is one line, and the subject of the email: write it on one line, without "
+                "| or >",
+                code="headline-lines",
+            )
         if force is not None and _fold(force.area_name) not in _fold(headline):
             yield self.problem(
                 ("press_release", "headline"),
@@ -487,7 +496,32 @@ def check_common(common: Common, loaded: LoadedYaml) -> list[Problem]:
             path = ("notes", note_id, index, "text")
             problems += _other_inspectorate(loaded, path, version, until, in_force, by_date)
             problems += _phone_problems(loaded, path, version.text)
+    for index, inspectorate in enumerate(common.inspectorates):
+        address = inspectorate.press_office
+        if address is not None and not _one_mailbox(address):
+            problems.append(
+                loaded.problem(
+                    ("inspectorates", index, "press_office"),
+                    f"'{excerpt(address)}' is not one email address, which the email draft's "
+                    "sender must be: write one address, like press.office@example.gov.uk",
+                    code="email",
+                )
+            )
     return problems
+
+
+def _one_mailbox(text: str) -> bool:
+    """Whether text is exactly one email address, as the standard library's parser reads it."""
+    from email.headerregistry import Address
+    from email.utils import getaddresses
+
+    if getaddresses([text]) != [("", text)]:
+        return False  # a group (x:y;), a list (a,b@c) or something after the address
+    try:
+        Address(addr_spec=text)
+    except (ValueError, IndexError):
+        return False
+    return True
 
 
 def _other_inspectorate(loaded: LoadedYaml, path, version, until, in_force, every):

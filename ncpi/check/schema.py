@@ -149,6 +149,9 @@ def _not_an_id(e: _Error) -> Message:
             False,
             "look-alike",
         )
+    field = next((part for part in reversed(e.loc) if isinstance(part, str)), "")
+    if text.strip() and field in _PATTERN_SHAPES:
+        return e.loc, f"'{excerpt(e.value)}' {_PATTERN_SHAPES[field]}", False, "invalid"
     if text.strip():
         return (
             e.loc,
@@ -158,6 +161,16 @@ def _not_an_id(e: _Error) -> Message:
             "invalid",
         )
     return e.loc, "should not be empty or only spaces", False, "empty"
+
+
+#: What a value must look like, by the name of its field (the model's patterns); else an id.
+_PATTERN_SHAPES = {
+    "press_office": "is not one email address, which the email draft's sender must be: write "
+    "one address, like press.office@example.gov.uk",
+    "website": "is not a website as the inspectorates' are written: without https://, like "
+    "www.justiceinspectorates.gov.uk/hmic",
+    "url": "is not a web address: write it in full, starting with https://, without spaces",
+}
 
 
 def _empty_text(e: _Error) -> Message:  # '' in quotes
