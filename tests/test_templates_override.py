@@ -279,3 +279,28 @@ def test_every_built_in_template_parses():
     assert len(templates) >= 7
     for path in templates:
         env.parse(path.read_text(encoding="utf-8"))
+
+
+def test_a_template_reaches_no_python_internals(project_from):
+    """A project's template is input like a report: rendered in Jinja's sandbox, it cannot run
+    a command (through cycler.__init__.__globals__) or change the data it is given."""
+    project = project_from()
+    project.templates_dir.mkdir()
+    marker = project.root / "PWNED"
+    (project.templates_dir / "report.html.j2").write_text(
+        '{% extends "default:report.html.j2" %}{% block title %}'
+        "{{ cycler.__init__.__globals__.os.popen('touch " + str(marker) + "').read() }}"
+        "{% endblock %}"
+    )
+    result = invoke(project, "validate")
+    assert result.exit_code == 1
+    assert "templates/report.html.j2:1:1: template: access to attribute '__init__'" in (
+        result.output
+    ), result.output
+    assert not marker.exists()
+    (project.templates_dir / "report.html.j2").write_text(
+        '{% extends "default:report.html.j2" %}{% block title %}'
+        "{% set _ = report.inspection.recommendations.append(1) %}{% endblock %}"
+    )
+    result = invoke(project, "validate")
+    assert result.exit_code == 1 and "unsafe" in result.output, result.output

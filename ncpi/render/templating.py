@@ -181,13 +181,16 @@ def _environment(
     user_templates: Path | None, language: str, catalogue_stamp: tuple | None
 ) -> jinja2.Environment:
     import jinja2  # Here, not at the top: a build with nothing to do never needs Jinja.
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     builtin = jinja2.FileSystemLoader(str(builtin_templates_dir()))
     loaders: list[jinja2.BaseLoader] = []
     if user_templates is not None:
         loaders.append(jinja2.FileSystemLoader(str(user_templates)))
     loaders += [builtin, jinja2.PrefixLoader({"default": builtin}, delimiter=":")]
-    env = jinja2.Environment(
+    # Sandboxed: a project's own template is input like a report, so it may reach no Python
+    # internals (cycler.__init__.__globals__ and the like) and change no data it is given.
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=_autoescape,
