@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from ncpi.build.pipeline import Outcome, Run, build_targets
@@ -122,6 +122,8 @@ def test_any_text_in_any_field_is_built_verbatim_or_refused_cleanly(field, text)
     field=st.sampled_from(IN_TEXT_OUTPUT),
 )
 def test_tricky_text_reaches_the_text_output_as_typed(text, field):
+    # The headline is one line (it is also the email's subject): over two, it is refused.
+    assume(not ("\n" in text and field == ("press_release", "headline")))
     with _built(_with_text([field], text)) as (_, paths, failed):
         assert paths is not None, failed
         assert text.encode() in paths["kent-press-release.txt"].read_bytes()
