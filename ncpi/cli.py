@@ -187,7 +187,9 @@ def publish(
     from ncpi.commands.publish import publish as publish_forces
 
     project = session.project()
-    slugs = [target.slug for target in targets_named(project, forces, all_forces, ["report"])]
+    # Once each: a Welsh force has a target per language, and its bundle holds both.
+    targets = targets_named(project, forces, all_forces, ["report"])
+    slugs = list(dict.fromkeys(target.slug for target in targets))
     try:
         bundles = publish_forces(
             project, slugs, allow_past_embargo=allow_past_embargo, pdf_variant=pdf_variant

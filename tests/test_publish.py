@@ -236,3 +236,33 @@ def test_a_website_or_report_address_of_the_wrong_shape_is_told_what_shape(proje
     assert "website: 'https://www.justiceinspectorates.gov.uk…' is not a website as" in output
     assert "reinspection.url: 'www.example' is not a web address: write it in full" in output
     assert "an id is letters" not in output
+
+
+@pytest.mark.parametrize(
+    ("embargo", "until"),
+    [("2016-12-14 00:01", "2016-12-14T00:01+00:00"), (None, None)],
+)
+def test_the_embargo_in_the_metadata_carries_its_uk_offset(project_from, embargo, until):
+    """metadata.json's embargoUntil is UK time with its offset: one moment wherever it is read."""
+    import json
+
+    project = project_from()
+    essex = project.report_path("essex")
+    text = essex.read_text("utf-8")
+    if embargo is not None:
+        text = text.replace("\npress_release:\n", f"\npress_release:\n  embargo: {embargo}\n")
+    essex.write_text(text)
+    result = invoke(project, "publish", "essex", "--allow-past-embargo")
+    assert result.exit_code == 0, result.output + result.stderr
+    metadata = json.loads((project.build_dir / "publish" / "essex" / "metadata.json").read_text())
+    article = next(item for item in metadata["@graph"] if item["@type"] == "NewsArticle")
+    assert article.get("embargoUntil") == until
+
+
+def test_a_welsh_force_is_bundled_once_with_both_editions(project_from):
+    project = project_from("shipped")
+    result = invoke(project, "publish", "dyfed-powys", "--allow-past-embargo")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "1 force(s) ready to publish" in result.output
+    names = {path.name for path in (project.build_dir / "publish" / "dyfed-powys").iterdir()}
+    assert {"dyfed-powys-report.pdf", "dyfed-powys-report-cy.pdf"} <= names

@@ -193,7 +193,11 @@ def metadata_json(context: dict, slug: str, documents: dict[str, bytes]) -> byte
         },
     ]
     if report.press_release.embargo is not None:
-        graph[1]["embargoUntil"] = report.press_release.embargo.isoformat(timespec="minutes")
+        # UK time with its offset, so that the moment is the same whatever reads it.
+        from ncpi.publication import in_uk_time
+
+        embargo = in_uk_time(report.press_release.embargo)
+        graph[1]["embargoUntil"] = embargo.isoformat(timespec="minutes")
     data = {"@context": "https://schema.org", "@graph": graph}
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
