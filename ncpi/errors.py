@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import re
+
 import click
+
+from ncpi.problems import excerpt
 
 
 class NcpiError(click.ClickException):
@@ -69,15 +74,11 @@ def source_date_epoch() -> int | None:
 
     Only ASCII digits within the years 1970-9999: int() would also take '１２３' and '+5'.
     """
-    import os
-    import re
 
     value = os.environ.get("SOURCE_DATE_EPOCH")
     if value is None or value == "":
         return None
     if not re.fullmatch(r"[0-9]{1,12}", value) or int(value) > _LAST_EPOCH:
-        from ncpi.problems import excerpt
-
         raise click.UsageError(
             f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 in ASCII digits, up "
             f"to {_LAST_EPOCH} (the end of 9999); it is '{excerpt(value)}'. Unset it to date "

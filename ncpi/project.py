@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ncpi.errors import NoReport, NotAProject, UnknownForce
+from ncpi.problems import excerpt
+from ncpi.reading import read_bounded
 from ncpi.registry import find_force, forces, nearest_forces
 
 COMMON_FILE = "_common.yaml"
@@ -74,7 +76,6 @@ class Project:
 
     def read_input(self, path: Path, limit: int) -> bytes:
         """An input file's bytes, bounded: a regular file inside the project (see reading.py)."""
-        from ncpi.reading import read_bounded
 
         return read_bounded(path, limit=limit, within=[self.root], name=self.display(path))
 
@@ -116,7 +117,6 @@ def check_slug(name: str) -> str:
     if slug is None:
         nearest = nearest_forces(name)
         hint = (" Did you mean " + " or ".join(f"'{s}'" for s in nearest) + "?") if nearest else ""
-        from ncpi.problems import excerpt
 
         raise UnknownForce(
             f"'{excerpt(name, 60)}' is not one of the 43 forces.{hint} `ncpi list` shows them all"

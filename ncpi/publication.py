@@ -11,6 +11,8 @@ import datetime as dt
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from ncpi.errors import source_date_epoch
+
 if TYPE_CHECKING:
     from ncpi.model import Report
 
@@ -20,7 +22,6 @@ UK = ZoneInfo("Europe/London")
 
 def now() -> dt.datetime:
     """The moment a run counts as: SOURCE_DATE_EPOCH if set (reproducible builds), else now."""
-    from ncpi.errors import source_date_epoch
 
     epoch = source_date_epoch()
     if epoch is not None:

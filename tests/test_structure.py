@@ -3,6 +3,7 @@ below every stage, no import cycle), counting imports inside functions."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -31,3 +32,35 @@ def test_clean_asks_targets_for_names_and_imports_no_command():
     graph = grimp.build_graph("ncpi", cache_dir=None)
     commands = {m for m in graph.modules if m.startswith("ncpi.commands")}
     assert not graph.find_modules_directly_imported_by("ncpi.build.outputs") & commands
+
+
+# Deferred on purpose: the heavy libraries (about 1 s for WeasyPrint), an optional one with a
+# fallback, and the command-line shell, which loads a command's code only when it runs so that
+# `ncpi --help` and `ncpi validate` start fast.
+_DEFERRED_LIBRARIES = {"weasyprint", "pikepdf", "babel", "fontTools", "watchfiles"}
+_CLI_SHELL = {"ncpi/cli.py", "ncpi/cli_options.py", "ncpi/terminal.py"}
+
+
+def _imports_inside_functions(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(function):
+            if isinstance(node, ast.Import):
+                found += [(node.lineno, alias.name) for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                found.append((node.lineno, "." * node.level + (node.module or "")))
+    return found
+
+
+def test_imports_are_at_module_level_except_the_heavy_libraries_and_the_cli_shell():
+    hidden = [
+        f"{path.relative_to(REPO)}:{line} imports {module}"
+        for path in sorted((REPO / "ncpi").rglob("*.py"))
+        if str(path.relative_to(REPO)) not in _CLI_SHELL
+        for line, module in _imports_inside_functions(path)
+        if module.split(".")[0] not in _DEFERRED_LIBRARIES
+    ]
+    assert not hidden, "\n".join(hidden)

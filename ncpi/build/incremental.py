@@ -17,9 +17,14 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+import jinja2
+from jinja2 import meta
+
 from ncpi import __version__
 from ncpi.build.targets import ENTRY_TEMPLATES, Target, manifest_path, output_paths
 from ncpi.project import Project
+from ncpi.reading import UnsafeInput, read_bounded
+from ncpi.render.languages import catalogue_paths
 from ncpi.render.templating import builtin_templates_dir, make_environment, template_source
 
 MANIFEST_FORMAT = 1
@@ -48,7 +53,6 @@ def file_hash(path: Path, within: list[Path] | None = None) -> str | None:
 
     Only regular files inside `within` (by default the file's own folder) are read, bounded.
     """
-    from ncpi.reading import UnsafeInput, read_bounded
 
     within = within or [path.parent]
     try:
@@ -83,8 +87,6 @@ def template_closure(project: Project, kind: str) -> dict[str, Path] | None:
 
     None when a template includes a name computed at render time, which cannot be followed.
     """
-    import jinja2
-    from jinja2 import meta
 
     env = make_environment(project.templates_dir)
     found: dict[str, Path] = {}
@@ -143,8 +145,6 @@ def _source_files(project: Project, target: Target) -> list[Path]:
         return [project.common_path, *(project.report_path(s) for s in project.report_slugs())]
     files = [project.report_path(target.slug), project.common_path]
     if target.language != "en":
-        from ncpi.render.languages import catalogue_paths
-
         files += [project.welsh_path(target.slug), project.welsh_common_path]
         files += catalogue_paths(target.language, project.templates_dir)
     return files
@@ -191,7 +191,6 @@ def read_manifest(project: Project, target: Target) -> dict | None:
     A record is untrusted input like any other file in the project: bounded when read, and
     its shape checked, so an odd one makes the target stale rather than failing.
     """
-    from ncpi.reading import UnsafeInput
 
     path = manifest_path(project, target)
     try:
@@ -291,7 +290,6 @@ def _new_inputs(project: Project, target: Target, recorded: dict, options: dict)
 
 def _templates(project: Project, target: Target, recorded: dict, options: dict):
     """Each template still resolves to the file recorded, and that file is unchanged."""
-    import jinja2
 
     within = input_folders(project)
     env = make_environment(project.templates_dir)

@@ -18,6 +18,7 @@ import stat
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from ncpi.build.incremental import MAX_MANIFEST_BYTES
 from ncpi.build.targets import (
     PREVIEW_PAGE,
     PUBLISH_FOLDER,
@@ -237,7 +238,6 @@ def write_new_file(path: Path, data: bytes) -> None:
 
 def _recorded_names(folder: int, slug: str) -> set[str]:
     """The files ncpi's build records in an open build/FORCE/ folder say it wrote there."""
-    from ncpi.build.incremental import MAX_MANIFEST_BYTES
 
     names = set()
     for target in targets_of(slug, tuple(LANGUAGES)):

@@ -6,7 +6,11 @@ The only module that knows every stage. The command line and the tests both call
 
 from __future__ import annotations
 
+import os
 import resource
+import shutil
+import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -18,10 +22,19 @@ from ncpi.build.incremental import Inputs, current_inputs, manifest_text, why_st
 from ncpi.build.outputs import write_outputs, write_preview
 from ncpi.build.targets import KINDS, BuildOptions, Target, manifest_path, output_paths
 from ncpi.build.workers import WorkerPool, parent_is_gone
+from ncpi.check.validate import check_project, template_problem
 from ncpi.errors import NcpiError, RenderError, ValidationFailed
+from ncpi.pdf.artifacts import finish_pdf
+from ncpi.pdf.document import fonts_dir_for, weasyprint_pdf
 from ncpi.problems import Problem
 from ncpi.project import Project
 from ncpi.registry import forces
+from ncpi.render.documents import (
+    document_context,
+    other_edition,
+    render_template,
+    with_download_link,
+)
 from ncpi.render.templating import (
     PRESS_RELEASE_HTML,
     PRESS_RELEASE_TEXT,
@@ -195,8 +208,6 @@ def check_reports(
     """Each edition's checked report and common data, or the problems that stop its build;
     from `checked` when the caller has checked the project already."""
     if checked is None:
-        from ncpi.check.validate import check_project
-
         checked = check_project(project, slugs, dry_run=False)  # The build itself renders.
     return {
         key: verdict.edition or verdict.problems
@@ -251,7 +262,6 @@ def render_edition(
 ) -> dict[str, str]:
     """A checked edition's HTML (and text) by output suffix, from one context: what `build`
     writes and `serve` shows. The files its templates embedded are added to `assets`."""
-    from ncpi.render.documents import document_context, other_edition, render_template
 
     context = document_context(report, common, target.language, project.templates_dir)
     if other is not None:
@@ -280,7 +290,6 @@ def render_edition(
 
 def pdf_settings(project: Project, options: BuildOptions) -> dict:
     """Where WeasyPrint finds the project's assets and fonts, and the PDF variant to make."""
-    from ncpi.pdf.document import fonts_dir_for
 
     builtin = builtin_templates_dir()
     return {
@@ -297,8 +306,6 @@ def make_pdf(project: Project, html: str, options: BuildOptions) -> tuple[bytes,
     WeasyPrint makes the PDF; finish_pdf then does what PDF/UA-1 and PDF/A ask and WeasyPrint
     leaves undone (running headers as artifacts, uncompressed XMP, an /ID from the content).
     """
-    from ncpi.pdf.artifacts import finish_pdf
-    from ncpi.pdf.document import weasyprint_pdf
 
     served: dict[str, str] = {}
     pdf = weasyprint_pdf(html, served=served, **pdf_settings(project, options))
@@ -307,7 +314,6 @@ def make_pdf(project: Project, html: str, options: BuildOptions) -> tuple[bytes,
 
 def _make_pdf_here(project: Project, rendered: Rendered, options: BuildOptions) -> MadePdf:
     """Make one PDF (in a worker or here); a failure is returned, never raised."""
-    import os
 
     if parent_is_gone():
         os._exit(1)  # An orphaned worker (where the kernel cannot tell us): no one waits.
@@ -329,7 +335,6 @@ def write_target(
     project: Project, rendered: Rendered, made: MadePdf, options: BuildOptions
 ) -> list[Path]:
     """Link the PDF from the HTML, write every output atomically, then the build record."""
-    from ncpi.render.documents import with_download_link
 
     pdf = made.pdf
     if pdf is None:  # A failed PDF's outcome is returned before anything is written.
@@ -422,7 +427,6 @@ def _render_checked(
     other: tuple[str, Report, Common] | None = None,
 ) -> Rendered | Outcome:
     """A checked target rendered, or the outcome of one that failed its checks or its render."""
-    from ncpi.check.validate import template_problem
 
     if isinstance(checked, list):
         return _failed_checks(stale.target, checked)
@@ -513,9 +517,6 @@ def preview_pages(project: Project, target: Target) -> list[Path]:
     pdftoppm writes into a private temporary folder; the pages are then written into
     build/FORCE/preview/ the way every output is (never through a link), and recorded there.
     """
-    import shutil
-    import subprocess
-    import tempfile
 
     pdf = output_paths(project, target)[target.pdf_suffix]
     if shutil.which("pdftoppm") is None:

@@ -6,12 +6,16 @@ parent however the parent ends (kill -9 included), and is never left behind.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import signal
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 
+import ncpi.pdf.artifacts  # noqa: F401 - pikepdf, for the PDF's last step
 from ncpi.errors import NcpiError
+from ncpi.pdf.document import import_weasyprint
 
 _parent_pid: int | None = None  # In a worker: the process that started it.
 
@@ -37,8 +41,6 @@ def _die_with_parent(parent: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
     try:  # Linux: the kernel sends SIGKILL to this worker when the parent dies.
-        import ctypes
-
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
     except (OSError, AttributeError):
@@ -50,13 +52,9 @@ def _die_with_parent(parent: int) -> None:
 def _start_worker(parent: int) -> None:
     _die_with_parent(parent)
     # Paid once per worker, while the parent validates, rather than inside the first PDF.
-    from ncpi.pdf.document import import_weasyprint
-
-    try:
+    # If it fails, the first PDF made in this worker reports it, with the message.
+    with contextlib.suppress(NcpiError):
         import_weasyprint()
-        import ncpi.pdf.artifacts  # noqa: F401 - pikepdf, for the PDF's last step
-    except NcpiError:
-        pass  # The first PDF made in this worker reports it, with the message.
 
 
 class WorkerPool:

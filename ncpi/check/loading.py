@@ -7,6 +7,7 @@ reports duplicate keys, and records each value's line and column by its key path
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,8 @@ from typing import Any, cast
 
 import yaml
 
-from ncpi.problems import KeyPath, Problem, format_path
+from ncpi.problems import KeyPath, Problem, excerpt, format_path
+from ncpi.reading import UnsafeInput, read_bounded
 
 #: Largest report file read, in bytes. A real report is about 20 kB; anything near this size is
 #: a pasted document or a wrong file, and refusing it early keeps validation fast.
@@ -317,9 +319,6 @@ _KIND_OF_VALUE = {
 
 def _impossible_value(node: yaml.ScalarNode) -> str:
     """Why a value written like a date (or number) is not one, in plain words."""
-    import calendar
-
-    from ncpi.problems import excerpt
 
     value = excerpt(node.value)
     match = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})", node.value)
@@ -549,7 +548,6 @@ def load_yaml_file(
     With a project, the file must be a regular file inside it (links that leave it are
     refused), and it is size-checked before it is read: see ncpi.reading.
     """
-    from ncpi.reading import UnsafeInput, read_bounded
 
     within = [project.root] if project is not None else [path.parent]
     try:

@@ -8,6 +8,8 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
+from email.headerregistry import Address
+from email.utils import getaddresses
 
 from ncpi.check.loading import LoadedYaml
 from ncpi.check.partial import UnavailablePart
@@ -512,8 +514,6 @@ def check_common(common: Common, loaded: LoadedYaml) -> list[Problem]:
 
 def _one_mailbox(text: str) -> bool:
     """Whether text is exactly one email address, as the standard library's parser reads it."""
-    from email.headerregistry import Address
-    from email.utils import getaddresses
 
     if getaddresses([text]) != [("", text)]:
         return False  # a group (x:y;), a list (a,b@c) or something after the address

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,8 +140,6 @@ def _not_an_id(e: _Error) -> Message:
     text = str(e.value)
     odd = next((c for c in text if not (c.isascii() and c.isprintable())), None)
     if odd is not None and text.strip():
-        import unicodedata
-
         return (
             e.loc,
             f"contains U+{ord(odd):04X} ({unicodedata.name(odd, 'unnamed')}), which only looks "

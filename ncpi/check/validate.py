@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -10,12 +11,21 @@ from pathlib import Path
 import jinja2
 
 from ncpi.check.loading import LoadedYaml, load_yaml_file
+from ncpi.check.partial import partial_model
 from ncpi.check.rules import check_common, check_report
 from ncpi.check.schema import check_schema
+from ncpi.check.welsh_pair import check_pair, welsh_loaded
 from ncpi.errors import RenderError
-from ncpi.model import BLANK_MARKER, Common, Report
+from ncpi.model import BLANK_MARKER, PROSE, Common, Report
+from ncpi.model_walk import field_at
+from ncpi.pdf.document import (
+    drawable_characters,  # fontTools only, never WeasyPrint
+    fonts_dir_for,
+)
 from ncpi.problems import Problem, format_path, printable
 from ncpi.project import Project
+from ncpi.registry import forces
+from ncpi.render.documents import render_documents
 from ncpi.render.markup import allowed_link, links_in
 from ncpi.render.templating import make_environment
 
@@ -205,7 +215,6 @@ def _reading_order(problem: Problem) -> tuple:
 
 def _check_welsh_common(project: Project, english: LoadedYaml | None, result: CheckResult) -> None:
     """Check reports/_common.cy.yaml against the English common data, as a pair."""
-    from ncpi.check.welsh_pair import check_pair, welsh_loaded
 
     path = project.welsh_common_path
     welsh, problems = load_yaml_file(path, project.display(path), project)
@@ -247,8 +256,6 @@ def blank_problems(loaded: LoadedYaml) -> list[Problem]:
 
 def _is_prose(path: tuple, model: type) -> bool:
     """Whether the value at `path` in a file of `model` is running prose (see model.PROSE)."""
-    from ncpi.model import PROSE
-    from ncpi.model_walk import field_at
 
     found = field_at(model, path)
     return found is not None and PROSE in found[1]
@@ -289,7 +296,6 @@ INVISIBLE = re.compile("[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u206
 
 def control_character_problems(loaded: LoadedYaml) -> list[Problem]:
     """A problem for each text value holding a character that cannot be printed or is invisible."""
-    import unicodedata
 
     problems = []
     for path, text in _strings(loaded.data):
@@ -321,7 +327,6 @@ def control_character_problems(loaded: LoadedYaml) -> list[Problem]:
 
 @cache
 def _drawable(fonts_dir: Path) -> frozenset[int] | None:
-    from ncpi.pdf.document import drawable_characters  # fontTools only, never WeasyPrint
 
     return drawable_characters(fonts_dir)
 
@@ -332,9 +337,6 @@ def font_problems(loaded: LoadedYaml, project: Project) -> list[Problem]:
     WeasyPrint would draw it in whatever font the machine has: a font outside the build record,
     which would make the PDF differ from machine to machine.
     """
-    import unicodedata
-
-    from ncpi.pdf.document import fonts_dir_for
 
     texts = [(path, text) for path, text in _strings(loaded.data) if not text.isascii()]
     if not any(ord(character) > 0xFF for _, text in texts for character in text):
@@ -391,8 +393,6 @@ def text_problems(
 
 def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: bool) -> None:
     """Check one report, adding every problem (and the report, if it passed) to `result`."""
-    from ncpi.check.partial import partial_model
-    from ncpi.render.documents import render_documents  # Jinja only; never WeasyPrint.
 
     path = project.report_path(slug)
     loaded, load_problems = load_yaml_file(path, project.display(path), project)
@@ -430,7 +430,6 @@ def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: boo
 
 def _welsh_edition_warning(project: Project, slug: str, loaded: LoadedYaml) -> list[Problem]:
     """A warning for a Welsh force whose report has no Welsh text beside it."""
-    from ncpi.registry import forces
 
     force = forces().get(slug)
     if force is None or not force.is_welsh or project.welsh_path(slug).is_file():
@@ -459,8 +458,6 @@ def _check_welsh(
     dry_run: bool,
 ) -> None:
     """Check a report's Welsh file: its own text, then as the English file's mirror."""
-    from ncpi.check.welsh_pair import check_pair, welsh_loaded
-    from ncpi.render.documents import render_documents
 
     path = project.welsh_path(slug)
     welsh, problems = load_yaml_file(path, project.display(path), project)

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ncpi.check.loading import LoadedYaml
+from ncpi.check.schema import kind_of
 from ncpi.model import PROSE, TRANSLATED
 from ncpi.model_walk import unwrap
 from ncpi.problems import KeyPath, Problem
@@ -99,7 +100,6 @@ def _model_fields(annotation: Any) -> dict:
 
 def _kind(value: Any) -> str:
     """A value's kind in a message: as a schema message names it; blank text is 'empty text'."""
-    from ncpi.check.schema import kind_of
 
     if isinstance(value, str):
         return "empty text" if not value.strip() else "text"

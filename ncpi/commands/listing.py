@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ncpi.build.incremental import read_manifest, why_stale
 from ncpi.build.targets import KINDS, Target, manifest_path
+from ncpi.check.loading import MAX_FILE_BYTES
 from ncpi.check.validate import check_project
 from ncpi.errors import NcpiError
 from ncpi.project import Project
@@ -63,7 +64,6 @@ def _welsh_state(project: Project, slug: str) -> str:
 
 def _status_from_text(project: Project, slug: str) -> str | None:
     # An invalid report still usually says whether it is a draft; read just that line.
-    from ncpi.check.loading import MAX_FILE_BYTES
 
     try:
         text = project.read_input(project.report_path(slug), MAX_FILE_BYTES).decode("utf-8")

@@ -27,6 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from markupsafe import Markup
+
+from ncpi.build.incremental import current_inputs, file_hash, manifest_text, why_stale
+from ncpi.build.outputs import write_outputs
+from ncpi.build.pipeline import make_pdf
 from ncpi.build.targets import (
     DATA_FILES,
     DATA_FOLDER,
@@ -40,9 +45,14 @@ from ncpi.build.targets import (
     targets_of,
 )
 from ncpi.check.rules import REVISIT_AIM_DAYS
+from ncpi.check.validate import check_project
+from ncpi.commands.listing import output_state
+from ncpi.errors import ValidationFailed
 from ncpi.model import AREAS, GRADES, PROGRESS_STATUSES, TIMESCALES, grade_scale
-from ncpi.publication import why_unpublished
+from ncpi.publication import now, why_unpublished
 from ncpi.registry import Force, forces
+from ncpi.render.documents import CONTENTS_MARK, bar_chart, render_template, report_url
+from ncpi.render.templating import date_range
 
 if TYPE_CHECKING:
     from ncpi.model import Common, Report
@@ -95,8 +105,6 @@ def read_national(
 
     Without valid common data nothing can be counted: its problems are raised.
     """
-    from ncpi.check.validate import check_project
-    from ncpi.errors import ValidationFailed
 
     checked = check_project(project, dry_run=False)
     if checked.common is None:
@@ -130,7 +138,6 @@ BARS_PER_CHART = 15
 def chart_parts(rows: list[tuple[str, int]]) -> list[dict]:
     """A chart as figures of at most BARS_PER_CHART bars, on one scale: each its image, its
     rows (for its alt text), and which part of how many it is."""
-    from ncpi.render.documents import bar_chart
 
     most = max((count for _, count in rows), default=0) or 1
     chunks = [rows[start : start + BARS_PER_CHART] for start in range(0, len(rows), BARS_PER_CHART)]
@@ -152,10 +159,6 @@ def _months(days: int) -> str:
 
 def national_context(national: National, links: dict[str, str]) -> dict:
     """Everything the overview's template sees, computed from the reports."""
-    from markupsafe import Markup
-
-    from ncpi.render.documents import CONTENTS_MARK
-    from ncpi.render.templating import date_range
 
     entries = national.entries
     common = national.common
@@ -438,7 +441,6 @@ def open_data(entries: list[Entry], common: Common) -> dict[str, bytes]:
 
 
 def _document_state(project: Project, target: Target) -> str:
-    from ncpi.commands.listing import output_state
 
     return output_state(project, target)
 
@@ -515,8 +517,6 @@ def build_national(
     rebuild: bool = False,
 ) -> NationalOutcome:
     """Write the overview, the data and the index; the overview and data only when stale."""
-    from ncpi.build.incremental import current_inputs, why_stale
-    from ncpi.publication import now
 
     started = time.perf_counter()
     # Hashed before the checks read the files: an edit from now on means a rebuild.
@@ -543,7 +543,6 @@ def public_links(national: National) -> dict[str, str]:
     """Each published force's report at its public address, as the overview links it in both
     its PDF and its web page: never a file of the build machine's. An unpublished report has
     no public address yet, so it is not linked."""
-    from ncpi.render.documents import report_url
 
     return {
         entry.slug: report_url(entry.report, national.common, entry.force)
@@ -555,10 +554,6 @@ def public_links(national: National) -> dict[str, str]:
 def _write_overview_and_data(
     project: Project, national: National, options: BuildOptions, inputs, record: dict
 ) -> list[Path]:
-    from ncpi.build.incremental import manifest_text
-    from ncpi.build.outputs import write_outputs
-    from ncpi.build.pipeline import make_pdf
-    from ncpi.render.documents import render_template
 
     assets: dict[str, str] = {}
     context = national_context(national, public_links(national))
@@ -576,9 +571,6 @@ def _write_overview_and_data(
 
 def _write_index(project: Project, national: National) -> list[Path]:
     """build/index.html, rewritten only when what it says changes."""
-    from ncpi.build.incremental import file_hash
-    from ncpi.build.outputs import write_outputs
-    from ncpi.render.documents import render_template
 
     overview = output_paths(project, NATIONAL_TARGET)
     rows = index_rows(project, national)

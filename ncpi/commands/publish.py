@@ -18,6 +18,7 @@ from email.policy import SMTP
 from pathlib import Path
 
 from ncpi.build.outputs import write_outputs
+from ncpi.build.pipeline import build_targets
 from ncpi.build.targets import (
     BUNDLE_CHECKSUMS,
     BUNDLE_METADATA,
@@ -26,8 +27,13 @@ from ncpi.build.targets import (
     output_paths,
     targets_of,
 )
-from ncpi.errors import NcpiError, ValidationFailed
+from ncpi.check.validate import check_project
+from ncpi.errors import NcpiError, ValidationFailed, source_date_epoch
 from ncpi.project import Project
+from ncpi.publication import in_uk_time
+from ncpi.publication import now as current_moment
+from ncpi.render.documents import document_context
+from ncpi.render.templating import embargo_line
 
 #: The largest document a bundle takes (a report of 1,000 recommendations is about 2 MB).
 MAX_DOCUMENT_BYTES = 200_000_000
@@ -51,15 +57,11 @@ def publish(
     **build_options,
 ) -> list[Bundle]:
     """Check, build with --final, and bundle each force; the first refusal stops them all."""
-    from ncpi.build.pipeline import build_targets
-    from ncpi.check.validate import check_project
 
     checked = check_project(project, slugs)
     refusals = checked.errors + checked.warnings
     if refusals:
         raise ValidationFailed(refusals)
-    from ncpi.publication import in_uk_time
-    from ncpi.publication import now as current_moment
 
     # UK time, whatever the machine's time zone: an embargo is the inspectorate's local time.
     now = in_uk_time(now or current_moment())
@@ -87,7 +89,6 @@ def publish(
 
 def _bundle(project: Project, slug: str, report, common) -> Bundle:
     """Write build/publish/FORCE/ and build/publish/FORCE.zip from the built documents."""
-    from ncpi.render.documents import document_context
 
     context = document_context(report, common)
     documents = {}
@@ -119,8 +120,6 @@ def email_draft(context: dict, text: bytes, html: bytes) -> bytes:
         )
     subject = release.headline
     if release.embargo is not None:
-        from ncpi.render.templating import embargo_line
-
         subject = f"{embargo_line(release.embargo)}: {subject}"
     message = EmailMessage(policy=SMTP)
     message["From"] = sender
@@ -194,7 +193,6 @@ def metadata_json(context: dict, slug: str, documents: dict[str, bytes]) -> byte
     ]
     if report.press_release.embargo is not None:
         # UK time with its offset, so that the moment is the same whatever reads it.
-        from ncpi.publication import in_uk_time
 
         embargo = in_uk_time(report.press_release.embargo)
         graph[1]["embargoUntil"] = embargo.isoformat(timespec="minutes")
@@ -212,7 +210,6 @@ def checksums(documents: dict[str, bytes]) -> bytes:
 
 def _timestamp(published: dt.date) -> tuple[int, int, int, int, int, int]:
     """Every file's time in the zip: SOURCE_DATE_EPOCH if set, else the publication date."""
-    from ncpi.errors import source_date_epoch
 
     epoch = source_date_epoch()
     if epoch is not None:

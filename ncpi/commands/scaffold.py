@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
 from ncpi.build.outputs import write_new_file
+from ncpi.check.loading import load_yaml_file
+from ncpi.check.welsh_pair import Items, Keyed, Text, Texts, translation_shape
+from ncpi.commands.schema import schema_texts
 from ncpi.errors import NcpiError
-from ncpi.model import AREAS, BLANK_MARKER, PROGRESS_STATUSES, TIMESCALES
-from ncpi.project import Project
+from ncpi.model import AREAS, BLANK_MARKER, PROGRESS_STATUSES, TIMESCALES, Report
+from ncpi.project import Project, check_slug
 from ncpi.registry import forces
+from ncpi.render.documents import render_template
 
 #: The template of a new report; a project's templates/ folder may have its own.
 NEW_REPORT_TEMPLATE = "new-report.yaml.j2"
@@ -14,9 +24,6 @@ NEW_REPORT_TEMPLATE = "new-report.yaml.j2"
 
 def scaffold_text(project: Project, slug: str) -> str:
     """The new report file's text for a registry force."""
-    import json
-
-    from ncpi.render.documents import render_template
 
     def blank(what: str) -> str:
         # JSON's string syntax is YAML's double-quoted one: the blank is valid YAML as written.
@@ -34,7 +41,6 @@ def scaffold_text(project: Project, slug: str) -> str:
 
 def new_report(project: Project, name: str):
     """Write reports/FORCE.yaml for a registry force; never overwrite an existing report."""
-    from ncpi.project import check_slug
 
     slug = check_slug(name)
     path = project.report_path(slug)
@@ -49,11 +55,6 @@ def new_report(project: Project, name: str):
 
 def welsh_scaffold_text(project: Project, slug: str) -> str:
     """The text of reports/FORCE.cy.yaml: the English file's prose fields, each a TODO blank."""
-    import yaml
-
-    from ncpi.check.loading import load_yaml_file
-    from ncpi.check.welsh_pair import Items, Keyed, Text, Texts, translation_shape
-    from ncpi.model import Report
 
     path = project.report_path(slug)
     loaded, _ = load_yaml_file(path, project.display(path), project)  # validate says what
@@ -91,7 +92,6 @@ def welsh_scaffold_text(project: Project, slug: str) -> str:
 
 def new_welsh(project: Project, name: str):
     """Write reports/FORCE.cy.yaml from the force's English report; never overwrite one."""
-    from ncpi.project import check_slug
 
     slug = check_slug(name)
     if not project.report_path(slug).is_file():
@@ -128,12 +128,10 @@ and is not kept in version control.
 
 def starter_common_data(name: str = "_common.yaml") -> bytes:
     """The common data a new project starts with (or its Welsh text): ncpi's own, as shipped."""
-    from importlib import resources
 
     bundled = resources.files("ncpi").joinpath(f"_starter/{name}")
     if bundled.is_file():
         return bundled.read_bytes()
-    from pathlib import Path  # A checkout: the repository's own reports/.
 
     return (Path(__file__).resolve().parents[2] / "reports" / name).read_bytes()
 
@@ -144,9 +142,6 @@ def init_project(folder) -> list:
 
     Files that exist are left as they are; a folder that is already a project is refused.
     """
-    from pathlib import Path
-
-    from ncpi.commands.schema import schema_texts
 
     root = Path(folder)
     if (root / "reports").is_dir():

@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ncpi.build.outputs import write_atomically
+from ncpi.check.welsh_pair import mirror_schema
+from ncpi.commands.reference import format_reference
 from ncpi.model import Common, Report
 
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -27,8 +29,6 @@ REFERENCE = "format.md"
 
 def schema_texts() -> dict[str, str]:
     """Each file's name and its text (the schemas, then the reference), stable run to run."""
-    from ncpi.check.welsh_pair import mirror_schema
-    from ncpi.commands.reference import format_reference
 
     texts = {}
     made = {name: model.model_json_schema() for name, model in SCHEMAS.items()}

@@ -16,13 +16,20 @@ import ipaddress
 import socket
 import threading
 import time
+import webbrowser
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ncpi.errors import NcpiError
+from ncpi.build.pipeline import Run, build_targets, check_reports, other_language, render_edition
+from ncpi.build.targets import Target, output_paths, targets_of
+from ncpi.build.workers import WorkerPool
+from ncpi.check.validate import template_problem
+from ncpi.commands.watch import ChangeFeed
+from ncpi.errors import NcpiError, RenderError
 from ncpi.project import Project
+from ncpi.render.documents import DOWNLOAD_MARK, download_link, render_template
 
 DEFAULT_PORT = 8000
 #: Waits between change notifications: short, as an editor's save is one event or a few.
@@ -84,7 +91,6 @@ def _page_paths(project: Project, slug: str) -> dict[str, tuple[str, str]]:
 
 def _page_files(project: Project, slug: str) -> dict[str, str]:
     """Each page's built HTML file name -> its URL path: essex-report.html -> /."""
-    from ncpi.build.targets import Target
 
     return {
         Target(slug, kind, language).output_names[f"{kind}.html"]: path
@@ -94,7 +100,6 @@ def _page_files(project: Project, slug: str) -> dict[str, str]:
 
 def preview_bar(project: Project, links: dict[str, str]) -> bytes:
     """The bar at the foot of each previewed page, from templates/preview-bar.html.j2."""
-    from ncpi.render.documents import render_template
 
     return render_template("preview-bar.html.j2", {"links": links}, project.templates_dir).encode()
 
@@ -112,7 +117,6 @@ def preview_links(project: Project, slug: str) -> dict[str, str]:
 
 def _pdf_names(project: Project, slug: str) -> dict[str, Path]:
     """URL path -> the built PDF it serves."""
-    from ncpi.build.targets import output_paths, targets_of
 
     return {
         "/" + output_paths(project, t)[t.pdf_suffix].name: output_paths(project, t)[t.pdf_suffix]
@@ -122,11 +126,6 @@ def _pdf_names(project: Project, slug: str) -> dict[str, Path]:
 
 def render_pages(project: Project, slug: str) -> tuple[dict[str, bytes], list]:
     """The force's pages as HTML, or a page of its problems; and the problems (none: valid)."""
-    from ncpi.build.pipeline import check_reports, other_language, render_edition
-    from ncpi.build.targets import Target, output_paths
-    from ncpi.check.validate import template_problem
-    from ncpi.errors import RenderError
-    from ncpi.render.documents import DOWNLOAD_MARK, download_link
 
     checked = check_reports(project, [slug])
     editions = [checked[(slug, language)] for language in project.languages(slug)]
@@ -156,7 +155,6 @@ def render_pages(project: Project, slug: str) -> tuple[dict[str, bytes], list]:
 
 def problems_page(project: Project, slug: str, problems) -> bytes:
     """A page listing the problems that stop the force's report, each with its file and line."""
-    from ncpi.render.documents import render_template
 
     context = {"slug": slug, "problems": problems}
     return render_template("preview-problems.html.j2", context, project.templates_dir).encode()
@@ -317,7 +315,6 @@ class PdfMaker:
     """Makes the force's PDFs in one warm worker process, after the HTML, one build at a time."""
 
     def __init__(self, project: Project, slug: str, on_done):
-        from ncpi.build.workers import WorkerPool
 
         self.project, self.slug, self.on_done = project, slug, on_done
         self.pool = WorkerPool.start(1, 1, lambda note: None)
@@ -371,8 +368,6 @@ class PdfMaker:
 
 def build_pdfs(root: str, slug: str) -> list[str]:
     """In the worker: build the force's documents as `ncpi build` would; what failed, if any."""
-    from ncpi.build.pipeline import Run, build_targets
-    from ncpi.build.targets import targets_of
 
     project = Project(Path(root))
     outcomes = build_targets(
@@ -392,7 +387,6 @@ def serve(
     show_problems=lambda problems: None,
 ) -> None:
     """Serve the force's pages until stopped (Ctrl-C, SIGTERM), updating them on every save."""
-    from ncpi.commands.watch import ChangeFeed
 
     pages = Pages(slug, preview_bar(project, preview_links(project, slug)))
     server = make_server(pages, project, host, port)
@@ -431,8 +425,6 @@ def serve(
             "Pages reload on every save; Ctrl-C stops."
         )
         if open_browser:
-            import webbrowser
-
             webbrowser.open(url)
         while True:
             feed.wait()

@@ -6,10 +6,14 @@ start fast.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
 import logging
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ncpi.defaults import builtin_templates_dir
 from ncpi.errors import RenderError
 
 #: The PDF variant a build makes unless told otherwise: tagged and accessible.
@@ -37,8 +41,6 @@ class _CollectingHandler(logging.Handler):
 
 def import_weasyprint() -> None:
     """Import WeasyPrint, or explain which system libraries are missing; about 1 s, once."""
-    import contextlib
-    import io
 
     try:
         # WeasyPrint prints its own troubleshooting banner to stdout when a library is missing;
@@ -56,7 +58,6 @@ def import_weasyprint() -> None:
 
 def fonts_dir_for(templates_dir: Path) -> Path:
     """The fonts a build embeds: the project's templates/fonts/ if it has Lato, else ncpi's."""
-    from ncpi.defaults import builtin_templates_dir
 
     own = templates_dir / "fonts"
     return (
@@ -118,7 +119,6 @@ def make_fetcher(allowed_dirs: list[Path], served: dict[str, str] | None = None)
     Each file served is recorded in `served` (path -> SHA-256 of the bytes read), for the build
     manifest.
     """
-    import hashlib
 
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 

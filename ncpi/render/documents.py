@@ -7,22 +7,26 @@ import datetime as dt
 import re
 import traceback
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
+from markupsafe import escape as escaped
 
 from ncpi.errors import RenderError, source_date_epoch
-from ncpi.model import AREAS, GRADES, PROGRESS_STATUSES, Common, Report
+from ncpi.model import AREAS, GRADES, PROGRESS_STATUSES, TIMESCALES, Common, Report
 from ncpi.registry import Force, forces
-from ncpi.render.languages import LANGUAGES
+from ncpi.render.languages import LANGUAGES, page_count
 from ncpi.render.templating import (
     ASSETS_READ,
+    DOWNLOAD_LINK,
     PRESS_RELEASE_HTML,
     PRESS_RELEASE_TEXT,
     REPORT_HTML,
     make_environment,
     slugify,
+    translator,
 )
 
 
@@ -78,7 +82,6 @@ def bar_chart(
     `most` is the count a full bar stands for (by default the largest here), so that the parts
     of a chart split over several pages share one scale.
     """
-    from markupsafe import escape as escaped
 
     bar_height, gap = 28, 12
     height = len(rows) * (bar_height + gap) + gap
@@ -107,8 +110,6 @@ def document_context(
     For a Welsh edition, `report` and `common` hold the Welsh text (see bilingual.py), and the
     names of areas, grades, statuses and timescales come from the Welsh catalogue.
     """
-    from ncpi.model import TIMESCALES
-    from ncpi.render.templating import translator
 
     gettext = _located(translator(user_templates, language))
     force = forces()[report.force.slug].in_language(language)
@@ -258,14 +259,11 @@ def with_download_link(
     """
     if DOWNLOAD_MARK not in html:
         return html
-    from io import BytesIO
 
     import pikepdf
 
     with pikepdf.open(BytesIO(pdf)) as opened:
         pages = len(opened.pages)
-    from ncpi.render.languages import page_count
-    from ncpi.render.templating import translator
 
     size = f"{-(-len(pdf) // 1024):,} KB"  # rounded up: never "0 KB"
     text = translator(user_templates, language)("Download the report (PDF, %(pages)s, %(size)s)")
@@ -277,7 +275,6 @@ def download_link(
     href: str, words: str, user_templates: Path | None, *, download: bool = True
 ) -> str:
     """The web page's link to its PDF, from templates/download-link.html.j2."""
-    from ncpi.render.templating import DOWNLOAD_LINK
 
     context = {"href": href, "words": words, "download": download}
     return render_template(DOWNLOAD_LINK, context, user_templates)

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
+from jinja2.ext import babel_extract
+
+from ncpi import model
 from ncpi.defaults import builtin_templates_dir
+from ncpi.reading import read_bounded
 
 #: The language every report is written in; the default edition.
 ENGLISH = "en"
@@ -189,11 +194,8 @@ MAX_CATALOGUE_BYTES = 2_000_000
 
 def read_catalogue(code: str, user_templates: Path | None) -> dict[str, str]:
     """msgid -> translation, from every catalogue of the language; untranslated ones left out."""
-    from io import BytesIO
 
     from babel.messages.pofile import read_po
-
-    from ncpi.reading import read_bounded
 
     messages: dict[str, str] = {}
     for path in catalogue_paths(code, user_templates):
@@ -219,9 +221,6 @@ def document_messages(templates: Path) -> dict[str, list[tuple[str, int]]]:
     The texts of the templates in `templates` (what they pass to _()), the words ncpi's
     Python code writes, and the names of the model's choices (areas, grades, statuses).
     """
-    from jinja2.ext import babel_extract
-
-    from ncpi import model
 
     found: dict[str, list[tuple[str, int]]] = {}
     options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}

@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import mimetypes
+import re
+import unicodedata
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
+
 from ncpi.defaults import builtin_templates_dir
+from ncpi.reading import UnsafeInput, read_bounded
+from ncpi.render.languages import (
+    CATALOGUE,
+    WELSH,
+    catalogue_paths,
+    english_and_before,
+    read_catalogue,
+    welsh_functions,
+)
+from ncpi.render.markup import block, inline
 
 if TYPE_CHECKING:
     import jinja2
@@ -34,7 +53,6 @@ MAX_ASSET_BYTES = 5_000_000
 
 def language_functions(code: str) -> tuple[dict, dict]:
     """The filters and globals that write dates, counts and lists in a language."""
-    from ncpi.render.languages import WELSH, english_and_before, welsh_functions
 
     if code == WELSH:
         return welsh_functions()
@@ -112,8 +130,6 @@ def join_words(items, conjunction: str = "and") -> str:
 
 def slugify(text: str) -> str:
     """A title as the last part of a web address: 'Essex – National …' -> 'essex-national-…'."""
-    import re
-    import unicodedata
 
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
@@ -121,9 +137,6 @@ def slugify(text: str) -> str:
 
 def unbroken_hyphens(text: str):
     """Text as HTML in which no hyphenated word breaks at its hyphen ('Re-' / 'inspection')."""
-    import re
-
-    from markupsafe import Markup, escape
 
     escaped = str(escape(text))
     return Markup(re.sub(r"\w+(?:-\w+)+", r'<span class="nowrap">\g<0></span>', escaped))
@@ -167,7 +180,6 @@ def _environment_key(
     folder = user_templates if exists else None
     if language == "en":
         return folder, language, None
-    from ncpi.render.languages import catalogue_paths
 
     # Keyed on the catalogues' contents too, so that an edited one counts under `watch`.
     stamp = tuple(
@@ -180,8 +192,6 @@ def _environment_key(
 def _environment(
     user_templates: Path | None, language: str, catalogue_stamp: tuple | None
 ) -> jinja2.Environment:
-    import jinja2  # Here, not at the top: a build with nothing to do never needs Jinja.
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     builtin = jinja2.FileSystemLoader(str(builtin_templates_dir()))
     loaders: list[jinja2.BaseLoader] = []
@@ -199,7 +209,6 @@ def _environment(
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    from ncpi.render.markup import block, inline
 
     filters, functions = language_functions(language)
     env.filters.update(
@@ -222,9 +231,6 @@ def _environment(
 
 def _page_of_pages(gettext):
     """CSS content for a page's number, from the catalogue: '"Page " counter(page) " of " …'."""
-    import re
-
-    from markupsafe import Markup
 
     parts = []
     for part in re.split(r"(%\((?:page|pages)\)s)", gettext("Page %(page)s of %(pages)s")):
@@ -251,9 +257,6 @@ def _gettext(user_templates: Path | None, language: str, catalogue_stamp: tuple 
     """
     if language == "en":
         return lambda text: text
-    import jinja2
-
-    from ncpi.render.languages import CATALOGUE, read_catalogue
 
     catalogue = read_catalogue(language, user_templates)
 
@@ -275,14 +278,6 @@ def _asset_function(user_templates: Path | None):
     """
 
     def asset(name: str):
-        import base64
-        import hashlib
-        import mimetypes
-
-        import jinja2
-        from markupsafe import Markup
-
-        from ncpi.reading import UnsafeInput, read_bounded
 
         for folder in (user_templates, builtin_templates_dir()):
             if folder is None:
