@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from ncpi.render.templating import embargo_line
+from ncpi.render.languages import IN_ENGLISH
 
 from conftest import invoke
 
@@ -21,7 +21,7 @@ from conftest import invoke
     ],
 )
 def test_the_embargo_line_is_time_weekday_day_month_year(moment, line):
-    assert embargo_line(moment) == line
+    assert IN_ENGLISH.embargo_line(moment) == line
 
 
 def _with_embargo(project, value: str):

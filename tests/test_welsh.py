@@ -12,16 +12,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from ncpi.check.validate import check_project
-from ncpi.render.languages import (
-    welsh_and_before,
-    welsh_counted,
-    welsh_date_range,
-    welsh_during,
-    welsh_embargo_line,
-    welsh_join_words,
-    welsh_month_year,
-    welsh_number_words,
-)
+from ncpi.render.languages import LANGUAGES
 from ncpi.render.templating import builtin_templates_dir
 
 from conftest import invoke
@@ -227,36 +218,37 @@ def test_the_catalogue_has_every_text_of_the_templates_in_welsh():
 
 
 def test_welsh_dates_counts_and_lists():
-    assert welsh_month_year(dt.date(2016, 9, 12)) == "Medi 2016"
-    assert welsh_date_range(dt.date(2016, 9, 12), dt.date(2016, 9, 16)) == "12–16 Medi 2016"
+    welsh = LANGUAGES["cy"]
+    assert welsh.month_year(dt.date(2016, 9, 12)) == "Medi 2016"
+    assert welsh.date_range(dt.date(2016, 9, 12), dt.date(2016, 9, 16)) == "12–16 Medi 2016"
     assert (
-        welsh_date_range(dt.date(2015, 6, 29), dt.date(2015, 7, 3))
+        welsh.date_range(dt.date(2015, 6, 29), dt.date(2015, 7, 3))
         == "29 Mehefin – 3 Gorffennaf 2015"
     )
     assert (
-        welsh_date_range(dt.date(2015, 12, 30), dt.date(2016, 1, 2))
+        welsh.date_range(dt.date(2015, 12, 30), dt.date(2016, 1, 2))
         == "30 Rhagfyr 2015 – 2 Ionawr 2016"
     )
-    assert welsh_during(dt.date(2019, 1, 24), dt.date(2019, 1, 24)) == "ar 24 Ionawr 2019"
-    assert welsh_during(dt.date(2016, 9, 12), dt.date(2016, 9, 16)) == "o 12 i 16 Medi 2016"
+    assert welsh.during(dt.date(2019, 1, 24), dt.date(2019, 1, 24)) == "ar 24 Ionawr 2019"
+    assert welsh.during(dt.date(2016, 9, 12), dt.date(2016, 9, 16)) == "o 12 i 16 Medi 2016"
     assert (
-        welsh_embargo_line(dt.datetime(2016, 12, 14, 0, 1))
+        welsh.embargo_line(dt.datetime(2016, 12, 14, 0, 1))
         == "Embargo tan 00:01 dydd Mercher 14 Rhagfyr 2016"
     )
-    assert welsh_counted(1, "recommendation") == "un argymhelliad"
-    assert welsh_counted(2, "recommendation") == "dau argymhelliad"
-    assert welsh_counted(5, "recommendation") == "pum argymhelliad"
-    assert welsh_counted(2, "case file") == "dwy ffeil achos"
-    assert welsh_counted(3, "case file") == "tair ffeil achos"
-    assert welsh_counted(20, "case file") == "20 ffeil achos"
-    assert welsh_number_words(5) == "pump" and welsh_number_words(6) == "chwech"
-    assert welsh_join_words(["da", "angen gwella", "annigonol"], "or") == (
+    assert welsh.counted(1, "recommendation") == "un argymhelliad"
+    assert welsh.counted(2, "recommendation") == "dau argymhelliad"
+    assert welsh.counted(5, "recommendation") == "pum argymhelliad"
+    assert welsh.counted(2, "case file") == "dwy ffeil achos"
+    assert welsh.counted(3, "case file") == "tair ffeil achos"
+    assert welsh.counted(20, "case file") == "20 ffeil achos"
+    assert welsh.number_words(5) == "pump" and welsh.number_words(6) == "chwech"
+    assert welsh.join_words(["da", "angen gwella", "annigonol"], "or") == (
         "da, angen gwella neu annigonol"
     )
-    assert welsh_join_words(["x", "ymchwilio"]) == "x ac ymchwilio"
-    assert welsh_join_words(["x", "rheoli"]) == "x a rheoli"
-    assert welsh_and_before("ymrwymiad clir") == "; ac"
-    assert welsh_and_before("mwy o swyddogion") == "; a"
+    assert welsh.join_words(["x", "ymchwilio"]) == "x ac ymchwilio"
+    assert welsh.join_words(["x", "rheoli"]) == "x a rheoli"
+    assert welsh.and_before("ymrwymiad clir") == "; ac"
+    assert welsh.and_before("mwy o swyddogion") == "; a"
 
 
 # Built in both languages: read back.

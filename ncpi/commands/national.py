@@ -52,7 +52,7 @@ from ncpi.model import AREAS, GRADES, PROGRESS_STATUSES, TIMESCALES, grade_scale
 from ncpi.publication import now, why_unpublished
 from ncpi.registry import Force, forces
 from ncpi.render.documents import CONTENTS_MARK, bar_chart, render_template, report_url
-from ncpi.render.templating import date_range
+from ncpi.render.languages import IN_ENGLISH
 
 if TYPE_CHECKING:
     from ncpi.model import Common, Report
@@ -252,7 +252,7 @@ def national_context(national: National, links: dict[str, str]) -> dict:
         "grades": GRADES,
         "statuses": PROGRESS_STATUSES,
         "progress_of": lambda entry: _progress_summary(entry),
-        "date_range": date_range,
+        "date_range": IN_ENGLISH.date_range,
     }
 
 

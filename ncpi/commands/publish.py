@@ -33,7 +33,7 @@ from ncpi.project import Project
 from ncpi.publication import in_uk_time
 from ncpi.publication import now as current_moment
 from ncpi.render.documents import document_context
-from ncpi.render.templating import embargo_line
+from ncpi.render.languages import IN_ENGLISH
 
 #: The largest document a bundle takes (a report of 1,000 recommendations is about 2 MB).
 MAX_DOCUMENT_BYTES = 200_000_000
@@ -120,7 +120,7 @@ def email_draft(context: dict, text: bytes, html: bytes) -> bytes:
         )
     subject = release.headline
     if release.embargo is not None:
-        subject = f"{embargo_line(release.embargo)}: {subject}"
+        subject = f"{IN_ENGLISH.embargo_line(release.embargo)}: {subject}"
     message = EmailMessage(policy=SMTP)
     message["From"] = sender
     message["Subject"] = subject

@@ -17,7 +17,7 @@ from markupsafe import escape as escaped
 from ncpi.errors import RenderError, source_date_epoch
 from ncpi.model import AREAS, GRADES, PROGRESS_STATUSES, TIMESCALES, Common, Report
 from ncpi.registry import Force, forces
-from ncpi.render.languages import LANGUAGES, page_count
+from ncpi.render.languages import LANGUAGES
 from ncpi.render.templating import (
     ASSETS_READ,
     DOWNLOAD_LINK,
@@ -267,7 +267,7 @@ def with_download_link(
 
     size = f"{-(-len(pdf) // 1024):,} KB"  # rounded up: never "0 KB"
     text = translator(user_templates, language)("Download the report (PDF, %(pages)s, %(size)s)")
-    words = text % {"pages": page_count(language, pages), "size": size}
+    words = text % {"pages": LANGUAGES[language].page_count(pages), "size": size}
     return html.replace(DOWNLOAD_MARK, download_link(pdf_name, words, user_templates), 1)
 
 

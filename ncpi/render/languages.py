@@ -1,8 +1,8 @@
 """The languages ncpi writes, English and Welsh: their dates, counts and lists, and catalogue.
 
-English is written by the functions in templating.py, as it always was. Welsh dates come from
-Babel (the Unicode CLDR's month and day names); counts and lists follow Welsh grammar for the
-nouns the templates count; the templates' own words come from a gettext catalogue,
+One object per language writes its dates, counts and lists (`LANGUAGES`). Welsh dates come
+from Babel (the Unicode CLDR's month and day names); counts and lists follow Welsh grammar for
+the nouns the templates count; the templates' own words come from a gettext catalogue,
 templates/locale/cy/LC_MESSAGES/ncpi.po, which a user's templates folder may extend.
 """
 
@@ -29,29 +29,9 @@ WELSH_REGION = "Wales"
 CATALOGUE = "locale/{code}/LC_MESSAGES/ncpi.po"
 
 
-@dataclass(frozen=True)
-class Language:
-    """A language an edition is written in."""
-
-    code: str  # ISO 639-1, as in file names and gettext: "en", "cy"
-    tag: str  # as HTML's lang and the PDF's /Lang have it: "en-GB", "cy"
-    name: str  # in English, for messages: "Welsh"
-    file_suffix: str  # added to an edition's file names: "" for English, "-cy" for Welsh
-
-
-LANGUAGES = {
-    ENGLISH: Language(ENGLISH, "en-GB", "English", ""),
-    WELSH: Language(WELSH, "cy", "Welsh", "-cy"),
-}
-
-#: Words ncpi's Python code (not a template) writes into a document; in the catalogue too.
-PYTHON_MESSAGES = (
-    "%(area)s – National Child Protection Re-inspection",
-    "%(area)s – National Child Protection Inspection Post-Inspection Review",
-    "Download the report (PDF, %(pages)s, %(size)s)",
-    "Page %(page)s of %(pages)s",
-)
-
+# One to nine in words, 10 and over in numerals: one rule for every count in prose, as in
+# British publishing style, so a report never says "nine recommendations" and "referred 5 back".
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 # Welsh counts. Welsh puts the singular noun after a number, and the number's form depends on
 # the noun's gender ("dau argymhelliad", "dwy ffeil achos"). Only the nouns the templates count
@@ -72,110 +52,175 @@ _WELSH_ALONE = ("dim", "un", "dau", "tri", "pedwar", "pump", "chwech", "saith", 
 _WELSH_VOWELS = set("aeiouwyâêîôûŵŷáéíóúẃýàèìòùẁỳäëïöüẅÿ")
 
 
-def welsh_number_words(count: int) -> str:
-    """A count standing alone, as Welsh prose writes it: 'pump' for 5, '15' for 15."""
-    return _WELSH_ALONE[count] if 0 <= count < len(_WELSH_ALONE) else f"{count:,}"
+@dataclass(frozen=True)
+class Language:
+    """A language an edition is written in, and how it writes dates, counts and lists.
 
-
-def welsh_counted(count: int, singular: str, plural: str | None = None) -> str:
-    """'un argymhelliad', 'pum argymhelliad', '15 argymhelliad', 'dwy ffeil achos'."""
-    del plural  # the English plural; Welsh has its own in the table
-    noun, noun_plural, gender = _WELSH_NOUNS[singular]
-    if count == 0:
-        return f"dim {noun_plural}"
-    words = _WELSH_BEFORE_NOUN[gender]
-    return f"{words[count] if count < len(words) else f'{count:,}'} {noun}"
-
-
-def welsh_and_before(following: str) -> str:
-    """What ends a list item before the last: '; a', or '; ac' before a vowel."""
-    return "; ac" if following[:1].lower() in _WELSH_VOWELS else "; a"
-
-
-def english_and_before(following: str) -> str:
-    """What ends a list item before the last: '; and'."""
-    return "; and"
-
-
-def welsh_join_words(items, conjunction: str = "and") -> str:
-    """'a, b a c'; 'ac' before a vowel; 'neu' for 'or'."""
-    items = [str(item) for item in items]
-    if len(items) < 2:
-        return "".join(items)
-    word = {"and": "a", "or": "neu"}[conjunction]
-    if word == "a" and items[-1][:1].lower() in _WELSH_VOWELS:
-        word = "ac"
-    return f"{', '.join(items[:-1])} {word} {items[-1]}"
-
-
-def _welsh_month(day: dt.date) -> str:
-    from babel.dates import get_month_names
-
-    return get_month_names("wide", locale="cy")[day.month]
-
-
-def welsh_month_year(day: dt.date) -> str:
-    """'Medi 2016'."""
-    return f"{_welsh_month(day)} {day.year}"
-
-
-def welsh_long_date(day: dt.date) -> str:
-    """'1 Mawrth 2017'."""
-    return f"{day.day} {welsh_month_year(day)}"
-
-
-def welsh_date_range(start: dt.date, end: dt.date) -> str:
-    """'12–16 Medi 2016', '29 Mehefin – 3 Gorffennaf 2015', across years in full."""
-    if start == end:
-        return welsh_long_date(start)
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{welsh_long_date(end)}"
-    if start.year == end.year:
-        return f"{start.day} {_welsh_month(start)} – {welsh_long_date(end)}"
-    return f"{welsh_long_date(start)} – {welsh_long_date(end)}"
-
-
-def welsh_during(start: dt.date, end: dt.date) -> str:
-    """When something happened, in a sentence: 'ar 24 Ionawr 2017', 'o 12 i 16 Medi 2016'.
-
-    'o … i …' (from … to …) rather than 'rhwng … a …', whose 'a' would become 'ac' before a
-    number read with a vowel ('ac wyth'), which the digits do not show.
+    This class writes English; Welsh overrides what it writes differently.
     """
-    if start == end:
-        return f"ar {welsh_long_date(start)}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"o {start.day} i {welsh_long_date(end)}"
-    if start.year == end.year:
-        return f"o {start.day} {_welsh_month(start)} i {welsh_long_date(end)}"
-    return f"o {welsh_long_date(start)} i {welsh_long_date(end)}"
+
+    code: str  # ISO 639-1, as in file names and gettext: "en", "cy"
+    tag: str  # as HTML's lang and the PDF's /Lang have it: "en-GB", "cy"
+    name: str  # in English, for messages: "Welsh"
+    file_suffix: str  # added to an edition's file names: "" for English, "-cy" for Welsh
+
+    def month(self, day: dt.date) -> str:
+        """'September'."""
+        return f"{day:%B}"
+
+    def month_year(self, day: dt.date) -> str:
+        """'September 2016'."""
+        return f"{self.month(day)} {day.year}"
+
+    def long_date(self, day: dt.date) -> str:
+        """'1 March 2017', without a leading zero."""
+        return f"{day.day} {self.month_year(day)}"
+
+    def date_range(self, start: dt.date, end: dt.date) -> str:
+        """'25–28 August 2015', '29 June – 3 July 2015', across years in full."""
+        if start == end:
+            return self.long_date(start)
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start.day}–{self.long_date(end)}"
+        if start.year == end.year:
+            return f"{start.day} {self.month(start)} – {self.long_date(end)}"
+        return f"{self.long_date(start)} – {self.long_date(end)}"
+
+    def during(self, start: dt.date, end: dt.date) -> str:
+        """When something happened, in a sentence: 'on 24 January 2017', 'from 12 to 16 …'."""
+        return self._during(start, end, on="on", start_word="from", end_word="to")
+
+    def _during(self, start: dt.date, end: dt.date, on: str, start_word: str, end_word: str):
+        if start == end:
+            return f"{on} {self.long_date(start)}"
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start_word} {start.day} {end_word} {self.long_date(end)}"
+        if start.year == end.year:
+            first = f"{start.day} {self.month(start)}"
+            return f"{start_word} {first} {end_word} {self.long_date(end)}"
+        return f"{start_word} {self.long_date(start)} {end_word} {self.long_date(end)}"
+
+    def embargo_line(self, moment: dt.datetime) -> str:
+        """'Embargoed until 00:01 Wednesday 14 December 2016': time, weekday, day, month, year."""
+        return f"Embargoed until {moment:%H:%M} {moment:%A} {self.long_date(moment)}"
+
+    def number_words(self, count: int) -> str:
+        """A count as prose writes it: 'six' for 6, '15' for 15 (words for one to nine)."""
+        return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else f"{count:,}"
+
+    def counted(self, count: int, singular: str, plural: str | None = None) -> str:
+        """'one recommendation', 'five recommendations', '15 recommendations'."""
+        noun = singular if count == 1 else (plural or singular + "s")
+        return f"{self.number_words(count)} {noun}"
+
+    def page_count(self, pages: int) -> str:
+        """'8 pages', '1 page': in numerals, as a file's size is given."""
+        return f"{pages} page{'s' if pages != 1 else ''}"
+
+    def join_words(self, items, conjunction: str = "and") -> str:
+        """'a', 'a and b', 'a, b and c': a list as prose writes it."""
+        items = [str(item) for item in items]
+        if len(items) < 2:
+            return "".join(items)
+        return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+    def and_before(self, following: str) -> str:
+        """What ends a list item before the last: '; and'."""
+        return "; and"
+
+    def template_functions(self) -> tuple[dict, dict]:
+        """The filters and the globals by which templates write this language."""
+        filters = {
+            "month_year": self.month_year,
+            "long_date": self.long_date,
+            "number_words": self.number_words,
+            "embargo_line": self.embargo_line,
+            "join_words": self.join_words,
+        }
+        functions = {
+            "date_range": self.date_range,
+            "during": self.during,
+            "counted": self.counted,
+            "and_before": self.and_before,
+        }
+        return filters, functions
 
 
-def welsh_embargo_line(moment: dt.datetime) -> str:
-    """'Embargo tan 00:01 dydd Mercher 14 Rhagfyr 2016'."""
-    from babel.dates import get_day_names
+@dataclass(frozen=True)
+class Welsh(Language):
+    """Welsh: month and day names from Babel (the Unicode CLDR), counts by the noun's gender."""
 
-    weekday = get_day_names("wide", locale="cy")[moment.weekday()]
-    return (
-        f"Embargo tan {moment:%H:%M} {weekday[:1].lower()}{weekday[1:]} {welsh_long_date(moment)}"
-    )
+    def month(self, day: dt.date) -> str:
+        """'Medi'."""
+        from babel.dates import get_month_names
+
+        return get_month_names("wide", locale="cy")[day.month]
+
+    def during(self, start: dt.date, end: dt.date) -> str:
+        """'ar 24 Ionawr 2017', 'o 12 i 16 Medi 2016'.
+
+        'o … i …' (from … to …) rather than 'rhwng … a …', whose 'a' would become 'ac' before a
+        number read with a vowel ('ac wyth'), which the digits do not show.
+        """
+        return self._during(start, end, on="ar", start_word="o", end_word="i")
+
+    def embargo_line(self, moment: dt.datetime) -> str:
+        """'Embargo tan 00:01 dydd Mercher 14 Rhagfyr 2016'."""
+        from babel.dates import get_day_names
+
+        weekday = get_day_names("wide", locale="cy")[moment.weekday()]
+        day_name = f"{weekday[:1].lower()}{weekday[1:]}"
+        return f"Embargo tan {moment:%H:%M} {day_name} {self.long_date(moment)}"
+
+    def number_words(self, count: int) -> str:
+        """A count standing alone, as Welsh prose writes it: 'pump' for 5, '15' for 15."""
+        return _WELSH_ALONE[count] if 0 <= count < len(_WELSH_ALONE) else f"{count:,}"
+
+    def counted(self, count: int, singular: str, plural: str | None = None) -> str:
+        """'un argymhelliad', 'pum argymhelliad', '15 argymhelliad', 'dwy ffeil achos'."""
+        del plural  # the English plural; Welsh has its own in the table
+        noun, noun_plural, gender = _WELSH_NOUNS[singular]
+        if count == 0:
+            return f"dim {noun_plural}"
+        words = _WELSH_BEFORE_NOUN[gender]
+        return f"{words[count] if count < len(words) else f'{count:,}'} {noun}"
+
+    def page_count(self, pages: int) -> str:
+        """'8 tudalen': a noun after a number stays singular."""
+        return f"{pages} tudalen"
+
+    def join_words(self, items, conjunction: str = "and") -> str:
+        """'a, b a c'; 'ac' before a vowel; 'neu' for 'or'."""
+        items = [str(item) for item in items]
+        if len(items) < 2:
+            return "".join(items)
+        word = {"and": "a", "or": "neu"}[conjunction]
+        if word == "a" and items[-1][:1].lower() in _WELSH_VOWELS:
+            word = "ac"
+        return f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+    def and_before(self, following: str) -> str:
+        """What ends a list item before the last: '; a', or '; ac' before a vowel."""
+        return "; ac" if following[:1].lower() in _WELSH_VOWELS else "; a"
 
 
-def welsh_functions() -> tuple[dict, dict]:
-    """The filters and globals that write Welsh dates, counts and lists (see templating)."""
-    filters = {
-        "month_year": welsh_month_year,
-        "long_date": welsh_long_date,
-        "number_words": welsh_number_words,
-        "embargo_line": welsh_embargo_line,
-        "join_words": welsh_join_words,
-    }
-    functions = {
-        "date_range": welsh_date_range,
-        "during": welsh_during,
-        "counted": welsh_counted,
-        "and_before": welsh_and_before,
-    }
-    return filters, functions
+LANGUAGES: dict[str, Language] = {
+    ENGLISH: Language(ENGLISH, "en-GB", "English", ""),
+    WELSH: Welsh(WELSH, "cy", "Welsh", "-cy"),
+}
+#: English, the language every report is written in.
+IN_ENGLISH = LANGUAGES[ENGLISH]
+
+#: The templates of documents published in English only: the national picture and its index.
+ENGLISH_ONLY_TEMPLATES = ("national.html.j2", "index.html.j2")
+
+#: Words ncpi's Python code (not a template) writes into a document; in the catalogue too.
+PYTHON_MESSAGES = (
+    "%(area)s – National Child Protection Re-inspection",
+    "%(area)s – National Child Protection Inspection Post-Inspection Review",
+    "Download the report (PDF, %(pages)s, %(size)s)",
+    "Page %(page)s of %(pages)s",
+)
 
 
 def catalogue_paths(code: str, user_templates: Path | None) -> list[Path]:
@@ -208,13 +253,6 @@ def read_catalogue(code: str, user_templates: Path | None) -> dict[str, str]:
     return messages
 
 
-def page_count(code: str, pages: int) -> str:
-    """'8 pages', '1 page'; in Welsh '8 tudalen' (a noun after a number stays singular)."""
-    if code == WELSH:
-        return f"{pages} tudalen"
-    return f"{pages} page{'s' if pages != 1 else ''}"
-
-
 def document_messages(templates: Path) -> dict[str, list[tuple[str, int]]]:
     """Every text a document may need translated, with where it is used: a catalogue's entries.
 
@@ -224,16 +262,23 @@ def document_messages(templates: Path) -> dict[str, list[tuple[str, int]]]:
 
     found: dict[str, list[tuple[str, int]]] = {}
     options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
+    keywords = ("_", "gettext", "ngettext")
     for path in sorted(templates.rglob("*")):
         if path.suffix not in (".j2", ".css") or not path.is_file():
             continue
+        if path.relative_to(templates).as_posix() in ENGLISH_ONLY_TEMPLATES:
+            continue
         with path.open("rb") as file:
-            for line, _, message, _ in babel_extract(file, ("_", "gettext"), [], options):
-                if isinstance(message, tuple):  # _("… %(x)s", x=…): the text, then None for x
-                    message = message[0]
-                if isinstance(message, str) and message:
-                    place = (path.relative_to(templates).as_posix(), line)
-                    found.setdefault(message, []).append(place)
+            for line, _, message, _ in babel_extract(file, keywords, [], options):
+                # _("… %(x)s", x=…) gives the text then None; ngettext its two texts, then None.
+                # Each of ngettext's texts is an entry of its own: Welsh counts take the noun's
+                # singular after any number (Language.counted), so the catalogue needs no
+                # plural forms, only the two sentences.
+                texts = message if isinstance(message, tuple) else (message,)
+                for text in texts:
+                    if isinstance(text, str) and text:
+                        place = (path.relative_to(templates).as_posix(), line)
+                        found.setdefault(text, []).append(place)
     python = [
         *PYTHON_MESSAGES,
         *model.AREAS.values(),

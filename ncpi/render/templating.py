@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import mimetypes
 import re
@@ -11,7 +10,7 @@ import unicodedata
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -19,19 +18,8 @@ from markupsafe import Markup, escape
 
 from ncpi.defaults import builtin_templates_dir
 from ncpi.reading import UnsafeInput, read_bounded
-from ncpi.render.languages import (
-    CATALOGUE,
-    WELSH,
-    catalogue_paths,
-    english_and_before,
-    read_catalogue,
-    welsh_functions,
-)
+from ncpi.render.languages import CATALOGUE, LANGUAGES, catalogue_paths, read_catalogue
 from ncpi.render.markup import block, inline
-
-if TYPE_CHECKING:
-    import jinja2
-
 
 #: The templates that make the documents; a user's templates/ folder may override each.
 REPORT_HTML = "report.html.j2"
@@ -40,92 +28,10 @@ PRESS_RELEASE_TEXT = "press-release.txt.j2"
 #: The web page's link to its PDF, filled in once the PDF exists (see with_download_link).
 DOWNLOAD_LINK = "download-link.html.j2"
 
-# One to nine in words, 10 and over in numerals: one rule for every count in prose, as in
-# British publishing style, so a report never says "nine recommendations" and "referred 5 back".
-_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-
-
 #: The files asset() read during the current render (path -> SHA-256), for the build record.
 ASSETS_READ: ContextVar[dict[str, str] | None] = ContextVar("assets_read", default=None)
 #: The largest image or file a template may embed with asset().
 MAX_ASSET_BYTES = 5_000_000
-
-
-def language_functions(code: str) -> tuple[dict, dict]:
-    """The filters and globals that write dates, counts and lists in a language."""
-
-    if code == WELSH:
-        return welsh_functions()
-    filters = {
-        "month_year": month_year,
-        "long_date": long_date,
-        "number_words": number_words,
-        "embargo_line": embargo_line,
-        "join_words": join_words,
-    }
-    functions = {
-        "date_range": date_range,
-        "during": during,
-        "counted": counted,
-        "and_before": english_and_before,
-    }
-    return filters, functions
-
-
-def month_year(day: dt.date) -> str:
-    """'September 2016'."""
-    return f"{day:%B %Y}"
-
-
-def long_date(day: dt.date) -> str:
-    """'1 March 2017', without a leading zero."""
-    return f"{day.day} {day:%B %Y}"
-
-
-def date_range(start: dt.date, end: dt.date) -> str:
-    """'25–28 August 2015', '29 June – 3 July 2015' or '30 December 2015 – 2 January 2016'."""
-    if start == end:
-        return long_date(start)
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{long_date(end)}"
-    if start.year == end.year:
-        return f"{start.day} {start:%B} – {long_date(end)}"
-    return f"{long_date(start)} – {long_date(end)}"
-
-
-def embargo_line(moment: dt.datetime) -> str:
-    """'Embargoed until 00:01 Wednesday 14 December 2016': time, weekday, day, month, year."""
-    return f"Embargoed until {moment:%H:%M} {moment:%A} {moment.day} {moment:%B %Y}"
-
-
-def during(start: dt.date, end: dt.date) -> str:
-    """When something happened, in a sentence: 'on 24 January 2017', 'from 12 to 16 September'."""
-    if start == end:
-        return f"on {long_date(start)}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"from {start.day} to {long_date(end)}"
-    if start.year == end.year:
-        return f"from {start.day} {start:%B} to {long_date(end)}"
-    return f"from {long_date(start)} to {long_date(end)}"
-
-
-def number_words(count: int) -> str:
-    """A count as prose writes it: 'six' for 6, '15' for 15 (words for one to nine)."""
-    return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else f"{count:,}"
-
-
-def counted(count: int, singular: str, plural: str | None = None) -> str:
-    """'one recommendation', 'five recommendations', '15 recommendations'."""
-    noun = singular if count == 1 else (plural or singular + "s")
-    return f"{number_words(count)} {noun}"
-
-
-def join_words(items, conjunction: str = "and") -> str:
-    """'a', 'a and b', 'a, b and c': a list as prose writes it."""
-    items = [str(item) for item in items]
-    if len(items) < 2:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
 
 
 def slugify(text: str) -> str:
@@ -210,7 +116,7 @@ def _environment(
         lstrip_blocks=True,
     )
 
-    filters, functions = language_functions(language)
+    filters, functions = LANGUAGES[language].template_functions()
     env.filters.update(
         sentence_start=sentence_start, block=block, inline=inline, unbroken_hyphens=unbroken_hyphens
     )
