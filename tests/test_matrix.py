@@ -48,19 +48,32 @@ def test_press_release_text_is_the_reviewed_golden_text(matrix_build, update_gol
     _compare_with_golden(produced, f"{slug}-press-release.txt", update_golden)
 
 
-@pytest.mark.parametrize("slug", MATRIX_SLUGS)
-def test_report_html_is_the_reviewed_golden_html(matrix_build, update_golden, slug):
-    """The whole HTML edition, markup and all: a template change shows here as a diff."""
-    produced = _outputs(matrix_build, slug)[f"{slug}-report.html"].read_bytes()
+def _without_stylesheets(produced: bytes, sheets: tuple[str, ...]) -> bytes:
+    """The HTML with its inlined stylesheet checked, then left out of the golden file."""
     # The inlined stylesheet is templates/css/ (and the web fonts, tested in test_web_page.py):
     # checked once here, it is left out of the golden files, so a CSS edit rewrites none of them.
     style = re.search(rb"<style>(.*?)</style>", produced, re.S)
     assert style is not None
-    for sheet in ("base.css", "report.css"):
+    for sheet in sheets:
         css = (REPO / "templates" / "css" / sheet).read_text("utf-8")
         assert css.split("{{")[0].strip().encode() in style.group(1), sheet
-    produced = produced.replace(style.group(0), b"<style><!-- templates/css/ --></style>", 1)
+    return produced.replace(style.group(0), b"<style><!-- templates/css/ --></style>", 1)
+
+
+@pytest.mark.parametrize("slug", MATRIX_SLUGS)
+def test_report_html_is_the_reviewed_golden_html(matrix_build, update_golden, slug):
+    """The whole HTML edition, markup and all: a template change shows here as a diff."""
+    produced = _outputs(matrix_build, slug)[f"{slug}-report.html"].read_bytes()
+    produced = _without_stylesheets(produced, ("base.css", "report.css"))
     _compare_with_golden(produced, f"{slug}-report.html", update_golden)
+
+
+@pytest.mark.parametrize("slug", MATRIX_SLUGS)
+def test_press_release_html_is_the_reviewed_golden_html(matrix_build, update_golden, slug):
+    """The web press release, whose words come from the same template as the text edition."""
+    produced = _outputs(matrix_build, slug)[f"{slug}-press-release.html"].read_bytes()
+    produced = _without_stylesheets(produced, ("base.css", "press-release.css"))
+    _compare_with_golden(produced, f"{slug}-press-release.html", update_golden)
 
 
 @pytest.mark.parametrize("slug", MATRIX_SLUGS)

@@ -118,11 +118,16 @@ class Language:
         return f"{pages} page{'s' if pages != 1 else ''}"
 
     def join_words(self, items, conjunction: str = "and") -> str:
-        """'a', 'a and b', 'a, b and c': a list as prose writes it."""
+        """'a', 'a and b', 'a, b and c': a list as prose writes it ('or' for a choice)."""
         items = [str(item) for item in items]
         if len(items) < 2:
             return "".join(items)
-        return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+        word = self.conjunction(conjunction, items[-1])
+        return f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+    def conjunction(self, conjunction: str, following: str) -> str:
+        """The word for 'and' or 'or' before `following`."""
+        return conjunction
 
     def and_before(self, following: str) -> str:
         """What ends a list item before the last: '; and'."""
@@ -189,15 +194,10 @@ class Welsh(Language):
         """'8 tudalen': a noun after a number stays singular."""
         return f"{pages} tudalen"
 
-    def join_words(self, items, conjunction: str = "and") -> str:
-        """'a, b a c'; 'ac' before a vowel; 'neu' for 'or'."""
-        items = [str(item) for item in items]
-        if len(items) < 2:
-            return "".join(items)
+    def conjunction(self, conjunction: str, following: str) -> str:
+        """'a' (and), 'ac' before a vowel, 'neu' (or): 'a, b a c'."""
         word = {"and": "a", "or": "neu"}[conjunction]
-        if word == "a" and items[-1][:1].lower() in _WELSH_VOWELS:
-            word = "ac"
-        return f"{', '.join(items[:-1])} {word} {items[-1]}"
+        return "ac" if word == "a" and following[:1].lower() in _WELSH_VOWELS else word
 
     def and_before(self, following: str) -> str:
         """What ends a list item before the last: '; a', or '; ac' before a vowel."""
