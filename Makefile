@@ -22,7 +22,7 @@ test:
 # browser, with every exact-message check (about 15 s).
 fast:
 	.venv/bin/ruff check .
-	.venv/bin/python -m pytest -q -m "not slow or checks"
+	.venv/bin/python -m pytest -q -m "not pdf and not process and not browser and not long"
 
 # Render the Essex report's pages as PNG images in build/essex/preview/, to look at.
 preview:

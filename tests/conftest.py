@@ -8,28 +8,17 @@ from pathlib import Path
 import pytest
 
 from ncpi.build.pipeline import build_press_release, build_report
-from ncpi.project import Project
 
-REPO = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-GOLDEN = Path(__file__).resolve().parent / "golden"
-#: Invented reports that vary what Essex does not: kind, years, counts, audit, draft, a Welsh force.
-MATRIX = Path(__file__).resolve().parent / "matrix" / "reports"
-MATRIX_SLUGS = ["essex", *sorted(p.stem for p in MATRIX.glob("*.yaml") if "." not in p.stem)]
-BROWSER_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from support import BROWSER_FLAGS, MATRIX, MATRIX_SLUGS, make_project, stand_in_pdf
 
-
-#: Fixtures that render PDFs or start a browser: a test using one is slow, whatever it does.
-SLOW_FIXTURES = {"essex_build", "kent_build", "matrix_build", "welsh_build", "browser"}
+#: Fixtures that render PDFs or start a browser, by the marker a test using one gets.
+COSTLY_FIXTURES = {
+    "essex_build": "pdf",
+    "kent_build": "pdf",
+    "matrix_build": "pdf",
+    "welsh_build": "pdf",
+    "browser": "browser",
+}
 
 
 def pytest_addoption(parser):
@@ -41,70 +30,41 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    # What a test costs, so that the developer's loop (`make fast`) leaves out the costly ones:
+    # -m "not pdf and not process and not browser and not long".
+    config.addinivalue_line("markers", "pdf: renders a PDF with WeasyPrint (about 0.3 s or more)")
     config.addinivalue_line(
-        "markers", "slow: renders PDFs, starts processes or a browser; `-m 'not slow'` skips it"
+        "markers", "process: starts ncpi, its worker processes or another program"
     )
+    config.addinivalue_line("markers", "browser: starts headless Chromium")
     config.addinivalue_line(
-        "markers",
-        "checks: validation only, one case each of many (so marked slow as a whole); "
-        "mutation testing runs them, as they hold the exact messages",
+        "markers", "long: a second or more of pure Python (timings, property tests, fonts)"
     )
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.slow)
+        for fixture in set(getattr(item, "fixturenames", ())) & COSTLY_FIXTURES.keys():
+            item.add_marker(COSTLY_FIXTURES[fixture])
 
 
-def invoke(where: Project | Path, *args: str, **kwargs):
-    """ncpi run in this process by click's test runner, on the project (or folder) given."""
-    from click.testing import CliRunner
+@pytest.fixture
+def stand_in_pdfs(monkeypatch):
+    """PDFs from support.stand_in_pdf instead of WeasyPrint, for a test whose claim is not
+    about the PDF: through the command line too, and in the workers a build forks (which then
+    skip importing WeasyPrint). Library callers give Run(pdf_maker=…) instead."""
+    import ncpi.build.pipeline
+    import ncpi.build.workers
+    import ncpi.commands.national
 
-    from ncpi.cli import cli
-
-    root = where.root if isinstance(where, Project) else where
-    return CliRunner().invoke(cli, ["--root", str(root), *args], **kwargs)
-
-
-def ncpi_command(project: Project, *args: str) -> list[str]:
-    """The command line that runs ncpi as its own process on a project."""
-    import sys
-
-    return [sys.executable, "-m", "ncpi", "--root", str(project.root), *args]
-
-
-def run_ncpi(project: Project, *args: str, timeout: float = 120, **kwargs):
-    """ncpi as its own process (text output), so that a hang is a failed test, not a stuck run."""
-    import subprocess
-
-    kwargs.setdefault("capture_output", True)
-    kwargs.setdefault("text", True)
-    return subprocess.run(ncpi_command(project, *args), timeout=timeout, **kwargs)
+    monkeypatch.setattr(ncpi.build.pipeline, "make_pdf", stand_in_pdf)
+    monkeypatch.setattr(ncpi.commands.national, "make_pdf", stand_in_pdf)
+    monkeypatch.setattr(ncpi.build.workers, "import_weasyprint", lambda: None)
 
 
 @pytest.fixture(scope="session")
 def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")
-
-
-def make_project(target: Path, fixture: str | None = None) -> Project:
-    """A project in `target`: the repo's common data plus a fixture's reports.
-
-    By default the Essex report only; "shipped" is every report in the repository (Essex, and
-    Dyfed-Powys in English and Welsh); any other name is a folder of tests/fixtures/.
-    """
-    reports = target / "reports"
-    reports.mkdir(parents=True)
-    for common in ("_common.yaml", "_common.cy.yaml"):
-        shutil.copy(REPO / "reports" / common, reports / common)
-    if fixture is None:
-        shutil.copy(REPO / "reports" / "essex.yaml", reports / "essex.yaml")
-        return Project(target)
-    source = REPO / "reports" if fixture == "shipped" else FIXTURES / fixture / "reports"
-    for path in source.glob("*.yaml"):
-        shutil.copy(path, reports / path.name)
-    return Project(target)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from ncpi.build.pipeline import Run, build_targets
 from ncpi.build.progress import Progress
 from ncpi.build.targets import Target, manifest_path
 
-from conftest import FIXTURES, invoke
+from support import FIXTURES, invoke
 
 
 def _two_forces(project_from):
@@ -32,7 +32,7 @@ def _stamps(project):
     }
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_all_builds_every_report_in_two_workers_then_skips_them(project_from):
     project = _two_forces(project_from)
     result = invoke(project, "build", "--all", "-j", "2")
@@ -48,7 +48,7 @@ def test_all_builds_every_report_in_two_workers_then_skips_them(project_from):
     assert _stamps(project) == before
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_workers_render_several_documents_each(project_from):
     project = _two_forces(project_from)
     targets = [
@@ -62,7 +62,8 @@ def test_workers_render_several_documents_each(project_from):
     assert all(o.peak_memory_kib > 0 for o in outcomes)
 
 
-@pytest.mark.slow
+@pytest.mark.process
+@pytest.mark.usefixtures("stand_in_pdfs")
 def test_changing_one_report_rebuilds_only_that_force(project_from):
     project = _two_forces(project_from)
     assert invoke(project, "build", "essex", "kent").exit_code == 0
@@ -82,7 +83,8 @@ def test_changing_one_report_rebuilds_only_that_force(project_from):
     assert after["kent/kent-report.pdf"] != before["kent/kent-report.pdf"]
 
 
-@pytest.mark.slow
+@pytest.mark.process
+@pytest.mark.usefixtures("stand_in_pdfs")
 def test_a_comment_only_edit_is_a_change_of_content_not_of_time(project_from):
     project = project_from()
     assert invoke(project, "build", "essex").exit_code == 0
@@ -93,7 +95,8 @@ def test_a_comment_only_edit_is_a_change_of_content_not_of_time(project_from):
     assert "1 built, 0 up to date" in invoke(project, "build", "essex").stdout
 
 
-@pytest.mark.slow
+@pytest.mark.process
+@pytest.mark.usefixtures("stand_in_pdfs")
 def test_common_data_template_stylesheet_and_options_are_dependencies(project_from):
     project = project_from()
     assert invoke(project, "build", "essex").exit_code == 0
@@ -121,7 +124,8 @@ def test_common_data_template_stylesheet_and_options_are_dependencies(project_fr
     assert "--force" in rebuilt_because("--pdf-variant", "pdf/a-3b", "--force")
 
 
-@pytest.mark.slow
+@pytest.mark.process
+@pytest.mark.usefixtures("stand_in_pdfs")
 def test_a_press_release_template_does_not_rebuild_the_report(project_from):
     project = project_from()
     assert invoke(project, "build", "essex").exit_code == 0
@@ -134,7 +138,8 @@ def test_a_press_release_template_does_not_rebuild_the_report(project_from):
     assert "1 built" in result.stdout
 
 
-@pytest.mark.slow
+@pytest.mark.process
+@pytest.mark.usefixtures("stand_in_pdfs")
 def test_a_deleted_or_edited_output_is_rebuilt(project_from):
     project = project_from()
     assert invoke(project, "build", "essex").exit_code == 0
@@ -147,7 +152,8 @@ def test_a_deleted_or_edited_output_is_rebuilt(project_from):
     assert "1 built" in invoke(project, "build", "essex").stdout
 
 
-@pytest.mark.slow
+@pytest.mark.process
+@pytest.mark.usefixtures("stand_in_pdfs")
 def test_a_failing_force_stops_nothing_and_exits_1(project_from):
     project = _two_forces(project_from)
     kent = project.report_path("kent")
@@ -165,7 +171,7 @@ def test_a_failing_force_stops_nothing_and_exits_1(project_from):
     assert fixed.exit_code == 0 and "1 built, 1 up to date, 0 failed" in fixed.stdout
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_a_failed_render_leaves_no_build_record(project_from):
     project = project_from()
     project.templates_dir.mkdir()
@@ -210,7 +216,8 @@ def test_progress_is_plain_lines_elsewhere():
     assert stream.getvalue() == "[1/2] kent report: up to date\n[2/2] essex report: FAILED\n"
 
 
-@pytest.mark.slow
+@pytest.mark.process
+@pytest.mark.usefixtures("stand_in_pdfs")
 def test_clean_removes_only_what_ncpi_wrote(project_from):
     project = project_from()
     assert invoke(project, "build", "essex").exit_code == 0
@@ -232,7 +239,8 @@ def test_clean_removes_only_what_ncpi_wrote(project_from):
     assert invoke(project, "clean", "../etc").exit_code == 2  # not a force: a usage error
 
 
-@pytest.mark.slow
+@pytest.mark.process
+@pytest.mark.usefixtures("stand_in_pdfs")
 def test_list_shows_every_force_with_its_state(project_from):
     project = _two_forces(project_from)
     kent = project.report_path("kent")
@@ -273,7 +281,7 @@ def test_list_shows_every_force_with_its_state(project_from):
     assert {r["slug"]: r for r in rows}["essex"]["outputs"]["report"] == "out of date"
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_an_image_the_report_uses_is_a_dependency(project_from):
     project = project_from()
     project.templates_dir.mkdir()
@@ -314,7 +322,7 @@ def test_the_bar_fits_the_terminal_and_shows_failures_as_they_happen():
     assert "1/86 documents · 1 failed" in drawn.rsplit("\n", 1)[-1]
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_press_release_png_renders_its_pages(project_from):
     project = project_from()
     result = invoke(project, "press-release", "essex", "--png")

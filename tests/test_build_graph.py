@@ -13,9 +13,7 @@ import pytest
 import ncpi
 import ncpi.check.validate
 
-from conftest import REPO, invoke, make_project
-
-pytestmark = pytest.mark.slow
+from support import REPO, invoke, make_project
 
 
 def _pages(pdf) -> int:
@@ -43,6 +41,8 @@ def _expected_previews(project, slug: str) -> dict[str, list[int]]:
     return {prefix: list(range(1, _pages(folder / name) + 1)) for prefix, name in documents.items()}
 
 
+@pytest.mark.pdf
+@pytest.mark.process
 def test_clean_removes_every_output_and_a_shorter_rebuild_leaves_no_stale_page(tmp_path):
     project = make_project(tmp_path, "shipped")
     for command in (
@@ -84,6 +84,8 @@ def test_clean_removes_every_output_and_a_shorter_rebuild_leaves_no_stale_page(t
     )
 
 
+@pytest.mark.process
+@pytest.mark.usefixtures("stand_in_pdfs")
 @pytest.mark.parametrize(
     "command",
     [

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from ncpi import __version__
 from ncpi.cli import cli
 
-from conftest import REPO, invoke, ncpi_command
+from support import REPO, invoke, ncpi_command
 
 
 def test_version():
@@ -35,7 +35,7 @@ def test_every_command_is_in_the_readme():
         assert f"ncpi {name}" in readme, name
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_build_writes_pdf_and_html(project_from):
     project = project_from()
     result = invoke(project, "build", "essex")
@@ -50,7 +50,7 @@ def test_build_writes_pdf_and_html(project_from):
     assert (project.build_dir / "essex" / "essex-report.pdf").read_bytes().startswith(b"%PDF-")
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_press_release_writes_text_html_and_pdf(project_from):
     project = project_from()
     result = invoke(project, "press-release", "essex")
@@ -59,6 +59,7 @@ def test_press_release_writes_text_html_and_pdf(project_from):
     assert [line.rsplit(".", 1)[1] for line in wrote] == ["txt", "html", "pdf"]
 
 
+@pytest.mark.process
 def test_invalid_report_is_not_built(project_from):
     project = project_from("missing-progress")
     for command in ("build", "press-release"):
@@ -127,7 +128,7 @@ def test_usage_error_exits_2(project_from):
     assert invoke(project_from(), "validate", "--no-such-option").exit_code == 2
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_python_dash_m_and_validate_do_not_import_weasyprint():
     code = (
         "import sys; from ncpi.cli import cli\n"
@@ -147,7 +148,7 @@ def test_python_dash_m_and_validate_do_not_import_weasyprint():
     assert out.stdout.splitlines()[-1] == "exit 0", out.stderr
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_build_png_renders_every_page(project_from):
     project = project_from()
     result = invoke(project, "build", "essex", "--png")
@@ -159,7 +160,7 @@ def test_build_png_renders_every_page(project_from):
     assert len(pngs) == pages and all(p.read_bytes()[:4] == b"\x89PNG" for p in pngs)
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_pdf_variant_archival(project_from):
     import pikepdf
 
@@ -174,6 +175,7 @@ def test_pdf_variant_archival(project_from):
     assert invoke(project, "build", "essex", "--pdf-variant", "pdf/ua-2").exit_code == 0
 
 
+@pytest.mark.process
 @pytest.mark.parametrize(
     "args, code, shown",
     [
@@ -183,7 +185,6 @@ def test_pdf_variant_archival(project_from):
         (["list"], 0, "43 forces"),
     ],
 )
-@pytest.mark.slow
 def test_the_real_process_exits_with_the_documented_codes(project_from, args, code, shown):
     project = project_from()
     done = subprocess.run(
@@ -210,7 +211,7 @@ def _ncpi_in(folder, *args, env=None):
     )
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_the_project_is_found_from_any_subfolder(project_from):
     project = project_from()
     deep = project.root / "templates" / "images"
@@ -220,7 +221,7 @@ def test_the_project_is_found_from_any_subfolder(project_from):
     assert "2 file(s) checked: 0 error(s)" in done.stdout
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_outside_a_project_one_line_and_exit_2(tmp_path):
     done = _ncpi_in(tmp_path, "validate")
     assert done.returncode == 2
@@ -231,6 +232,7 @@ def test_outside_a_project_one_line_and_exit_2(tmp_path):
     assert done.stdout == ""
 
 
+@pytest.mark.process
 def test_help_works_outside_a_project(tmp_path):
     done = _ncpi_in(tmp_path, "build", "--help")
     assert done.returncode == 0 and "Examples:" in done.stdout
@@ -251,7 +253,7 @@ def test_a_root_without_reports_is_not_a_project(tmp_path):
 # ncpi init -----------------------------------------------------------------------------------
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_init_then_new_gives_a_report_whose_only_problems_are_its_blanks(tmp_path):
     project = tmp_path / "inspections"
     done = _ncpi_in(tmp_path, "init", "inspections")
@@ -297,7 +299,7 @@ def test_init_never_overwrites(tmp_path):
 # Quiet, verbose, colour ------------------------------------------------------------------------
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_quiet_prints_only_problems_and_the_summary(project_from):
     project = project_from()
     result = invoke(project, "-q", "build", "essex")
@@ -308,7 +310,7 @@ def test_quiet_prints_only_problems_and_the_summary(project_from):
     assert "wrote" not in result.output and "1 built, 0 up to date, 0 failed" in result.output
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_verbose_says_why_each_document_was_rebuilt(project_from):
     project = project_from()
     assert invoke(project, "build", "essex").exit_code == 0
@@ -338,7 +340,7 @@ def _broken(project):
     path.write_text(path.read_text("utf-8").replace("status: final", "status: finished"), "utf-8")
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_colour_on_a_terminal_and_never_with_no_color(project_from):
     import pty
 
@@ -361,7 +363,7 @@ def test_colour_on_a_terminal_and_never_with_no_color(project_from):
         assert "reports/essex.yaml" in shown
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_no_colour_when_not_a_terminal(project_from):
     project = project_from()
     _broken(project)
@@ -396,7 +398,7 @@ def _complete(cwd, words: str):
     return [line.split(",", 1)[1] for line in done.stdout.splitlines() if line]
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_completion_of_forces_with_reports_and_for_new(project_from):
     project = project_from()
     assert _complete(project.root, "ncpi build es") == ["essex"]

@@ -10,7 +10,7 @@ import pytest
 
 from ncpi.cli import cli
 
-from conftest import REPO
+from support import REPO
 
 README = (REPO / "README.md").read_text("utf-8")
 DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md")), REPO / "SECURITY.md"]

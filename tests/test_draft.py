@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import invoke
-from pdftools import page_texts, squash
+from support import invoke
+from support.pdftools import page_texts, squash
 
 
 def _draft_project(project_from):
@@ -15,7 +15,7 @@ def _draft_project(project_from):
     return project
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_draft_is_watermarked_on_every_page_and_in_html(project_from):
     project = _draft_project(project_from)
     result = invoke(project, "build", "kent")
@@ -30,11 +30,13 @@ def test_draft_is_watermarked_on_every_page_and_in_html(project_from):
     ).read_text("utf-8")
 
 
-@pytest.mark.slow
+@pytest.mark.pdf
+@pytest.mark.process
 def test_final_report_has_no_watermark(kent_build):
     assert "DRAFT" not in " ".join(page_texts(kent_build["kent-report.pdf"]))
 
 
+@pytest.mark.process
 def test_final_refuses_a_draft(project_from):
     project = _draft_project(project_from)
     for command in ("build", "press-release"):

@@ -9,7 +9,7 @@ import pytest
 
 from ncpi.render.languages import IN_ENGLISH
 
-from conftest import invoke
+from support import invoke
 
 
 @pytest.mark.parametrize(
@@ -36,9 +36,9 @@ def _problems(project):
     return json.loads(invoke(project, "validate", "--format", "json").stdout)
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_every_edition_begins_with_the_embargo(project_from):
-    from pdftools import page_texts
+    from support.pdftools import page_texts
 
     project = project_from()
     _with_embargo(project, "2016-12-14 00:01")

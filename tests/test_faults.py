@@ -17,7 +17,7 @@ from ncpi.build.incremental import why_stale
 from ncpi.build.pipeline import Events, Run, build_targets
 from ncpi.build.targets import BuildOptions, Target
 
-from conftest import FIXTURES, make_project
+from support import FIXTURES, edit, make_project
 
 NCPI = [sys.executable, "-m", "ncpi"]
 
@@ -38,13 +38,7 @@ def _clean_failure(done: subprocess.CompletedProcess, message: str) -> None:
     assert message in done.stderr, done.stderr
 
 
-def _edit(path, old, new):
-    text = path.read_text("utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), "utf-8")
-
-
-@pytest.mark.slow
+@pytest.mark.process
 def test_missing_pango_is_one_clear_message(tmp_path):
     project = make_project(tmp_path / "p")
     # A broken libpango first on the library path: the loader fails as if Pango were absent.
@@ -60,7 +54,7 @@ def test_missing_pango_is_one_clear_message(tmp_path):
     assert ncpi(project.root, "validate", env=env).returncode == 0  # never needs WeasyPrint
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_missing_font_and_missing_template(project_from):
     project = project_from()
     fonts = project.templates_dir / "fonts"
@@ -72,7 +66,7 @@ def test_missing_font_and_missing_template(project_from):
     _clean_failure(ncpi(project.root, "build", "essex"), "template not found: gone.html.j2")
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_a_build_folder_that_is_a_file(project_from):
     project = project_from()
     project.build_dir.write_text("in the way", "utf-8")
@@ -84,13 +78,13 @@ def _limit_file_size():
     resource.setrlimit(resource.RLIMIT_FSIZE, (30_000, 30_000))
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_a_full_disk_keeps_the_previous_outputs(project_from):
     project = project_from()
     assert ncpi(project.root, "build", "essex").returncode == 0
     pdf = project.build_dir / "essex" / "essex-report.pdf"
     before = pdf.read_bytes()
-    _edit(project.report_path("essex"), "status: final", "status: draft")
+    edit(project.report_path("essex"), "status: final", "status: draft")
     # ulimit -f: no file over 30 kB can be written, as on a full disk. WeasyPrint's own
     # temporary font files are the first to fail.
     done = subprocess.run(
@@ -111,7 +105,7 @@ def test_a_full_disk_keeps_the_previous_outputs(project_from):
     assert pdf.read_bytes() != before
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_a_small_tmpfs_build_folder_fills_up_cleanly(project_from):
     project = project_from()
     project.build_dir.mkdir()
@@ -129,7 +123,8 @@ def test_a_small_tmpfs_build_folder_fills_up_cleanly(project_from):
         subprocess.run(["umount", str(project.build_dir)], check=True)
 
 
-@pytest.mark.slow
+@pytest.mark.pdf
+@pytest.mark.process
 def test_a_report_deleted_mid_build(project_from):
     project = project_from()
     shutil.copy(FIXTURES / "valid" / "reports" / "kent.yaml", project.report_path("kent"))
@@ -152,7 +147,7 @@ def test_a_report_deleted_mid_build(project_from):
         run=Run(rebuild=True, in_process=True),
     )
     assert all(o.state == "built" for o in outcomes)
-    _edit(project.report_path("kent"), "Progress is good.", "Progress is fine.")
+    edit(project.report_path("kent"), "Progress is good.", "Progress is fine.")
     import ncpi.check.validate as checking
 
     original = checking.load_yaml_file
@@ -193,7 +188,7 @@ def _outputs(project) -> dict[str, bytes]:
     }
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_builds_killed_at_random_moments_leave_only_whole_files(tmp_path):
     """SIGKILL at random points: each output is absent, the old file or the new one."""
     references = {}

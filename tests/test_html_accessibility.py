@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MATRIX_SLUGS, REPO
+from support import MATRIX_SLUGS, REPO
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -34,6 +34,8 @@ def _summary(violations) -> str:
     )
 
 
+@pytest.mark.pdf
+@pytest.mark.process
 @pytest.mark.parametrize(
     "build,name",
     [
@@ -45,14 +47,13 @@ def _summary(violations) -> str:
         ("welsh_build", "dyfed-powys-press-release-cy.html"),
     ],
 )
-@pytest.mark.slow
 def test_no_wcag_violations(request, browser, build, name):
     page = request.getfixturevalue(build)[name]
     violations = axe_violations(browser, page)
     assert violations == [], _summary(violations)
 
 
-@pytest.mark.slow
+@pytest.mark.pdf
 @pytest.mark.parametrize("name", ["report", "press-release"])
 @pytest.mark.parametrize("slug", MATRIX_SLUGS)
 def test_every_report_of_the_matrix_has_no_wcag_violations(browser, matrix_build, slug, name):

@@ -16,14 +16,14 @@ from ncpi.check import loading
 from ncpi.check.loading import POSITION_LOADERS, LoadedYaml, load_yaml_file, load_yaml_text
 from ncpi.problems import Problem
 
-from golden import GOLDEN
+from support import replaced
+from support.golden import GOLDEN
 
 HEADLINE = "  headline: Kent Police is making progress in protecting children"
 
 
 def _edit(old: str, new: str) -> bytes:
-    assert old in VALID, old
-    return VALID.replace(old, new, 1).encode("utf-8")
+    return replaced(VALID, old, new).encode("utf-8")
 
 
 # One case for each way _explain puts a syntax error in plain words, and each loader refusal.

@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from ncpi.render.markup import block, inline
 
-from conftest import invoke
+from support import invoke
 
 
 @pytest.mark.parametrize(
@@ -84,7 +84,7 @@ def _kent_with(project_from, old: str, new: str):
     return project
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_markup_reaches_the_html_and_the_pdf_and_stays_typed_in_the_text(project_from):
     project = _kent_with(
         project_from,
@@ -115,7 +115,7 @@ def test_markup_reaches_the_html_and_the_pdf_and_stays_typed_in_the_text(project
     assert "https://www.example.org/kent" in uris
 
 
-@pytest.mark.slow
+@pytest.mark.process
 @pytest.mark.parametrize(
     "url",
     [

@@ -14,7 +14,7 @@ from ncpi.check.loading import load_yaml_text
 from ncpi.check.validate import link_problems
 from ncpi.render.markup import _em, _find_links, _strong, inline, links_in
 
-from conftest import invoke
+from support import invoke
 
 # The old patterns: correct, but quadratic on hostile text. Kept here as the oracle.
 OLD_LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^()\s]+)\)")
@@ -27,7 +27,7 @@ markup_text = st.lists(
 ).map("".join)
 
 
-@pytest.mark.slow
+@pytest.mark.long
 @settings(max_examples=2000, deadline=None)
 @given(markup_text)
 def test_the_scanners_agree_with_the_old_patterns(text):
@@ -49,6 +49,7 @@ def _agree(text: str) -> bool:
     )
 
 
+@pytest.mark.long
 def test_the_scanners_agree_with_the_old_patterns_on_every_short_text():
     """Every text of up to five of these pieces (111,111 of them, in about two seconds): the
     boundaries the random texts above may miss, such as markup at either end or a line
@@ -85,7 +86,7 @@ def _validate_paragraph(paragraph: str):
     return link_problems(loaded)
 
 
-@pytest.mark.slow
+@pytest.mark.long
 def test_hostile_markup_takes_time_linear_in_its_length():
     """4 times the text must take well under 16 times as long (quadratic); allow 8."""
     for piece in ("**a ", "[a](", "*a ", "[a](b ", "**"):
@@ -95,7 +96,7 @@ def test_hostile_markup_takes_time_linear_in_its_length():
             assert ratio < 8, (piece, function.__name__, ratio)
 
 
-@pytest.mark.slow
+@pytest.mark.long
 def test_a_flood_of_problems_prints_a_bounded_summary(tmp_path):
     """2,000 progress entries naming unknown ids: short messages, 100 shown, the rest counted."""
     import shutil

@@ -17,9 +17,9 @@ from collections import defaultdict
 import pikepdf
 import pytest
 
-from conftest import GOLDEN, MATRIX_SLUGS, REPO
-from golden import page_text
-from pdftools import flowing_text, page_texts
+from support import GOLDEN, MATRIX_SLUGS, REPO, assert_matches_golden
+from support.golden import page_text
+from support.pdftools import flowing_text, page_texts
 
 MATRIX_GOLDEN = GOLDEN / "matrix"
 
@@ -33,19 +33,10 @@ def _text(matrix_build, slug, name) -> str:
     return _outputs(matrix_build, slug)[f"{slug}-{name}"].read_bytes().decode("utf-8")
 
 
-def _compare_with_golden(produced: bytes, golden_name: str, update: bool) -> None:
-    golden = MATRIX_GOLDEN / golden_name
-    if update:
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_bytes(produced)
-    assert golden.is_file(), f"no golden file {golden.name}: run with --update-golden"
-    assert produced.decode("utf-8") == golden.read_bytes().decode("utf-8")
-
-
 @pytest.mark.parametrize("slug", MATRIX_SLUGS)
 def test_press_release_text_is_the_reviewed_golden_text(matrix_build, update_golden, slug):
     produced = _outputs(matrix_build, slug)[f"{slug}-press-release.txt"].read_bytes()
-    _compare_with_golden(produced, f"{slug}-press-release.txt", update_golden)
+    assert_matches_golden(produced, MATRIX_GOLDEN / f"{slug}-press-release.txt", update_golden)
 
 
 def _without_stylesheets(produced: bytes, sheets: tuple[str, ...]) -> bytes:
@@ -65,7 +56,7 @@ def test_report_html_is_the_reviewed_golden_html(matrix_build, update_golden, sl
     """The whole HTML edition, markup and all: a template change shows here as a diff."""
     produced = _outputs(matrix_build, slug)[f"{slug}-report.html"].read_bytes()
     produced = _without_stylesheets(produced, ("base.css", "report.css"))
-    _compare_with_golden(produced, f"{slug}-report.html", update_golden)
+    assert_matches_golden(produced, MATRIX_GOLDEN / f"{slug}-report.html", update_golden)
 
 
 @pytest.mark.parametrize("slug", MATRIX_SLUGS)
@@ -73,13 +64,13 @@ def test_press_release_html_is_the_reviewed_golden_html(matrix_build, update_gol
     """The web press release, whose words come from the same template as the text edition."""
     produced = _outputs(matrix_build, slug)[f"{slug}-press-release.html"].read_bytes()
     produced = _without_stylesheets(produced, ("base.css", "press-release.css"))
-    _compare_with_golden(produced, f"{slug}-press-release.html", update_golden)
+    assert_matches_golden(produced, MATRIX_GOLDEN / f"{slug}-press-release.html", update_golden)
 
 
 @pytest.mark.parametrize("slug", MATRIX_SLUGS)
 def test_report_text_is_the_reviewed_golden_text(matrix_build, update_golden, slug):
     produced = page_text(_text(matrix_build, slug, "report.html")).encode("utf-8")
-    _compare_with_golden(produced, f"{slug}-report.txt", update_golden)
+    assert_matches_golden(produced, MATRIX_GOLDEN / f"{slug}-report.txt", update_golden)
 
 
 # Counts -------------------------------------------------------------------------------------
@@ -108,6 +99,7 @@ def test_counts_are_words_to_nine_and_numerals_from_ten(matrix_build):
 # The inspectorate by date -------------------------------------------------------------------
 
 
+@pytest.mark.process
 def test_after_the_change_of_name_nothing_says_hmic(matrix_build):
     release = _text(matrix_build, "kent", "press-release.txt")
     cover = page_texts(_outputs(matrix_build, "kent")["kent-report.pdf"])[0]
@@ -124,6 +116,7 @@ def test_after_the_change_of_name_nothing_says_hmic(matrix_build):
     )
 
 
+@pytest.mark.process
 def test_each_event_is_named_by_its_own_date(matrix_build):
     kent = page_text(_text(matrix_build, "kent", "report.html"))
     # Inspected in June 2017, a month before the change of name; reviewed in 2018, after it.
@@ -209,6 +202,7 @@ def test_a_draft_text_press_release_is_marked_at_both_ends(matrix_build):
     assert "DRAFT" not in _text(matrix_build, "norfolk", "press-release.txt")
 
 
+@pytest.mark.process
 def test_recommendation_sub_points_are_a_list(matrix_build):
     html = _text(matrix_build, "kent", "report.html")
     assert (
@@ -255,12 +249,14 @@ def test_get_the_report_is_the_public_address_in_every_edition(matrix_build, slu
 # Layout -------------------------------------------------------------------------------------
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("slug", MATRIX_SLUGS)
 def test_the_cover_title_never_breaks_at_a_hyphen(matrix_build, slug):
     cover = page_texts(_outputs(matrix_build, slug)[f"{slug}-report.pdf"])[0]
     assert not [line for line in cover.splitlines() if line.rstrip().endswith("-")]
 
 
+@pytest.mark.process
 def test_short_reports_stay_compact(matrix_build):
     pages = page_texts(_outputs(matrix_build, "gwent")["gwent-report.pdf"])
     assert len(pages) <= 5
@@ -311,7 +307,7 @@ def _laid_out(project, html: str):
     return render_document(html, **pdf_settings(project, BuildOptions()))
 
 
-@pytest.mark.slow
+@pytest.mark.pdf
 @pytest.mark.parametrize("slug", MATRIX_SLUGS)
 def test_no_list_item_or_table_row_is_left_alone_on_a_page(matrix_build, slug):
     _built, project = matrix_build
@@ -320,6 +316,7 @@ def test_no_list_item_or_table_row_is_left_alone_on_a_page(matrix_build, slug):
         assert _lone_items(document) == [], name
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("slug", MATRIX_SLUGS)
 def test_no_page_ends_with_a_line_that_leads_into_the_next(matrix_build, slug):
     """'… said:', 'We made five recommendations:' and 'in particular by:' stay with what follows."""
@@ -334,6 +331,7 @@ def test_no_page_ends_with_a_line_that_leads_into_the_next(matrix_build, slug):
             assert not lines[-1].endswith(":"), f"{name} page {number} ends with {lines[-1]!r}"
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize(
     "tag,items",
     [
@@ -341,7 +339,6 @@ def test_no_page_ends_with_a_line_that_leads_into_the_next(matrix_build, slug):
         ("table", "<tbody>" + "".join(f"<tr><td>Row {n}</td></tr>" for n in range(4)) + "</tbody>"),
     ],
 )
-@pytest.mark.slow
 def test_the_house_style_keeps_first_and_last_items_company(matrix_build, tag, items):
     """At some page height a list or table leaves an item alone, but not under base.css."""
     from ncpi.render.templating import builtin_templates_dir

@@ -16,8 +16,8 @@ from ncpi.check.rules import REVISIT_AIM_DAYS
 from ncpi.model import AREAS, PROGRESS_STATUSES, TIMESCALES
 from ncpi.registry import forces
 
-from conftest import FIXTURES, MATRIX, REPO, invoke, make_project
-from pdftools import (
+from support import FIXTURES, MATRIX, REPO, invoke, make_project
+from support.pdftools import (
     A4_HEIGHT,
     A4_WIDTH,
     BOTTOM_MARGIN,
@@ -27,8 +27,6 @@ from pdftools import (
     link_addresses,
     page_texts,
 )
-
-pytestmark = pytest.mark.slow
 
 
 def synthetic_forces(reports: Path) -> None:
@@ -64,6 +62,8 @@ def _reports(project) -> dict[str, dict]:
     }
 
 
+@pytest.mark.pdf
+@pytest.mark.process
 def test_the_overview_counts_what_the_reports_say(matrix_national):
     project, result = matrix_national
     reports = _reports(project)
@@ -188,6 +188,8 @@ def test_the_index_links_every_document_with_its_state_and_passes_axe(matrix_nat
         assert violations == [], _summary(violations)
 
 
+@pytest.mark.process
+@pytest.mark.usefixtures("stand_in_pdfs")
 def test_national_is_incremental(tmp_path):
     project = _matrix_project(tmp_path)
     assert invoke(project, "national").exit_code == 0
@@ -221,6 +223,7 @@ def test_national_is_incremental(tmp_path):
     assert ",in progress,2018-09-12" in rows
 
 
+@pytest.mark.pdf
 def test_an_invalid_report_is_named_and_left_out(tmp_path):
     project = _matrix_project(tmp_path)
     norfolk = project.report_path("norfolk")
@@ -238,6 +241,8 @@ def test_an_invalid_report_is_named_and_left_out(tmp_path):
     assert "Norfolk Constabulary" not in index
 
 
+@pytest.mark.pdf
+@pytest.mark.process
 def test_national_over_43_synthetic_forces(tmp_path):
     project = make_project(tmp_path)
     synthetic_forces(project.reports_dir)
@@ -254,6 +259,7 @@ def test_national_over_43_synthetic_forces(tmp_path):
     assert "No force was revisited within six months." in text
 
 
+@pytest.mark.pdf
 def test_clean_removes_what_national_wrote_and_nothing_else(tmp_path):
     project = _matrix_project(tmp_path)
     assert invoke(project, "national").exit_code == 0
@@ -304,6 +310,8 @@ def _national(project, *args: str):
     }
 
 
+@pytest.mark.pdf
+@pytest.mark.process
 def test_unpublished_reports_never_reach_the_national_documents(tmp_path):
     project = _project_with_unpublished(tmp_path)
     made = _national(project)
@@ -327,6 +335,8 @@ def test_unpublished_reports_never_reach_the_national_documents(tmp_path):
     assert {row["published"] for row in made["json"]} == {True}
 
 
+@pytest.mark.pdf
+@pytest.mark.process
 def test_as_of_after_the_dates_counts_them_and_changes_nothing_else(tmp_path):
     project = _project_with_unpublished(tmp_path)
     before = _national(project)
@@ -346,6 +356,8 @@ def test_as_of_after_the_dates_counts_them_and_changes_nothing_else(tmp_path):
     assert "derbyshire is not yet published" not in lifted["result"].stderr
 
 
+@pytest.mark.pdf
+@pytest.mark.process
 def test_include_unpublished_counts_them_marks_them_and_watermarks_every_page(tmp_path):
     project = _project_with_unpublished(tmp_path)
     made = _national(project, "--include-unpublished")
@@ -397,6 +409,8 @@ _CATEGORY_LABELS = {
 }
 
 
+@pytest.mark.pdf
+@pytest.mark.process
 def test_the_charts_of_43_forces_stay_within_their_pages(tmp_path):
     project = make_project(tmp_path)
     synthetic_forces(project.reports_dir)
@@ -407,6 +421,7 @@ def test_the_charts_of_43_forces_stay_within_their_pages(tmp_path):
     assert "by force (part 1 of 3)" in text and "by force (part 3 of 3)" in text
 
 
+@pytest.mark.pdf
 def test_the_charts_of_400_forces_stay_within_their_pages(tmp_path):
     """More reports than the registry has forces: made-up forces, as benchmarks/national.py."""
     from dataclasses import replace
@@ -453,6 +468,7 @@ def test_no_pdf_links_to_a_file_of_the_build_machine(matrix_national, matrix_bui
     assert len({a for a in overview if "/publications/" in a}) == len(_reports(project))
 
 
+@pytest.mark.pdf
 def test_the_national_pdf_is_the_same_from_two_folders(tmp_path):
     first = _matrix_project(tmp_path / "one")
     second = _matrix_project(tmp_path / "elsewhere" / "two")
@@ -462,6 +478,7 @@ def test_the_national_pdf_is_the_same_from_two_folders(tmp_path):
         assert (first.build_dir / name).read_bytes() == (second.build_dir / name).read_bytes()
 
 
+@pytest.mark.pdf
 def test_quiet_after_the_command_as_for_build(tmp_path):
     project = _matrix_project(tmp_path)
     result = invoke(project, "national", "-q")
@@ -470,6 +487,7 @@ def test_quiet_after_the_command_as_for_build(tmp_path):
     assert "National overview and data built" in result.output
 
 
+@pytest.mark.pdf
 def test_no_csv_cell_is_run_as_a_formula_and_the_json_is_exact(tmp_path):
     """OWASP's CSV injection: text that starts like a formula gets a ' in the CSV, not the JSON."""
     from csvw import Table

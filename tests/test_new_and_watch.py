@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from conftest import invoke, ncpi_command
+from support import invoke, ncpi_command
 
 # What a person might write in each blank, by the last key of its path.
 FILLED = {
@@ -33,7 +33,7 @@ FILLED = {
 }
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_new_writes_a_report_whose_blanks_validate_lists(project_from):
     project = project_from()
     result = invoke(project, "new", "kent")
@@ -109,7 +109,7 @@ def _wait_for(lines: queue.Queue, pattern, timeout=60):
     raise AssertionError(f"no line matching {pattern!r} in {seen!r}")
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_watch_rebuilds_when_the_report_is_saved(project_from):
     project = project_from()
     process = subprocess.Popen(
@@ -156,7 +156,7 @@ def _drain(lines: queue.Queue):
         yield lines.get()
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_build_watch_builds_the_report_and_stops_on_sigterm(project_from):
     project = project_from()
     process = subprocess.Popen(

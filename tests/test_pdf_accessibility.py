@@ -8,7 +8,6 @@ import pikepdf
 import pytest
 
 # Every test here reads PDFs that its `pdf` fixture builds (by name, so not seen by conftest).
-pytestmark = pytest.mark.slow
 
 DOCUMENTS = [
     ("essex_build", "essex-report.pdf"),

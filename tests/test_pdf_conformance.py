@@ -12,9 +12,7 @@ import pytest
 from ncpi.build.pipeline import Run, build_targets
 from ncpi.build.targets import BuildOptions, Target
 
-from conftest import MATRIX, MATRIX_SLUGS, make_project
-
-pytestmark = pytest.mark.slow
+from support import MATRIX, MATRIX_SLUGS, make_project
 
 
 def _failures(path, profile: str) -> list[str]:
@@ -46,6 +44,7 @@ def archival_builds(tmp_path_factory):
     return builds
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("variant, profile", [("pdf/a-3b", "3b"), ("pdf/a-3u", "3u")])
 def test_the_archival_variants_are_pdf_a_3(archival_builds, variant, profile):
     pdfs = archival_builds[variant]
@@ -65,6 +64,7 @@ def test_the_id_comes_from_the_content_and_the_metadata_is_plain(archival_builds
             assert "/Filter" not in pdf.Root.Metadata
 
 
+@pytest.mark.pdf
 def test_the_validator_finds_what_ncpi_fixes(matrix_build, tmp_path):
     """The check can fail: WeasyPrint's own PDF, before ncpi's last step, is refused."""
     from ncpi.build.pipeline import pdf_settings

@@ -5,8 +5,10 @@ from __future__ import annotations
 import html
 import re
 
-from conftest import GOLDEN
-from pdftools import flowing_text, squash
+import pytest
+
+from support import GOLDEN
+from support.pdftools import flowing_text, squash
 
 EXPECTED = (GOLDEN / "essex-press-release.txt").read_text(encoding="utf-8")
 
@@ -61,6 +63,7 @@ def test_html_get_the_report_links_to_the_public_report(essex_build):
     assert '<html lang="en-GB">' in page
 
 
+@pytest.mark.process
 def test_pdf_contains_the_same_text(essex_build):
     text = flowing_text(essex_build["essex-press-release.pdf"])
     for fragment in _fragments(EXPECTED):

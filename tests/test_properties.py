@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from ncpi.check.validate import check_project
 from ncpi.project import Project
 
-from conftest import FIXTURES, REPO
+from support import FIXTURES, REPO
 
 VALID_TEXT = (FIXTURES / "valid" / "reports" / "kent.yaml").read_text(encoding="utf-8")
 VALID = yaml.safe_load(VALID_TEXT)
@@ -93,14 +93,14 @@ def _check(data: bytes):
     return result
 
 
-@pytest.mark.slow
+@pytest.mark.long
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_reports())
 def test_mutated_data_never_raises(data):
     _check(data)
 
 
-@pytest.mark.slow
+@pytest.mark.long
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mangled_text())
 def test_mangled_text_never_raises(data):

@@ -13,9 +13,10 @@ import zipfile
 
 import pytest
 
-from conftest import FIXTURES, invoke
+from support import FIXTURES, invoke
 
-pytestmark = pytest.mark.slow
+# Nothing here is about a PDF's content: a stand-in is made in its place.
+pytestmark = [pytest.mark.process, pytest.mark.usefixtures("stand_in_pdfs")]
 
 
 @pytest.fixture

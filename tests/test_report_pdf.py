@@ -6,8 +6,9 @@ import re
 
 import pikepdf
 import pypdf
+import pytest
 
-from pdftools import flowing_text, page_texts, squash
+from support.pdftools import flowing_text, page_texts, squash
 
 TITLE = "Essex – National Child Protection Re-inspection"
 SECTIONS = [
@@ -43,6 +44,7 @@ def _struct_types(pdf: pikepdf.Pdf) -> list[str]:
     return found
 
 
+@pytest.mark.process
 def test_cover_has_title_force_dates_and_copyright(essex_build):
     cover = squash(page_texts(essex_build["essex-report.pdf"])[0])
     for text in (
@@ -56,6 +58,7 @@ def test_cover_has_title_force_dates_and_copyright(essex_build):
         assert text in cover
 
 
+@pytest.mark.process
 def test_contents_page_numbers_point_at_the_sections(essex_build):
     pages = page_texts(essex_build["essex-report.pdf"])
     contents = pages[1]
@@ -73,6 +76,7 @@ def test_contents_page_numbers_point_at_the_sections(essex_build):
         ), f"{section} is not on page {page_number}"
 
 
+@pytest.mark.process
 def test_running_header_and_footer_on_every_page_but_the_cover(essex_build):
     pages = page_texts(essex_build["essex-report.pdf"])
     assert len(pages) >= 8
@@ -82,6 +86,7 @@ def test_running_header_and_footer_on_every_page_but_the_cover(essex_build):
         assert f"Page {number} of {len(pages)}" in text
 
 
+@pytest.mark.process
 def test_recommendations_are_quoted_with_their_timescale(essex_build):
     text = flowing_text(essex_build["essex-report.pdf"], TITLE)
     assert (
@@ -119,6 +124,7 @@ def test_font_is_the_bundled_lato_embedded(essex_build):
     assert names and all("Lato" in name for name in names), names
 
 
+@pytest.mark.process
 def test_case_audit_is_a_table_and_a_chart_with_alt_text(kent_build):
     text = squash(" ".join(page_texts(kent_build["kent-report.pdf"])))
     assert "Case file analysis" in text

@@ -10,7 +10,9 @@ import sys
 import pikepdf
 import pytest
 
-from conftest import make_project
+from support import make_project
+
+pytestmark = pytest.mark.process
 
 
 def _build(root, env=None):
@@ -30,7 +32,6 @@ def _build(root, env=None):
     }
 
 
-@pytest.mark.slow
 def test_two_builds_in_two_processes_are_byte_identical(tmp_path):
     first = _build(make_project(tmp_path / "one").root)
     second = _build(make_project(tmp_path / "two").root)
@@ -38,7 +39,6 @@ def test_two_builds_in_two_processes_are_byte_identical(tmp_path):
     assert first == second
 
 
-@pytest.mark.slow
 def test_dates_come_from_the_data_or_source_date_epoch(tmp_path):
     root = make_project(tmp_path / "epoch").root
     _build(root, {"SOURCE_DATE_EPOCH": "1500000000"})

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import invoke
+from support import invoke
 
 
 def _problems(project_from, *edits: tuple[str, str], common_edits=()) -> list[dict]:

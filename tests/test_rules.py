@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import invoke
+from support import invoke
 
 
 def validate_edited(project, old: str, new: str, *args):
@@ -153,8 +153,6 @@ CODES = {
 }
 
 
-@pytest.mark.slow
-@pytest.mark.checks
 @pytest.mark.parametrize("rule,old,new,expected", RULES, ids=[r[0] for r in RULES])
 def test_rule_code(project_from, rule, old, new, expected):
     """The same problem in JSON: at the same place, with its code."""
@@ -169,8 +167,6 @@ def test_rule_code(project_from, rule, old, new, expected):
     assert [p["code"] for p in found] == [CODES[rule]]
 
 
-@pytest.mark.slow
-@pytest.mark.checks
 @pytest.mark.parametrize("rule,old,new,expected", RULES, ids=[r[0] for r in RULES])
 def test_rule(project_from, rule, old, new, expected):
     code, lines = validate_edited(project_from("valid"), old, new)

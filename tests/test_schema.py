@@ -12,7 +12,7 @@ import yaml
 from ncpi.commands.schema import schema_texts
 from ncpi.model import Report
 
-from conftest import REPO, invoke
+from support import REPO, invoke
 
 
 def test_committed_schema_is_up_to_date():
@@ -56,7 +56,7 @@ def test_pre_commit_hook_runs_ncpi_validate():
     assert scripts["ncpi"] == "ncpi.cli:main"
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_the_shipped_reports_pass_the_exported_schema_in_an_independent_validator():
     """check-jsonschema (ECMA-262 regexes, as editors use) accepts the schema and the reports."""
     import subprocess

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from conftest import invoke
+from support import invoke
 
 FINDINGS = "  findings:\n    - The inspection found that the force had improvements to make.\n"
 HEADLINE = "  headline: Kent Police is making progress in protecting children\n"

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from support import REPO, children, until
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.process
+
 NCPI = Path(sys.executable).parent / "ncpi"
 
 
@@ -35,34 +36,6 @@ def _get(url: str, timeout: float = 5) -> tuple[int, str]:
             return response.status, response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode("utf-8", "replace")
-
-
-def _until(condition, seconds: float = 20.0):
-    """The condition's first true value, polled until `seconds` pass."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("timed out")
-
-
-def _children(pid: int) -> set[int]:
-    """Every process descended from `pid`."""
-    found, pending = set(), [pid]
-    while pending:
-        parent = pending.pop()
-        for task in Path(f"/proc/{parent}/task").glob("*"):
-            try:
-                children = (task / "children").read_text().split()
-            except OSError:
-                continue
-            for child in map(int, children):
-                if child not in found:
-                    found.add(child)
-                    pending.append(child)
-    return found
 
 
 class Served:
@@ -87,7 +60,7 @@ class Served:
             text=True,
             cwd=REPO,
         )
-        _until(lambda: self._answers(), 30)
+        until(lambda: self._answers(), 30)
 
     def _answers(self) -> bool:
         if self.process.poll() is not None:
@@ -150,10 +123,10 @@ def test_the_report_and_press_release_are_served_with_the_reload_script_only_the
         except urllib.error.HTTPError:
             return None
 
-    assert _until(built, 60).startswith(b"%PDF-")
+    assert until(built, 60).startswith(b"%PDF-")
     # The built files never carry the preview's script.
     folder = Path(server.process.args[2]) / "build" / "essex"
-    _until(lambda: (folder / ".manifest-press-release.json").is_file(), 60)
+    until(lambda: (folder / ".manifest-press-release.json").is_file(), 60)
     for name in ("essex-report.html", "essex-press-release.html"):
         assert "EventSource" not in (folder / name).read_text("utf-8")
 
@@ -169,7 +142,7 @@ def test_a_save_reaches_the_page_and_the_event_stream(served, project_from):
     path.write_text(
         path.read_text("utf-8").replace("firmly committed", "firmly and visibly committed", 1)
     )
-    assert _until(lambda: "firmly and visibly committed" in server.page("/"))
+    assert until(lambda: "firmly and visibly committed" in server.page("/"))
     events.readline()  # the blank line that ends the first event
     assert events.readline().decode() == "event: version\n"
     assert int(events.readline().decode().removeprefix("data: ")) > version
@@ -182,12 +155,12 @@ def test_problems_show_on_the_page_and_the_report_comes_back(served, project_fro
     path = project.report_path("essex")
     good = path.read_text("utf-8")
     path.write_text(good.replace("kind: re-inspection", "kind: revisit"))
-    page = _until(lambda: (p := server.page("/")) and "cannot be shown" in p and p)
+    page = until(lambda: (p := server.page("/")) and "cannot be shown" in p and p)
     line = next(i for i, text in enumerate(good.splitlines(), 1) if "kind: re-inspection" in text)
     assert f"<code>reports/essex.yaml:{line}:9</code> reinspection.kind:" in page
     assert 'role="alert"' in page and "new EventSource('/events')" in page
     path.write_text(good)
-    assert _until(lambda: "National Child Protection Re-inspection" in server.page("/"))
+    assert until(lambda: "National Child Protection Re-inspection" in server.page("/"))
 
 
 def test_welsh_pages_for_a_force_with_a_welsh_edition(served, project_from):
@@ -223,7 +196,7 @@ def test_open_opens_the_page_in_the_browser(project_from, tmp_path):
         text=True,
     )
     try:
-        _until(opened.is_file, 30)
+        until(opened.is_file, 30)
         assert opened.read_text().strip() == f"http://127.0.0.1:{port}/"
     finally:
         process.send_signal(signal.SIGTERM)
@@ -261,8 +234,8 @@ def test_it_listens_on_this_machine_only_by_default(served):
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_a_stop_ends_the_server_its_watcher_and_its_worker_within_a_second(served, stop):
     server = served()
-    _until(lambda: _children(server.process.pid), 30)  # the PDF worker is running
-    family = _children(server.process.pid)
+    until(lambda: children(server.process.pid), 30)  # the PDF worker is running
+    family = children(server.process.pid)
     started = time.monotonic()
     server.process.send_signal(stop)
     code = server.process.wait(10)

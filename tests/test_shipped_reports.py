@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import REPO
+from support import REPO
 
 SHIPPED = sorted((REPO / "reports").glob("*.yaml"))
 # A word with a slash or a file extension, as a comment names a file: tests/golden/x.txt.

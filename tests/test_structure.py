@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+import pytest
+
+from support import REPO
 
 
 def _lint_imports() -> subprocess.CompletedProcess:
@@ -20,6 +22,7 @@ def _lint_imports() -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.process
 def test_the_import_contracts_hold():
     done = _lint_imports()
     assert done.returncode == 0, done.stdout + done.stderr

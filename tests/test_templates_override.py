@@ -9,7 +9,7 @@ import re
 import pikepdf
 import pytest
 
-from conftest import REPO, invoke
+from support import REPO, invoke
 
 EXTENDS_DEFAULT = """{% extends "default:report.html.j2" %}
 {% block styles %}{{ super() }}
@@ -28,7 +28,7 @@ def _build(project):
     return invoke(project, "build", "essex")
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_override_extends_the_default(project_from):
     project = project_from()
     _override(project, "report.html.j2", EXTENDS_DEFAULT)
@@ -39,7 +39,7 @@ def test_override_extends_the_default(project_from):
     assert "Essex – National Child Protection Re-inspection" in html
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_override_of_a_stylesheet(project_from):
     project = project_from()
     (project.root / "templates" / "css").mkdir(parents=True)
@@ -49,6 +49,7 @@ def test_override_of_a_stylesheet(project_from):
     assert "h2 { color: #123456; }" in html and "leader(" not in html
 
 
+@pytest.mark.process
 @pytest.mark.parametrize(
     "markup,expected",
     [
@@ -60,7 +61,6 @@ def test_override_of_a_stylesheet(project_from):
         ('<img src="file:///etc/hostname" alt="x">', "refused to read file:///etc/hostname"),
     ],
 )
-@pytest.mark.slow
 def test_resources_outside_the_project_fail_the_build(project_from, markup, expected):
     project = project_from()
     _override(
@@ -83,6 +83,7 @@ SVG = (
 )
 
 
+@pytest.mark.process
 @pytest.mark.parametrize(
     "template,expected",
     [
@@ -96,7 +97,6 @@ SVG = (
     ],
     ids=["image without alt", "no language", "no title"],
 )
-@pytest.mark.slow
 def test_weasyprint_accessibility_warnings_fail_the_build(project_from, template, expected):
     project = project_from()
     _override(project, "report.html.j2", template)
@@ -105,6 +105,7 @@ def test_weasyprint_accessibility_warnings_fail_the_build(project_from, template
     assert "WeasyPrint reported a problem" in result.stderr and expected in result.stderr
 
 
+@pytest.mark.process
 def test_a_template_mistake_fails_with_file_and_line(project_from):
     project = project_from()
     _override(project, "press-release.txt.j2", "line\n{{ nonsense.field }}\n")
@@ -168,7 +169,7 @@ def _png(colour) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_the_readme_logo_example_works_as_written(project_from):
     project = project_from()
     _override(project, "report.html.j2", _readme_override_example())
@@ -195,6 +196,7 @@ def test_the_readme_logo_example_works_as_written(project_from):
     assert "1 built" in rebuilt.output and "images/logo.png changed" in rebuilt.stderr
 
 
+@pytest.mark.process
 @pytest.mark.parametrize(
     "name, expected",
     [
@@ -240,6 +242,7 @@ def test_a_section_renamed_by_an_override_is_renamed_in_the_contents(project_fro
     assert "Next steps" not in contents
 
 
+@pytest.mark.process
 def test_asset_never_follows_a_link_out_of_the_templates_folder(project_from, tmp_path):
     project = project_from()
     secret = tmp_path / "secret.png"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import invoke
+from support import invoke
 
 SCENARIOS = {
     "bad-yaml-syntax": [
@@ -37,8 +37,6 @@ def run_validate(project, *args):
     return invoke(project, "validate", *args)
 
 
-@pytest.mark.slow
-@pytest.mark.checks
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_each_scenario_gives_its_exact_located_message(project_from, scenario):
     result = run_validate(project_from(scenario))

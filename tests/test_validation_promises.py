@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import REPO, invoke
+from support import REPO, invoke
 
 
 def _validate(project, *args):
@@ -159,7 +159,6 @@ SYNTAX = [
 ]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("case,old,new,where,message", SYNTAX, ids=[s[0] for s in SYNTAX])
 def test_yaml_syntax_errors_in_plain_words_at_the_place_to_fix(
     project_from, case, old, new, where, message

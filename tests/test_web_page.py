@@ -9,9 +9,7 @@ import sys
 
 import pytest
 
-from conftest import REPO
-
-pytestmark = pytest.mark.slow
+from support import REPO
 
 
 def _html(built, slug="essex", kind="report"):
@@ -55,8 +53,9 @@ def test_beside_the_title_a_link_to_the_pdf_with_its_pages_and_size(matrix_build
     assert html.index(link) > html.index('<h1 class="cover-title">')
 
 
+@pytest.mark.process
 def test_none_of_the_web_page_is_in_the_pdf(matrix_build):
-    from pdftools import page_texts
+    from support.pdftools import page_texts
 
     built, _ = matrix_build
     text = "\n".join(page_texts(built["essex"]["essex-report.pdf"]))
@@ -86,6 +85,7 @@ def test_the_web_page_uses_the_shipped_lato(matrix_build):
         assert base64.b64decode(data) == woff.read_bytes()
 
 
+@pytest.mark.long
 def test_the_shipped_web_fonts_are_made_from_the_pdf_fonts():
     """scripts/make_web_fonts.py gives the committed files: they cannot drift from the TTFs."""
     sys.path.insert(0, str(REPO / "scripts"))

@@ -15,8 +15,8 @@ from ncpi.check.validate import check_project
 from ncpi.render.languages import LANGUAGES
 from ncpi.render.templating import builtin_templates_dir
 
-from conftest import invoke
-from pdftools import flowing_text
+from support import edit, invoke
+from support.pdftools import flowing_text
 
 ENGLISH = "reports/dyfed-powys.yaml"
 WELSH = "reports/dyfed-powys.cy.yaml"
@@ -32,13 +32,6 @@ def _line(project, name: str, text: str, after: str | None = None) -> int:
     lines = (project.root / name).read_text("utf-8").splitlines()
     start = next(i for i, line in enumerate(lines) if after in line) if after else 0
     return next(i for i, line in enumerate(lines) if i >= start and text in line) + 1
-
-
-def _edit(project, name: str, old: str, new: str) -> None:
-    path = project.root / name
-    text = path.read_text("utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), "utf-8")
 
 
 def _problems(project, code: str | None = None):
@@ -68,7 +61,7 @@ def test_a_missing_welsh_paragraph_is_an_error_where_it_is_missing(project_from)
         "      archwiliadau meddygol fforensig ac archwilio dyfeisiau electronig, ac mae plant"
         " yn dal i\n      gael eu cadw yn y ddalfa dros nos pan nad oes angen.\n"
     )
-    _edit(project, WELSH, second, "")
+    edit(project.root / WELSH, second, "")
     [problem], _ = _problems(project, "welsh-missing")
     english_line = _line(project, ENGLISH, "It is still not performing well") - 1
     assert (problem.file, problem.line, problem.path) == (
@@ -90,7 +83,7 @@ def test_a_list_item_only_in_welsh_is_an_error_in_the_english_file(project_from)
         "    - rhai camau i wella gwaith yr heddlu yn erbyn y rhai sy’n camfanteisio’n rhywiol"
         " ar blant\n"
     )
-    _edit(project, WELSH, last, last + "    - eitem ychwanegol\n")
+    edit(project.root / WELSH, last, last + "    - eitem ychwanegol\n")
     [problem], _ = _problems(project, "english-missing")
     assert (problem.file, problem.line, problem.path) == (
         ENGLISH,
@@ -106,9 +99,9 @@ def test_a_list_item_only_in_welsh_is_an_error_in_the_english_file(project_from)
 
 def test_a_missing_key_a_fact_repeated_and_items_out_of_order_are_located(project_from):
     project = project_from("shipped")
-    _edit(project, WELSH, "  next_steps:\n", "  next_stepz:\n")
-    _edit(project, WELSH, "inspection:\n", "status: final\n\ninspection:\n")
-    _edit(project, WELSH, "    - id: R1\n", "    - id: R9\n")
+    edit(project.root / WELSH, "  next_steps:\n", "  next_stepz:\n")
+    edit(project.root / WELSH, "inspection:\n", "status: final\n\ninspection:\n")
+    edit(project.root / WELSH, "    - id: R1\n", "    - id: R9\n")
     problems, result = _problems(project)
     found = {(p.file, p.line, p.code, p.message) for p in problems if p.severity == "error"}
     assert (
@@ -136,9 +129,8 @@ def test_a_missing_key_a_fact_repeated_and_items_out_of_order_are_located(projec
 
 def test_welsh_text_that_is_not_text_is_located(project_from):
     project = project_from("shipped")
-    _edit(
-        project,
-        WELSH,
+    edit(
+        project.root / WELSH,
         "    title: Arolygydd Cwnstabliaeth Ei Mawrhydi\n  summary:",
         "    title: 12\n  summary:",
     )
@@ -150,6 +142,7 @@ def test_welsh_text_that_is_not_text_is_located(project_from):
     )
 
 
+@pytest.mark.process
 def test_a_welsh_force_without_its_welsh_file_is_warned_and_refused_when_final(project_from):
     project = project_from("shipped")
     project.welsh_path("dyfed-powys").unlink()
@@ -181,7 +174,7 @@ def test_a_welsh_file_needs_the_welsh_common_data(project_from):
 
 def test_a_welsh_note_missing_from_the_welsh_common_data_is_located(project_from):
     project = project_from("shipped")
-    _edit(project, "reports/_common.cy.yaml", "  out-of-hours:\n", "  out-of-hourz:\n")
+    edit(project.root / "reports/_common.cy.yaml", "  out-of-hours:\n", "  out-of-hourz:\n")
     problems, result = _problems(project)
     messages = {(p.file, p.code, p.message.split(" is missing")[0]) for p in problems}
     assert ("reports/_common.cy.yaml", "welsh-missing", "'out-of-hours'") in messages
@@ -254,7 +247,6 @@ def test_welsh_dates_counts_and_lists():
 # Built in both languages: read back.
 
 
-@pytest.mark.slow
 def test_both_editions_are_written_with_names_that_say_the_language(welsh_build):
     assert sorted(welsh_build) == sorted(
         f"dyfed-powys-{document}{language}.{extension}"
@@ -278,7 +270,7 @@ def _visible_text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_the_welsh_editions_hold_no_english_template_text(welsh_build):
     catalogue = read_po(BytesIO(CATALOGUE.read_bytes()), locale="cy")
     # Every run of English a template writes, between its placeholders: runs of three words
@@ -332,7 +324,6 @@ def _outline(path):
         return shape, str(pdf.Root.Lang)
 
 
-@pytest.mark.slow
 def test_the_english_and_welsh_reports_have_the_same_outline(welsh_build):
     english, english_lang = _outline(welsh_build["dyfed-powys-report.pdf"])
     welsh, welsh_lang = _outline(welsh_build["dyfed-powys-report-cy.pdf"])
@@ -340,7 +331,6 @@ def test_the_english_and_welsh_reports_have_the_same_outline(welsh_build):
     assert len(english) > 5 and welsh == english
 
 
-@pytest.mark.slow
 def test_the_welsh_pdfs_pass_the_pdf_ua_1_validator(welsh_build):
     import page
 
@@ -349,7 +339,8 @@ def test_the_welsh_pdfs_pass_the_pdf_ua_1_validator(welsh_build):
         assert [f"{f.rule_id}: {f.message}" for f in report.failures] == [], name
 
 
-@pytest.mark.slow
+@pytest.mark.process
+@pytest.mark.usefixtures("stand_in_pdfs")
 def test_an_edit_to_the_welsh_file_rebuilds_only_the_welsh_edition(project_from):
     project = project_from("shipped")
     built = invoke(project, "build", "dyfed-powys")
@@ -357,7 +348,7 @@ def test_an_edit_to_the_welsh_file_rebuilds_only_the_welsh_edition(project_from)
     assert "2 built" in built.output
     again = invoke(project, "build", "dyfed-powys")
     assert "0 built, 2 up to date" in again.output
-    _edit(project, WELSH, "gyflymach ar yr oedi", "gyflymach ar bob oedi")
+    edit(project.root / WELSH, "gyflymach ar yr oedi", "gyflymach ar bob oedi")
     edited = invoke(project, "build", "dyfed-powys", "-v")
     assert "1 built, 1 up to date" in edited.output, edited.output
     html = (project.build_dir / "dyfed-powys" / "dyfed-powys-report-cy.html").read_text("utf-8")
@@ -401,7 +392,8 @@ def test_new_welsh_starts_the_welsh_file_whose_only_problems_are_its_blanks(proj
     assert "reports/north-wales.yaml does not exist" in without.stderr
 
 
-@pytest.mark.slow
+@pytest.mark.pdf
+@pytest.mark.process
 def test_a_welsh_re_inspection_with_one_recommendation(project_from):
     """The matrix's Gwent: the singular sentences and a re-inspection's title, in Welsh."""
     import shutil
@@ -409,7 +401,7 @@ def test_a_welsh_re_inspection_with_one_recommendation(project_from):
     from ncpi.build.pipeline import Run, build_targets
     from ncpi.build.targets import Target
 
-    from conftest import MATRIX
+    from support import MATRIX
 
     project = project_from("shipped")
     for name in ("gwent.yaml", "gwent.cy.yaml"):
@@ -435,12 +427,12 @@ def test_a_welsh_re_inspection_with_one_recommendation(project_from):
     assert ENGLISH_MONTHS_AND_DAYS.findall(release + report) == []
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_each_edition_names_and_links_the_other(welsh_build):
     """English points to Welsh and Welsh to English: the web pages to each other's page beside
     them, the report PDFs to the other's public address, the press release PDFs and texts by
     name."""
-    from pdftools import link_addresses, page_texts, squash
+    from support.pdftools import link_addresses, page_texts, squash
 
     files = welsh_build
     words = {

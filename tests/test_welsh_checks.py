@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from conftest import invoke
+from support import edit, invoke
 
 WELSH_COMMON = "reports/_common.cy.yaml"
 WELSH = "reports/dyfed-powys.cy.yaml"
@@ -237,13 +237,6 @@ SCENARIOS = {
 }
 
 
-def _edit(project, name: str, old: str, new: str) -> None:
-    path = project.root / name
-    text = path.read_text("utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), "utf-8")
-
-
 def _printed(project) -> tuple[int, list[str], str]:
     """Exit code, the problem lines but the acknowledged late revisit, and the summary."""
     result = invoke(project, "validate", "dyfed-powys")
@@ -252,13 +245,12 @@ def _printed(project) -> tuple[int, list[str], str]:
     return result.exit_code, lines, summary
 
 
-@pytest.mark.checks
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_validate_prints_exactly(project_from, scenario):
     edits, expected, summary = SCENARIOS[scenario]
     project = project_from("shipped")
     for name, old, new in edits:
-        _edit(project, name, old, new)
+        edit(project.root / name, old, new)
     assert _printed(project) == (1, expected, summary)
 
 
@@ -284,7 +276,7 @@ def test_without_the_welsh_common_data_and_with_a_welsh_file_that_is_not_yaml(pr
     # All at once: the missing file is said although the Welsh report cannot be read.
     project = project_from("shipped")
     project.welsh_common_path.unlink()
-    _edit(project, WELSH, "inspection:\n", "inspection: [\n")
+    edit(project.root / WELSH, "inspection:\n", "inspection: [\n")
     assert _printed(project) == (
         1,
         [MISSING_WELSH_COMMON, f"{WELSH}:13:5: YAML syntax: a value is missing here"],
@@ -334,6 +326,6 @@ def test_each_english_file_comes_just_before_its_welsh_mirror(project_from):
 
 def test_the_welsh_common_data_is_not_checked_for_english_only_reports(project_from):
     project = project_from("shipped")
-    _edit(project, WELSH_COMMON, "  ncpi-aims:\n", "  ncpi-aimz:\n")
+    edit(project.root / WELSH_COMMON, "  ncpi-aims:\n", "  ncpi-aimz:\n")
     assert invoke(project, "validate", "essex").exit_code == 0
     assert invoke(project, "validate", "dyfed-powys").exit_code == 1

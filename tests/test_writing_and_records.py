@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from ncpi.build.incremental import current_inputs, file_hash, manifest_text, why_stale
+from ncpi.build.incremental import current_inputs, file_hash, why_stale
 from ncpi.build.outputs import write_new_file, write_outputs
 from ncpi.build.targets import BuildOptions, Target, manifest_path, output_paths
 from ncpi.errors import OutputError
+
+from support import recorded_build
 
 REPORT = Target("essex", "report")
 
@@ -77,28 +79,16 @@ def test_a_new_file_never_replaces_one(project_from):
 # Build records -----------------------------------------------------------------------------
 
 
-def _recorded_build(project, target=REPORT, options=BuildOptions()):
-    """Outputs and a build record as a build leaves them, with stand-in outputs."""
-    inputs = current_inputs(project, target)
-    outputs = {
-        path: f"{suffix} of {target}".encode()
-        for suffix, path in output_paths(project, target).items()
-    }
-    write_outputs(project, outputs)
-    record = manifest_text(inputs, {}, outputs, options.as_record())
-    write_outputs(project, {manifest_path(project, target): record.encode()})
-
-
 def test_a_recorded_build_is_up_to_date_until_something_changes(project_from):
     project = project_from()
     assert why_stale(project, REPORT, BuildOptions().as_record()) == "not built yet"
-    _recorded_build(project)
+    recorded_build(project)
     assert why_stale(project, REPORT, BuildOptions().as_record()) is None
 
 
 def test_a_touched_file_is_no_change_but_an_edit_is(project_from):
     project = project_from()
-    _recorded_build(project)
+    recorded_build(project)
     report = project.report_path("essex")
     os.utime(report, (1, 1))  # only the time
     assert why_stale(project, REPORT, BuildOptions().as_record()) is None
@@ -108,7 +98,7 @@ def test_a_touched_file_is_no_change_but_an_edit_is(project_from):
 
 def test_the_common_data_and_the_options_are_inputs(project_from):
     project = project_from()
-    _recorded_build(project)
+    recorded_build(project)
     assert why_stale(project, REPORT, BuildOptions(final=True).as_record()) == (
         "the build options changed"
     )
@@ -124,13 +114,13 @@ def test_the_common_data_and_the_options_are_inputs(project_from):
 
 def test_a_deleted_or_edited_output_means_a_rebuild(project_from):
     project = project_from()
-    _recorded_build(project)
+    recorded_build(project)
     html = output_paths(project, REPORT)["report.html"]
     html.write_bytes(b"edited by hand")
     assert why_stale(project, REPORT, BuildOptions().as_record()) == (
         "build/essex/essex-report.html is missing or was changed"
     )
-    _recorded_build(project)
+    recorded_build(project)
     output_paths(project, REPORT)["report.pdf"].unlink()
     assert why_stale(project, REPORT, BuildOptions().as_record()) == (
         "build/essex/essex-report.pdf is missing or was changed"
@@ -140,8 +130,8 @@ def test_a_deleted_or_edited_output_means_a_rebuild(project_from):
 def test_a_new_template_override_is_a_change_and_only_for_its_own_target(project_from):
     project = project_from()
     release = Target("essex", "press-release")
-    _recorded_build(project)
-    _recorded_build(project, release)
+    recorded_build(project)
+    recorded_build(project, release)
     project.templates_dir.mkdir()
     (project.templates_dir / "press-release.txt.j2").write_text("{{ report.status }}\n")
     assert why_stale(project, REPORT, BuildOptions().as_record()) is None
@@ -152,7 +142,7 @@ def test_a_new_template_override_is_a_change_and_only_for_its_own_target(project
 
 def test_a_record_from_another_ncpi_or_damaged_is_stale(project_from):
     project = project_from()
-    _recorded_build(project)
+    recorded_build(project)
     record = manifest_path(project, REPORT)
     text = record.read_text("utf-8")
     record.write_text(text.replace('"ncpi": "', '"ncpi": "0.0.0+'), "utf-8")
@@ -194,6 +184,7 @@ except OutputError as error:
 """
 
 
+@pytest.mark.process
 def test_a_failed_write_changes_nothing_and_names_the_files(project_from):
     """Files over 1 kB cannot be written, as on a full disk; in a process of its own, so that
     the limit cannot touch anything else."""
@@ -324,8 +315,8 @@ def test_a_welsh_edition_depends_on_its_welsh_files_and_the_welsh_catalogues(pro
     assert catalogues and set(inputs) == {str(path) for path in data + welsh_data + catalogues}
     assert "missing" not in inputs.values()
     for edited in welsh_data:
-        _recorded_build(project, english)
-        _recorded_build(project, welsh)
+        recorded_build(project, english)
+        recorded_build(project, welsh)
         edited.write_bytes(edited.read_bytes() + b"# a comment\n")
         assert why_stale(project, english, BuildOptions().as_record()) is None
         assert why_stale(project, welsh, BuildOptions().as_record()) == (
@@ -338,7 +329,7 @@ def test_a_new_catalogue_or_template_that_may_be_used_is_a_change(project_from):
     include is computed) are looked for again: a new one makes the target stale."""
     project = project_from("shipped")
     welsh = Target("dyfed-powys", "report", "cy")
-    _recorded_build(project, welsh)
+    recorded_build(project, welsh)
     catalogue = project.templates_dir / "locale" / "cy" / "LC_MESSAGES" / "ncpi.po"
     catalogue.parent.mkdir(parents=True)
     catalogue.write_text('msgid ""\nmsgstr ""\n', "utf-8")
@@ -347,7 +338,7 @@ def test_a_new_catalogue_or_template_that_may_be_used_is_a_change(project_from):
     )
     report = Target("dyfed-powys", "report")
     (project.templates_dir / "report.html.j2").write_text('{% include report.status ~ ".j2" %}')
-    _recorded_build(project, report)
+    recorded_build(project, report)
     assert why_stale(project, report, BuildOptions().as_record()) is None
     (project.templates_dir / "final.j2").write_text("{{ report.force }}")
     assert why_stale(project, report, BuildOptions().as_record()) == "templates/final.j2 is new"
@@ -370,7 +361,7 @@ def test_inputs_linked_from_elsewhere_in_the_project_are_read(project_from):
     inputs = current_inputs(project, release)
     assert "missing" not in inputs.files.values()
     assert "missing" not in {digest for _, digest in inputs.templates.values()}
-    _recorded_build(project, release)
+    recorded_build(project, release)
     assert why_stale(project, release, BuildOptions().as_record()) is None
     (shared / "press-release.txt.j2").write_text("{{ report.force }}\n", "utf-8")
     assert why_stale(project, release, BuildOptions().as_record()) == (
@@ -405,7 +396,7 @@ def test_a_record_naming_a_file_that_is_not_an_input_is_not_trusted(project_from
     (project.root / "secret.txt").write_text("secret")
     (project.reports_dir / "kent.yaml").write_text("another force's report")
     project.templates_dir.mkdir()
-    _recorded_build(project)
+    recorded_build(project)
     record = manifest_path(project, REPORT)
     data = json.loads(record.read_text("utf-8"))
     path = named.format(root=project.root)
@@ -447,7 +438,7 @@ def test_a_record_of_the_wrong_shape_means_a_rebuild(project_from, damage):
     import json
 
     project = project_from()
-    _recorded_build(project)
+    recorded_build(project)
     record = manifest_path(project, REPORT)
     data = json.loads(record.read_text("utf-8"))
     damage(data)
@@ -513,7 +504,7 @@ def test_clean_removes_what_the_records_name_and_nothing_else(project_from):
     from ncpi.build.outputs import TEMPORARY, _temporary_name, remove_outputs
 
     project = project_from()
-    _recorded_build(project)
+    recorded_build(project)
     folder = project.build_dir / "essex"
     (folder / "notes.txt").write_text("mine")
     leftover = folder / _temporary_name("essex-report.pdf")
@@ -526,7 +517,7 @@ def test_clean_removes_what_the_records_name_and_nothing_else(project_from):
     assert [p.name for p in folder.iterdir()] == ["notes.txt"]  # someone's note stays
     # Without anyone else's file, the folders ncpi made go too.
     other = project_from()
-    _recorded_build(other)
+    recorded_build(other)
     remove_outputs(other)
     assert not other.build_dir.exists()
 
@@ -536,7 +527,7 @@ def test_clean_keeps_a_build_folder_ncpi_did_not_make(project_from):
 
     project = project_from()
     project.build_dir.mkdir()  # someone else's build/: ncpi leaves no mark in it
-    _recorded_build(project)
+    recorded_build(project)
     remove_outputs(project)
     assert project.build_dir.is_dir() and list(project.build_dir.iterdir()) == []
 
@@ -731,8 +722,8 @@ def test_clean_follows_each_force_record_and_makes_no_folder(project_from):
     project = project_from("shipped")
     release = Target("essex", "press-release")
     welsh = Target("dyfed-powys", "report", "cy")
-    _recorded_build(project, release)  # no record of the Essex report
-    _recorded_build(project, welsh)
+    recorded_build(project, release)  # no record of the Essex report
+    recorded_build(project, welsh)
     leftover = project.build_dir / "dyfed-powys" / _temporary_name("dyfed-powys-report-cy.pdf")
     leftover.write_bytes(b"half")
     mine = project.build_dir / "mine.txt"
@@ -804,8 +795,8 @@ def test_clean_trusts_a_record_only_for_the_names_ncpi_writes(
 
     project = project_from()
     release = Target("essex", "press-release")
-    _recorded_build(project)
-    _recorded_build(project, release)
+    recorded_build(project)
+    recorded_build(project, release)
     folder = project.build_dir / "essex"
     (folder / "notes.txt").write_text("mine")
     path = manifest_path(project, REPORT)
@@ -830,14 +821,14 @@ def test_clean_skips_files_already_gone_and_names_one_it_cannot_remove(project_f
     from ncpi.build.outputs import remove_outputs
 
     project = project_from()
-    _recorded_build(project)
+    recorded_build(project)
     html, pdf = (
         output_paths(project, REPORT)["report.html"],
         output_paths(project, REPORT)["report.pdf"],
     )
     html.unlink()
     assert html not in remove_outputs(project, ["essex"])
-    _recorded_build(project)
+    recorded_build(project)
     pdf.unlink()
     (pdf / "inside").mkdir(parents=True)  # a folder by an output's name
     with pytest.raises(OutputError, match=r"^cannot remove essex-report\.pdf: Is a directory$"):
@@ -855,7 +846,7 @@ def test_clean_never_follows_a_link_to_a_folder(project_from, tmp_path):
     (elsewhere / "preview" / ".manifest-preview.json").write_text('["page-1.png"]')
     (elsewhere / "preview" / "page-1.png").write_text("not ncpi's")
     (elsewhere / "essex.zip").write_text("not ncpi's")
-    _recorded_build(project)
+    recorded_build(project)
     os.symlink(elsewhere, project.build_dir / "kent")
     (project.build_dir / "publish").mkdir()
     os.symlink(elsewhere, project.build_dir / "publish" / "essex")

@@ -108,6 +108,10 @@ class MadePdf:
     process_id: int = 0
 
 
+#: Makes a document's PDF from its HTML: the PDF's bytes, and the files read (path -> SHA-256).
+PdfMaker = Callable[[Project, str, BuildOptions], tuple[bytes, dict[str, str]]]
+
+
 @dataclass(frozen=True)
 class Run:
     """How a build runs: PDFs `jobs` at a time, everything again with `rebuild`, and with
@@ -117,6 +121,8 @@ class Run:
     jobs: int = 1
     rebuild: bool = False
     in_process: bool = False
+    #: What makes each PDF from its HTML: WeasyPrint's make_pdf, unless a test gives a stand-in.
+    pdf_maker: PdfMaker | None = None
 
 
 def build_targets(
@@ -150,7 +156,8 @@ def build_targets(
             return fresh
         if pool is None and not run.in_process and not certain:
             pool = WorkerPool.start(run.jobs, len(stale), events.on_note)
-        return fresh + list(_build_stale(project, stale, options, pool, events, checked))
+        maker = run.pdf_maker or make_pdf
+        return fresh + list(_build_stale(project, stale, options, pool, events, maker, checked))
     except BaseException:
         if pool is not None:  # Interrupted (Ctrl-C, SIGTERM): stop the workers now, not later.
             pool.kill()
@@ -312,14 +319,16 @@ def make_pdf(project: Project, html: str, options: BuildOptions) -> tuple[bytes,
     return finish_pdf(pdf), served
 
 
-def _make_pdf_here(project: Project, rendered: Rendered, options: BuildOptions) -> MadePdf:
+def _make_pdf_here(
+    project: Project, rendered: Rendered, options: BuildOptions, maker: PdfMaker
+) -> MadePdf:
     """Make one PDF (in a worker or here); a failure is returned, never raised."""
 
     if parent_is_gone():
         os._exit(1)  # An orphaned worker (where the kernel cannot tell us): no one waits.
     started = time.perf_counter()
     try:
-        made = MadePdf(*make_pdf(project, rendered.pdf_html, options))
+        made = MadePdf(*maker(project, rendered.pdf_html, options))
     except Exception as error:
         made = MadePdf(None, {}, failure=_failure(rendered.target, error))
     made.seconds = time.perf_counter() - started
@@ -380,14 +389,15 @@ def _build_stale(
     options: BuildOptions,
     pool: WorkerPool | None,
     events: Events,
+    maker: PdfMaker,
     already: CheckResult | None = None,
 ) -> Iterator[Outcome]:
     """Check the stale targets' reports together, render each, make its PDF, write it."""
     checked = check_reports(project, list(dict.fromkeys(s.target.slug for s in stale)), already)
     pdfs = (
-        _PdfsInWorkers(project, options, pool, events)
+        _PdfsInWorkers(project, options, pool, events, maker)
         if pool
-        else _PdfsHere(project, options, events)
+        else _PdfsHere(project, options, events, maker)
     )
     for item in stale:
         edition = checked[(item.target.slug, item.target.language)]
@@ -443,8 +453,8 @@ def _render_checked(
 class _PdfsHere:
     """Makes each PDF in this process, one after another, once every target is rendered."""
 
-    def __init__(self, project: Project, options: BuildOptions, events: Events):
-        self.project, self.options, self.events = project, options, events
+    def __init__(self, project: Project, options: BuildOptions, events: Events, maker: PdfMaker):
+        self.project, self.options, self.events, self.maker = project, options, events, maker
         self.pending: list[Rendered] = []
 
     def add(self, rendered: Rendered) -> None:
@@ -453,22 +463,29 @@ class _PdfsHere:
     def outcomes(self) -> Iterator[Outcome]:
         for rendered in self.pending:
             self.events.on_start(rendered.target)
-            made = _make_pdf_here(self.project, rendered, self.options)
+            made = _make_pdf_here(self.project, rendered, self.options, self.maker)
             yield _written(self.project, rendered, made, self.options)
 
 
 class _PdfsInWorkers:
     """Sends each rendered target to the pool at once; writes each PDF here as it comes back."""
 
-    def __init__(self, project: Project, options: BuildOptions, pool: WorkerPool, events: Events):
+    def __init__(
+        self,
+        project: Project,
+        options: BuildOptions,
+        pool: WorkerPool,
+        events: Events,
+        maker: PdfMaker,
+    ):
         self.project, self.options, self.pool, self.events = project, options, pool, events
+        self.maker = maker
         self.running: dict[Future, Rendered] = {}
         self.queue: list[Rendered] = []  # in the order they were sent, for on_start
 
     def add(self, rendered: Rendered) -> None:
-        self.running[self.pool.submit(_make_pdf_here, self.project, rendered, self.options)] = (
-            rendered
-        )
+        made = self.pool.submit(_make_pdf_here, self.project, rendered, self.options, self.maker)
+        self.running[made] = rendered
         self.queue.append(rendered)
         if len(self.queue) <= self.pool.workers:
             self.events.on_start(rendered.target)

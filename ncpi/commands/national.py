@@ -31,7 +31,7 @@ from markupsafe import Markup
 
 from ncpi.build.incremental import current_inputs, file_hash, manifest_text, why_stale
 from ncpi.build.outputs import write_outputs
-from ncpi.build.pipeline import make_pdf
+from ncpi.build.pipeline import PdfMaker, make_pdf
 from ncpi.build.targets import (
     DATA_FILES,
     DATA_FOLDER,
@@ -515,8 +515,12 @@ def build_national(
     as_of: dt.datetime | None = None,
     include_unpublished: bool = False,
     rebuild: bool = False,
+    pdf_maker: PdfMaker | None = None,
 ) -> NationalOutcome:
-    """Write the overview, the data and the index; the overview and data only when stale."""
+    """Write the overview, the data and the index; the overview and data only when stale.
+
+    `pdf_maker`: what makes the PDF (WeasyPrint's make_pdf unless a test gives a stand-in).
+    """
 
     started = time.perf_counter()
     # Hashed before the checks read the files: an edit from now on means a rebuild.
@@ -526,7 +530,8 @@ def build_national(
     written = []
     state = "up to date"
     if rebuild or why_stale(project, NATIONAL_TARGET, record) is not None:
-        written += _write_overview_and_data(project, national, options, inputs, record)
+        maker = pdf_maker or make_pdf
+        written += _write_overview_and_data(project, national, options, inputs, record, maker)
         state = "built"
     written += _write_index(project, national)
     return NationalOutcome(
@@ -552,13 +557,18 @@ def public_links(national: National) -> dict[str, str]:
 
 
 def _write_overview_and_data(
-    project: Project, national: National, options: BuildOptions, inputs, record: dict
+    project: Project,
+    national: National,
+    options: BuildOptions,
+    inputs,
+    record: dict,
+    maker: PdfMaker,
 ) -> list[Path]:
 
     assets: dict[str, str] = {}
     context = national_context(national, public_links(national))
     html = render_template(NATIONAL_HTML, context, project.templates_dir, assets)
-    pdf, served = make_pdf(project, html, options)
+    pdf, served = maker(project, html, options)
     paths = output_paths(project, NATIONAL_TARGET)
     outputs = {paths["html"]: html.encode("utf-8"), paths["pdf"]: pdf}
     for name, data in open_data(national.entries, national.common).items():

@@ -7,7 +7,9 @@ import os
 
 import pytest
 
-from conftest import make_project, run_ncpi
+from support import make_project, run_ncpi
+
+pytestmark = pytest.mark.process
 
 SECRET = "ghp_" + "S3cr3tT0k3n" * 3
 
@@ -31,7 +33,6 @@ def _hostile_report(project, kind, tmp_path):
 KINDS = ["link to /dev/zero", "fifo", "2 GB file", "link outside the project"]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize(
     "command",
@@ -55,7 +56,6 @@ def test_an_unsafe_report_is_refused_at_once_by_every_command(tmp_path, kind, co
             assert SECRET.encode() not in built.read_bytes()
 
 
-@pytest.mark.slow
 def test_the_messages_say_what_is_wrong(tmp_path):
     project = make_project(tmp_path / "project")
     _hostile_report(project, "link outside the project", tmp_path)
@@ -88,7 +88,6 @@ def _built(tmp_path):
         lambda r: {**r, "options": "x"},
     ],
 )
-@pytest.mark.slow
 def test_a_damaged_build_record_means_rebuild_not_a_traceback(tmp_path, damage):
     project, manifest = _built(tmp_path)
     manifest.write_text(json.dumps(damage(json.loads(manifest.read_text()))))
@@ -98,7 +97,6 @@ def test_a_damaged_build_record_means_rebuild_not_a_traceback(tmp_path, damage):
     assert json.loads(manifest.read_text())["format"] == 1  # A good record again.
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("named", ["/dev/zero", "fifo", "/etc/passwd"])
 def test_a_build_record_never_makes_ncpi_read_what_it_names_outside_the_inputs(tmp_path, named):
     project, manifest = _built(tmp_path)
@@ -115,7 +113,6 @@ def test_a_build_record_never_makes_ncpi_read_what_it_names_outside_the_inputs(t
     assert "1 built" in rebuilt.stdout + rebuilt.stderr
 
 
-@pytest.mark.slow
 def test_the_manifest_is_read_bounded(tmp_path):
     project, manifest = _built(tmp_path)
     manifest.unlink()

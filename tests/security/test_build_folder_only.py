@@ -7,7 +7,9 @@ import subprocess
 
 import pytest
 
-from conftest import make_project, run_ncpi
+from support import make_project, run_ncpi
+
+pytestmark = pytest.mark.process
 
 
 @pytest.fixture
@@ -33,7 +35,6 @@ def _snapshot(folder):
     }
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("linked", ["build", "build/essex", "build/essex/preview"])
 def test_a_link_in_place_of_a_build_folder_is_refused_by_build_png_and_clean(
     tmp_path, victim, linked
@@ -57,7 +58,6 @@ def test_a_link_in_place_of_a_build_folder_is_refused_by_build_png_and_clean(
     assert link.is_symlink()
 
 
-@pytest.mark.slow
 def test_an_output_that_is_a_link_is_replaced_not_written_through(tmp_path, victim):
     project = make_project(tmp_path / "project")
     before = _snapshot(victim)
@@ -69,7 +69,6 @@ def test_an_output_that_is_a_link_is_replaced_not_written_through(tmp_path, vict
     assert _snapshot(victim) == before
 
 
-@pytest.mark.slow
 def test_clean_removes_only_the_names_ncpi_writes_whatever_a_record_says(tmp_path, victim):
     project = make_project(tmp_path / "project")
     assert run_ncpi(project, "build", "essex").returncode == 0
@@ -93,7 +92,6 @@ def test_a_build_folder_ncpi_did_not_make_is_never_removed(tmp_path):
     assert (project.build_dir / "essex").is_dir()
 
 
-@pytest.mark.slow
 def test_a_full_disk_changes_no_output_of_the_document(tmp_path):
     """On a disk with room for the new HTML but not the new PDF, neither is replaced."""
     # One build's files (HTML with its inlined fonts, PDF, record) are measured elsewhere;
@@ -128,7 +126,6 @@ def test_a_full_disk_changes_no_output_of_the_document(tmp_path):
         subprocess.run(["umount", str(folder)])
 
 
-@pytest.mark.slow
 def test_clean_on_a_read_only_folder_is_a_message(tmp_path):
     project = make_project(tmp_path / "project")
     assert run_ncpi(project, "build", "essex").returncode == 0

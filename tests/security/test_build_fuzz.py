@@ -17,7 +17,7 @@ from ncpi.build.pipeline import Outcome, Run, build_targets
 from ncpi.build.targets import output_paths, targets_of
 from ncpi.project import Project
 
-from conftest import FIXTURES, REPO
+from support import FIXTURES, REPO
 
 VALID = yaml.safe_load((FIXTURES / "valid" / "reports" / "kent.yaml").read_text("utf-8"))
 COMMON = (REPO / "reports" / "_common.yaml").read_bytes()
@@ -91,7 +91,8 @@ def _refused_cleanly(project: Project, failed: list[Outcome]) -> None:
     assert not list(project.build_dir.rglob("*.tmp"))
 
 
-@pytest.mark.slow
+@pytest.mark.pdf
+@pytest.mark.process
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(field=st.sampled_from(TEXT_FIELDS), text=texts)
 def test_any_text_in_any_field_is_built_verbatim_or_refused_cleanly(field, text):
@@ -105,7 +106,7 @@ def test_any_text_in_any_field_is_built_verbatim_or_refused_cleanly(field, text)
             assert text.encode() in paths["kent-press-release.txt"].read_bytes()
 
 
-@pytest.mark.slow
+@pytest.mark.pdf
 @settings(max_examples=15, deadline=None)
 @given(
     text=st.sampled_from(
@@ -129,7 +130,7 @@ def test_tricky_text_reaches_the_text_output_as_typed(text, field):
         assert text.encode() in paths["kent-press-release.txt"].read_bytes()
 
 
-@pytest.mark.slow
+@pytest.mark.pdf
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=texts)
 def test_the_same_text_in_every_field_at_once(text):

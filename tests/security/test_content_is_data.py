@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import invoke
-from pdftools import flowing_text
+from support import invoke
+from support.pdftools import flowing_text
+
+pytestmark = pytest.mark.process
 
 HOSTILE = [
     "{{ 7*7 }}",
@@ -18,7 +20,6 @@ HOSTILE = [
 ]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_text_appears_literally_everywhere(project_from, text):
     project = project_from("valid")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import invoke
-from leaks import MARKER, active_content, attachments, leaked, plant_secret
+from support import invoke
+from support.leaks import MARKER, active_content, attachments, leaked, plant_secret
 
 PARAGRAPH = "    - Inspectors found progress.\n"  # press_release.paragraphs[0]
 SUMMARY = "    - The force has made progress.\n"  # reinspection.summary[0]
@@ -206,7 +206,7 @@ def _write_report(project, secret: Path, case: Case) -> None:
     path.write_text(source, "utf-8")
 
 
-@pytest.mark.slow
+@pytest.mark.process
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_hostile_input_is_shown_as_text_or_refused_and_nothing_leaks(project_from, tmp_path, case):
     project = project_from("valid")

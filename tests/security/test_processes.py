@@ -13,7 +13,9 @@ import pytest
 
 from ncpi.project import Project as make_project_from
 
-from conftest import make_project, ncpi_command
+from support import children, make_project, ncpi_command
+
+pytestmark = pytest.mark.process
 
 
 def _project(tmp_path):
@@ -23,19 +25,6 @@ def _project(tmp_path):
 
     make_synthetic_project(tmp_path / "project")
     return make_project_from(tmp_path / "project")
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
 
 
 def _alive(pid: int) -> bool:
@@ -56,7 +45,7 @@ def _start_build(project, **options):
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        workers = [pid for pid in _children(process.pid) if _alive(pid)]
+        workers = [pid for pid in sorted(children(process.pid)) if _alive(pid)]
         if len(workers) >= 2:
             time.sleep(0.5)  # Well inside a build of 43 forces (over 10 s).
             return process, workers
@@ -75,7 +64,6 @@ def _gone_within(pids, seconds) -> list[int]:
     return [pid for pid in pids if _alive(pid)]
 
 
-@pytest.mark.slow
 def test_kill_9_of_the_parent_ends_the_workers(tmp_path):
     process, workers = _start_build(_project(tmp_path))
     process.kill()
@@ -83,7 +71,6 @@ def test_kill_9_of_the_parent_ends_the_workers(tmp_path):
     assert _gone_within(workers, 2) == []
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(
     "signal_number,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGHUP, 129)]
 )
@@ -98,7 +85,6 @@ def test_a_signal_stops_ncpi_and_its_workers_cleanly(tmp_path, signal_number, co
     assert not list(project.build_dir.rglob("*.tmp"))
 
 
-@pytest.mark.slow
 def test_without_shared_memory_it_builds_in_one_process(tmp_path):
     project = make_project(tmp_path / "project")
     script = (
@@ -117,7 +103,6 @@ def test_without_shared_memory_it_builds_in_one_process(tmp_path):
     assert os.path.exists("/dev/shm")  # The real one was never touched.
 
 
-@pytest.mark.slow
 def test_a_closed_terminal_hangs_up_the_whole_group_quietly(tmp_path):
     """SIGHUP reaches every process of the terminal's group, workers included."""
     project = _project(tmp_path)

@@ -8,7 +8,7 @@ import pytest
 
 from ncpi.problems import Problem
 
-from conftest import invoke, ncpi_command, run_ncpi
+from support import invoke, ncpi_command, run_ncpi
 
 
 def _validate(project, *args):
@@ -53,7 +53,7 @@ def test_github_annotations_cannot_inject_workflow_commands():
     assert "file=reports/a\\x0a%3A%3Aadd-mask%3A%3Ax%2Cy%3Az.yaml," in command
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_a_reader_that_goes_away_changes_neither_the_build_nor_its_exit_code(project_from):
     import subprocess
 
@@ -69,7 +69,7 @@ def test_a_reader_that_goes_away_changes_neither_the_build_nor_its_exit_code(pro
     assert (project.build_dir / "essex" / "essex-report.pdf").is_file()
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_closed_stdout_and_stderr_are_no_error(project_from):
     project = project_from()
     closed = run_ncpi(
@@ -83,7 +83,7 @@ def test_closed_stdout_and_stderr_are_no_error(project_from):
     assert (project.build_dir / "essex" / "essex-report.pdf").is_file()
 
 
-@pytest.mark.slow
+@pytest.mark.process
 def test_a_wrong_source_date_epoch_is_one_usage_message(project_from):
     project = project_from()
     for value in ("99999999999999999", "１２３", "abc", "+5", "1.5"):
