@@ -17,6 +17,8 @@ COSTLY_FIXTURES = {
     "kent_build": "pdf",
     "matrix_build": "pdf",
     "welsh_build": "pdf",
+    "matrix_national": "pdf",
+    "archival_builds": "pdf",
     "browser": "browser",
 }
 

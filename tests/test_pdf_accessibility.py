@@ -8,6 +8,7 @@ import pikepdf
 import pytest
 
 # Every test here reads PDFs that its `pdf` fixture builds (by name, so not seen by conftest).
+pytestmark = pytest.mark.pdf
 
 DOCUMENTS = [
     ("essex_build", "essex-report.pdf"),
