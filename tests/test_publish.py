@@ -13,7 +13,7 @@ import zipfile
 
 import pytest
 
-from support import FIXTURES, invoke
+from support import FIXTURES, edit, invoke
 
 # Nothing here is about a PDF's content: a stand-in is made in its place.
 pytestmark = [pytest.mark.process, pytest.mark.usefixtures("stand_in_pdfs")]
@@ -267,3 +267,70 @@ def test_a_welsh_force_is_bundled_once_with_both_editions(project_from):
     assert "1 force(s) ready to publish" in result.output
     names = {path.name for path in (project.build_dir / "publish" / "dyfed-powys").iterdir()}
     assert {"dyfed-powys-report.pdf", "dyfed-powys-report-cy.pdf"} <= names
+
+
+def _named_by_the_bundle(folder) -> dict[str, set[str]]:
+    """What the folder, SHA256SUMS, metadata.json and the zip each say the bundle holds."""
+    sums = {line.split("  ", 1)[1] for line in (folder / "SHA256SUMS").read_text().splitlines()}
+    graph = json.loads((folder / "metadata.json").read_text("utf-8"))["@graph"]
+    described = {file["name"] for node in graph for file in node["encoding"]}
+    with zipfile.ZipFile(folder.parent / f"{folder.name}.zip") as opened:
+        zipped = {name.split("/", 1)[1] for name in opened.namelist()}
+    return {
+        "folder": {path.name for path in folder.iterdir()},
+        "checksums": sums | {"SHA256SUMS"},
+        "metadata": described | {"metadata.json", "SHA256SUMS"},
+        "zip": zipped,
+    }
+
+
+def test_a_welsh_bundle_describes_and_mails_both_editions(project_from):
+    project = project_from("shipped")
+    embargo = "press_release:\n  embargo: 2015-11-24 00:01\n"  # in the English file only
+    edit(project.reports_dir / "dyfed-powys.yaml", "press_release:\n", embargo)
+    result = invoke(project, "publish", "dyfed-powys", "--allow-past-embargo")
+    assert result.exit_code == 0, result.output + result.stderr
+    folder = project.build_dir / "publish" / "dyfed-powys"
+    named = _named_by_the_bundle(folder)
+    assert named["folder"] == named["checksums"] == named["metadata"] == named["zip"]
+    assert "dyfed-powys-press-release-cy.eml" in named["folder"]
+    graph = json.loads((folder / "metadata.json").read_text("utf-8"))["@graph"]
+    assert [(node["@type"], node["inLanguage"]) for node in graph] == [
+        ("Report", "en-GB"),
+        ("NewsArticle", "en-GB"),
+        ("Report", "cy"),
+        ("NewsArticle", "cy"),
+    ]
+    assert graph[2]["translationOfWork"] == {"@id": graph[0]["@id"]}
+    assert graph[0]["workTranslation"] == {"@id": graph[2]["@id"]}
+    assert {file["name"] for file in graph[3]["encoding"]} == {
+        f"dyfed-powys-press-release-cy.{ext}" for ext in ("txt", "html", "pdf", "eml")
+    }
+    welsh = email.message_from_bytes(
+        (folder / "dyfed-powys-press-release-cy.eml").read_bytes(), policy=email.policy.default
+    )
+    assert welsh["Content-Language"] == "cy"
+    assert welsh["Subject"].startswith(
+        "Embargo tan 00:01 dydd Mawrth 24 Tachwedd 2015: Dyfed-Powys"
+    )
+    text = welsh.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert text == (folder / "dyfed-powys-press-release-cy.txt").read_text("utf-8")
+
+
+def test_a_withdrawn_edition_leaves_nothing_in_the_bundle(published):
+    project, folder = published
+    # What a bundle of an edition since withdrawn (a Welsh one) left in the folder.
+    withdrawn = [
+        f"essex-{kind}-cy.{ext}"
+        for kind, exts in (("report", ("pdf", "html")), ("press-release", ("txt", "html", "pdf")))
+        for ext in exts
+    ] + ["essex-press-release-cy.eml"]
+    for name in withdrawn:
+        (folder / name).write_text("from an earlier bundle")
+    (folder / "notes.txt").write_text("the web team's own")  # not ncpi's: left alone
+    assert invoke(project, "publish", "essex").exit_code == 0
+    named = _named_by_the_bundle(folder)
+    assert named["folder"] - {"notes.txt"} == named["checksums"] == named["metadata"]
+    assert named["checksums"] == named["zip"]
+    assert not any((folder / name).exists() for name in withdrawn)
+    assert (folder / "notes.txt").is_file()

@@ -15,6 +15,7 @@ import os
 import re
 import secrets
 import stat
+from collections.abc import Collection
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -319,21 +320,30 @@ def _clean_publish(project, slugs: list[str] | None) -> list[Path]:
                 found |= {n.removesuffix(".zip") for n in os.listdir(folder) if n.endswith(".zip")}
             slugs = sorted(found & set(forces()))  # publish writes bundles of forces only
         for slug in slugs:
-            with existing_build_folder(project, PUBLISH_FOLDER, slug) as bundle:
-                if bundle is not None:
-                    for name in sorted(os.listdir(bundle)):
-                        temporary = TEMPORARY.match(name)
-                        ours = name in bundle_names(slug) or (
-                            temporary and temporary.group("name") in bundle_names(slug)
-                        )
-                        if ours and _remove(bundle, name):
-                            removed.append(publish / slug / name)
+            removed += remove_from_bundle(project, slug)
             with suppress(OSError):
                 os.rmdir(slug, dir_fd=folder)  # Only if nothing of anyone else's is left.
             if _remove(folder, f"{slug}.zip"):
                 removed.append(publish / f"{slug}.zip")
     with existing_build_folder(project) as build, suppress(OSError):
         os.rmdir(PUBLISH_FOLDER, dir_fd=build)
+    return removed
+
+
+def remove_from_bundle(project, slug: str, keep: Collection[str] = ()) -> list[Path]:
+    """Remove the files publish writes in a force's bundle folder, but those in `keep`: all of
+    them for `clean`, and what the new bundle no longer holds (a withdrawn Welsh edition)."""
+    removed: list[Path] = []
+    with existing_build_folder(project, PUBLISH_FOLDER, slug) as bundle:
+        if bundle is None:
+            return []
+        for name in sorted(os.listdir(bundle)):
+            temporary = TEMPORARY.match(name)
+            ours = name in bundle_names(slug) or (
+                temporary and temporary.group("name") in bundle_names(slug)
+            )
+            if ours and name not in keep and _remove(bundle, name):
+                removed.append(project.build_dir / PUBLISH_FOLDER / slug / name)
     return removed
 
 

@@ -1,8 +1,9 @@
 """`ncpi publish`: what goes to the web team and the press office, checked, in one folder.
 
 For each force: refuse a draft or anything `validate --strict` refuses, build with --final,
-then write build/publish/FORCE/ (the documents, an email draft of the press release,
-metadata.json and SHA256SUMS) and build/publish/FORCE.zip. The same inputs give the same bytes.
+then write build/publish/FORCE/ (the documents and an email draft of the press release, in
+each language, metadata.json and SHA256SUMS) and build/publish/FORCE.zip. The bundle holds
+exactly the files its metadata and checksums name; the same inputs give the same bytes.
 """
 
 from __future__ import annotations
@@ -17,23 +18,24 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
 
-from ncpi.build.outputs import write_outputs
+from ncpi.build.outputs import remove_from_bundle, write_outputs
 from ncpi.build.pipeline import build_targets
 from ncpi.build.targets import (
     BUNDLE_CHECKSUMS,
     BUNDLE_METADATA,
     BuildOptions,
+    Target,
     bundle_paths,
     output_paths,
     targets_of,
 )
-from ncpi.check.validate import check_project
+from ncpi.check.validate import CheckResult, check_project
 from ncpi.errors import NcpiError, ValidationFailed, source_date_epoch
 from ncpi.project import Project
 from ncpi.publication import in_uk_time
 from ncpi.publication import now as current_moment
 from ncpi.render.documents import document_context
-from ncpi.render.languages import IN_ENGLISH
+from ncpi.render.languages import IN_ENGLISH, LANGUAGES, Language
 
 #: The largest document a bundle takes (a report of 1,000 recommendations is about 2 MB).
 MAX_DOCUMENT_BYTES = 200_000_000
@@ -84,31 +86,54 @@ def publish(
     failed = [outcome for outcome in outcomes if outcome.state == "failed"]
     if failed:
         raise NcpiError("; ".join(f"{o.target} failed: {o.reason}" for o in failed))
-    return [_bundle(project, slug, checked.reports[slug], checked.common) for slug in slugs]
+    return [_bundle(project, slug, checked) for slug in slugs]
 
 
-def _bundle(project: Project, slug: str, report, common) -> Bundle:
-    """Write build/publish/FORCE/ and build/publish/FORCE.zip from the built documents."""
+def _editions(project: Project, slug: str, checked: CheckResult) -> dict[str, dict]:
+    """Each language's document context, English first: what the bundle's files are made of."""
+    if checked.common is None:  # Refused before this, with the common data's problems.
+        raise NcpiError("the common data did not pass its checks")
+    editions = {"en": document_context(checked.reports[slug], checked.common)}
+    if "cy" in project.languages(slug) and checked.welsh_common is not None:
+        welsh = checked.welsh[slug]
+        editions["cy"] = document_context(welsh, checked.welsh_common, "cy", project.templates_dir)
+    return editions
 
-    context = document_context(report, common)
+
+def _bundle(project: Project, slug: str, checked: CheckResult) -> Bundle:
+    """Write build/publish/FORCE/ and build/publish/FORCE.zip from the built documents, and
+    remove what an earlier bundle held and this one does not (a withdrawn Welsh edition)."""
+
+    editions = _editions(project, slug, checked)
     documents = {}
-    for target in targets_of(slug, project.languages(slug)):
+    for target in targets_of(slug, list(editions)):
         for path in output_paths(project, target).values():
             # Just written by the build; still read bounded, and never through a link.
             documents[path.name] = project.read_input(path, MAX_DOCUMENT_BYTES)
-    documents[f"{slug}-press-release.eml"] = email_draft(
-        context, documents[f"{slug}-press-release.txt"], documents[f"{slug}-press-release.html"]
-    )
-    documents[BUNDLE_METADATA] = metadata_json(context, slug, documents)
+    for code, context in editions.items():
+        names = Target(slug, "press-release", code).output_names
+        documents[email_name(slug, code)] = email_draft(
+            context,
+            documents[names["press-release.txt"]],
+            documents[names["press-release.html"]],
+            LANGUAGES[code],
+        )
+    documents[BUNDLE_METADATA] = metadata_json(editions, slug, documents)
     documents[BUNDLE_CHECKSUMS] = checksums(documents)
     folder, archive = bundle_paths(project, slug)
-    stamp = _timestamp(report.reinspection.published)
+    stamp = _timestamp(checked.reports[slug].reinspection.published)
     files = {folder / name: data for name, data in documents.items()}
     write_outputs(project, {**files, archive: reproducible_zip(slug, documents, stamp)})
+    remove_from_bundle(project, slug, keep=set(documents))
     return Bundle(slug, sorted(files), archive)
 
 
-def email_draft(context: dict, text: bytes, html: bytes) -> bytes:
+def email_name(slug: str, language: str) -> str:
+    """The email draft's file name: essex-press-release.eml, dyfed-powys-press-release-cy.eml."""
+    return f"{slug}-press-release{LANGUAGES[language].file_suffix}.eml"
+
+
+def email_draft(context: dict, text: bytes, html: bytes, language: Language = IN_ENGLISH) -> bytes:
     """The press release as an email draft: plain text first, then HTML (RFC 2046 order)."""
     release = context["report"].press_release
     sender = context["inspectorate"].press_office
@@ -120,7 +145,7 @@ def email_draft(context: dict, text: bytes, html: bytes) -> bytes:
         )
     subject = release.headline
     if release.embargo is not None:
-        subject = f"{IN_ENGLISH.embargo_line(release.embargo)}: {subject}"
+        subject = f"{language.embargo_line(release.embargo)}: {subject}"
     message = EmailMessage(policy=SMTP)
     message["From"] = sender
     message["Subject"] = subject
@@ -132,15 +157,37 @@ def email_draft(context: dict, text: bytes, html: bytes) -> bytes:
     message.add_alternative(
         html.decode("utf-8"), subtype="html", charset="utf-8", cte="quoted-printable"
     )
+    # After the content, which clears every Content-* header.
+    message["Content-Language"] = language.tag
     # The email package draws a random boundary; one from the content keeps the bytes the same.
     message.set_boundary("=_ncpi_" + hashlib.sha256(text + html).hexdigest()[:32])
     return message.as_bytes()
 
 
-def metadata_json(context: dict, slug: str, documents: dict[str, bytes]) -> bytes:
-    """schema.org JSON-LD: the report and the news article, and every file's size and SHA-256."""
+def metadata_json(editions: dict[str, dict], slug: str, documents: dict[str, bytes]) -> bytes:
+    """schema.org JSON-LD: each edition's report and news article (English first), and every
+    file's size and SHA-256; a Welsh edition is a translation of the English one."""
+    graph: list[dict] = []
+    for code, context in editions.items():
+        graph += _edition_graph(context, slug, code, documents)
+    if len(editions) > 1:
+        english_report, welsh_report = graph[0], graph[2]
+        welsh_report["translationOfWork"] = {"@id": english_report["@id"]}
+        english_report["workTranslation"] = {"@id": welsh_report["@id"]}
+    data = {"@context": "https://schema.org", "@graph": graph}
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _edition_graph(context: dict, slug: str, code: str, documents: dict[str, bytes]) -> list:
+    """One edition's report and news article, with the files of that language."""
     report, force = context["report"], context["force"]
     inspectorate = context["inspectorate"]
+    language = LANGUAGES[code]
+    names = {
+        suffix: name
+        for kind in ("report", "press-release")
+        for suffix, name in Target(slug, kind, code).output_names.items()
+    }
     published = report.reinspection.published.isoformat()
     publisher = {
         "@type": "GovernmentOrganization",
@@ -160,44 +207,44 @@ def metadata_json(context: dict, slug: str, documents: dict[str, bytes]) -> byte
             "sha256": hashlib.sha256(data).hexdigest(),
         }
 
-    graph = [
+    # The English report keeps its public address as its id; the Welsh one its own file.
+    report_id = context["report_url"] if code == "en" else f"{context['report_url']}#{code}"
+    article: dict = {
+        "@type": "NewsArticle",
+        "headline": report.press_release.headline,
+        "datePublished": published,
+        "inLanguage": language.tag,
+        "publisher": publisher,
+        "about": about,
+        "isBasedOn": report_id,
+        "encoding": [
+            file(names["press-release.txt"], "text/plain"),
+            file(names["press-release.html"], "text/html"),
+            file(names["press-release.pdf"], "application/pdf"),
+            file(email_name(slug, code), "message/rfc822"),
+        ],
+    }
+    if report.press_release.embargo is not None:
+        # UK time with its offset, so that the moment is the same whatever reads it.
+        embargo = in_uk_time(report.press_release.embargo)
+        article["embargoUntil"] = embargo.isoformat(timespec="minutes")
+    return [
         {
             "@type": "Report",
-            "@id": context["report_url"],
+            "@id": report_id,
             "name": context["title"],
             "url": context["report_url"],
             "datePublished": published,
-            "inLanguage": "en-GB",
+            "inLanguage": language.tag,
             "publisher": publisher,
             "about": about,
             "encoding": [
-                file(f"{slug}-report.pdf", "application/pdf"),
-                file(f"{slug}-report.html", "text/html"),
+                file(names["report.pdf"], "application/pdf"),
+                file(names["report.html"], "text/html"),
             ],
         },
-        {
-            "@type": "NewsArticle",
-            "headline": report.press_release.headline,
-            "datePublished": published,
-            "inLanguage": "en-GB",
-            "publisher": publisher,
-            "about": about,
-            "isBasedOn": context["report_url"],
-            "encoding": [
-                file(f"{slug}-press-release.txt", "text/plain"),
-                file(f"{slug}-press-release.html", "text/html"),
-                file(f"{slug}-press-release.pdf", "application/pdf"),
-                file(f"{slug}-press-release.eml", "message/rfc822"),
-            ],
-        },
+        article,
     ]
-    if report.press_release.embargo is not None:
-        # UK time with its offset, so that the moment is the same whatever reads it.
-
-        embargo = in_uk_time(report.press_release.embargo)
-        graph[1]["embargoUntil"] = embargo.isoformat(timespec="minutes")
-    data = {"@context": "https://schema.org", "@graph": graph}
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def checksums(documents: dict[str, bytes]) -> bytes:
