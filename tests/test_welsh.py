@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from io import BytesIO
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -469,3 +470,48 @@ def test_an_english_only_force_names_no_other_edition(essex_build):
         if path.suffix in (".html", ".txt"):
             text = path.read_text("utf-8")
             assert "other-edition" not in text and "also available in" not in text, name
+
+
+def _project_catalogue(project, entries: str) -> Path:
+    """A project's own Welsh catalogue (it wins over ncpi's), holding these entries."""
+    path = project.templates_dir / "locale" / "cy" / "LC_MESSAGES" / "ncpi.po"
+    path.parent.mkdir(parents=True)
+    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    path.write_text(header + entries, "utf-8")
+    return path
+
+
+def test_a_catalogues_translation_is_text_escaped_in_the_html(project_from):
+    project = project_from("shipped")
+    _project_catalogue(
+        project, 'msgid "Get the report"\nmsgstr "<script>alert(1)</script> & Cael"\n'
+    )
+    result = invoke(project, "press-release", "dyfed-powys")
+    assert result.exit_code == 0, result.output + result.stderr
+    folder = project.build_dir / "dyfed-powys"
+    html = (folder / "dyfed-powys-press-release-cy.html").read_text("utf-8")
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Cael" in html
+    text = (folder / "dyfed-powys-press-release-cy.txt").read_text("utf-8")
+    assert "<script>alert(1)</script> & Cael" in text  # plain text stays as written
+
+
+@pytest.mark.parametrize(
+    "translation, mistake",
+    [
+        ("100% o’r", "the translation has a '%' that is not a placeholder such as '%(count)s'"),
+        ("%(cyfrif)s", "the translation has %(cyfrif)s, which the English text does not"),
+    ],
+)
+def test_a_bad_percent_in_a_catalogue_is_reported_at_its_line(project_from, translation, mistake):
+    project = project_from("shipped")
+    _project_catalogue(
+        project,
+        'msgid "Press release"\nmsgstr "Datganiad i’r wasg"\n\n'
+        f'msgid "Get the report"\nmsgstr "{translation}"\n',
+    )
+    result = invoke(project, "validate")
+    assert result.exit_code == 1
+    assert f"templates/locale/cy/LC_MESSAGES/ncpi.po:8:1: template: {mistake}" in result.output, (
+        result.output
+    )

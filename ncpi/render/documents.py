@@ -17,6 +17,7 @@ from markupsafe import escape as escaped
 from ncpi.errors import RenderError, source_date_epoch
 from ncpi.model import AREAS, GRADES, PROGRESS_STATUSES, TIMESCALES, Common, Report
 from ncpi.registry import Force, forces
+from ncpi.render.inert import active_content, line_in_source
 from ncpi.render.languages import LANGUAGES
 from ncpi.render.templating import (
     ASSETS_READ,
@@ -26,6 +27,7 @@ from ncpi.render.templating import (
     REPORT_HTML,
     make_environment,
     slugify,
+    template_source,
     translator,
 )
 
@@ -315,7 +317,10 @@ def render_template(
     env = make_environment(user_templates, context.get("language", "en"))
     token = ASSETS_READ.set(assets if assets is not None else {})
     try:
-        return with_contents(env.get_template(name).render(context))
+        rendered = with_contents(env.get_template(name).render(context))
+        if name.endswith(".html.j2"):
+            refuse_active_content(env, name, rendered)
+        return rendered
     except jinja2.TemplateError as error:
         # Not found is also a template's mistake when an include or extends names the file.
         if isinstance(error, jinja2.TemplateNotFound):
@@ -338,6 +343,21 @@ def render_template(
         raise RenderError(f"{template}:{line}: {message}", template, line) from error
     finally:
         ASSETS_READ.reset(token)
+
+
+def refuse_active_content(env: jinja2.Environment, name: str, html: str) -> None:
+    """A RenderError at the template's line if its HTML holds a script or an attachment."""
+    found = active_content(html)
+    if not found:
+        return
+    source, filename = template_source(env, name)
+    first = found[0]
+    line = line_in_source(source, first)
+    message = (
+        f"the document would hold {first.what} (line {first.line} of its HTML): templates may "
+        "not put scripts or attachments in a document"
+    )
+    raise RenderError(f"{filename}:{line}: {message}", filename, line)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ templates/locale/cy/LC_MESSAGES/ncpi.po, which a user's templates folder may ext
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -17,6 +18,7 @@ from jinja2.ext import babel_extract
 
 from ncpi import model
 from ncpi.defaults import builtin_templates_dir
+from ncpi.errors import RenderError
 from ncpi.reading import read_bounded
 
 #: The language every report is written in; the default edition.
@@ -249,8 +251,37 @@ def read_catalogue(code: str, user_templates: Path | None) -> dict[str, str]:
             text = message.string  # A plural entry's is a tuple: ncpi's catalogue has none.
             translated = isinstance(text, str) and text and not message.fuzzy
             if message.id and isinstance(message.id, str) and translated:
+                mistake = format_mistake(message.id, str(text))
+                if mistake is not None:
+                    # At the catalogue's line: the template that asks for it is not at fault.
+                    line = message.lineno or 1
+                    raise RenderError(f"{path}:{line}: {mistake}", str(path), line)
                 messages[message.id] = str(text)
     return messages
+
+
+#: A placeholder a translation may hold ('%(count)s'), or a percent sign written '%%'.
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
+
+
+def format_mistake(english: str, translation: str) -> str | None:
+    """What is wrong with a translation's '%' signs, or None: every '%' is '%%' or one of
+    the English text's placeholders, since each text is filled in with Python's '%'."""
+    placeholders = set(re.findall(r"%\((\w+)\)s", english))
+    for found in _PLACEHOLDER.finditer(translation):
+        name = found.group(1)
+        if name is not None and name not in placeholders:
+            known = ", ".join(f"%({p})s" for p in sorted(placeholders)) or "none"
+            return (
+                f"the translation has %({name})s, which the English text does not "
+                f"(its placeholders: {known})"
+            )
+    if "%" in _PLACEHOLDER.sub("", translation):
+        return (
+            "the translation has a '%' that is not a placeholder such as '%(count)s': "
+            "write a percent sign as '%%'"
+        )
+    return None
 
 
 def document_messages(templates: Path) -> dict[str, list[tuple[str, int]]]:

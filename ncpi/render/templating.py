@@ -122,9 +122,17 @@ def _environment(
     )
     env.filters.update(filters)
     gettext = _gettext(user_templates, language, catalogue_stamp)
+
+    def ngettext(one: str, many: str, count: int) -> str:
+        return gettext(one if count == 1 else many)
+
+    if language != "en":
+        gettext_in_templates, ngettext_in_templates = map(_escaped_in_html, (gettext, ngettext))
+    else:
+        gettext_in_templates, ngettext_in_templates = gettext, ngettext
     # jinja2.ext.i18n adds this method to the environment at run time, which no type can say.
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext, lambda one, many, n: gettext(one if n == 1 else many), newstyle=True
+        gettext_in_templates, ngettext_in_templates, newstyle=True
     )
     env.globals.update(
         functions,
@@ -133,6 +141,19 @@ def _environment(
         page_of_pages=lambda: _page_of_pages(gettext),
     )
     return env
+
+
+def _escaped_in_html(gettext):
+    """A catalogue's gettext for templates: its translation escaped in HTML, as text from a
+    report is. Jinja marks what gettext returns as safe HTML; the English text is the
+    template's own, but a catalogue is a file of words, not of markup."""
+
+    @jinja2.pass_eval_context
+    def translated(eval_context, *texts):
+        words = gettext(*texts)
+        return escape(words) if eval_context.autoescape else words
+
+    return translated
 
 
 def _page_of_pages(gettext):
