@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from support import REPO, children, until
+from support import REPO, children, edit, until
 
 pytestmark = pytest.mark.process
 
@@ -294,3 +294,23 @@ def test_only_this_servers_names_are_answered_against_dns_rebinding(served, proj
     request = urllib.request.Request(server.url + "/events", headers={"Origin": own})
     with urllib.request.urlopen(request, timeout=10) as events:
         assert events.readline().decode() == "event: version\n"
+
+
+def test_a_killed_pdf_worker_is_replaced_and_the_page_says_so(served, project_from):
+    """The out-of-memory killer or a kill -9 ends the worker: the next save starts a new one
+    (it used to end serve with a BrokenProcessPool traceback)."""
+    project = project_from()
+    server = served(project)
+    assert _get(server.url + "/essex-report.pdf", timeout=90)[0] == 200
+    for worker in children(server.process.pid):
+        os.kill(worker, signal.SIGKILL)
+    edit(project.report_path("essex"), "firmly committed", "firmly and visibly committed")
+    notice = "the PDF worker had stopped; a new one was started"
+    assert until(lambda: notice in server.page("/"), 60)
+    assert "firmly and visibly committed" in server.page("/")
+    status, _ = _get(server.url + "/essex-report.pdf", timeout=90)
+    assert status == 200 and server.process.poll() is None
+    assert children(server.process.pid)  # the new worker
+    server.stop()
+    errors = server.process.stderr.read()
+    assert "Traceback" not in errors and "BrokenProcessPool" not in errors

@@ -18,6 +18,7 @@ import threading
 import time
 import webbrowser
 from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -62,13 +63,17 @@ class Pages:
     pages: dict[str, bytes] = field(default_factory=dict)
     version: int = 0
     changed: threading.Condition = field(default_factory=threading.Condition)
+    rendered: dict[str, bytes] = field(default_factory=dict)  # as rendered, before the bar
 
-    def update(self, pages: dict[str, bytes]) -> None:
+    def update(self, pages: dict[str, bytes] | None = None, bar: bytes | None = None) -> None:
+        """New pages, or a new bar on the same pages: either way every open page reloads."""
         with self.changed:
             self.version += 1
+            self.rendered = pages if pages is not None else self.rendered
+            self.bar = bar if bar is not None else self.bar
             self.pages = {
                 path: body.replace(b"</body>", self.bar + self.script() + b"</body>", 1)
-                for path, body in pages.items()
+                for path, body in self.rendered.items()
             }
             self.changed.notify_all()
 
@@ -98,10 +103,11 @@ def _page_files(project: Project, slug: str) -> dict[str, str]:
     }
 
 
-def preview_bar(project: Project, links: dict[str, str]) -> bytes:
+def preview_bar(project: Project, links: dict[str, str], notice: str = "") -> bytes:
     """The bar at the foot of each previewed page, from templates/preview-bar.html.j2."""
 
-    return render_template("preview-bar.html.j2", {"links": links}, project.templates_dir).encode()
+    context = {"links": links, "notice": notice}
+    return render_template("preview-bar.html.j2", context, project.templates_dir).encode()
 
 
 def preview_links(project: Project, slug: str) -> dict[str, str]:
@@ -314,13 +320,16 @@ def next_free_port(host: str, start: int, tries: int = 100) -> int | None:
 class PdfMaker:
     """Makes the force's PDFs in one warm worker process, after the HTML, one build at a time."""
 
-    def __init__(self, project: Project, slug: str, on_done):
+    def __init__(self, project: Project, slug: str, on_done, on_restart=lambda note: None):
 
         self.project, self.slug, self.on_done = project, slug, on_done
+        self.on_restart = on_restart
         self.pool = WorkerPool.start(1, 1, lambda note: None)
         self.running: Future | None = None
         self.again = False
         self.stopped = False
+        #: The worker died (the out-of-memory killer, kill -9): a new one makes the next PDFs.
+        self.broken = False
         self.lock = threading.Lock()
         self.idle = threading.Condition(self.lock)
 
@@ -340,18 +349,40 @@ class PdfMaker:
             self._start()
 
     def _start(self) -> None:
+        if self.broken:
+            self._restart()
         if self.pool is None:
             return
-        self.running = self.pool.submit(build_pdfs, str(self.project.root), self.slug)
+        try:
+            self.running = self.pool.submit(build_pdfs, str(self.project.root), self.slug)
+        except BrokenProcessPool:  # Died since its last PDF: once more, in a new one.
+            self._restart()
+            if self.pool is None:
+                return
+            self.running = self.pool.submit(build_pdfs, str(self.project.root), self.slug)
         self.running.add_done_callback(self._finished)
+
+    def _restart(self) -> None:
+        """A new worker in place of one that died; said on the terminal and the page."""
+        if self.pool is not None:
+            self.pool.kill()
+        self.pool = WorkerPool.start(1, 1, lambda note: None)
+        self.broken = False
+        self.on_restart(
+            time.strftime("%H:%M:%S") + ": the PDF worker had stopped; a new one was started"
+        )
 
     def _finished(self, future: Future) -> None:
         if self.stopped:
             return  # Killed by stop(): nothing to report.
         try:
             self.on_done(future.result())
-        except Exception as error:  # The worker stopped: say so, and stop asking it.
-            self.on_done([f"the PDF worker stopped ({error})"])
+        except BrokenProcessPool:  # Killed (out of memory, kill -9): made again in a new one.
+            self.on_done(["the PDF worker stopped before the PDFs were made; starting a new one"])
+            with self.lock:
+                self.broken = self.again = True
+        except Exception as error:
+            self.on_done([f"the PDF worker failed ({error})"])
         with self.lock:
             if self.again:
                 self.again = False
@@ -397,7 +428,11 @@ def serve(
     def pdfs_done(failures: list[str]) -> None:
         say(time.strftime("%H:%M:%S ") + ("; ".join(failures) if failures else "PDFs up to date"))
 
-    pdfs = PdfMaker(project, slug, pdfs_done)
+    def worker_restarted(note: str) -> None:
+        say(note)
+        pages.update(bar=preview_bar(project, preview_links(project, slug), note))
+
+    pdfs = PdfMaker(project, slug, pdfs_done, worker_restarted)
     server.pdfs = pdfs  # A PDF asked for while it is being made waits for it.
 
     def refresh() -> None:
