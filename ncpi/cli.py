@@ -14,6 +14,7 @@ from ncpi.cli_options import (
     Moment,
     batch_options,
     complete_forces,
+    not_empty_host,
     pass_project,
     pass_session,
     verbosity,
@@ -289,8 +290,10 @@ def national(session: Session, rebuild: bool, as_of, include_unpublished: bool) 
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="The address to listen on; only this machine by default. Another (0.0.0.0 for every "
-    "interface) makes the draft report readable by anyone on the network.",
+    callback=lambda ctx, param, value: not_empty_host(value),
+    help="The address to listen on (IPv4 or IPv6, or a name); only this machine by default. "
+    "Another (0.0.0.0 or :: for every interface) makes the draft report readable by anyone on "
+    "the network, and ncpi says so.",
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in the web browser.")
 @pass_session

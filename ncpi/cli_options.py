@@ -166,3 +166,10 @@ class Moment(click.ParamType):
                 param,
                 ctx,
             )
+
+
+def not_empty_host(host: str) -> str:
+    """--host as given; an empty one (which would mean every interface) is refused."""
+    if not host.strip():
+        raise click.BadParameter("is empty: give the address to listen on, such as 127.0.0.1")
+    return host

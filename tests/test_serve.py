@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from support import REPO, children, edit, until
+from support import REPO, children, edit, invoke, until
 
 pytestmark = pytest.mark.process
 
@@ -41,9 +41,11 @@ def _get(url: str, timeout: float = 5) -> tuple[int, str]:
 class Served:
     """`ncpi serve FORCE` running in a project, stopped at the end of the test."""
 
-    def __init__(self, project, force: str = "essex", *args: str):
+    def __init__(self, project, force: str = "essex", *args: str, host: str = "127.0.0.1"):
         self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
+        if host != "127.0.0.1":
+            args = (*args, "--host", host)
         self.process = subprocess.Popen(
             [
                 str(NCPI),
@@ -83,8 +85,8 @@ class Served:
 def served(project_from):
     running = []
 
-    def start(project=None, force="essex", *args):
-        server = Served(project or project_from(), force, *args)
+    def start(project=None, force="essex", *args, host="127.0.0.1"):
+        server = Served(project or project_from(), force, *args, host=host)
         running.append(server)
         return server
 
@@ -314,3 +316,25 @@ def test_a_killed_pdf_worker_is_replaced_and_the_page_says_so(served, project_fr
     server.stop()
     errors = server.process.stderr.read()
     assert "Traceback" not in errors and "BrokenProcessPool" not in errors
+
+
+def test_an_empty_host_is_refused(project_from):
+    result = invoke(project_from(), "serve", "essex", "--host", "")
+    assert result.exit_code == 2
+    assert "Invalid value for '--host': is empty: give the address to listen on" in result.output
+
+
+@pytest.mark.skipif(not Path("/proc/net/if_inet6").is_file(), reason="no IPv6 on this machine")
+def test_an_ipv6_address_is_served_and_is_this_machine(served):
+    server = served(host="::1")
+    assert "<title>Essex – National Child Protection Re-inspection</title>" in server.page("/")
+    server.stop()
+    assert "warning" not in server.process.stderr.read()
+
+
+def test_every_interface_is_served_with_a_warning(served):
+    server = served(host="0.0.0.0")
+    assert "<title>Essex" in _get(f"http://127.0.0.1:{server.port}/")[1]
+    server.stop()
+    errors = server.process.stderr.read()
+    assert "warning: listening on 0.0.0.0 (every interface): the preview (a draft report" in errors

@@ -257,6 +257,8 @@ class _Server(http.server.ThreadingHTTPServer):
     def __init__(self, address, pages: Pages, project: Project):
         self.pages, self.project = pages, project
         self.started_for = address[0]
+        # An IPv6 address (::1) needs an IPv6 socket; a name or IPv4 address an IPv4 one.
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.pdf_paths = _pdf_names(project, pages.slug)
         self.page_files = _page_files(project, pages.slug)
         super().__init__(address, _Handler)
@@ -303,6 +305,24 @@ def make_server(pages: Pages, project: Project, host: str, port: int) -> _Server
             hint = f": `--port {free}` is free" if free else ""
             raise PortInUse(f"port {port} on {host} is in use{hint}") from error
         raise NcpiError(f"cannot listen on {host}:{port}: {error.strerror}") from error
+
+
+def network_warning(host: str) -> str | None:
+    """A warning when the preview can be read from other machines: any address but this
+    machine's own (a name is looked up; one that cannot be is left to the bind to refuse)."""
+    try:
+        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except OSError:
+        return None
+    addresses = {ipaddress.ip_address(str(entry[4][0]).split("%", 1)[0]) for entry in found}
+    if all(address.is_loopback for address in addresses):
+        return None
+    every = " (every interface)" if any(a.is_unspecified for a in addresses) else ""
+    return (
+        f"warning: listening on {host}{every}: the preview (a draft report, an embargoed "
+        "press release, their PDFs) can be read by anyone on the network who can reach this "
+        "machine; the default, 127.0.0.1, is this machine only"
+    )
 
 
 def next_free_port(host: str, start: int, tries: int = 100) -> int | None:
@@ -419,8 +439,13 @@ def serve(
 ) -> None:
     """Serve the force's pages until stopped (Ctrl-C, SIGTERM), updating them on every save."""
 
+    if not host.strip():
+        raise NcpiError("--host is empty: give the address to listen on, such as 127.0.0.1")
     pages = Pages(slug, preview_bar(project, preview_links(project, slug)))
     server = make_server(pages, project, host, port)
+    warning = network_warning(host)
+    if warning is not None:
+        say(warning)
     shown_host = f"[{host}]" if ":" in host else host
     url = f"http://{shown_host}:{server.server_address[1]}/"
     feed = ChangeFeed(project, [slug])

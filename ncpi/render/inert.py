@@ -39,7 +39,7 @@ def active_content(html: str) -> list[ActiveContent]:
 
 
 class _Finder(HTMLParser):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[ActiveContent] = []
 
