@@ -338,3 +338,20 @@ def test_every_interface_is_served_with_a_warning(served):
     server.stop()
     errors = server.process.stderr.read()
     assert "warning: listening on 0.0.0.0 (every interface): the preview (a draft report" in errors
+
+
+def test_only_the_pdf_its_build_record_names_is_served_never_a_link(served, project_from):
+    project = project_from()
+    secret = project.root / ".env"
+    secret.write_text("PASSWORD=hunter2\n")
+    server = served(project)
+    assert _get(server.url + "/essex-report.pdf", timeout=90)[0] == 200
+    pdf = project.build_dir / "essex" / "essex-report.pdf"
+    pdf.unlink()
+    pdf.symlink_to(secret)  # planted by someone with write access to build/
+    status, body = _get(server.url + "/essex-report.pdf")
+    assert status == 404 and "hunter2" not in body
+    pdf.unlink()
+    pdf.write_bytes(b"%PDF-1.7 not the one ncpi built")  # a file, but not the recorded one
+    status, body = _get(server.url + "/essex-report.pdf")
+    assert status == 404 and "not the one" not in body

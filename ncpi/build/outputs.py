@@ -10,6 +10,7 @@ files first and then renamed in one short step.
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import re
@@ -19,11 +20,12 @@ from collections.abc import Collection
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from ncpi.build.incremental import MAX_MANIFEST_BYTES
+from ncpi.build.incremental import MAX_MANIFEST_BYTES, read_manifest
 from ncpi.build.targets import (
     PREVIEW_PAGE,
     PUBLISH_FOLDER,
     WHOLE_SET_FOLDERS,
+    Target,
     bundle_names,
     every_output_name,
     targets_of,
@@ -97,6 +99,31 @@ def _open_build_folder(project, parts: tuple[str, ...], create: bool):
     finally:
         for descriptor in descriptors:
             os.close(descriptor)
+
+
+def read_recorded_output(project, target: Target, suffix: str, limit: int) -> bytes | None:
+    """One of a target's outputs as its build record names it, or None: a regular file in
+    build/FORCE/, reached and opened without following a link, bounded, and holding the bytes
+    the record's SHA-256 names (what serve sends; never a file planted in its place)."""
+    record = read_manifest(project, target)
+    name = target.output_names[suffix]
+    expected = record["outputs"].get(name) if record is not None else None
+    if expected is None:
+        return None
+    try:
+        with existing_build_folder(project, target.slug) as folder:
+            if folder is None:
+                return None
+            descriptor = os.open(name, os.O_RDONLY | _NOFOLLOW, dir_fd=folder)
+            with os.fdopen(descriptor, "rb") as file:
+                if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                    return None
+                data = file.read(limit + 1)
+    except (OSError, OutputError):
+        return None
+    if len(data) > limit or hashlib.sha256(data).hexdigest() != expected:
+        return None
+    return data
 
 
 def _is_link(name: str, folder: int) -> bool:

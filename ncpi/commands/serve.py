@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ncpi.build.outputs import read_recorded_output
 from ncpi.build.pipeline import Run, build_targets, check_reports, other_language, render_edition
 from ncpi.build.targets import Target, output_paths, targets_of
 from ncpi.build.workers import WorkerPool
@@ -37,6 +38,8 @@ DEFAULT_PORT = 8000
 DEBOUNCE_MS = 30
 #: How long an idle event stream waits before a keep-alive comment.
 KEEPALIVE_SECONDS = 15
+#: The largest PDF served (a report of 1,000 recommendations is about 2 MB).
+MAX_PDF_BYTES = 500_000_000
 #: How long a request for a PDF waits for one being made before it is told to try again.
 PDF_WAIT_SECONDS = 60
 
@@ -121,12 +124,11 @@ def preview_links(project: Project, slug: str) -> dict[str, str]:
     return links
 
 
-def _pdf_names(project: Project, slug: str) -> dict[str, Path]:
-    """URL path -> the built PDF it serves."""
+def _pdf_names(project: Project, slug: str) -> dict[str, Target]:
+    """URL path -> the target whose built PDF it serves."""
 
     return {
-        "/" + output_paths(project, t)[t.pdf_suffix].name: output_paths(project, t)[t.pdf_suffix]
-        for t in targets_of(slug, project.languages(slug))
+        "/" + t.output_names[t.pdf_suffix]: t for t in targets_of(slug, project.languages(slug))
     }
 
 
@@ -198,18 +200,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self.pdf(self.server.pdf_paths[path], body)
         self.send(404, "text/plain; charset=utf-8", b"Not found.\n", body)
 
-    def pdf(self, built: Path, body: bool) -> None:
-        """A built PDF; while it is being made, once it is made (never the one before)."""
+    def pdf(self, target: Target, body: bool) -> None:
+        """A built PDF; while it is being made, once it is made (never the one before). Only
+        the file the build record names, with its recorded hash, never through a link."""
         maker = self.server.pdfs
         if maker is not None and not maker.wait_until_idle(PDF_WAIT_SECONDS):
-            data = b"The PDF is being made: this page tries again in a moment.\n"
-            return self.send(503, "text/plain; charset=utf-8", data, body, retry=True)
-        try:
-            data = self.server.project.read_input(built, 500_000_000)
-        except (OSError, NcpiError):
+            waiting = b"The PDF is being made: this page tries again in a moment.\n"
+            return self.send(503, "text/plain; charset=utf-8", waiting, body, retry=True)
+        pdf = read_recorded_output(self.server.project, target, target.pdf_suffix, MAX_PDF_BYTES)
+        if pdf is None:
             message = b"Not built: the report has problems (see the terminal or the page).\n"
             return self.send(404, "text/plain; charset=utf-8", message, body)
-        return self.send(200, "application/pdf", data, body)
+        return self.send(200, "application/pdf", pdf, body)
 
     def send(
         self, status: int, kind: str, data: bytes, body: bool = True, retry: bool = False
