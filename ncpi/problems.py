@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import asdict, dataclass
 
 KeyPath = tuple[str | int, ...]
@@ -31,6 +32,47 @@ def printable(text: str) -> str:
         if ord(c) in _UNSAFE_TO_SHOW
         else c
         for c in text
+    )
+
+
+#: Characters that break a line or space it, by the words a message uses for them.
+_LINE_AND_SPACE_CHARACTERS = {
+    "\n": "a line break",
+    "\r": "a carriage return",
+    "\t": "a tab",
+    "\v": "a vertical tab",
+    "\f": "a page break",
+    "\u0085": "a line break",
+    "\u2028": "a line break",
+    "\u2029": "a paragraph break",
+}
+
+
+#: What a character with no Unicode name is, by its category.
+_UNNAMED = {
+    "Cc": "a control character",
+    "Co": "a private-use character",
+    "Cn": "an unassigned character",
+}
+
+
+def character_name(character: str) -> str:
+    """A character's Unicode name, or what it is when it has none ('a control character')."""
+    return unicodedata.name(character, "") or _UNNAMED.get(
+        unicodedata.category(character), "a character with no name"
+    )
+
+
+def odd_character(character: str, advice: str) -> str:
+    """Why a character does not belong in a one-line value, in plain words: 'contains a line
+    break (U+000A): …', or a look-alike or invisible character by its Unicode name."""
+    code = f"U+{ord(character):04X}"
+    if character in _LINE_AND_SPACE_CHARACTERS:
+        what = _LINE_AND_SPACE_CHARACTERS[character]
+        return f"contains {what} ({code}): write it on one line, without {what}"
+    return (
+        f"contains {code} ({character_name(character)}), which only looks like an ordinary "
+        f"character or cannot be seen: {advice}"
     )
 
 

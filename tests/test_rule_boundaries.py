@@ -306,13 +306,15 @@ def test_a_recommendation_without_progress_is_named_with_its_code(project_from):
     )
 
 
-def test_a_look_alike_character_without_a_name_is_called_unnamed(project_from):
+def test_a_look_alike_character_without_a_name_is_called_what_it_is(project_from):
     # U+0378 is unassigned: unicodedata has no name for it.
     problems = _problems(
         project_from, ("    - recommendation: R1\n", "    - recommendation: R\u0378\n")
     )
     [look_alike] = [p for p in problems if p["code"] == "look-alike"]
-    assert look_alike["message"].startswith("contains U+0378 (unnamed), which only looks like")
+    assert look_alike["message"].startswith(
+        "contains U+0378 (an unassigned character), which only looks like"
+    )
 
 
 def test_a_recommendation_in_an_area_without_findings_is_named_with_its_code(project_from):

@@ -272,14 +272,49 @@ CASES = [
     ),
     (
         "    - id: R1\n",
+        '    - id: "R\\n1"\n',
+        (
+            14,
+            11,
+            "inspection.recommendations[0].id",
+            "look-alike",
+            "contains a line break (U+000A): write it on one line, without a line break",
+        ),
+    ),
+    (
+        "  headline: Kent",
+        "  embargo: 2019-03-05 24:00\n  headline: Kent",
+        (
+            65,
+            12,
+            "press_release.embargo",
+            "wrong-type",
+            "'2019-03-05 24:00' is not a time: the day has no 24:00; midnight at its end is "
+            "2019-03-06 00:00 (or write 2019-03-05 23:59)",
+        ),
+    ),
+    (
+        "  headline: Kent",
+        "  embargo: 5 March 2019\n  headline: Kent",
+        (
+            65,
+            12,
+            "press_release.embargo",
+            "wrong-type",
+            "'5 March 2019' is not a date and time: write it as YEAR-MONTH-DAY HH:MM, UK time, "
+            "e.g. 2016-12-14 00:01",
+        ),
+    ),
+    (
+        "    - id: R1\n",
         '    - id: "R\\ue0001"\n',  # a private-use character, which has no name
         (
             14,
             11,
             "inspection.recommendations[0].id",
             "look-alike",
-            "contains U+E000 (unnamed), which only looks like an ordinary character or cannot be "
-            "seen: type it again with plain letters and digits",
+            "contains U+E000 (a private-use character), which only looks like an ordinary "
+            "character or cannot be seen: type it again with plain letters and digits",
         ),
     ),
     (

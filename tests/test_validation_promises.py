@@ -438,7 +438,7 @@ def test_a_raw_line_separator_in_the_file_is_refused(project_from):
             "would draw it in a font of this machine's. Remove it or write it in words",
         ),
         ("中文", "'中' (U+4E2D CJK UNIFIED IDEOGRAPH-4E2D) is not in the report's font (Lato)"),
-        ("Private \ue000", "'\ue000' (U+E000 unnamed) is not in the report's font (Lato)"),
+        ("Private \ue000", "'\ue000' (U+E000 a private-use character) is not in the report's font"),
         ("Tab\tand Ͱ", "'Ͱ' (U+0370 GREEK CAPITAL LETTER HETA) is not in the report's font"),
     ],
 )

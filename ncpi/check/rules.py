@@ -14,7 +14,7 @@ from email.utils import getaddresses
 from ncpi.check.loading import LoadedYaml
 from ncpi.check.partial import UnavailablePart
 from ncpi.model import Common, Report, grade_scale
-from ncpi.problems import KeyPath, Problem, excerpt
+from ncpi.problems import KeyPath, Problem, excerpt, odd_character
 from ncpi.registry import forces, suggest
 
 #: The inspectorate aims to revisit a force no later than six months after the initial report.
@@ -101,13 +101,7 @@ class _Rules:
             path = ("reinspection", "progress", index, "recommendation")
             odd = next((c for c in progress.recommendation if not c.isascii()), None)
             if progress.recommendation not in first_index and odd is not None:
-                yield self.problem(
-                    path,
-                    f"contains U+{ord(odd):04X} "
-                    f"({unicodedata.name(odd, 'unnamed')}), which only looks like "
-                    "an ordinary character or cannot be seen: type the id again",
-                    code="look-alike",
-                )
+                yield self.problem(path, odd_character(odd, "type the id again"), code="look-alike")
                 continue
             if progress.recommendation not in first_index:
                 listed = ids[:_MAX_LISTED]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +12,7 @@ from pydantic_core import ErrorDetails
 
 from ncpi.check.loading import LoadedYaml
 from ncpi.model_walk import model_at
-from ncpi.problems import KeyPath, Problem, excerpt
+from ncpi.problems import KeyPath, Problem, excerpt, odd_character
 from ncpi.registry import suggest
 
 _READ_AS = {
@@ -140,14 +140,8 @@ def _not_an_id(e: _Error) -> Message:
     text = str(e.value)
     odd = next((c for c in text if not (c.isascii() and c.isprintable())), None)
     if odd is not None and text.strip():
-        return (
-            e.loc,
-            f"contains U+{ord(odd):04X} ({unicodedata.name(odd, 'unnamed')}), which only looks "
-            "like an ordinary character or cannot be seen: type it again with plain letters "
-            "and digits",
-            False,
-            "look-alike",
-        )
+        advice = "type it again with plain letters and digits"
+        return e.loc, odd_character(odd, advice), False, "look-alike"
     field = next((part for part in reversed(e.loc) if isinstance(part, str)), "")
     if text.strip() and field in _PATTERN_SHAPES:
         return e.loc, f"'{excerpt(e.value)}' {_PATTERN_SHAPES[field]}", False, "invalid"
@@ -207,6 +201,32 @@ def _not_a_date(e: _Error) -> Message:
     )
 
 
+def _not_a_moment(e: _Error) -> Message:
+    """A date and time (an embargo) that is not one; '24:00' said in its own words."""
+    midnight = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[ T]24:00(?::00)?", str(e.value).strip())
+    if midnight:
+        try:
+            day = dt.date.fromisoformat(midnight.group(1))
+        except ValueError:
+            day = None
+        if day is not None:
+            following = day + dt.timedelta(days=1)
+            return (
+                e.loc,
+                f"'{e.value}' is not a time: the day has no 24:00; midnight at its end is "
+                f"{following.isoformat()} 00:00 (or write {day.isoformat()} 23:59)",
+                False,
+                "wrong-type",
+            )
+    return (
+        e.loc,
+        f"{kind_of(e.value)} is not a date and time: write it as YEAR-MONTH-DAY HH:MM, UK "
+        "time, e.g. 2016-12-14 00:01",
+        False,
+        "wrong-type",
+    )
+
+
 def _not_a_whole_number(e: _Error) -> Message:
     source = e.source
     if source is not None and source.style is not None and source.raw.strip().isdigit():
@@ -244,7 +264,11 @@ _BY_TYPE = {
     "too_short": _no_items,
     "greater_than_equal": _too_small,
 }
-_BY_PREFIX = (("date", _not_a_date), ("int", _not_a_whole_number))
+_BY_PREFIX = (
+    ("datetime", _not_a_moment),
+    ("date", _not_a_date),
+    ("int", _not_a_whole_number),
+)
 
 
 def _expected(error: ErrorDetails) -> list[str]:

@@ -22,7 +22,7 @@ from ncpi.pdf.document import (
     drawable_characters,  # fontTools only, never WeasyPrint
     fonts_dir_for,
 )
-from ncpi.problems import Problem, format_path, printable
+from ncpi.problems import Problem, character_name, format_path, printable
 from ncpi.project import Project
 from ncpi.registry import forces
 from ncpi.render.documents import render_documents
@@ -349,7 +349,7 @@ def font_problems(loaded: LoadedYaml, project: Project) -> list[Problem]:
     for path, text in texts:
         missing = next((c for c in text if ord(c) not in drawable and c not in "\n\t"), None)
         if missing is not None:
-            name = unicodedata.name(missing, "unnamed")
+            name = character_name(missing)
             problems.append(
                 loaded.problem(
                     path,
