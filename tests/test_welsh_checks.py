@@ -329,3 +329,21 @@ def test_the_welsh_common_data_is_not_checked_for_english_only_reports(project_f
     edit(project.root / WELSH_COMMON, "  ncpi-aims:\n", "  ncpi-aimz:\n")
     assert invoke(project, "validate", "essex").exit_code == 0
     assert invoke(project, "validate", "dyfed-powys").exit_code == 1
+
+
+@pytest.mark.process
+@pytest.mark.usefixtures("stand_in_pdfs")
+def test_a_welsh_file_without_its_report_is_an_error_at_its_first_line(project_from):
+    project = project_from("shipped")
+    (project.reports_dir / "dyfed-powys.cy.yaml").rename(
+        project.reports_dir / "dyfed-powy.cy.yaml"
+    )
+    result = invoke(project, "validate")
+    assert result.exit_code == 1
+    assert (
+        "reports/dyfed-powy.cy.yaml:1:1: there is no reports/dyfed-powy.yaml: a Welsh file is "
+        "the Welsh text of an English report, and is read only beside it. Did you mean "
+        "'dyfed-powys'? Rename this file to match its report, or remove it"
+    ) in result.output
+    # Its own mistake: the forces' documents are still built.
+    assert invoke(project, "build", "essex").exit_code == 0

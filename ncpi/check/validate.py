@@ -24,7 +24,7 @@ from ncpi.pdf.document import (
 )
 from ncpi.problems import Problem, character_name, format_path, printable
 from ncpi.project import Project
-from ncpi.registry import forces
+from ncpi.registry import forces, suggest
 from ncpi.render.documents import render_documents
 from ncpi.render.markup import allowed_link, links_in
 from ncpi.render.templating import make_environment
@@ -53,6 +53,10 @@ class Verdict:
     @property
     def passed(self) -> bool:
         return self.edition is not None
+
+
+#: The code of a Welsh file that has no English report beside it.
+ORPHAN_WELSH = "orphan-welsh"
 
 
 @dataclass
@@ -159,6 +163,8 @@ def check_project(
             _check_welsh_common(project, loaded if result.common is not None else None, result)
     template_problems = check_templates(project) if dry_run else []
     result.problems += template_problems
+    if slugs is None:
+        result.problems += orphan_welsh_files(project)
     for slug in project.report_slugs() if slugs is None else slugs:
         try:
             _check_one(project, slug, result, dry_run=dry_run and not template_problems)
@@ -179,6 +185,33 @@ def check_project(
     return result
 
 
+def orphan_welsh_files(project: Project) -> list[Problem]:
+    """A Welsh file with no English report beside it (a misspelt name, a report removed):
+    nothing would ever read it, so it is an error at its first line."""
+    if not project.reports_dir.is_dir():
+        return []
+    slugs = project.report_slugs()
+    problems = []
+    for path in sorted(project.reports_dir.glob("*.cy.yaml")):
+        slug = path.name.removesuffix(".cy.yaml")
+        if slug.startswith("_") or slug in slugs:
+            continue
+        english = project.display(project.report_path(slug))
+        problems.append(
+            Problem(
+                project.display(path),
+                1,
+                1,
+                "",
+                f"there is no {english}: a Welsh file is the Welsh text of an English report, "
+                f"and is read only beside it.{suggest(slug, slugs)} Rename this file to match "
+                "its report, or remove it",
+                code=ORPHAN_WELSH,
+            )
+        )
+    return problems
+
+
 def _verdicts(
     project: Project, result: CheckResult, slugs: list[str]
 ) -> dict[tuple[str, str], Verdict]:
@@ -193,7 +226,10 @@ def _verdicts(
     }
     everyone = set().union(*own_files.values()) if own_files else set()
     welsh_common = project.display(project.welsh_common_path)
-    shared = [p for p in errors if p.file not in everyone | {welsh_common}]
+    # A Welsh file with no report is its own mistake: it stops no force's documents.
+    shared = [
+        p for p in errors if p.file not in everyone | {welsh_common} and p.code != ORPHAN_WELSH
+    ]
     result.shared_errors = shared
     welsh_shared = [p for p in errors if p.file == welsh_common]
     verdicts = {}
