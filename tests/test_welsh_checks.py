@@ -347,3 +347,18 @@ def test_a_welsh_file_without_its_report_is_an_error_at_its_first_line(project_f
     ) in result.output
     # Its own mistake: the forces' documents are still built.
     assert invoke(project, "build", "essex").exit_code == 0
+
+
+def test_a_welsh_text_that_is_the_english_is_warned_about(project_from):
+    project = project_from("shipped")
+    edit(
+        project.reports_dir / "dyfed-powys.cy.yaml",
+        "  headline: Dyfed-Powys yn gwella’r ffordd y mae’n amddiffyn plant",
+        "  headline: Dyfed-Powys improving how it protects children",
+    )
+    result = invoke(project, "validate", "dyfed-powys", "--strict")
+    assert result.exit_code == 1
+    assert (
+        "reports/dyfed-powys.cy.yaml:140:13: press_release.headline: warning: is the English "
+        "text, word for word (reports/dyfed-powys.yaml:183): write it in Welsh"
+    ) in result.output, result.output

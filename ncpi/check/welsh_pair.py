@@ -106,6 +106,19 @@ def _kind(value: Any) -> str:
     return kind_of(value)
 
 
+#: Fewer words than this may be the same in both languages: a name, a title, an address.
+_PROSE_WORDS = 4
+
+
+def _untranslated(english: Any, welsh: str) -> bool:
+    """Whether a Welsh text of some length is the English one (the "TODO: in Welsh:" marks
+    deleted, and nothing translated): names and short titles may rightly be the same."""
+    if not isinstance(english, str):
+        return False
+    same = " ".join(english.split()) == " ".join(welsh.split())
+    return same and len(welsh.split()) >= _PROSE_WORDS
+
+
 class PairCheck:
     """Compares an English file and its Welsh mirror, collecting located problems."""
 
@@ -150,6 +163,16 @@ class PairCheck:
                 self.problems.append(
                     self.welsh.problem(
                         path, f"should be the Welsh text, not {_kind(welsh)}", code="welsh-text"
+                    )
+                )
+            elif _untranslated(english, welsh):
+                self.problems.append(
+                    self.welsh.problem(
+                        path,
+                        "is the English text, word for word "
+                        f"({self.where(self.english, path)}): write it in Welsh",
+                        code="welsh-untranslated",
+                        severity="warning",
                     )
                 )
         elif isinstance(shape, Texts | Items):
