@@ -515,3 +515,22 @@ def test_a_bad_percent_in_a_catalogue_is_reported_at_its_line(project_from, tran
     assert f"templates/locale/cy/LC_MESSAGES/ncpi.po:8:1: template: {mistake}" in result.output, (
         result.output
     )
+
+
+@pytest.mark.long
+def test_new_welsh_never_writes_a_file_validate_would_refuse_to_read(project_from):
+    from ncpi.check.loading import MAX_FILE_BYTES
+
+    project = project_from("shipped")
+    (project.reports_dir / "dyfed-powys.cy.yaml").unlink()
+    english = project.reports_dir / "dyfed-powys.yaml"
+    text = english.read_text("utf-8")
+    many = "".join(f"    - Paragraph {n} of a long report.\n" for n in range(24_000))
+    at = text.index("  paragraphs:\n", text.index("press_release:")) + len("  paragraphs:\n")
+    english.write_text(text[:at] + many + text[at:], "utf-8")
+    assert english.stat().st_size < MAX_FILE_BYTES
+    result = invoke(project, "new", "dyfed-powys", "--welsh")
+    assert result.exit_code == 1
+    assert "reports/dyfed-powys.cy.yaml would be " in result.output
+    assert f"over the {MAX_FILE_BYTES:,} that validate reads" in result.output
+    assert not (project.reports_dir / "dyfed-powys.cy.yaml").exists()

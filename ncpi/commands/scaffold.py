@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from ncpi.build.outputs import write_new_file
-from ncpi.check.loading import load_yaml_file
+from ncpi.check.loading import MAX_FILE_BYTES, load_yaml_file
 from ncpi.check.welsh_pair import Items, Keyed, Text, Texts, translation_shape
 from ncpi.commands.schema import schema_texts
 from ncpi.errors import NcpiError
@@ -105,7 +105,16 @@ def new_welsh(project: Project, name: str):
             f"{project.display(path)} already exists; ncpi new never overwrites a "
             "report. Edit it, or delete it first to start again"
         )
-    write_new_file(path, welsh_scaffold_text(project, slug).encode("utf-8"))
+    data = welsh_scaffold_text(project, slug).encode("utf-8")
+    if len(data) > MAX_FILE_BYTES:
+        # Its "TODO: in Welsh:" marks make it longer than the English: never write a file
+        # that validate would then refuse to read.
+        raise NcpiError(
+            f"{project.display(path)} would be {len(data):,} bytes, over the "
+            f"{MAX_FILE_BYTES:,} that validate reads: the English report is too long to start "
+            "its Welsh text from; shorten it, or start the Welsh file by hand"
+        )
+    write_new_file(path, data)
     return path
 
 
