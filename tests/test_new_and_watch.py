@@ -176,3 +176,22 @@ def test_build_watch_builds_the_report_and_stops_on_sigterm(project_from):
         process.wait(timeout=30)
     assert process.returncode == 143  # 128 + SIGTERM
     assert "Stopped." in "".join(_drain(lines))
+
+
+def test_init_leaves_a_link_alone_and_completes_or_leaves_nothing(tmp_path):
+    folder = tmp_path / "inspections"
+    folder.mkdir()
+    (folder / ".gitignore").symlink_to(tmp_path / "nowhere")  # a link to nothing
+    result = invoke(folder, "init", str(folder))
+    assert result.exit_code == 0, result.output
+    assert (folder / ".gitignore").is_symlink() and not (tmp_path / "nowhere").exists()
+    assert (folder / "reports" / "_common.yaml").is_file()
+
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "schema").write_text("a file where init wants a folder")
+    failed = invoke(other, "init", str(other))
+    assert failed.exit_code == 1 and "Traceback" not in failed.output
+    assert sorted(p.name for p in other.iterdir()) == ["schema"]  # nothing of init's left
+    (other / "schema").unlink()
+    assert invoke(other, "init", str(other)).exit_code == 0  # not "already a project"

@@ -335,9 +335,7 @@ def test_the_welsh_common_data_is_not_checked_for_english_only_reports(project_f
 @pytest.mark.usefixtures("stand_in_pdfs")
 def test_a_welsh_file_without_its_report_is_an_error_at_its_first_line(project_from):
     project = project_from("shipped")
-    (project.reports_dir / "dyfed-powys.cy.yaml").rename(
-        project.reports_dir / "dyfed-powy.cy.yaml"
-    )
+    (project.reports_dir / "dyfed-powys.cy.yaml").rename(project.reports_dir / "dyfed-powy.cy.yaml")
     result = invoke(project, "validate")
     assert result.exit_code == 1
     assert (

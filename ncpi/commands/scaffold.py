@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -149,7 +151,9 @@ def init_project(folder) -> list:
     """Start a project in `folder`: the common data (English and Welsh), schema/, .gitignore
     and a README.
 
-    Files that exist are left as they are; a folder that is already a project is refused.
+    Files that exist (or links, even to nothing) are left as they are; a folder that is
+    already a project is refused. It completes or leaves nothing: a failed write removes what
+    this init wrote.
     """
 
     root = Path(folder)
@@ -162,11 +166,25 @@ def init_project(folder) -> list:
         root / ".gitignore": b"build/\n",
         root / "README.md": _PROJECT_README.encode(),
     }
-    written = []
-    for path, data in files.items():
-        if path.exists():
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_new_file(path, data)
-        written.append(path)
+    written: list[Path] = []
+    made: list[Path] = []  # the folders this init made, outermost first
+    try:
+        for path, data in files.items():
+            if os.path.lexists(path):  # A file or a link (even one to nothing) is left alone.
+                continue
+            for parent in reversed(path.parents):
+                if parent != root and not parent.exists() and root in parent.parents:
+                    parent.mkdir()
+                    made.append(parent)
+            write_new_file(path, data)
+            written.append(path)
+    except BaseException:
+        # All or nothing: a second init must not find half a project and refuse it.
+        for path in reversed(written):
+            with contextlib.suppress(OSError):
+                path.unlink()
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
     return written
