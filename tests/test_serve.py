@@ -355,3 +355,17 @@ def test_only_the_pdf_its_build_record_names_is_served_never_a_link(served, proj
     pdf.write_bytes(b"%PDF-1.7 not the one ncpi built")  # a file, but not the recorded one
     status, body = _get(server.url + "/essex-report.pdf")
     assert status == 404 and "not the one" not in body
+
+
+def test_a_template_error_is_listed_on_the_terminal_as_on_the_page(served, project_from):
+    project = project_from()
+    project.templates_dir.mkdir()
+    (project.templates_dir / "report.html.j2").write_text(
+        '{% extends "default:report.html.j2" %}{% block title %}{{ 1 / 0 }}{% endblock %}'
+    )
+    server = served(project)
+    located = "templates/report.html.j2:1:1: template: ZeroDivisionError: division by zero"
+    assert "ZeroDivisionError: division by zero" in server.page("/")
+    server.stop()
+    errors = server.process.stderr.read()
+    assert located in errors and "problems found: shown on the page" in errors
