@@ -334,3 +334,19 @@ def test_a_withdrawn_edition_leaves_nothing_in_the_bundle(published):
     assert named["checksums"] == named["zip"]
     assert not any((folder / name).exists() for name in withdrawn)
     assert (folder / "notes.txt").is_file()
+
+
+def test_a_headline_that_looks_like_an_encoded_word_reads_as_typed_in_the_subject(project_from):
+    project = project_from()
+    typed = "Essex =?utf-8?q?improves?= child protection"
+    edit(
+        project.report_path("essex"),
+        "  headline: Child protection in Essex is improving but there is still more to do",
+        f"  headline: '{typed}'",
+    )
+    result = invoke(project, "publish", "essex")
+    assert result.exit_code == 0, result.output + result.stderr
+    raw = (project.build_dir / "publish" / "essex" / "essex-press-release.eml").read_bytes()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message["Subject"] == typed
+    assert all(len(line) <= 78 for line in raw.split(b"\r\n\r\n")[0].split(b"\r\n"))

@@ -14,9 +14,13 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
+from email import _header_value_parser
+from email.header import Header, decode_header, make_header
+from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
+from typing import cast
 
 from ncpi.build.outputs import remove_from_bundle, write_outputs
 from ncpi.build.pipeline import build_targets
@@ -146,9 +150,9 @@ def email_draft(context: dict, text: bytes, html: bytes, language: Language = IN
     subject = release.headline
     if release.embargo is not None:
         subject = f"{language.embargo_line(release.embargo)}: {subject}"
-    message = EmailMessage(policy=SMTP)
+    message = EmailMessage(policy=_SMTP_WITH_ENCODED_SUBJECT if "=?" in subject else SMTP)
     message["From"] = sender
-    message["Subject"] = subject
+    message["Subject"] = _encoded_words(subject) if "=?" in subject else subject
     message["X-Unsent"] = "1"  # mail clients open it as a draft to send
     # Quoted-printable: a paragraph is one line, and SMTP allows no line over 998 bytes.
     message.set_content(
@@ -162,6 +166,35 @@ def email_draft(context: dict, text: bytes, html: bytes, language: Language = IN
     # The email package draws a random boundary; one from the content keeps the bytes the same.
     message.set_boundary("=_ncpi_" + hashlib.sha256(text + html).hexdigest()[:32])
     return message.as_bytes()
+
+
+class _EncodedSubject(UnstructuredHeader):
+    """A Subject given as RFC 2047 encoded words, sent as they are (the email package would
+    otherwise decode them, and a mail client would show '=?utf-8?q?…?=' typed in a headline
+    as something else)."""
+
+    @classmethod
+    def parse(cls, value, kwds):
+        tokens: list = []
+        for word in value.split():
+            if tokens:
+                tokens.append(_header_value_parser.WhiteSpaceTerminal(" ", "fws"))
+            tokens.append(_header_value_parser.ValueTerminal(word, "vtext"))
+        kwds["parse_tree"] = _header_value_parser.UnstructuredTokenList(tokens)
+        kwds["decoded"] = str(make_header(decode_header(value)))
+
+
+def _encoded_words(text: str) -> str:
+    """The text as UTF-8 encoded words, each within RFC 2047's 75 characters."""
+    return " ".join(Header(text, "utf-8", header_name="Subject").encode(linesep="\n").split())
+
+
+_SUBJECT_AS_ENCODED = HeaderRegistry()
+# The registry mixes BaseHeader into the class it is given, as for its own UnstructuredHeader;
+# typeshed's signature asks for the mixed class.
+_SUBJECT_AS_ENCODED.map_to_type("subject", cast("type[BaseHeader]", _EncodedSubject))
+#: For a subject that holds '=?': every word of it encoded, so that it reads as typed.
+_SMTP_WITH_ENCODED_SUBJECT = SMTP.clone(header_factory=_SUBJECT_AS_ENCODED)
 
 
 def metadata_json(editions: dict[str, dict], slug: str, documents: dict[str, bytes]) -> bytes:
