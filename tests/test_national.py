@@ -4,6 +4,7 @@ the Web metadata) and the index, over the test matrix and over 43 synthetic forc
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import re
 import shutil
@@ -16,7 +17,7 @@ from ncpi.check.rules import REVISIT_AIM_DAYS
 from ncpi.model import AREAS, PROGRESS_STATUSES, TIMESCALES
 from ncpi.registry import forces
 
-from support import FIXTURES, MATRIX, REPO, invoke, make_project
+from support import FIXTURES, MATRIX, REPO, edit, invoke, make_project
 from support.pdftools import (
     A4_HEIGHT,
     A4_WIDTH,
@@ -511,3 +512,14 @@ def test_no_csv_cell_is_run_as_a_formula_and_the_json_is_exact(tmp_path):
     metadata = data / "recommendations.csv-metadata.json"
     assert "CSV injection" in json.loads(metadata.read_text("utf-8"))["dc:description"]
     assert len(list(Table.from_file(metadata).iterdicts(strict=True))) == len(rows)
+
+
+@pytest.mark.process
+@pytest.mark.usefixtures("stand_in_pdfs")
+def test_with_no_report_counted_the_overview_is_dated_by_its_moment_not_the_clock(project_from):
+    project = project_from()
+    edit(project.report_path("essex"), "status: final", "status: draft")
+    result = invoke(project, "national", env={"SOURCE_DATE_EPOCH": "1500000000"})
+    assert result.exit_code == 0, result.output
+    html = (project.build_dir / "national" / "national-overview.html").read_text("utf-8")
+    assert "2017-07-14" in html and dt.date.today().isoformat() not in html  # not the clock

@@ -49,7 +49,7 @@ from ncpi.check.validate import check_project
 from ncpi.commands.listing import output_state
 from ncpi.errors import ValidationFailed
 from ncpi.model import AREAS, GRADES, PROGRESS_STATUSES, TIMESCALES, grade_scale
-from ncpi.publication import now, why_unpublished
+from ncpi.publication import in_uk_time, now, why_unpublished
 from ncpi.registry import Force, forces
 from ncpi.render.documents import CONTENTS_MARK, bar_chart, render_template, report_url
 from ncpi.render.languages import IN_ENGLISH
@@ -90,6 +90,8 @@ class National:
     #: Reports not published as of the moment, left out, with why (a draft, a date to come).
     withheld: dict[str, str] = field(default_factory=dict)
     include_unpublished: bool = False
+    #: The moment publication is judged at (UK time): SOURCE_DATE_EPOCH or now by default.
+    as_of: dt.datetime | None = None
 
     @property
     def counts_unpublished(self) -> bool:
@@ -110,7 +112,9 @@ def read_national(
     if checked.common is None:
         raise ValidationFailed(checked.shared_errors)
     registry = forces()
-    national = National([], checked.common, include_unpublished=include_unpublished)
+    national = National(
+        [], checked.common, include_unpublished=include_unpublished, as_of=in_uk_time(as_of)
+    )
     for slug in project.report_slugs():
         verdict = checked.verdicts[(slug, "en")]
         if slug not in registry or not verdict.passed:
@@ -203,7 +207,8 @@ def national_context(national: National, links: dict[str, str]) -> dict:
         for grade, count in audit.grades.items():
             totals["grades"][grade] = totals["grades"].get(grade, 0) + count
     published = [entry.report.reinspection.published for entry in entries]
-    latest = max(published, default=dt.date.today())
+    # With no report counted, the overview is dated by its moment, never by the clock alone.
+    latest = max(published, default=(national.as_of or in_uk_time(now())).date())
     inspectorates = []
     for day in sorted(published):
         named = common.inspectorate_on(day)
