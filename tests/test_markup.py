@@ -138,3 +138,32 @@ def test_a_link_to_anything_but_the_web_or_mail_is_a_located_error(project_from,
     ) in result.stdout
     built = invoke(project, "build", "kent")
     assert built.exit_code == 1 and not (project.build_dir / "kent").exists()
+
+
+@pytest.mark.parametrize(
+    "url, mistake",
+    [
+        (
+            "https://en.wikipedia.org/wiki/Child_(law)",
+            "a bracket in an address ends the link early: write ( as %28 and ) as %29",
+        ),
+        (
+            "mailto:press@example.gov.uk?bcc=someone@example.org",
+            "a mailto: link may only name one address: '?' (bcc=, cc=, body=) or ',' would add "
+            "recipients or text to the reader's email",
+        ),
+        ("mailto:a@example.gov.uk,b@example.org", "a mailto: link may only name one address"),
+    ],
+)
+def test_a_link_that_would_not_be_the_one_typed_is_a_located_error(project_from, url, mistake):
+    project = _kent_with(
+        project_from, "    - Progress is good.\n", f"    - Progress is [good]({url}).\n"
+    )
+    result = invoke(project, "validate")
+    assert result.exit_code == 1
+    assert (
+        f"reports/kent.yaml:52:7: reinspection.conclusion[0]: the link '[good]({url})' may not "
+        f"go to '{url}': {mistake}"
+    ) in result.stdout
+    # Never a live link, should the check be skipped.
+    assert "<a " not in str(inline(f"[good]({url})"))

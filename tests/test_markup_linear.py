@@ -128,3 +128,26 @@ def test_a_flood_of_problems_prints_a_bounded_summary(tmp_path):
     assert len(every) == 4000 and len(unknown) == 2000
     # The ids listed in one message are capped too: not 2,000 ids in each of 2,000 messages.
     assert all(len(message) < 300 and message.endswith("and 1,990 more.") for message in unknown)
+
+
+def _well_nested(html: str) -> bool:
+    """Whether every <strong> and <em> closes before the element it opened inside."""
+    open_tags: list[str] = []
+    for tag in re.findall(r"</?(?:strong|em)>", html):
+        if tag.startswith("</"):
+            if not open_tags or open_tags.pop() != tag[2:-1]:
+                return False
+        else:
+            open_tags.append(tag[1:-1])
+    return not open_tags
+
+
+def test_triple_stars_nest_strong_around_emphasis():
+    assert str(inline("***now***")) == "<strong><em>now</em></strong>"
+    assert str(inline("**a *b** c*")) == "<strong>a <em>b</em></strong><em> c</em>"
+
+
+@settings(max_examples=500, deadline=None)
+@given(markup_text)
+def test_emphasis_is_always_well_nested(text):
+    assert _well_nested(str(inline(text)))

@@ -26,7 +26,7 @@ from ncpi.problems import Problem, character_name, format_path, printable
 from ncpi.project import Project
 from ncpi.registry import forces, suggest
 from ncpi.render.documents import render_documents
-from ncpi.render.markup import allowed_link, links_in
+from ncpi.render.markup import link_mistake, links_in
 from ncpi.render.templating import make_environment
 
 
@@ -399,17 +399,14 @@ def font_problems(loaded: LoadedYaml, project: Project) -> list[Problem]:
 
 
 def link_problems(loaded: LoadedYaml) -> list[Problem]:
-    """A problem for every [label](address) whose address is not https://, http:// or mailto:."""
+    """A problem for every [label](address) that may not be a live link (see link_mistake)."""
     return [
         loaded.problem(
-            path,
-            f"the link '[{label}]({url})' may not go to '{url}': links "
-            "may only go to https://, http:// or mailto: addresses",
-            code="link",
+            path, f"the link '[{label}]({url})' may not go to '{url}': {mistake}", code="link"
         )
         for path, text in _strings(loaded.data)
         for label, url in links_in(text)
-        if not allowed_link(url)
+        if (mistake := link_mistake(url)) is not None
     ]
 
 

@@ -76,9 +76,24 @@ def _find_links(text: str, *, strict: bool) -> list[tuple[int, int, str, str]]:
         position = opening + 1
 
 
+def link_mistake(url: str) -> str | None:
+    """Why a link may not go to `url`, or None: web and mail addresses only (never javascript:
+    or file:), without brackets (which end a link early), and a mail address alone."""
+    if not ALLOWED_LINK.match(url):
+        return "links may only go to https://, http:// or mailto: addresses"
+    if "(" in url or ")" in url:
+        return "a bracket in an address ends the link early: write ( as %28 and ) as %29"
+    if url.lower().startswith("mailto:") and ("?" in url or "," in url):
+        return (
+            "a mailto: link may only name one address: '?' (bcc=, cc=, body=) or ',' would add "
+            "recipients or text to the reader's email"
+        )
+    return None
+
+
 def allowed_link(url: str) -> bool:
-    """Whether a link may go to `url`: web and mail addresses only, never javascript: or file:."""
-    return bool(ALLOWED_LINK.match(url))
+    """Whether a link may go to `url` (see link_mistake)."""
+    return link_mistake(url) is None
 
 
 def links_in(text: str) -> list[tuple[str, str]]:
@@ -139,7 +154,37 @@ def _em(text: str) -> str:
 
 
 def _emphasis(escaped: str) -> str:
-    return _em(_strong(escaped))
+    return _nested(_em(_strong(escaped)))
+
+
+_EMPHASIS_TAG = re.compile(r"(</?(?:strong|em)>)")
+
+
+def _nested(html: str) -> str:
+    """Emphasis tags properly nested: '***x***' gives <strong><em>x</strong></em>, which
+    browsers and PDF tags each mend their own way; an element closed before one opened
+    inside it is closed and reopened around it. Only ncpi writes these tags (text is escaped
+    first), and they nest two deep at most, so this is one pass."""
+    if "</" not in html:
+        return html
+    open_tags: list[str] = []
+    parts: list[str] = []
+    for piece in _EMPHASIS_TAG.split(html):
+        if not _EMPHASIS_TAG.fullmatch(piece):
+            parts.append(piece)
+        elif not piece.startswith("</"):
+            open_tags.append(piece[1:-1])
+            parts.append(piece)
+        else:
+            name = piece[2:-1]
+            if name not in open_tags:  # Never written so; kept as it is, should it be.
+                parts.append(piece)
+                continue
+            inside = open_tags[len(open_tags) - open_tags[::-1].index(name) :]
+            parts += [f"</{tag}>" for tag in reversed(inside)] + [piece]
+            parts += [f"<{tag}>" for tag in inside]
+            open_tags = [tag for tag in open_tags if tag != name]
+    return re.sub(r"<(strong|em)></\1>", "", "".join(parts))
 
 
 def inline(text: str) -> Markup:
