@@ -19,9 +19,15 @@ from ncpi.project import REPORTS_FOLDER, Project
 MAX_PROBLEMS_SHOWN = 100
 
 
+def can_redraw(stream) -> bool:
+    """Whether the stream is a terminal that understands escape sequences ('\\r\\e[K' to
+    redraw a line, colours): not a pipe or file, nor TERM=dumb (Emacs' shell, some CI logs)."""
+    return stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
 def use_colour(stream) -> bool:
     """Colour on a terminal, unless NO_COLOR is set (https://no-color.org)."""
-    return not os.environ.get("NO_COLOR") and stream.isatty()
+    return not os.environ.get("NO_COLOR") and can_redraw(stream)
 
 
 @dataclass
@@ -189,7 +195,7 @@ def build_and_report(
     progress = Progress(
         len(targets),
         sys.stderr,
-        terminal=sys.stderr.isatty() and not session.verbose,
+        terminal=can_redraw(sys.stderr) and not session.verbose,
         quiet=session.quiet,
         colour=use_colour(sys.stderr),
     )

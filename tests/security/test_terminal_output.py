@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import subprocess
 
 import pytest
 
 from ncpi.problems import Problem
 
-from support import invoke, ncpi_command, run_ncpi
+from support import edit, invoke, ncpi_command, run_ncpi
 
 
 def _validate(project, *args):
@@ -95,3 +96,46 @@ def test_a_wrong_source_date_epoch_is_one_usage_message(project_from):
         project, "build", "essex", env={**os.environ, "SOURCE_DATE_EPOCH": "1480000000"}
     )
     assert good.returncode == 0
+
+
+def _on_a_terminal(project, term: str) -> bytes:
+    """What `ncpi build` writes to stderr when stderr is a terminal (a pty) of this TERM."""
+    import pty
+
+    main, other = pty.openpty()
+    try:
+        done = subprocess.run(
+            ncpi_command(project, "build", "essex"),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=other,
+            env={**os.environ, "TERM": term, "NO_COLOR": ""},
+            timeout=120,
+        )
+        os.close(other)
+        other = -1
+        output = b""
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # the pty's other end is closed: all is read
+                break
+            if not chunk:
+                break
+            output += chunk
+    finally:
+        os.close(main)
+        if other >= 0:
+            os.close(other)
+    assert done.returncode == 1
+    return output
+
+
+@pytest.mark.process
+def test_a_dumb_terminal_gets_no_escape_sequences(project_from):
+    project = project_from()
+    edit(project.report_path("essex"), "status: in progress", "status: done")  # fails first
+    assert b"\x1b[K" in _on_a_terminal(project, "xterm")
+    dumb = _on_a_terminal(project, "dumb")
+    assert b"\x1b" not in dumb and b"\r\x1b" not in dumb
+    assert b"essex report failed" in dumb
