@@ -20,16 +20,19 @@ from support import recorded_build
 REPORT = Target("essex", "report")
 
 
-def test_outputs_are_readable_by_everyone_whatever_the_umask(project_from):
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o644)])
+def test_outputs_honour_the_umask_as_the_folders_do(project_from, umask, mode):
     project = project_from()
     path = project.build_dir / "essex" / "essex-report.html"
-    old = os.umask(0o077)
+    old = os.umask(umask)
     try:
         write_outputs(project, {path: b"<p>x</p>"})
+        write_outputs(project, {path: b"<p>y</p>"})  # replaced: the same mode
     finally:
         os.umask(old)
-    assert stat.S_IMODE(path.stat().st_mode) == 0o644
-    assert path.read_bytes() == b"<p>x</p>"
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o755 & ~umask
+    assert path.read_bytes() == b"<p>y</p>"
 
 
 def test_every_file_and_its_folder_reach_the_disk(project_from, monkeypatch):

@@ -134,6 +134,21 @@ def _is_link(name: str, folder: int) -> bool:
         return False
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux tells it (other threads may
+    be creating files); elsewhere set and put back at once."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _write_file(folder: int, name: str, data: bytes) -> None:
     """Create `name` in the open folder (never through a link), write it and flush it to disk."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW
@@ -143,7 +158,9 @@ def _write_file(folder: int, name: str, data: bytes) -> None:
         while view:
             view = view[os.write(descriptor, view) :]
         os.fsync(descriptor)
-        os.fchmod(descriptor, 0o644)  # Readable by the web server whatever the umask.
+        # As the folders: 0644 less the umask (private under 077), never group-writable,
+        # once it is complete.
+        os.fchmod(descriptor, 0o644 & ~_umask())
     except BaseException:
         os.close(descriptor)
         os.unlink(name, dir_fd=folder)  # A full disk leaves no half-written file behind.
