@@ -19,7 +19,7 @@ from ncpi.cli_options import (
     pass_session,
     verbosity,
 )
-from ncpi.errors import NcpiError, Stopped, ValidationFailed
+from ncpi.errors import NcpiError, ValidationFailed
 from ncpi.pdf.document import (  # constants only; WeasyPrint loads later
     DEFAULT_VARIANT,
     PDF_VARIANTS,
@@ -27,9 +27,9 @@ from ncpi.pdf.document import (  # constants only; WeasyPrint loads later
 from ncpi.project import Project
 from ncpi.terminal import (
     Batch,
-    ForgivingStream,
     Session,
     batch_command,
+    run_command_line,
     targets_named,
     watch_and_build,
 )
@@ -345,15 +345,39 @@ def list_forces(project: Project, output_format: str) -> None:
       ncpi list
       ncpi list --format json
     """
-    import json
-
-    from ncpi.commands.listing import force_rows, rows_as_table
+    from ncpi.commands.listing import force_rows, rows_as_json, rows_as_table
 
     rows = force_rows(project)
-    if output_format == "json":
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    click.echo(rows_as_json(rows) if output_format == "json" else rows_as_table(rows))
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("force", shell_complete=complete_forces(with_report=True))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv"]),
+    default="table",
+    show_default=True,
+    help="table for people; csv for the file sent back to the force.",
+)
+@pass_project
+def review(project: Project, force: str, output_format: str) -> None:
+    """Print FORCE's factual accuracy check: each point raised (`review:` in the report), its
+    decision and reason. The log never appears in a published document.
+
+    \b
+    Examples:
+      ncpi review essex
+      ncpi review essex --format csv > essex-review.csv
+    """
+    from ncpi.commands.review import review_csv, review_rows, review_table
+
+    rows = review_rows(project, project.resolve_force(force))
+    if output_format == "csv":
+        click.echo(review_csv(rows).decode("utf-8"), nl=False)
     else:
-        click.echo(rows_as_table(rows))
+        click.echo(review_table(rows))
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -442,15 +466,11 @@ def schema(project: Project, check: bool) -> None:
     Example:
       ncpi schema
     """
-    from ncpi.commands.schema import schema_texts, write_schemas
+    from ncpi.commands.schema import stale_schemas, write_schemas
 
     folder = project.root / "schema"
     if check:
-        stale = [
-            name
-            for name, text in schema_texts().items()
-            if not (folder / name).is_file() or (folder / name).read_text("utf-8") != text
-        ]
+        stale = stale_schemas(folder)
         if stale:
             raise NcpiError(f"schema/ is out of date ({', '.join(stale)}): run `ncpi schema`")
         click.echo("schema/ is up to date.")
@@ -459,40 +479,9 @@ def schema(project: Project, check: bool) -> None:
         click.echo(f"wrote {project.display(path)}")
 
 
-def _stop_on(signal_number: int, frame) -> None:
-    raise Stopped(signal_number)
-
-
 def main() -> None:
     """Entry point of the `ncpi` command."""
-    import signal
-
-    # A closed or vanished stdout or stderr (`ncpi build --all | head -1`, `>&-`) must not stop
-    # a build or change its exit code: output to it is dropped.
-    sys.stdout, sys.stderr = (
-        ForgivingStream.around(sys.stdout),
-        ForgivingStream.around(sys.stderr),
-    )
-    # Ctrl-C, `kill` and a closed terminal all stop ncpi the same way: workers are ended, no
-    # temporary file is left, and the exit code is 128 + the signal (130, 143, 129).
-    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(number, _stop_on)
-    try:
-        cli(prog_name="ncpi")
-        code = 0
-    except Stopped as stopped:
-        print("Stopped.", file=sys.stderr)
-        code = 128 + stopped.signal_number
-    except SystemExit as done:
-        code = done.code if isinstance(done.code, int) else 0 if done.code is None else 1
-        if isinstance(done.code, str):
-            print(done.code, file=sys.stderr)
-    for stream in (sys.stdout, sys.stderr):
-        stream.flush()  # Forgiving: `ncpi list | head` has no reader left, which is no error.
-    # A normal exit, so that atexit handlers and any library's buffered output are honoured.
-    # os._exit() saved some 0.03 s of module teardown (measured: 0.37 s against 0.40 s for
-    # `ncpi validate`); gc.freeze() and gc.disable() did not get it back, so it is not worth it.
-    sys.exit(code)
+    sys.exit(run_command_line(cli))
 
 
 __all__ = ["NcpiError", "cli", "main"]

@@ -315,6 +315,42 @@ class Acknowledgement(Model):
     reason: Prose = Field(description="Why the warning is accepted, for the next reader.")
 
 
+#: What the inspectorate decided about a point the force raised in the factual accuracy check.
+REVIEW_DECISIONS = ("accepted", "partly accepted", "rejected")
+if not TYPE_CHECKING:
+    ReviewDecision = Literal[REVIEW_DECISIONS]
+else:
+    ReviewDecision: TypeAlias = str
+
+
+class ReviewPoint(Model):
+    """One point raised in the factual accuracy check of a draft, and what was decided."""
+
+    raised_by: Text = Field(
+        description="Who raised it.", examples=["Essex Police, head of public protection"]
+    )
+    raised_on: dt.date = Field(description="When it was raised.", examples=["2016-11-02"])
+    about: StrictStr = Field(
+        description="Where in the report: a key path as validate prints them.",
+        examples=["reinspection.findings[0].paragraphs[1]"],
+    )
+    request: Text = Field(
+        description="What they asked.",
+        examples=["The new referral unit opened in June 2016, not July."],
+    )
+    decision: ReviewDecision | None = Field(
+        default=None,
+        description="accepted, partly accepted or rejected; left out while undecided, which "
+        "publish and build --final refuse.",
+        examples=["accepted"],
+    )
+    reason: Text | None = Field(
+        default=None,
+        description="Why it was decided so; required with a decision.",
+        examples=["Confirmed by the force's published annual report."],
+    )
+
+
 class Report(Model):
     """One force's re-inspection: the report and its press release."""
 
@@ -331,6 +367,11 @@ class Report(Model):
     acknowledged: list[Acknowledgement] = Field(
         default_factory=list,
         description="Warnings accepted after checking, each by its code and with a reason.",
+    )
+    review: list[ReviewPoint] = Field(
+        default_factory=list,
+        description="Optional: the log of the factual accuracy check, point by point; never "
+        "in a published document. `ncpi review FORCE` prints it.",
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import asdict, dataclass
 
@@ -136,6 +137,19 @@ def format_path(path: KeyPath) -> str:
         else:
             text += f".{part}" if text else str(part)
     return text
+
+
+_KEY_PATH = re.compile(r"[A-Za-z_][\w-]*(?:\[\d{1,9}\])*(?:\.[A-Za-z_][\w-]*(?:\[\d{1,9}\])*)*")
+
+
+def parse_path(text: str) -> KeyPath | None:
+    """A breadcrumb as format_path writes it, back into a key path; None if it is not one."""
+    if len(text) > 1000 or not _KEY_PATH.fullmatch(text):
+        return None
+    path: list[str | int] = []
+    for key, index in re.findall(r"([A-Za-z_][\w-]*)|\[(\d+)\]", text):
+        path.append(key if key else int(index))
+    return tuple(path)
 
 
 def problems_as_json(problems: list[Problem]) -> str:

@@ -4,6 +4,7 @@ run with a progress bar and their outcomes, and output that survives a reader wh
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from dataclasses import dataclass, field
@@ -289,3 +290,37 @@ def watch_and_build(session: Session, targets, options, png: bool = False) -> No
         watch(session.project(), [t.slug for t in targets], rebuild)
     except KeyboardInterrupt:  # Where ncpi's own signal handlers are not installed.
         raise Stopped(2) from None
+
+
+def _stop_on(signal_number: int, frame) -> None:
+    raise Stopped(signal_number)
+
+
+def run_command_line(command: click.Command) -> int:
+    """Run the command line as `ncpi` does, and give its exit code."""
+    # A closed or vanished stdout or stderr (`ncpi build --all | head -1`, `>&-`) must not stop
+    # a build or change its exit code: output to it is dropped.
+    sys.stdout, sys.stderr = (
+        ForgivingStream.around(sys.stdout),
+        ForgivingStream.around(sys.stderr),
+    )
+    # Ctrl-C, `kill` and a closed terminal all stop ncpi the same way: workers are ended, no
+    # temporary file is left, and the exit code is 128 + the signal (130, 143, 129).
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, _stop_on)
+    try:
+        command(prog_name="ncpi")
+        code = 0
+    except Stopped as stopped:
+        print("Stopped.", file=sys.stderr)
+        code = 128 + stopped.signal_number
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else 0 if done.code is None else 1
+        if isinstance(done.code, str):
+            print(done.code, file=sys.stderr)
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()  # Forgiving: `ncpi list | head` has no reader left, which is no error.
+    # The caller exits normally, so that atexit handlers and any library's buffered output are
+    # honoured. os._exit() saved some 0.03 s of module teardown (measured: 0.37 s against
+    # 0.40 s for `ncpi validate`); gc.freeze() and gc.disable() did not get it back.
+    return code

@@ -234,7 +234,8 @@ def render_target(
     common: Common,
     other: tuple[str, Report, Common] | None = None,
 ) -> Rendered:
-    """A checked report's HTML and text outputs; a draft is refused under --final.
+    """A checked report's HTML and text outputs; a draft, or one with an undecided point in
+    its factual accuracy check, is refused under --final.
 
     `other` is the force's edition in its other language (language, report, common data),
     which each edition names and links.
@@ -244,6 +245,13 @@ def render_target(
         raise NcpiError(
             f"{project.display(project.report_path(slug))} is a draft "
             "(status: draft); --final refuses to build it"
+        )
+    undecided = [i + 1 for i, point in enumerate(report.review) if point.decision is None]
+    if options.final and undecided:
+        raise NcpiError(
+            f"{project.display(project.report_path(slug))} has undecided points in its "
+            f"factual accuracy check (review: {', '.join(map(str, undecided))}); --final refuses "
+            "to build it until each has its decision"
         )
     if options.final and forces()[slug].is_welsh and not project.welsh_path(slug).is_file():
         raise NcpiError(

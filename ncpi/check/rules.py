@@ -14,7 +14,7 @@ from email.utils import getaddresses
 from ncpi.check.loading import LoadedYaml
 from ncpi.check.partial import UnavailablePart
 from ncpi.model import Common, Report, grade_scale
-from ncpi.problems import KeyPath, Problem, excerpt, odd_character
+from ncpi.problems import KeyPath, Problem, excerpt, odd_character, parse_path
 from ncpi.registry import forces, suggest
 
 #: The inspectorate aims to revisit a force no later than six months after the initial report.
@@ -381,6 +381,48 @@ class _Rules:
                     break
 
 
+def _holds(data: object, path: KeyPath) -> bool:
+    """Whether the report's data has a value at the key path."""
+    for part in path:
+        if isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+            continue
+        if not (isinstance(data, dict) and part in data):
+            return False
+        data = data[part]
+    return True
+
+
+def _review(rules: _Rules) -> Iterable[Problem]:
+    """Each point of the factual accuracy check is about a place in the report, and is decided
+    with a reason; an undecided one is a warning, which publish and build --final refuse."""
+    for index, point in enumerate(rules.report.review):
+        place = parse_path(point.about)
+        if place is None or not place or not _holds(rules.loaded.data, place):
+            shown = excerpt(point.about)
+            yield rules.problem(
+                ("review", index, "about"),
+                f"there is no '{shown}' in this report: give the key path of the text the point "
+                "is about, as validate prints them (e.g. reinspection.findings[0].paragraphs[1])",
+                code="review",
+            )
+        if point.decision is None:
+            yield rules.problem(
+                ("review", index),
+                f"point {index + 1} ({excerpt(point.request)}) is undecided: give its decision "
+                "(accepted, partly accepted or rejected) and the reason; publish and build "
+                "--final refuse a report with an undecided point",
+                severity="warning",
+                code="review-undecided",
+            )
+        elif point.reason is None:
+            yield rules.problem(
+                ("review", index, "decision"),
+                f"'{point.decision}' needs its reason: say why, for the force and the next reader",
+                code="review",
+            )
+
+
 _RULES: list[Callable[[_Rules], Iterable[Problem]]] = [
     _Rules.force,
     _Rules.recommendation_ids,
@@ -397,6 +439,7 @@ _RULES: list[Callable[[_Rules], Iterable[Problem]]] = [
     _Rules.notes,
     _Rules.headline,
     _Rules.inspectorate_in_release,
+    _review,
 ]
 
 

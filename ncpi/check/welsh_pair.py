@@ -24,7 +24,7 @@ from ncpi.model_walk import unwrap
 from ncpi.problems import KeyPath, Problem
 
 #: Fields never printed, so never translated: the authors' notes to one another.
-NOT_PUBLISHED = frozenset({"acknowledged"})
+NOT_PUBLISHED = frozenset({"acknowledged", "review"})
 #: Fields that say which entry of a list an item is; a Welsh item repeats its English item's.
 ITEM_KEYS = ("id", "area", "recommendation", "since")
 #: Lists whose entries are list items rather than paragraphs, for messages.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from ncpi.build.incremental import read_manifest, why_stale
 from ncpi.build.targets import KINDS, Target, manifest_path
 from ncpi.check.loading import MAX_FILE_BYTES
@@ -116,3 +118,8 @@ def rows_as_table(rows: list[dict]) -> str:
     with_reports = sum(1 for row in rows if row["report"])
     lines.append(f"\n{len(rows)} forces, {with_reports} with a report.")
     return "\n".join(lines)
+
+
+def rows_as_json(rows: list[dict]) -> str:
+    """The rows as JSON, for tools."""
+    return json.dumps(rows, indent=2, ensure_ascii=False)

@@ -51,3 +51,12 @@ def write_schemas(folder: Path) -> list[Path]:
         write_atomically(folder / name, text.encode("utf-8"))
         paths.append(folder / name)
     return paths
+
+
+def stale_schemas(folder: Path) -> list[str]:
+    """The files of schema/ that are missing or differ from what ncpi would write."""
+    return [
+        name
+        for name, text in schema_texts().items()
+        if not (folder / name).is_file() or (folder / name).read_text("utf-8") != text
+    ]

@@ -145,7 +145,24 @@ CASES = [
             + '{% block body %}{{ super() }}<link rel="attachment" href="../reports/kent.yaml">'
             "{% endblock %}",
         ),
-        refused="refused to read file://",
+        refused="templates may not put scripts or attachments in a document",
+    ),
+    Case(
+        "template-attachment-data",
+        template=(
+            "report.html.j2",
+            _EXTENDS + '{% block body %}{{ super() }}<a rel="attachment" '
+            'href="data:text/plain;base64,U0VDUkVU">x</a>{% endblock %}',
+        ),
+        refused="templates may not put scripts or attachments in a document",
+    ),
+    Case(
+        "template-script",
+        template=(
+            "report.html.j2",
+            _EXTENDS + "{% block body %}{{ super() }}<script>alert(1)</script>{% endblock %}",
+        ),
+        refused="the document would hold a <script> element",
     ),
     Case(
         "template-http",
