@@ -102,22 +102,7 @@ def validate(session: Session, forces: tuple[str, ...], strict: bool, output_for
     project = session.project()
     slugs = [project.resolve_force(name) for name in forces] or None
     result = check_project(project, slugs)
-    # Under --quiet, acknowledged warnings (already checked and accepted) are not repeated.
-    shown = [p for p in result.problems if not (session.quiet and p.severity == "acknowledged")]
-    session.problems(shown, output_format)
-    failing = result.errors + (result.warnings if strict else [])
-    if output_format != "json":
-        if session.verbose:
-            for slug in slugs or project.report_slugs():
-                session.detail(f"checked {project.display(project.report_path(slug))}", err=False)
-        summary = (
-            f"{result.files_checked} file(s) checked: {len(result.errors)} error(s), "
-            f"{len(result.warnings)} warning(s)."
-        )
-        if result.acknowledged:
-            summary += f" {len(result.acknowledged)} acknowledged warning(s) not counted."
-        session.summary(summary, failed=bool(failing))
-    if failing:
+    if session.validation(project, result, slugs or project.report_slugs(), output_format, strict):
         sys.exit(1)
 
 
@@ -349,6 +334,29 @@ def list_forces(project: Project, output_format: str) -> None:
 
     rows = force_rows(project)
     click.echo(rows_as_json(rows) if output_format == "json" else rows_as_table(rows))
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("force", shell_complete=complete_forces(with_report=True))
+@click.option("--from", "since", required=True, help="A git revision, or an earlier YAML file.")
+@click.option("--press-release", "press", is_flag=True, help="The press release's redline.")
+@pass_project
+def diff(project: Project, force: str, since: str, press: bool) -> None:
+    """Write a redline of FORCE's report since an earlier version: build/FORCE/FORCE-report-
+    changes.html and .pdf, every change marked and listed, as the documents read.
+
+    \b
+    Examples:
+      ncpi diff essex --from HEAD~1
+      ncpi diff essex --from drafts/essex-sent-to-force.yaml --press-release
+    """
+    from ncpi.commands.diff import build_changes
+
+    slug = project.resolve_force(force)
+    done = build_changes(project, slug, since, "press-release" if press else "report")
+    for path in done.paths:
+        click.echo(f"wrote {project.display(path)}")
+    click.echo(f"{done.changes} change(s) in {done.sections} section(s) since {since}.")
 
 
 @cli.command(epilog=EXIT_CODES)

@@ -93,6 +93,28 @@ class Session:
                     err=err,
                 )
 
+    def validation(
+        self, project: Project, result, slugs: list[str], output_format: str, strict: bool
+    ) -> bool:
+        """What `validate` prints: the problems, then a summary; whether it fails."""
+        # Under --quiet, acknowledged warnings (already checked and accepted) are not repeated.
+        quiet = self.quiet
+        shown = [p for p in result.problems if not (quiet and p.severity == "acknowledged")]
+        self.problems(shown, output_format)
+        failing = result.errors + (result.warnings if strict else [])
+        if output_format != "json":
+            if self.verbose:
+                for slug in slugs:
+                    self.detail(f"checked {project.display(project.report_path(slug))}", err=False)
+            summary = (
+                f"{result.files_checked} file(s) checked: {len(result.errors)} error(s), "
+                f"{len(result.warnings)} warning(s)."
+            )
+            if result.acknowledged:
+                summary += f" {len(result.acknowledged)} acknowledged warning(s) not counted."
+            self.summary(summary, failed=bool(failing))
+        return bool(failing)
+
     def national_outcome(self, project: Project, outcome) -> None:
         """What `ncpi national` did: what it left out and why, what it wrote, a summary."""
         for slug, problems in outcome.left_out.items():

@@ -57,10 +57,12 @@ def stand_in_pdfs(monkeypatch):
     skip importing WeasyPrint). Library callers give Run(pdf_maker=…) instead."""
     import ncpi.build.pipeline
     import ncpi.build.workers
+    import ncpi.commands.diff
     import ncpi.commands.national
 
     monkeypatch.setattr(ncpi.build.pipeline, "make_pdf", stand_in_pdf)
     monkeypatch.setattr(ncpi.commands.national, "make_pdf", stand_in_pdf)
+    monkeypatch.setattr(ncpi.commands.diff, "make_pdf", stand_in_pdf)
     monkeypatch.setattr(ncpi.build.workers, "import_weasyprint", lambda: None)
 
 

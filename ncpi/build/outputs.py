@@ -28,11 +28,10 @@ from ncpi.build.targets import (
     Target,
     bundle_names,
     every_output_name,
-    targets_of,
+    every_target_of,
 )
 from ncpi.errors import OutputError
 from ncpi.registry import forces
-from ncpi.render.languages import LANGUAGES
 
 # No O_CLOEXEC: os.open's descriptors are never inherited by child processes (PEP 446).
 _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY
@@ -285,7 +284,7 @@ def _recorded_names(folder: int, slug: str) -> set[str]:
     """The files ncpi's build records in an open build/FORCE/ folder say it wrote there."""
 
     names = set()
-    for target in targets_of(slug, tuple(LANGUAGES)):
+    for target in every_target_of(slug):
         record = target.manifest_name
         expected = set(target.output_names.values())
         try:
@@ -435,7 +434,7 @@ def _clean_force(project, build: int, slug: str) -> list[Path]:
 def _possible_outputs(slug: str) -> set[str]:
     return {
         name
-        for target in targets_of(slug, tuple(LANGUAGES))
+        for target in every_target_of(slug)
         for name in [*target.output_names.values(), target.manifest_name]
     }
 

@@ -18,6 +18,10 @@ from ncpi.render.templating import (
 
 #: What can be built for a force: the re-inspection report and the press release.
 KINDS = ("report", "press-release")
+#: The redline of each against an earlier version (`ncpi diff`): built only when asked for.
+CHANGES = {"report": "report-changes", "press-release": "press-release-changes"}
+#: The template of a redline.
+CHANGES_HTML = "changes.html.j2"
 #: The whole-set outputs of `ncpi national`: the overview, and the open data beside it.
 NATIONAL_FOLDER = "national"
 DATA_FOLDER = "data"
@@ -42,6 +46,8 @@ WHOLE_SET_FOLDERS = (NATIONAL_FOLDER, DATA_FOLDER, PUBLISH_FOLDER)
 ENTRY_TEMPLATES = {
     "report": (REPORT_HTML, DOWNLOAD_LINK),
     "press-release": (PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT),
+    "report-changes": (CHANGES_HTML, REPORT_HTML),
+    "press-release-changes": (CHANGES_HTML, PRESS_RELEASE_HTML),
     # Not a force's: the national overview of `ncpi national` (national.py).
     "national": ("national.html.j2",),
 }
@@ -49,6 +55,8 @@ ENTRY_TEMPLATES = {
 OUTPUT_SUFFIXES = {
     "report": ("report.html", "report.pdf"),
     "press-release": ("press-release.txt", "press-release.html", "press-release.pdf"),
+    "report-changes": ("report-changes.html", "report-changes.pdf"),
+    "press-release-changes": ("press-release-changes.html", "press-release-changes.pdf"),
 }
 #: The slug of the one whole-set target, `Target(NATIONAL, "national")`: not a force's.
 NATIONAL = "national"
@@ -128,6 +136,16 @@ PREVIEW_PAGE = re.compile(r"(cy-)?(press-release-)?page-\d{1,4}\.png")
 def targets_of(slug: str, languages: list[str] | tuple[str, ...] = ("en",)) -> list[Target]:
     """Every target of one force, in each of its languages (see Project.languages)."""
     return [Target(slug, kind, language) for language in languages for kind in KINDS]
+
+
+def change_targets(slug: str) -> list[Target]:
+    """The redlines a force may have (`ncpi diff`), each named beside its document."""
+    return [Target(slug, kind) for kind in CHANGES.values()]
+
+
+def every_target_of(slug: str) -> list[Target]:
+    """Every target a force's folder may hold a build record of: what `clean` asks."""
+    return [*targets_of(slug, tuple(LANGUAGES)), *change_targets(slug)]
 
 
 def output_paths(project, target: Target) -> dict[str, Path]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jinja2
 
-from ncpi.check.loading import LoadedYaml, load_yaml_file
+from ncpi.check.loading import LoadedYaml, load_yaml_file, load_yaml_text
 from ncpi.check.partial import partial_model
 from ncpi.check.rules import check_common, check_report
 from ncpi.check.schema import check_schema
@@ -459,6 +459,21 @@ def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: boo
             result.problems.append(template_problem(project, error))
             return
     result.reports[slug] = report
+
+
+def check_earlier(
+    raw: bytes, display: str, slug: str, common: Common | None
+) -> tuple[Report | None, list[Problem]]:
+    """An earlier version of a report (for a redline), checked as its file once was: the
+    report if its schema passes, and every problem found. No Welsh file, no dry run."""
+    loaded, problems = load_yaml_text(raw, display)
+    if loaded is None:
+        return None, problems
+    report, schema_problems = check_schema(loaded, Report)
+    problems += schema_problems
+    if report is not None:
+        problems += check_report(report, loaded, common, slug)
+    return report, problems
 
 
 def _welsh_edition_warning(project: Project, slug: str, loaded: LoadedYaml) -> list[Problem]:

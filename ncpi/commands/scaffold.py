@@ -173,8 +173,11 @@ def init_project(folder) -> list:
             if os.path.lexists(path):  # A file or a link (even one to nothing) is left alone.
                 continue
             for parent in reversed(path.parents):
-                if parent != root and not parent.exists() and root in parent.parents:
-                    parent.mkdir()
+                if (parent == root or root in parent.parents) and not parent.exists():
+                    try:
+                        parent.mkdir()
+                    except OSError as error:
+                        raise NcpiError(f"cannot make {parent}: {error.strerror}") from error
                     made.append(parent)
             write_new_file(path, data)
             written.append(path)

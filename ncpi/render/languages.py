@@ -213,8 +213,8 @@ LANGUAGES: dict[str, Language] = {
 #: English, the language every report is written in.
 IN_ENGLISH = LANGUAGES[ENGLISH]
 
-#: The templates of documents published in English only: the national picture and its index.
-ENGLISH_ONLY_TEMPLATES = ("national.html.j2", "index.html.j2")
+#: The templates of documents in English only: the national picture, its index, a redline.
+ENGLISH_ONLY_TEMPLATES = ("national.html.j2", "index.html.j2", "changes.html.j2")
 
 #: Words ncpi's Python code (not a template) writes into a document; in the catalogue too.
 PYTHON_MESSAGES = (
