@@ -19,7 +19,7 @@ from ncpi.cli_options import (
     pass_session,
     verbosity,
 )
-from ncpi.errors import NcpiError, ValidationFailed
+from ncpi.errors import NcpiError
 from ncpi.pdf.document import (  # constants only; WeasyPrint loads later
     DEFAULT_VARIANT,
     PDF_VARIANTS,
@@ -29,8 +29,8 @@ from ncpi.terminal import (
     Batch,
     Session,
     batch_command,
+    publish_and_report,
     run_command_line,
-    targets_named,
     watch_and_build,
 )
 
@@ -170,26 +170,9 @@ def publish(
     Example:
       ncpi publish essex && (cd build/publish/essex && sha256sum -c SHA256SUMS)
     """
-    from ncpi.commands.publish import publish as publish_forces
-
-    project = session.project()
-    # Once each: a Welsh force has a target per language, and its bundle holds both.
-    targets = targets_named(project, forces, all_forces, ["report"])
-    slugs = list(dict.fromkeys(target.slug for target in targets))
-    try:
-        bundles = publish_forces(
-            project, slugs, allow_past_embargo=allow_past_embargo, pdf_variant=pdf_variant
-        )
-    except ValidationFailed as failure:
-        session.problems(failure.problems, err=True)
-        raise NcpiError(
-            "publish refuses what `validate --strict` refuses: fix the problems "
-            "above (warnings included)"
-        ) from None
-    for bundle in bundles:
-        for path in [*bundle.files, bundle.archive]:
-            session.say(f"wrote {project.display(path)}")
-    session.summary(f"{len(bundles)} force(s) ready to publish, in build/publish/.", failed=False)
+    publish_and_report(
+        session, forces, all_forces, allow_past_embargo=allow_past_embargo, pdf_variant=pdf_variant
+    )
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -334,6 +317,23 @@ def list_forces(project: Project, output_format: str) -> None:
 
     rows = force_rows(project)
     click.echo(rows_as_json(rows) if output_format == "json" else rows_as_table(rows))
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("force", shell_complete=complete_forces(with_report=True))
+@pass_project
+def translated(project: Project, force: str) -> None:
+    """Record that FORCE's Welsh text is translated from its English as it is now, once a
+    translator has checked it: validate then warns about a Welsh text whose English changes.
+
+    \b
+    Example:
+      ncpi translated dyfed-powys
+    """
+    from ncpi.commands.scaffold import record_translated
+
+    path = record_translated(project, project.resolve_force(force))
+    click.echo(f"wrote {project.display(path)}: its Welsh is recorded as up to date")
 
 
 @cli.command(epilog=EXIT_CODES)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from ncpi.errors import NcpiError, NotAProject, Stopped
+from ncpi.errors import NcpiError, NotAProject, Stopped, ValidationFailed
 from ncpi.problems import printable, problems_as_json
 from ncpi.project import REPORTS_FOLDER, Project
 
@@ -312,6 +312,28 @@ def watch_and_build(session: Session, targets, options, png: bool = False) -> No
         watch(session.project(), [t.slug for t in targets], rebuild)
     except KeyboardInterrupt:  # Where ncpi's own signal handlers are not installed.
         raise Stopped(2) from None
+
+
+def publish_and_report(session: Session, forces, all_forces: bool, **options) -> None:
+    """`ncpi publish`: check, build with --final and bundle; say what was written, or why not."""
+    from ncpi.commands.publish import publish as publish_forces
+
+    project = session.project()
+    # Once each: a Welsh force has a target per language, and its bundle holds both.
+    targets = targets_named(project, forces, all_forces, ["report"])
+    slugs = list(dict.fromkeys(target.slug for target in targets))
+    try:
+        bundles = publish_forces(project, slugs, **options)
+    except ValidationFailed as failure:
+        session.problems(failure.problems, err=True)
+        raise NcpiError(
+            "publish refuses what `validate --strict` refuses: fix the problems "
+            "above (warnings included)"
+        ) from None
+    for bundle in bundles:
+        for path in [*bundle.files, bundle.archive]:
+            session.say(f"wrote {project.display(path)}")
+    session.summary(f"{len(bundles)} force(s) ready to publish, in build/publish/.", failed=False)
 
 
 def _stop_on(signal_number: int, frame) -> None:

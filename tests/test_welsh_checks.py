@@ -360,3 +360,49 @@ def test_a_welsh_text_that_is_the_english_is_warned_about(project_from):
         "reports/dyfed-powys.cy.yaml:140:13: press_release.headline: warning: is the English "
         "text, word for word (reports/dyfed-powys.yaml:183): write it in Welsh"
     ) in result.output, result.output
+
+
+@pytest.mark.process
+@pytest.mark.usefixtures("stand_in_pdfs")
+def test_a_welsh_text_whose_english_changed_after_translation_is_flagged(project_from):
+    project = project_from("shipped")
+    welsh = project.reports_dir / "dyfed-powys.cy.yaml"
+    before = welsh.read_text("utf-8")
+    recorded = invoke(project, "translated", "dyfed-powys")
+    assert recorded.exit_code == 0, recorded.output
+    after = welsh.read_text("utf-8")
+    assert after.startswith(before.rstrip("\n") + "\n\ntranslated_from:")  # the rest as it was
+    assert invoke(project, "validate", "dyfed-powys", "--strict").exit_code == 0
+
+    edit(
+        project.reports_dir / "dyfed-powys.yaml",
+        "  headline: Dyfed-Powys improving how it protects children",
+        "  headline: Dyfed-Powys improves how it protects children",
+    )
+    result = invoke(project, "validate", "dyfed-powys", "--strict")
+    assert result.exit_code == 1
+    assert (
+        "reports/dyfed-powys.cy.yaml:140:13: press_release.headline: warning: the English of "
+        "this text changed after it was translated (reports/dyfed-powys.yaml:183): bring the "
+        "Welsh up to date, then record it with `ncpi translated dyfed-powys`"
+    ) in result.output
+    final = invoke(project, "build", "dyfed-powys", "--final")
+    assert final.exit_code == 1 and "translated" in final.stderr
+    assert not (project.build_dir / "dyfed-powys" / "dyfed-powys-report-cy.pdf").exists()
+
+    assert invoke(project, "translated", "dyfed-powys").exit_code == 0  # checked: recorded
+    assert invoke(project, "validate", "dyfed-powys", "--strict").exit_code == 0
+    assert welsh.read_text("utf-8").count("translated_from:") == 1
+
+
+def test_new_welsh_records_the_english_it_starts_from(project_from):
+    project = project_from("shipped")
+    (project.reports_dir / "dyfed-powys.cy.yaml").unlink()
+    assert invoke(project, "new", "dyfed-powys", "--welsh").exit_code == 0
+    text = (project.reports_dir / "dyfed-powys.cy.yaml").read_text("utf-8")
+    assert "\ntranslated_from:  # the English each text was translated from" in text
+    assert '  "press_release.headline": "' in text
+    result = invoke(project, "validate", "dyfed-powys")
+    assert "welsh-behind" not in result.output and "changed after it was translated" not in (
+        result.output
+    )

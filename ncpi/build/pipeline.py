@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from ncpi.build.incremental import Inputs, current_inputs, manifest_text, why_stale
@@ -209,15 +209,26 @@ def find_stale(
 # Step 2: check the reports, all together.
 
 
+#: Warnings a final build refuses, as publish does: a Welsh text behind its English.
+REFUSED_WHEN_FINAL = frozenset({"welsh-behind"})
+
+
 def check_reports(
-    project: Project, slugs: list[str], checked: CheckResult | None = None
+    project: Project, slugs: list[str], checked: CheckResult | None = None, final: bool = False
 ) -> dict[tuple[str, str], tuple[Report, Common] | list]:
     """Each edition's checked report and common data, or the problems that stop its build;
-    from `checked` when the caller has checked the project already."""
+    from `checked` when the caller has checked the project already. With `final`, the
+    warnings REFUSED_WHEN_FINAL stop both editions of their force, published together."""
     if checked is None:
         checked = check_project(project, slugs, dry_run=False)  # The build itself renders.
+    refused: dict[str, list] = {}
+    for problem in checked.warnings if final else []:
+        if problem.code in REFUSED_WHEN_FINAL:
+            slug = PurePosixPath(problem.file).name.split(".", 1)[0]
+            refused.setdefault(slug, []).append(problem)
     return {
-        key: verdict.edition or verdict.problems
+        key: (verdict.edition if not refused.get(key[0]) else None)
+        or [*verdict.problems, *refused.get(key[0], [])]
         for key, verdict in checked.verdicts.items()
         if key[0] in slugs
     }
@@ -401,7 +412,8 @@ def _build_stale(
     already: CheckResult | None = None,
 ) -> Iterator[Outcome]:
     """Check the stale targets' reports together, render each, make its PDF, write it."""
-    checked = check_reports(project, list(dict.fromkeys(s.target.slug for s in stale)), already)
+    slugs = list(dict.fromkeys(s.target.slug for s in stale))
+    checked = check_reports(project, slugs, already, final=options.final)
     pdfs = (
         _PdfsInWorkers(project, options, pool, events, maker)
         if pool

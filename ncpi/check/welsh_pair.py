@@ -10,9 +10,11 @@ place in the file that lacks it.
 
 from __future__ import annotations
 
+import hashlib
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel
@@ -21,7 +23,17 @@ from ncpi.check.loading import LoadedYaml
 from ncpi.check.schema import kind_of
 from ncpi.model import PROSE, TRANSLATED
 from ncpi.model_walk import unwrap
-from ncpi.problems import KeyPath, Problem
+from ncpi.problems import KeyPath, Problem, format_path
+
+#: The Welsh file's record of the English each text was translated from: key path -> its
+#: fingerprint (english_fingerprint). Written by `ncpi new --welsh` and `ncpi translated`.
+TRANSLATED_FROM = "translated_from"
+
+
+def english_fingerprint(text: str) -> str:
+    """A short hash of an English text, blind to how its lines are wrapped."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:12]
+
 
 #: Fields never printed, so never translated: the authors' notes to one another.
 NOT_PUBLISHED = frozenset({"acknowledged", "review"})
@@ -125,6 +137,8 @@ class PairCheck:
     def __init__(self, english: LoadedYaml, welsh: LoadedYaml, model: type[BaseModel]):
         self.english, self.welsh, self.model = english, welsh, model
         self.problems: list[Problem] = []
+        recorded = welsh.data.get(TRANSLATED_FROM) if isinstance(welsh.data, dict) else None
+        self.translated_from = recorded if isinstance(recorded, dict) else {}
 
     def where(self, loaded: LoadedYaml, path: KeyPath) -> str:
         """FILE:LINE of a value, or of its key when it has one (where a reader looks)."""
@@ -165,6 +179,18 @@ class PairCheck:
                         path, f"should be the Welsh text, not {_kind(welsh)}", code="welsh-text"
                     )
                 )
+            elif self.fallen_behind(english, path):
+                slug = PurePosixPath(self.english.file).stem
+                self.problems.append(
+                    self.welsh.problem(
+                        path,
+                        "the English of this text changed after it was translated "
+                        f"({self.where(self.english, path)}): bring the Welsh up to date, then "
+                        f"record it with `ncpi translated {slug}`",
+                        code="welsh-behind",
+                        severity="warning",
+                    )
+                )
             elif _untranslated(english, welsh):
                 self.problems.append(
                     self.welsh.problem(
@@ -181,6 +207,15 @@ class PairCheck:
             self.compare_fields(shape, english, welsh, path)
         elif isinstance(shape, Keyed):
             self.compare_keyed(shape, english, welsh, path)
+
+    def fallen_behind(self, english: Any, path: KeyPath) -> bool:
+        """Whether the English of a text is not the one its Welsh was recorded as made from."""
+        recorded = self.translated_from.get(format_path(path))
+        return (
+            isinstance(recorded, str)
+            and isinstance(english, str)
+            and recorded != english_fingerprint(english)
+        )
 
     def wrong_kind(self, english: Any, welsh: Any, path: KeyPath) -> bool:
         """Whether the Welsh value is not the kind of value the English is (and say so)."""
@@ -201,7 +236,7 @@ class PairCheck:
             return
         key_field = self.item_key_of(path)
         for key in welsh:
-            if key in shape.fields or key == key_field:
+            if key in shape.fields or key == key_field or (not path and key == TRANSLATED_FROM):
                 continue
             if key in english or key in _model_fields_at(self.model, path):
                 message = (
@@ -329,6 +364,51 @@ def _model_fields_at(model: type[BaseModel], path: KeyPath) -> dict:
     return _model_fields(annotation)
 
 
+def english_fingerprints(shape: Any, english: Any, path: KeyPath = ()) -> dict[str, str]:
+    """Every translated text of an English file, by key path: its fingerprint."""
+    found: dict[str, str] = {}
+    if isinstance(shape, Text) and isinstance(english, str):
+        found[format_path(path)] = english_fingerprint(english)
+    elif isinstance(shape, Texts | Items) and isinstance(english, list):
+        inner = Text() if isinstance(shape, Texts) else shape.item
+        for index, item in enumerate(english):
+            found |= english_fingerprints(inner, item, (*path, index))
+    elif isinstance(shape, Fields) and isinstance(english, dict):
+        for key, inner in shape.fields.items():
+            found |= english_fingerprints(inner, english.get(key), (*path, key))
+    elif isinstance(shape, Keyed) and isinstance(english, dict):
+        for key, value in english.items():
+            found |= english_fingerprints(shape.value, value, (*path, key))
+    return found
+
+
+def translated_from_block(model: type[BaseModel], english: Any) -> str:
+    """The Welsh file's closing block: the English each text is translated from, as now."""
+    fingerprints = english_fingerprints(translation_shape(model), english)
+    lines = [
+        f"{TRANSLATED_FROM}:  # the English each text was translated from: written by ncpi "
+        "(`ncpi translated`), not by hand"
+    ]
+    lines += [f'  "{path}": "{fingerprint}"' for path, fingerprint in fingerprints.items()]
+    return "\n".join(lines) + "\n"
+
+
+def without_translated_from(text: str) -> str:
+    """A Welsh file's text without its translated_from block (a top-level key and what is
+    indented under it), the rest byte for byte."""
+    lines = text.splitlines(keepends=True)
+    kept, inside = [], False
+    for line in lines:
+        if line.startswith(f"{TRANSLATED_FROM}:"):
+            inside = True
+            continue
+        if inside and (line[:1] in (" ", "\t", "\n", "\r", "#") or not line.strip()):
+            continue
+        inside = False
+        kept.append(line)
+    return "".join(kept)
+
+
 def check_pair(english: LoadedYaml, welsh: LoadedYaml, model: type[BaseModel]) -> list[Problem]:
     """Every place where the Welsh file and the English file do not mirror each other."""
     return PairCheck(english, welsh, model).run()
@@ -387,8 +467,15 @@ def mirror_schema(model: type[BaseModel]) -> dict:
             properties[key] = {"description": f"The {key} of the English item this one translates."}
         return {"type": "object", "properties": properties, "additionalProperties": False}
 
+    schema = schema_of(translation_shape(model))
+    schema["properties"][TRANSLATED_FROM] = {
+        "type": "object",
+        "additionalProperties": {"type": "string"},
+        "description": "The English each text was translated from (a short hash, by key path), "
+        "written by `ncpi new --welsh` and `ncpi translated`: do not edit it by hand.",
+    }
     return {
         "title": f"{model.__name__} (Welsh)",
         "description": "The Welsh text of a file, mirroring the English one: see bilingual.py.",
-        **schema_of(translation_shape(model)),
+        **schema,
     }

@@ -10,9 +10,17 @@ from pathlib import Path
 
 import yaml
 
-from ncpi.build.outputs import write_new_file
+from ncpi.build.outputs import write_atomically, write_new_file
 from ncpi.check.loading import MAX_FILE_BYTES, load_yaml_file
-from ncpi.check.welsh_pair import Items, Keyed, Text, Texts, translation_shape
+from ncpi.check.welsh_pair import (
+    Items,
+    Keyed,
+    Text,
+    Texts,
+    translated_from_block,
+    translation_shape,
+    without_translated_from,
+)
 from ncpi.commands.schema import schema_texts
 from ncpi.errors import NcpiError
 from ncpi.model import AREAS, BLANK_MARKER, PROGRESS_STATUSES, TIMESCALES, Report
@@ -88,8 +96,32 @@ def welsh_scaffold_text(project: Project, slug: str) -> str:
         "# yaml-language-server: $schema=../schema/report.cy.schema.json\n"
         f"# The Welsh text of {project.display(path)}: translate each TODO; keep the keys, ids\n"
         "# and areas as they are. Dates, statuses and the other facts stay in the English file.\n"
-        "\n" + body
+        "\n" + body + "\n" + translated_from_block(Report, loaded.data)
     )
+
+
+def record_translated(project: Project, name: str) -> Path:
+    """Record in reports/FORCE.cy.yaml that its Welsh is translated from the English as it is
+    now (its translated_from block, rewritten); the rest of the file is kept byte for byte."""
+    slug = check_slug(name)
+    english_path, welsh_path = project.report_path(slug), project.welsh_path(slug)
+    if not welsh_path.is_file():
+        raise NcpiError(
+            f"{project.display(welsh_path)} does not exist: `ncpi new {slug} --welsh` starts it"
+        )
+    english, _ = load_yaml_file(english_path, project.display(english_path), project)
+    if english is None or not isinstance(english.data, dict):
+        raise NcpiError(
+            f"{project.display(english_path)} cannot be read as YAML; fix it first "
+            f"(`ncpi validate {slug}` shows where)"
+        )
+    raw = project.read_input(welsh_path, MAX_FILE_BYTES).decode("utf-8")
+    kept = without_translated_from(raw).rstrip("\n") + "\n"
+    text = kept + "\n" + translated_from_block(Report, english.data)
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        raise NcpiError(f"{project.display(welsh_path)} would be over {MAX_FILE_BYTES:,} bytes")
+    write_atomically(welsh_path, text.encode("utf-8"))
+    return welsh_path
 
 
 def new_welsh(project: Project, name: str):
