@@ -15,6 +15,7 @@ from ncpi.cli_options import (
     batch_options,
     complete_forces,
     not_empty_host,
+    output_format,
     pass_project,
     pass_session,
     verbosity,
@@ -77,13 +78,8 @@ def cli(ctx: click.Context, root: Path | None, quiet: bool, verbose: bool) -> No
 @FORCES_WITH_REPORTS
 @verbosity
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools, github for GitHub Actions annotations.",
+@output_format(
+    "text", "json", "github", help="text for people, json for tools, github for GitHub Actions."
 )
 @pass_session
 def validate(session: Session, forces: tuple[str, ...], strict: bool, output_format: str) -> None:
@@ -224,13 +220,10 @@ def watch(session: Session, force: str, pdf_variant: str) -> None:
 def national(session: Session, rebuild: bool, as_of, include_unpublished: bool) -> None:
     """Every published report together: the national overview, open data and the site index.
 
-    Reads every report with the checks of `validate`; a report that does not pass is named,
-    with its problems, and left out (exit code 1). Only reports published as of now (or
-    --as-of) are counted: a draft, or a report whose publication date or embargo is still to
-    come, is left out, and the overview says how many were. Writes
-    build/national/national-overview.pdf and .html, build/data/ (recommendations.csv and
-    forces.csv with their CSV on the Web metadata, recommendations.json) and build/index.html.
-    Incremental, as `build` is.
+    A report that does not pass `validate` is named and left out (exit code 1); a draft, or a
+    report whose date or embargo is to come (as of now, or --as-of), is left out and counted.
+    Writes build/national/ (the overview, PDF and HTML), build/data/ (CSV with CSV on the Web
+    metadata, and JSON) and build/index.html. Incremental, as `build` is.
 
     \b
     Examples:
@@ -294,14 +287,7 @@ def serve(session: Session, force: str, port: int, host: str, open_browser: bool
 
 
 @cli.command("list", epilog=EXIT_CODES)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table for people, json for tools.",
-)
+@output_format("table", "json", help="table for people, json for tools.")
 @pass_project
 def list_forces(project: Project, output_format: str) -> None:
     """List the 43 forces: slug, region, whether a report exists, its status, validity, outputs.
@@ -317,6 +303,26 @@ def list_forces(project: Project, output_format: str) -> None:
 
     rows = force_rows(project)
     click.echo(rows_as_json(rows) if output_format == "json" else rows_as_table(rows))
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("force", shell_complete=complete_forces(with_report=True))
+@click.option("--docx", is_flag=True, required=True, help="As a Word document (.docx).")
+@click.option("--from", "since", help="Mark what changed since: a git revision or a YAML file.")
+@pass_project
+def export(project: Project, force: str, docx: bool, since: str | None) -> None:
+    """Write FORCE's report as a Word document, build/FORCE/FORCE-report.docx, for a force's
+    factual accuracy check; with --from, the changes since as Word's tracked changes.
+
+    \b
+    Example:
+      ncpi export essex --docx --from v1-draft
+    """
+    from ncpi.commands.export import export_word
+
+    done = export_word(project, project.resolve_force(force), since)
+    revisions = f" ({done.revisions} tracked change(s) since {since})" if since else ""
+    click.echo(f"wrote {project.display(done.path)}{revisions}")
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -361,14 +367,7 @@ def diff(project: Project, force: str, since: str, press: bool) -> None:
 
 @cli.command(epilog=EXIT_CODES)
 @click.argument("force", shell_complete=complete_forces(with_report=True))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "csv"]),
-    default="table",
-    show_default=True,
-    help="table for people; csv for the file sent back to the force.",
-)
+@output_format("table", "csv", help="table for people; csv for the file sent to the force.")
 @pass_project
 def review(project: Project, force: str, output_format: str) -> None:
     """Print FORCE's factual accuracy check: each point raised (`review:` in the report), its

@@ -173,3 +173,15 @@ def not_empty_host(host: str) -> str:
     if not host.strip():
         raise click.BadParameter("is empty: give the address to listen on, such as 127.0.0.1")
     return host
+
+
+def output_format(*choices: str, help: str):
+    """--format, with its choices (the first is the default) and what each is for."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )

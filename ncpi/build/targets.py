@@ -22,6 +22,8 @@ KINDS = ("report", "press-release")
 CHANGES = {"report": "report-changes", "press-release": "press-release-changes"}
 #: The template of a redline.
 CHANGES_HTML = "changes.html.j2"
+#: The report as a Word document, for review with tracked changes (`ncpi export --docx`).
+WORD = "report-docx"
 #: The whole-set outputs of `ncpi national`: the overview, and the open data beside it.
 NATIONAL_FOLDER = "national"
 DATA_FOLDER = "data"
@@ -48,6 +50,7 @@ ENTRY_TEMPLATES = {
     "press-release": (PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT),
     "report-changes": (CHANGES_HTML, REPORT_HTML),
     "press-release-changes": (CHANGES_HTML, PRESS_RELEASE_HTML),
+    WORD: (REPORT_HTML,),
     # Not a force's: the national overview of `ncpi national` (national.py).
     "national": ("national.html.j2",),
 }
@@ -57,6 +60,7 @@ OUTPUT_SUFFIXES = {
     "press-release": ("press-release.txt", "press-release.html", "press-release.pdf"),
     "report-changes": ("report-changes.html", "report-changes.pdf"),
     "press-release-changes": ("press-release-changes.html", "press-release-changes.pdf"),
+    WORD: ("report.docx",),
 }
 #: The slug of the one whole-set target, `Target(NATIONAL, "national")`: not a force's.
 NATIONAL = "national"
@@ -145,7 +149,7 @@ def change_targets(slug: str) -> list[Target]:
 
 def every_target_of(slug: str) -> list[Target]:
     """Every target a force's folder may hold a build record of: what `clean` asks."""
-    return [*targets_of(slug, tuple(LANGUAGES)), *change_targets(slug)]
+    return [*targets_of(slug, tuple(LANGUAGES)), *change_targets(slug), Target(slug, WORD)]
 
 
 def output_paths(project, target: Target) -> dict[str, Path]:
