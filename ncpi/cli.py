@@ -19,6 +19,7 @@ from ncpi.cli_options import (
     pass_project,
     pass_session,
     verbosity,
+    welsh_edition,
 )
 from ncpi.errors import NcpiError
 from ncpi.pdf.document import (  # constants only; WeasyPrint loads later
@@ -309,8 +310,9 @@ def list_forces(project: Project, output_format: str) -> None:
 @click.argument("force", shell_complete=complete_forces(with_report=True))
 @click.option("--docx", is_flag=True, required=True, help="As a Word document (.docx).")
 @click.option("--from", "since", help="Mark what changed since: a git revision or a YAML file.")
+@welsh_edition
 @pass_project
-def export(project: Project, force: str, docx: bool, since: str | None) -> None:
+def export(project: Project, force: str, docx: bool, since: str | None, language: str) -> None:
     """Write FORCE's report as a Word document, build/FORCE/FORCE-report.docx, for a force's
     factual accuracy check; with --from, the changes since as Word's tracked changes.
 
@@ -320,7 +322,7 @@ def export(project: Project, force: str, docx: bool, since: str | None) -> None:
     """
     from ncpi.commands.export import export_word
 
-    done = export_word(project, project.resolve_force(force), since)
+    done = export_word(project, project.resolve_force(force), since, language)
     revisions = f" ({done.revisions} tracked change(s) since {since})" if since else ""
     click.echo(f"wrote {project.display(done.path)}{revisions}")
 
@@ -346,8 +348,9 @@ def translated(project: Project, force: str) -> None:
 @click.argument("force", shell_complete=complete_forces(with_report=True))
 @click.option("--from", "since", required=True, help="A git revision, or an earlier YAML file.")
 @click.option("--press-release", "press", is_flag=True, help="The press release's redline.")
+@welsh_edition
 @pass_project
-def diff(project: Project, force: str, since: str, press: bool) -> None:
+def diff(project: Project, force: str, since: str, press: bool, language: str) -> None:
     """Write a redline of FORCE's report since an earlier version: build/FORCE/FORCE-report-
     changes.html and .pdf, every change marked and listed, as the documents read.
 
@@ -359,7 +362,8 @@ def diff(project: Project, force: str, since: str, press: bool) -> None:
     from ncpi.commands.diff import build_changes
 
     slug = project.resolve_force(force)
-    done = build_changes(project, slug, since, "press-release" if press else "report")
+    kind = "press-release" if press else "report"
+    done = build_changes(project, slug, since, kind, language=language)
     for path in done.paths:
         click.echo(f"wrote {project.display(path)}")
     click.echo(f"{done.changes} change(s) in {done.sections} section(s) since {since}.")

@@ -185,3 +185,13 @@ def output_format(*choices: str, help: str):
         show_default=True,
         help=help,
     )
+
+
+#: --welsh: the Welsh edition (FORCE.cy.yaml) rather than the English; as `language`.
+welsh_edition = click.option(
+    "--welsh",
+    "language",
+    flag_value="cy",
+    default="en",
+    help="The Welsh edition, from FORCE.cy.yaml.",
+)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what ncpi needs on Debian 12: system libraries, then a virtual environment in .venv.
 #   scripts/setup.sh          for building documents
-#   scripts/setup.sh --test   also what the tests need (poppler, Chromium, axe-core)
+#   scripts/setup.sh --test   also what the tests need (poppler, Chromium, axe-core, and
+#                             LibreOffice's Writer, which opens the Word export as Word would)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +12,7 @@ packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0)
 test_extras=0
 if [ "${1:-}" = "--test" ]; then
   test_extras=1
-  packages+=(poppler-utils chromium chromium-driver)
+  packages+=(poppler-utils chromium chromium-driver libreoffice-writer-nogui)
   command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 

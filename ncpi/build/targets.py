@@ -142,14 +142,16 @@ def targets_of(slug: str, languages: list[str] | tuple[str, ...] = ("en",)) -> l
     return [Target(slug, kind, language) for language in languages for kind in KINDS]
 
 
-def change_targets(slug: str) -> list[Target]:
-    """The redlines a force may have (`ncpi diff`), each named beside its document."""
-    return [Target(slug, kind) for kind in CHANGES.values()]
+def asked_for_targets(slug: str) -> list[Target]:
+    """The outputs built only when asked for, in each language: the redlines (`ncpi diff`)
+    and the Word document (`ncpi export`), each named beside its document."""
+    kinds = [*CHANGES.values(), WORD]
+    return [Target(slug, kind, language) for language in LANGUAGES for kind in kinds]
 
 
 def every_target_of(slug: str) -> list[Target]:
     """Every target a force's folder may hold a build record of: what `clean` asks."""
-    return [*targets_of(slug, tuple(LANGUAGES)), *change_targets(slug), Target(slug, WORD)]
+    return [*targets_of(slug, tuple(LANGUAGES)), *asked_for_targets(slug)]
 
 
 def output_paths(project, target: Target) -> dict[str, Path]:

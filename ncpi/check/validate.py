@@ -462,10 +462,15 @@ def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: boo
 
 
 def check_earlier(
-    raw: bytes, display: str, slug: str, common: Common | None
+    raw: bytes,
+    display: str,
+    slug: str,
+    common: Common | None,
+    welsh: tuple[bytes, str] | None = None,
 ) -> tuple[Report | None, list[Problem]]:
-    """An earlier version of a report (for a redline), checked as its file once was: the
-    report if its schema passes, and every problem found. No Welsh file, no dry run."""
+    """An earlier version of a report (for a redline), checked as its files once were: the
+    report if its schema passes, and every problem found. With `welsh` (the Welsh file's bytes
+    and name), the Welsh edition: the English facts with that Welsh text. No dry run."""
     loaded, problems = load_yaml_text(raw, display)
     if loaded is None:
         return None, problems
@@ -473,7 +478,17 @@ def check_earlier(
     problems += schema_problems
     if report is not None:
         problems += check_report(report, loaded, common, slug)
-    return report, problems
+    if welsh is None or report is None:
+        return report, problems
+    translation, welsh_problems = load_yaml_text(*welsh)
+    if translation is None:
+        return None, problems + welsh_problems
+    pair_problems = check_pair(loaded, translation, Report)
+    problems += welsh_problems + pair_problems
+    if any(p.severity == "error" for p in pair_problems):
+        return None, problems  # Text that does not mirror its English cannot be placed in it.
+    edition, schema_problems = check_schema(welsh_loaded(loaded, translation, Report), Report)
+    return edition, problems + schema_problems
 
 
 def _welsh_edition_warning(project: Project, slug: str, loaded: LoadedYaml) -> list[Problem]:

@@ -2,8 +2,8 @@
 check; with `--from`, what changed since an earlier version as Word's tracked changes.
 
 The document is made from the report's HTML as a build renders it (render/word.py), and
-written beside the documents as build/FORCE/FORCE-report.docx, with a build record that
-`clean` reads.
+written beside the documents as build/FORCE/FORCE-report.docx (FORCE-report-cy.docx for the
+Welsh edition), with a build record that `clean` reads.
 """
 
 from __future__ import annotations
@@ -15,12 +15,11 @@ from ncpi.build.incremental import current_inputs, manifest_text
 from ncpi.build.outputs import write_outputs
 from ncpi.build.pipeline import render_edition
 from ncpi.build.targets import WORD, BuildOptions, Target, manifest_path, output_paths
-from ncpi.check.validate import check_earlier, check_project
-from ncpi.commands.diff import earlier_version
-from ncpi.errors import ValidationFailed
+from ncpi.commands.diff import current_edition, earlier_edition
 from ncpi.project import Project
 from ncpi.render.documents import document_context
-from ncpi.render.word import document_items, word_document
+from ncpi.render.templating import translator
+from ncpi.render.word import WordDocument, document_items, word_document
 
 
 @dataclass(frozen=True)
@@ -31,28 +30,29 @@ class Exported:
     revisions: int
 
 
-def export_word(project: Project, slug: str, since: str | None = None) -> Exported:
-    """Write build/FORCE/FORCE-report.docx; with `since`, its changes as tracked revisions."""
-    checked = check_project(project, [slug])
-    verdict = checked.verdict(slug)
-    if verdict.edition is None:
-        raise ValidationFailed(verdict.problems or checked.errors)
-    report, common = verdict.edition
-    document = Target(slug, "report")
+def export_word(
+    project: Project, slug: str, since: str | None = None, language: str = "en"
+) -> Exported:
+    """Write build/FORCE/FORCE-report.docx (-cy.docx in Welsh); with `since`, its changes as
+    tracked revisions."""
+    report, common = current_edition(project, slug, language)
+    document = Target(slug, "report", language)
     items = document_items(render_edition(project, document, report, common)["report.html"])
     earlier = None
     if since is not None:
-        raw, shown = earlier_version(project, slug, since)
-        old, problems = check_earlier(raw, shown, slug, common)
-        if old is None:
-            raise ValidationFailed([p for p in problems if p.severity == "error"])
+        old = earlier_edition(project, slug, since, language)
         earlier = document_items(render_edition(project, document, old, common)["report.html"])
-    context = document_context(report, common, "en", project.templates_dir)
+    context = document_context(report, common, language, project.templates_dir)
     # Dated by the report's own data, so that the same report gives the same bytes.
     date = f"{context['modified']}T00:00:00Z"
-    author = context["inspectorate"].name
-    data, revisions = word_document(items, context["title"], author, date, earlier)
-    target = Target(slug, WORD)
+    words = WordDocument(
+        title=context["title"],
+        author=context["inspectorate"].name,
+        language=context["lang"],
+        page_of_pages=translator(project.templates_dir, language)("Page %(page)s of %(pages)s"),
+    )
+    data, revisions = word_document(items, words, date, earlier)
+    target = Target(slug, WORD, language)
     inputs = current_inputs(project, target)
     path = output_paths(project, target)["report.docx"]
     write_outputs(project, {path: data})

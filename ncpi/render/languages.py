@@ -44,6 +44,8 @@ _WELSH_NOUNS = {
     "recommendation": ("argymhelliad", "argymhellion", "m"),
     "case file": ("ffeil achos", "ffeiliau achos", "f"),
     "page": ("tudalen", "tudalennau", "f"),
+    "change": ("newid", "newidiadau", "m"),
+    "section": ("adran", "adrannau", "f"),
 }
 # Before a noun: "pum argymhelliad", "chwe argymhelliad"; alone: "pump", "chwech".
 _WELSH_BEFORE_NOUN = {
@@ -213,8 +215,8 @@ LANGUAGES: dict[str, Language] = {
 #: English, the language every report is written in.
 IN_ENGLISH = LANGUAGES[ENGLISH]
 
-#: The templates of documents in English only: the national picture, its index, a redline.
-ENGLISH_ONLY_TEMPLATES = ("national.html.j2", "index.html.j2", "changes.html.j2")
+#: The templates of documents in English only: the national picture and its index.
+ENGLISH_ONLY_TEMPLATES = ("national.html.j2", "index.html.j2")
 
 #: Words ncpi's Python code (not a template) writes into a document; in the catalogue too.
 PYTHON_MESSAGES = (
@@ -222,6 +224,9 @@ PYTHON_MESSAGES = (
     "%(area)s – National Child Protection Inspection Post-Inspection Review",
     "Download the report (PDF, %(pages)s, %(size)s)",
     "Page %(page)s of %(pages)s",
+    # What a screen reader says before a redline's deleted and inserted words (redline.py).
+    "deleted",
+    "inserted",
 )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -22,6 +23,9 @@ _BLOCKS = frozenset({"h1", "h2", "h3", "h4", "p", "li", "caption", "tr", "dt", "
 #: Parts of <main> that restate the rest (the contents list) or are not text.
 _SKIPPED = frozenset({"nav", "style", "script"})
 _WORDS = re.compile(r"\s+|[^\s]+")
+#: What a screen reader says before deleted and inserted words, in English: the redline of a
+#: Welsh edition passes the catalogue's words (see commands/diff.py).
+REDLINE_MARKS = {"del": "deleted", "ins": "inserted"}
 
 
 @dataclass
@@ -121,31 +125,56 @@ class _BlockReader(HTMLParser):
         self.tag, self.words = None, []
 
 
-def _marked(kind: str, words: list[str]) -> str:
-    said = "deleted" if kind == "del" else "inserted"
+def _marked(kind: str, words: list[str], marks: dict[str, str]) -> str:
+    said = marks[kind]
     text = escape("".join(words))
     return f'<{kind}><span class="said">[{said}: </span>{text}<span class="said">]</span></{kind}>'
 
 
-def word_redline(old: str, new: str) -> Markup:
+def word_redline(old: str, new: str, marks: dict[str, str] = REDLINE_MARKS) -> Markup:
     """One block's words, old against new, with deletions and insertions marked."""
-    before, after = _WORDS.findall(old), _WORDS.findall(new)
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    before, after, opcodes = word_changes(old, new)
     parts: list[str] = []
-    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
+    for operation, i1, i2, j1, j2 in opcodes:
         if operation == "equal":
             parts.append(str(escape("".join(before[i1:i2]))))
             continue
         if i2 > i1:
-            parts.append(_marked("del", before[i1:i2]))
+            parts.append(_marked("del", before[i1:i2], marks))
         if j2 > j1:
-            parts.append(_marked("ins", after[j1:j2]))
+            parts.append(_marked("ins", after[j1:j2], marks))
     return Markup("".join(parts))
 
 
-def redline(old_html: str, new_html: str) -> list[ShownSection]:
+def word_changes(old: str, new: str) -> tuple[list[str], list[str], list]:
+    """Two texts as words (spaces kept), and difflib's opcodes from one to the other, with a
+    phrase replaced by another as one change (see _whole_phrases)."""
+    before, after = _WORDS.findall(old), _WORDS.findall(new)
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    return before, after, _whole_phrases(matcher.get_opcodes(), before)
+
+
+def _whole_phrases(opcodes: Sequence[tuple[str, int, int, int, int]], before: list[str]) -> list:
+    """The opcodes with a space alone between two changes taken into them, so that a phrase
+    replaced by another reads as one deletion and one insertion, not word by word."""
+    merged: list[tuple[str, int, int, int, int]] = []
+    for index, (operation, i1, i2, j1, j2) in enumerate(opcodes):
+        between = 0 < index < len(opcodes) - 1 and operation == "equal"
+        if between and all(not word.strip() for word in before[i1:i2]):
+            operation = "replace"
+        if merged and operation != "equal" and merged[-1][0] != "equal":
+            merged[-1] = ("replace", merged[-1][1], i2, merged[-1][3], j2)
+        else:
+            merged.append((operation, i1, i2, j1, j2))
+    return merged
+
+
+def redline(
+    old_html: str, new_html: str, marks: dict[str, str] = REDLINE_MARKS
+) -> list[ShownSection]:
     """Every section of either document, in the new one's order (a section only in the old
-    one where it was), each with its blocks marked and numbered where they changed."""
+    one where it was), each with its blocks marked and numbered where they changed; `marks`
+    are the words said before a deletion and an insertion."""
     old = _keyed(sections_of(old_html))
     new = _keyed(sections_of(new_html))
     order = difflib.SequenceMatcher(None, list(old), list(new), autojunk=False)
@@ -155,11 +184,11 @@ def redline(old_html: str, new_html: str) -> list[ShownSection]:
         for key in list(old)[i1:i2]:
             if operation != "equal" and key not in new:  # a section removed
                 gone = Section(old[key].heading, old[key].anchor)
-                shown.append(_section(old[key], gone, counter))
+                shown.append(_section(old[key], gone, counter, marks))
         for key in list(new)[j1:j2]:
             section = new[key]
             earlier = old.get(key, Section(section.heading, section.anchor))
-            shown.append(_section(earlier, section, counter))
+            shown.append(_section(earlier, section, counter, marks))
     return shown
 
 
@@ -176,7 +205,7 @@ def _keyed(sections: list[Section]) -> dict[tuple[str, int], Section]:
     return keyed
 
 
-def _section(old: Section, new: Section, counter: list[int]) -> ShownSection:
+def _section(old: Section, new: Section, counter: list[int], marks: dict[str, str]) -> ShownSection:
     """One section's blocks: unchanged ones as they are, changed ones marked and numbered."""
     blocks: list[ShownBlock] = []
     before = [(block.tag, block.text) for block in old.blocks]
@@ -195,9 +224,9 @@ def _section(old: Section, new: Section, counter: list[int]) -> ShownSection:
         for (_, old_text), (tag, new_text) in zip(
             before[i1 : i1 + pairs], after[j1 : j1 + pairs], strict=True
         ):
-            changed(tag, word_redline(old_text, new_text))
+            changed(tag, word_redline(old_text, new_text, marks))
         for tag, text in before[i1 + pairs : i2]:
-            changed(tag, Markup(_marked("del", [text])))
+            changed(tag, Markup(_marked("del", [text], marks)))
         for tag, text in after[j1 + pairs : j2]:
-            changed(tag, Markup(_marked("ins", [text])))
+            changed(tag, Markup(_marked("ins", [text], marks)))
     return ShownSection(new.heading, new.anchor, blocks)

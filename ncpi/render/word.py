@@ -18,12 +18,13 @@ import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from ncpi.render.redline import word_changes
+
 #: Word's built-in styles for each heading level (python-docx's default template has them).
 _HEADINGS = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3"}
 #: Parts of the page that are not the document: the contents list (Word makes its own), and
 #: what the web page alone shows.
 _SKIPPED_CLASSES = frozenset({"web-only", "contents", "download"})
-_WORDS = re.compile(r"\s+|[^\s]+")
 #: Who the revisions are by.
 AUTHOR = "ncpi"
 
@@ -193,21 +194,41 @@ class _ItemReader(HTMLParser):
                 self.paragraph.runs.append(Run(text, self.bold > 0, self.italic > 0))
 
 
+@dataclass(frozen=True)
+class WordDocument:
+    """What a Word document says of itself, in its edition's language."""
+
+    title: str
+    author: str
+    #: The edition's language tag (en-GB, cy): Word checks the spelling in that language.
+    language: str
+    #: The footer, with %(page)s and %(pages)s: "Page %(page)s of %(pages)s".
+    page_of_pages: str
+
+
+#: Word's names for the languages whose tag it does not take as it is.
+_WORD_LANGUAGES = {"cy": "cy-GB"}
+
+
 def word_document(
-    items: list[Item], title: str, author: str, date: str, earlier: list[Item] | None = None
+    items: list[Item], words: WordDocument, date: str, earlier: list[Item] | None = None
 ) -> tuple[bytes, int]:
     """The .docx's bytes (the same for the same items), and how many revisions it marks."""
     import docx  # python-docx: loaded only when a Word document is asked for
     from docx.shared import Pt
 
     document = docx.Document()
-    document.core_properties.title = title
-    document.core_properties.author = author
+    language = _WORD_LANGUAGES.get(words.language, words.language)
+    document.core_properties.title = words.title
+    document.core_properties.author = words.author
     document.core_properties.last_modified_by = AUTHOR
-    document.styles["Normal"].font.name = "Arial"
-    document.styles["Normal"].font.size = Pt(11)
-    _page_numbers(document)
-    document.add_paragraph(title, style="Title")
+    document.core_properties.language = language
+    normal = document.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(11)
+    _set_language(normal, language)
+    _page_numbers(document, words.page_of_pages)
+    document.add_paragraph(words.title, style="Title")
     revisions = _Revisions(date)
     pairs = _aligned(earlier, items) if earlier is not None else [(None, i, SAME) for i in items]
     for old, item, state in pairs:
@@ -279,9 +300,8 @@ def _run_element(text: str, deleted: bool = False):
 
 def _revised_runs(paragraph, old: str, new: str, revisions: _Revisions) -> None:
     """The new text in the paragraph, word by word, with what changed as revisions."""
-    before, after = _WORDS.findall(old), _WORDS.findall(new)
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
+    before, after, opcodes = word_changes(old, new)
+    for operation, i1, i2, j1, j2 in opcodes:
         if operation == "equal":
             paragraph.add_run("".join(after[j1:j2]))
             continue
@@ -333,17 +353,33 @@ def _add_table(document, old, item: Table, state: str, revisions: _Revisions) ->
                 run.bold = True if index < item.header_rows else None
 
 
-def _page_numbers(document) -> None:
-    """'Page N' in every page's footer, as a PAGE field that Word fills in."""
+def _set_language(style, language: str) -> None:
+    """The style's text is in `language`, for Word's spelling and a screen reader's voice."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = style.element.get_or_add_rPr()
+    for old in properties.findall(qn("w:lang")):
+        properties.remove(old)
+    tag = OxmlElement("w:lang")
+    tag.set(qn("w:val"), language)
+    properties.append(tag)
+
+
+def _page_numbers(document, page_of_pages: str) -> None:
+    """'Page N of M' in every page's footer, as PAGE and NUMPAGES fields that Word fills in."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
     footer = document.sections[0].footer.paragraphs[0]
-    footer.add_run("Page ")
-    field_element = OxmlElement("w:fldSimple")
-    field_element.set(qn("w:instr"), "PAGE")
-    field_element.append(_run_element("1"))
-    footer._p.append(field_element)
+    for part in re.split(r"(%\((?:page|pages)\)s)", page_of_pages):
+        if part in ("%(page)s", "%(pages)s"):
+            field_element = OxmlElement("w:fldSimple")
+            field_element.set(qn("w:instr"), "PAGE" if part == "%(page)s" else "NUMPAGES")
+            field_element.append(_run_element("1"))
+            footer._p.append(field_element)
+        elif part:
+            footer._p.append(_run_element(part))
 
 
 #: Every member's time in the .docx, as in the publication bundle: fixed, so that the same
