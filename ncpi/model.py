@@ -186,6 +186,12 @@ class AreaFindings(Model):
     """What the re-inspection found in one area of the child's journey."""
 
     area: Area = Field(description="The area these findings are about.", examples=["leadership"])
+    summary: Paragraphs | None = Field(
+        default=None,
+        description="Optional: the findings in brief, as post-inspection reviews since 2022 "
+        "give them. The area then has 'Summary of findings' and 'Detailed findings' (the "
+        "paragraphs) as its sub-headings.",
+    )
     paragraphs: Paragraphs
 
 
@@ -224,12 +230,24 @@ class Reinspection(Model):
         "the inspectorate's website and the report's title.",
         examples=["https://www.justiceinspectorates.gov.uk/hmicfrs/publications/kent-report/"],
     )
+    foreword: Paragraphs | None = Field(
+        default=None,
+        description="Optional: the report's own foreword, before the summary, in place of the "
+        "standard one in reports/_common.yaml (`forewords`, by date). A re-inspection only: a "
+        "post-inspection review has none.",
+    )
     summary: Paragraphs
     context: Paragraphs = Field(description="Context for the force: size, area, demand.")
     findings: list[AreaFindings]
     progress: list[Progress]
     conclusion: Paragraphs
     next_steps: Paragraphs
+    methodology: Paragraphs | None = Field(
+        default=None,
+        description="Optional: Annex A's methodology in the report's own words, in place of "
+        "the standard one of its date (`methodologies` in reports/_common.yaml) or, without "
+        "one, the sentences ncpi writes from the report's facts.",
+    )
 
 
 class AreaAudit(Model):
@@ -291,9 +309,27 @@ class PressRelease(Model):
         description="A sentence-case verdict naming the force.",
         examples=["Child protection in Essex is improving but there is still more to do"],
     )
+    standfirst: Prose | None = Field(
+        default=None,
+        description="Optional: the sentence under the headline that sums up the report, as "
+        "releases since 2021 open.",
+        examples=["Essex Police has improved how it protects children, a new report has found."],
+    )
     paragraphs: Paragraphs = Field(description="The paragraphs after 'Get the report'.")
+    pleased_lead_in: Prose | None = Field(
+        default=None,
+        description="Optional: what leads into `pleased`, in place of 'Inspectors were pleased "
+        "to find:'; ends with a colon.",
+        examples=["The inspectorate found several improvements, including:"],
+    )
     pleased: list[Prose] = Field(
         default_factory=list, description="Items after 'Inspectors were pleased to find:'."
+    )
+    concerned_lead_in: Prose | None = Field(
+        default=None,
+        description="Optional: what leads into `concerned`, in place of 'However, inspectors "
+        "were concerned to find:'; ends with a colon.",
+        examples=["The inspectorate said it had several concerns, including that there is:"],
     )
     concerned: list[Prose] = Field(
         default_factory=list,
@@ -411,6 +447,16 @@ class NoteVersion(Model):
     text: Prose
 
 
+class StandardText(Model):
+    """A standard part of a report (a foreword, a methodology) from a date on, until the next
+    version's date."""
+
+    since: dt.date = Field(
+        description="The first publication date this text is used for.", examples=["2021-01-01"]
+    )
+    paragraphs: Paragraphs
+
+
 def _on(versions, day: dt.date):
     """The version in force on `day`: the latest whose `since` is not after it, or None."""
     current = None
@@ -430,10 +476,25 @@ class Common(Model):
         description="The standard notes to editors, by id; each a list of dated versions, so "
         "that a release says what was true, under the name in force, on its date."
     )
+    forewords: list[StandardText] = Field(
+        default_factory=list,
+        description="Optional: the standard foreword of a re-inspection report, by date; a "
+        "report's own `foreword` replaces it.",
+    )
+    methodologies: list[StandardText] = Field(
+        default_factory=list,
+        description="Optional: Annex A's standard methodology, by date, in place of the "
+        "sentences ncpi writes; a report's own `methodology` replaces it.",
+    )
 
     def inspectorate_on(self, day: dt.date) -> Inspectorate:
         """The inspectorate as it was named on `day` (the first one for earlier days)."""
         return _on(self.inspectorates, day) or min(self.inspectorates, key=lambda i: i.since)
+
+    def standard_text(self, texts: list[StandardText], day: dt.date) -> list[str] | None:
+        """The paragraphs of a standard text for a report published on `day`, if it had one."""
+        version = _on(texts, day)
+        return list(version.paragraphs) if version else None
 
     def note_on(self, note_id: str, day: dt.date) -> str | None:
         """The text of a note for a release published on `day`, or None if it had none then."""

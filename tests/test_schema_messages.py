@@ -48,7 +48,8 @@ CASES = [
             "press_release.zzzz",
             "unknown-key",
             "unknown key 'zzzz'. Valid keys here: "
-            "embargo, headline, paragraphs, pleased, concerned, quote, notes.",
+            "embargo, headline, standfirst, paragraphs, pleased_lead_in, pleased, "
+            "concerned_lead_in, concerned, quote, notes.",
         ),
     ),
     (

@@ -34,10 +34,10 @@ SCENARIOS = {
         ],
         [
             f"{WELSH_COMMON}:13:11: inspectorates[0].name: not filled in yet: in Welsh: the name",
-            f"{WELSH_COMMON}:20:13: notes.ncpi-programme[0].text: contains an invisible "
+            f"{WELSH_COMMON}:25:13: notes.ncpi-programme[0].text: contains an invisible "
             "character, U+200B (ZERO WIDTH SPACE), which can make text look different from "
             "what it says: delete it",
-            f"{WELSH_COMMON}:26:13: notes.ncpi-programme[1].text: '☃' (U+2603 SNOWMAN) is not "
+            f"{WELSH_COMMON}:31:13: notes.ncpi-programme[1].text: '☃' (U+2603 SNOWMAN) is not "
             "in the report's font (Lato): the PDF would draw it in a font of this machine's. "
             "Remove it or write it in words",
         ],
@@ -46,10 +46,10 @@ SCENARIOS = {
     "a note in one common file only": (
         [(WELSH_COMMON, "  ncpi-aims:\n", "  ncpi-aimz:\n")],
         [
-            "reports/_common.yaml:35:3: notes: 'ncpi-aimz' is missing here: the Welsh has it "
-            f"({WELSH_COMMON}:31); give it in English too, or remove it from the Welsh",
-            f"{WELSH_COMMON}:18:3: notes: 'ncpi-aims' is missing here: the English has it "
-            "(reports/_common.yaml:48); give it in Welsh",
+            "reports/_common.yaml:50:3: notes: 'ncpi-aimz' is missing here: the Welsh has it "
+            f"({WELSH_COMMON}:36); give it in English too, or remove it from the Welsh",
+            f"{WELSH_COMMON}:23:3: notes: 'ncpi-aims' is missing here: the English has it "
+            "(reports/_common.yaml:63); give it in Welsh",
         ],
         "4 file(s) checked: 2 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
     ),
@@ -67,11 +67,11 @@ SCENARIOS = {
             ("reports/_common.yaml", "HMICFRS inspects", "HMICFRS ☃ inspects"),
         ],
         [
-            "reports/_common.yaml:101:13: notes.about-the-inspectorate[0].text: contains an "
+            "reports/_common.yaml:116:13: notes.about-the-inspectorate[0].text: contains an "
             "invisible "
             "character, U+200B (ZERO WIDTH SPACE), which can make text look different from "
             "what it says: delete it",
-            "reports/_common.yaml:107:13: notes.about-the-inspectorate[1].text: '☃' (U+2603 "
+            "reports/_common.yaml:122:13: notes.about-the-inspectorate[1].text: '☃' (U+2603 "
             "SNOWMAN) is not in the report's font (Lato): the PDF would draw it in a font of this "
             "machine's. Remove it or write it in words",
         ],
@@ -142,8 +142,8 @@ SCENARIOS = {
             )
         ],
         [
-            f"{WELSH_COMMON}:33:7: notes.ncpi-aims[0].since: duplicate key 'since': first "
-            "written on line 32, again on line 33; YAML would silently keep only the last one"
+            f"{WELSH_COMMON}:38:7: notes.ncpi-aims[0].since: duplicate key 'since': first "
+            "written on line 37, again on line 38; YAML would silently keep only the last one"
         ],
         "4 file(s) checked: 1 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
     ),
@@ -157,10 +157,10 @@ SCENARIOS = {
             )
         ],
         [
-            f"{WELSH_COMMON}:33:19: notes.ncpi-aims[0].text: the text from ' #' to the end of "
+            f"{WELSH_COMMON}:38:19: notes.ncpi-aims[0].text: the text from ' #' to the end of "
             "the line is read as a YAML comment and left out of the report: put the whole "
             "paragraph in quotes, or write it as a block (>- on the line before)",
-            f"{WELSH_COMMON}:34:7: notes.ncpi-aims[0].more: unknown key 'more': remove it, or "
+            f"{WELSH_COMMON}:39:7: notes.ncpi-aims[0].more: unknown key 'more': remove it, or "
             "check its spelling",
         ],
         "4 file(s) checked: 2 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
@@ -168,7 +168,7 @@ SCENARIOS = {
     "a rule of the English common data, with the Welsh fine": (
         [("reports/_common.yaml", "HMICFRS’s out-of-hours", "HMIC’s out-of-hours")],
         [
-            "reports/_common.yaml:127:13: notes.out-of-hours[1].text: names HMIC, but from "
+            "reports/_common.yaml:142:13: notes.out-of-hours[1].text: names HMIC, but from "
             "2017-07-19 the inspectorate was HMICFRS"
         ],
         "4 file(s) checked: 1 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
@@ -212,10 +212,10 @@ SCENARIOS = {
             "written on line 21, again on line 22; YAML would silently keep only the last one",
             "reports/_common.yaml:28:12: inspectorates[1].since: 'soon' is not a date: write it "
             "as YEAR-MONTH-DAY, e.g. 2016-09-12",
-            "reports/_common.yaml:116:18: notes.press-office[0].text: the text from ' #' to the "
+            "reports/_common.yaml:131:18: notes.press-office[0].text: the text from ' #' to the "
             "end of the line is read as a YAML comment and left out of the report: put the whole "
             "paragraph in quotes, or write it as a block (>- on the line before)",
-            "reports/_common.yaml:117:7: notes.press-office[0].old: unknown key 'old'. Valid "
+            "reports/_common.yaml:132:7: notes.press-office[0].old: unknown key 'old'. Valid "
             "keys here: since, text.",
         ],
         "4 file(s) checked: 4 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",

@@ -423,6 +423,46 @@ def _review(rules: _Rules) -> Iterable[Problem]:
             )
 
 
+def _foreword(rules: _Rules) -> Iterable[Problem]:
+    """A foreword belongs to a re-inspection: a post-inspection review has none."""
+    reinspection = rules.report.reinspection
+    if reinspection.foreword is not None and reinspection.kind == "post-inspection review":
+        yield rules.problem(
+            ("reinspection", "foreword"),
+            "a post-inspection review has no foreword: remove it, or give its words in the "
+            "summary",
+            key=True,
+            code="foreword",
+        )
+
+
+def _lead_ins(rules: _Rules) -> Iterable[Problem]:
+    """A list's own lead-in leads into that list, and ends with a colon as the standard ones do."""
+    release = rules.report.press_release
+    for name, lead_in, items in (
+        ("pleased", release.pleased_lead_in, release.pleased),
+        ("concerned", release.concerned_lead_in, release.concerned),
+    ):
+        if lead_in is None:
+            continue
+        path = ("press_release", f"{name}_lead_in")
+        if not items:
+            yield rules.problem(
+                path,
+                f"there is no `{name}` list for this lead-in to lead into: add its items, or "
+                "remove the lead-in",
+                key=True,
+                code="lead-in",
+            )
+        elif not lead_in.rstrip().endswith(":"):
+            yield rules.problem(
+                path,
+                f"a list's lead-in ends with a colon, as the list follows it: "
+                f"'{excerpt(lead_in)}:'",
+                code="lead-in",
+            )
+
+
 _RULES: list[Callable[[_Rules], Iterable[Problem]]] = [
     _Rules.force,
     _Rules.recommendation_ids,
@@ -440,6 +480,8 @@ _RULES: list[Callable[[_Rules], Iterable[Problem]]] = [
     _Rules.headline,
     _Rules.inspectorate_in_release,
     _review,
+    _foreword,
+    _lead_ins,
 ]
 
 
@@ -562,9 +604,14 @@ def _one_mailbox(text: str) -> bool:
 
 
 def _other_inspectorate(loaded: LoadedYaml, path, version, until, in_force, every):
-    """A problem if a note's version spans a change of name, or names another inspectorate."""
-    if len(in_force) > 1:
-        change = in_force[1].since
+    """A problem if a note's version spans a change of name, or names another inspectorate.
+
+    The notes name the inspectorate by its abbreviation, so a new version of its details (a
+    press office's address, "His Majesty's" for "Her Majesty's") needs no new version of them.
+    """
+    renamed = [i for i in in_force if i.abbreviation != in_force[0].abbreviation]
+    if renamed:
+        change = renamed[0].since
         used_until = "on" if until == dt.date.max else f"until {until}"
         return [
             loaded.problem(
@@ -577,7 +624,7 @@ def _other_inspectorate(loaded: LoadedYaml, path, version, until, in_force, ever
         ]
     current = in_force[0]
     for other in every:
-        if other is not current and re.search(
+        if other.abbreviation != current.abbreviation and re.search(
             rf"\b{re.escape(other.abbreviation)}\b", version.text
         ):
             return [

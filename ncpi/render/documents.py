@@ -41,6 +41,8 @@ class AreaSection:
     recommendations: list
     findings: list[str]
     progress: list
+    #: The findings in brief, if the report gives them ("Summary of findings").
+    summary: list[str] | None = None
 
 
 def _english(text: str) -> str:
@@ -118,6 +120,7 @@ def document_context(
     recommendations = report.inspection.recommendations
     progress_by_id = {p.recommendation: p for p in report.reinspection.progress}
     findings_by_area = {f.area: f.paragraphs for f in report.reinspection.findings}
+    summary_by_area = {f.area: f.summary for f in report.reinspection.findings}
     sections = []
     areas = {key: gettext(label) for key, label in AREAS.items()}
     grades = {key: gettext(label) for key, label in GRADES.items()}
@@ -131,6 +134,7 @@ def document_context(
                     recs,
                     findings_by_area.get(key, []),
                     [(r, progress_by_id[r.id]) for r in recs if r.id in progress_by_id],
+                    summary_by_area.get(key),
                 )
             )
     audit = report.case_audit
@@ -186,6 +190,17 @@ def document_context(
         "language": language,
         "published": reinspection.published,
         "modified": _modified_date(report),
+        # A re-inspection's foreword: its own, or the standard one of its date. A
+        # post-inspection review has none (a rule refuses one).
+        "foreword": reinspection.foreword
+        or (
+            common.standard_text(common.forewords, reinspection.published)
+            if reinspection.kind == "re-inspection"
+            else None
+        ),
+        # Annex A in the inspectorate's words, if the report or its date has them.
+        "methodology": reinspection.methodology
+        or common.standard_text(common.methodologies, reinspection.published),
     }
 
 
