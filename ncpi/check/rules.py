@@ -429,8 +429,7 @@ def _foreword(rules: _Rules) -> Iterable[Problem]:
     if reinspection.foreword is not None and reinspection.kind == "post-inspection review":
         yield rules.problem(
             ("reinspection", "foreword"),
-            "a post-inspection review has no foreword: remove it, or give its words in the "
-            "summary",
+            "a post-inspection review has no foreword: remove it, or give its words in the summary",
             key=True,
             code="foreword",
         )
