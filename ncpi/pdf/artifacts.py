@@ -16,6 +16,7 @@ other; the /ID written here is derived from the content, so rebuilds stay byte-i
 from __future__ import annotations
 
 import re
+import zlib
 from io import BytesIO
 
 import pikepdf
@@ -75,13 +76,18 @@ def finish_pdf(pdf_bytes: bytes) -> bytes:
         if isinstance(metadata, pikepdf.Stream) and "/Filter" in metadata:
             # Written without a filter; qpdf never compresses a /Type /Metadata stream itself.
             metadata.write(metadata.read_bytes())
-        out = BytesIO()
-        pdf.save(
-            out,
-            deterministic_id=True,  # an /ID, from the content: the same inputs, the same bytes
-            compress_streams=True,
-            object_stream_mode=pikepdf.ObjectStreamMode.generate,
-        )
+        _no_stream_ends_in_carriage_return(pdf)
+        for mode in (pikepdf.ObjectStreamMode.generate, pikepdf.ObjectStreamMode.disable):
+            out = BytesIO()
+            pdf.save(
+                out,
+                deterministic_id=True,  # an /ID, from the content: the same inputs, the same bytes
+                compress_streams=True,
+                object_stream_mode=mode,
+            )
+            if _ENDS_IN_CARRIAGE_RETURN not in out.getvalue():
+                break
+            # An object stream qpdf compressed ends in CR: without object streams, none can.
         return out.getvalue()
 
 
@@ -104,3 +110,43 @@ def _mark_margins_as_artifacts(pdf: pikepdf.Pdf) -> None:
         after = MARKED_CONTENT.sub(to_artifact, before)
         if after != before:
             page.obj.Contents = pdf.make_stream(after)
+
+
+#: A stream whose data ends in a carriage return: PDF/A validators read the CR LF before
+#: "endstream" as the end-of-line marker, one byte short of /Length (PDF/A-3 6.1.7.1).
+_ENDS_IN_CARRIAGE_RETURN = b"\r\nendstream"
+
+
+def _no_stream_ends_in_carriage_return(pdf: pikepdf.Pdf) -> None:
+    """Compresses every stream qpdf would compress, so that none ends in CR once compressed.
+
+    About one stream in 256 ends in CR by chance. The last four bytes of Flate data are the
+    Adler-32 of what it holds, so no compression level changes them: such a stream's data is
+    padded at its end with line feeds, where padding changes nothing (white space after a
+    content stream's operators or a CMap's, bytes past a font program's tables or an image's
+    samples), and compressed again. qpdf then passes every stream through as it is; only its
+    object streams are its own, and finish_pdf checks those. The metadata stays uncompressed,
+    as PDF/A asks.
+    """
+    metadata = pdf.Root.get("/Metadata")
+    for stream in pdf.objects:
+        if not isinstance(stream, pikepdf.Stream) or stream.get("/Type") == "/Metadata":
+            continue
+        if metadata is not None and stream.objgen == metadata.objgen:
+            continue
+        filters = stream.get("/Filter")
+        if filters is not None and not (
+            filters == "/FlateDecode" and stream.read_raw_bytes().endswith(b"\r")
+        ):
+            continue
+        data = stream.read_bytes()
+        compressed = zlib.compress(data)
+        while compressed.endswith(b"\r"):
+            # The last byte is the byte sum's low byte, plus one: a zero would never change it.
+            data += b"\n"
+            compressed = zlib.compress(data)
+        stream.write(compressed, filter=pikepdf.Name.FlateDecode)
+        if "/DecodeParms" in stream:  # read_bytes() undid any predictor: none is stored now
+            del stream["/DecodeParms"]
+        if "/Length1" in stream:  # a TrueType program's length, padding included
+            stream.Length1 = len(data)
