@@ -209,11 +209,15 @@ def national_context(national: National, links: dict[str, str]) -> dict:
     published = [entry.report.reinspection.published for entry in entries]
     # With no report counted, the overview is dated by its moment, never by the clock alone.
     latest = max(published, default=(national.as_of or in_uk_time(now())).date())
-    inspectorates = []
+    # One publisher under the names it had: each name, and the day the next one took over.
+    names: list[str] = []
+    former: list[tuple[str, dt.date]] = []
     for day in sorted(published):
         named = common.inspectorate_on(day)
-        if named not in inspectorates:
-            inspectorates.append(named)
+        if names and named.name != names[-1]:
+            former.append((names[-1], named.since))
+        if not names or named.name != names[-1]:
+            names.append(named.name)
     return {
         "entries": entries,
         "links": links,
@@ -221,7 +225,8 @@ def national_context(national: National, links: dict[str, str]) -> dict:
         "first": min(published, default=None),
         "last": max(published, default=None),
         "inspectorate": common.inspectorate_on(latest),
-        "inspectorates": inspectorates,
+        "publisher": names[-1] if names else None,
+        "former_names": former,
         "published": latest,
         "modified": latest.isoformat(),
         # Counting an unpublished report: every page is watermarked, as a draft's are.
