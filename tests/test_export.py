@@ -103,7 +103,7 @@ def test_the_welsh_edition_as_word_with_its_changes(project_from, tmp_path):
     assert result.output.startswith("wrote build/dyfed-powys/dyfed-powys-report-cy.docx (1 ")
     document = docx.Document(str(path))
     styles = [(p.style.name, p.text) for p in document.paragraphs]
-    assert styles[0][1].startswith("Dyfed-Powys – Archwiliad Cenedlaethol Amddiffyn Plant")
+    assert styles[0][1].startswith("Dyfed-Powys – Arolygiad Cenedlaethol Amddiffyn Plant")
     headings = [text for style, text in styles if style == "Heading 1"]
     assert headings[:2] == ["Crynodeb", "1 Cyflwyniad"]
     assert document.core_properties.language == "cy-GB"

@@ -6,7 +6,7 @@ import pikepdf
 import pytest
 from markupsafe import Markup
 
-from ncpi.render.markup import block, inline
+from ncpi.render.markup import block, inline, plain
 
 from support import invoke
 
@@ -85,7 +85,7 @@ def _kent_with(project_from, old: str, new: str):
 
 
 @pytest.mark.process
-def test_markup_reaches_the_html_and_the_pdf_and_stays_typed_in_the_text(project_from):
+def test_markup_reaches_the_html_and_the_pdf_and_plain_words_the_text(project_from):
     project = _kent_with(
         project_from,
         "    - Inspectors found progress.\n",
@@ -102,9 +102,9 @@ def test_markup_reaches_the_html_and_the_pdf_and_stays_typed_in_the_text(project
     ) in html
     assert "<ul><li>first point</li><li>second point</li></ul>" in html
     text = (folder / "kent-press-release.txt").read_text("utf-8")
-    assert (
-        "Inspectors found *real* progress: read [the report](https://www.example.org/kent)." in text
-    )
+    # Plain text: no mark left for a reader to puzzle over; the address after its words.
+    assert "Inspectors found real progress: read the report (https://www.example.org/kent)." in text
+    assert "*" not in text and "](" not in text
     with pikepdf.open(folder / "kent-press-release.pdf") as pdf:
         uris = [
             str(annot.A.URI)
@@ -113,6 +113,23 @@ def test_markup_reaches_the_html_and_the_pdf_and_stays_typed_in_the_text(project
             if "/A" in annot and "/URI" in annot.A
         ]
     assert "https://www.example.org/kent" in uris
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("the *real* report, **now**", "the real report, now"),
+        ("see [the report](https://x.org/r?a=1) now", "see the report (https://x.org/r?a=1) now"),
+        ("write to [the press office](mailto:p@x.org)", "write to the press office (p@x.org)"),
+        ("[https://x.org/](https://x.org/)", "https://x.org/"),
+        ("[*new*](https://x.org)", "new (https://x.org)"),
+        ("[x](javascript:alert(1))", "[x](javascript:alert(1))"),  # never a link: as typed
+        ("3 * 4 * 5 and a*b", "3 * 4 * 5 and a*b"),
+        ("***both***", "both"),
+    ],
+)
+def test_plain_text_drops_emphasis_and_gives_a_link_its_address(text, shown):
+    assert plain(text) == shown
 
 
 @pytest.mark.process

@@ -350,3 +350,32 @@ def test_a_headline_that_looks_like_an_encoded_word_reads_as_typed_in_the_subjec
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert message["Subject"] == typed
     assert all(len(line) <= 78 for line in raw.split(b"\r\n\r\n")[0].split(b"\r\n"))
+
+
+def test_the_email_text_and_subject_are_plain_words_where_the_report_has_markup(project_from):
+    project = project_from()
+    report = project.report_path("essex")
+    edit(
+        report,
+        "  headline: Child protection in Essex is improving but there is still more to do",
+        "  headline: Child protection in Essex is *improving* but there is still more to do",
+    )
+    edit(
+        report,
+        "        Last year we reported that Essex Police",
+        "        Last year we **reported** that Essex Police",
+    )
+    result = invoke(project, "publish", "essex")
+    assert result.exit_code == 0, result.output + result.stderr
+    raw = (project.build_dir / "publish" / "essex" / "essex-press-release.eml").read_bytes()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message["Subject"] == (
+        "Child protection in Essex is improving but there is still more to do"
+    )
+    text = message.get_body(("plain",)).get_content()
+    assert "“Last year we reported that Essex Police" in text
+    assert "*" not in text
+    # A headline is a title everywhere (page title, subject, metadata): plain words in each.
+    html = message.get_body(("html",)).get_content()
+    assert "<h1>Child protection in Essex is improving but" in html
+    assert "Last year we <strong>reported</strong> that" in html

@@ -300,7 +300,7 @@ def test_the_welsh_editions_hold_no_english_template_text(welsh_build):
     report = re.sub(r"\s+", " ", texts["report PDF"])
     assert "Tudalen 2 o" in report and "Page " not in report
     assert "10–13 Awst 2015" in report and "O 10 i 13 Awst 2015, dychwelodd HMIC" in report
-    assert "Cynnydd yn erbyn chwe argymhelliad archwiliad 2014" in report
+    assert "Cynnydd yn erbyn chwe argymhelliad arolygiad 2014" in report
     assert "Cynnwys" in report and "Atodiad A Methodoleg" in report
     release = texts["press release text"]
     assert release.startswith("Dyfed-Powys yn gwella’r ffordd y mae’n amddiffyn plant\n")
@@ -412,12 +412,12 @@ def test_a_welsh_re_inspection_with_one_recommendation(project_from):
     assert [o.state for o in outcomes] == ["built", "built"], [o.reason for o in outcomes]
     folder = project.build_dir / "gwent"
     report = re.sub(r"\s+", " ", flowing_text(folder / "gwent-report-cy.pdf"))
-    assert "Gwent – Ail-archwiliad Cenedlaethol Amddiffyn Plant" in report
-    assert "Cynnydd yn erbyn argymhelliad archwiliad 2016" in report
+    assert "Gwent – Ailarolygiad Cenedlaethol Amddiffyn Plant" in report
+    assert "Cynnydd yn erbyn argymhelliad arolygiad 2016" in report
     assert "Gwnaed un argymhelliad:" in report
-    assert "O 23 i 26 Ionawr 2017, dychwelodd HMIC i’r heddlu i gynnal ail-archwiliad" in report
-    assert "Argymhelliad o adroddiad archwiliad 2016" in report
-    assert "Aeth yr ail-archwiliad ar drywydd argymhelliad Archwiliad Cenedlaethol" in report
+    assert "O 23 i 26 Ionawr 2017, dychwelodd HMIC i’r heddlu i gynnal ailarolygiad" in report
+    assert "Argymhelliad o adroddiad arolygiad 2016" in report
+    assert "Aeth yr ailarolygiad ar drywydd argymhelliad Arolygiad Cenedlaethol" in report
     assert "mewn un maes o daith y plentyn: cyswllt cyntaf." in report
     release = (folder / "gwent-press-release-cy.txt").read_text("utf-8")
     assert "i wirio’r cynnydd yn erbyn argymhelliad a wnaed i wella arferion" in release
@@ -460,7 +460,7 @@ def test_each_edition_names_and_links_the_other(welsh_build):
     english = link_addresses(files["dyfed-powys-report.pdf"])
     welsh = link_addresses(files["dyfed-powys-report-cy.pdf"])
     assert (
-        f"{publications}archwiliad-cenedlaethol-amddiffyn-plant-adolygiad-ol-archwiliad/" in english
+        f"{publications}arolygiad-cenedlaethol-amddiffyn-plant-adolygiad-ol-arolygiad/" in english
     )
     assert f"{publications}national-child-protection-inspection-post-inspection-review/" in welsh
 

@@ -28,9 +28,9 @@ SCENARIOS = {
                 "    name: Arolygiaeth Cwnstabliaeth Ei Mawrhydi",
                 '    name: "TODO: in Welsh: the name"',
             ),
-            (WELSH_COMMON, "Mae HMIC yn archwilio", "Mae HMIC\u200b yn archwilio"),
+            (WELSH_COMMON, "Mae HMIC yn arolygu", "Mae HMIC\u200b yn arolygu"),
             (WELSH_COMMON, "rhoi gwybodaeth i’r heddlu", "rhoi gwybodaeth ☃ i’r heddlu"),
-            (WELSH_COMMON, "Mae HMICFRS yn archwilio", "Mae HMICFRS ☃ yn archwilio"),
+            (WELSH_COMMON, "Mae HMICFRS yn arolygu", "Mae HMICFRS ☃ yn arolygu"),
         ],
         [
             f"{WELSH_COMMON}:13:11: inspectorates[0].name: not filled in yet: in Welsh: the name",
@@ -110,7 +110,7 @@ SCENARIOS = {
         "4 file(s) checked: 5 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
     ),
     "one message for a Welsh text with an invisible character and one outside the font": (
-        [(WELSH, "Canfu archwiliad 2014", "Canfu\u200b ☃ archwiliad 2014")],
+        [(WELSH, "Canfu arolygiad 2014", "Canfu\u200b ☃ arolygiad 2014")],
         [
             f"{WELSH}:13:7: inspection.findings[0]: contains an invisible character, U+200B "
             "(ZERO WIDTH SPACE), which can make text look different from what it says: delete it",
@@ -226,9 +226,9 @@ SCENARIOS = {
         "4 file(s) checked: 1 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
     ),
     "a Welsh link to a file": (
-        [(WELSH, "Canfu archwiliad 2014", "Canfu [archwiliad](file:///etc/passwd) 2014")],
+        [(WELSH, "Canfu arolygiad 2014", "Canfu [arolygiad](file:///etc/passwd) 2014")],
         [
-            f"{WELSH}:13:7: inspection.findings[0]: the link '[archwiliad](file:///etc/passwd)' "
+            f"{WELSH}:13:7: inspection.findings[0]: the link '[arolygiad](file:///etc/passwd)' "
             "may not go to 'file:///etc/passwd': links may only go to https://, http:// or "
             "mailto: addresses",
         ],

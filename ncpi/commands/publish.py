@@ -40,6 +40,7 @@ from ncpi.publication import in_uk_time
 from ncpi.publication import now as current_moment
 from ncpi.render.documents import document_context
 from ncpi.render.languages import IN_ENGLISH, LANGUAGES, Language
+from ncpi.render.markup import plain
 
 #: The largest document a bundle takes (a report of 1,000 recommendations is about 2 MB).
 MAX_DOCUMENT_BYTES = 200_000_000
@@ -147,7 +148,7 @@ def email_draft(context: dict, text: bytes, html: bytes, language: Language = IN
             f"{context['inspectorate'].abbreviation} (inspectorates[].press_office): "
             "the email draft needs a sender"
         )
-    subject = release.headline
+    subject = plain(release.headline)
     if release.embargo is not None:
         subject = f"{language.embargo_line(release.embargo)}: {subject}"
     message = EmailMessage(policy=_SMTP_WITH_ENCODED_SUBJECT if "=?" in subject else SMTP)
@@ -244,7 +245,7 @@ def _edition_graph(context: dict, slug: str, code: str, documents: dict[str, byt
     report_id = context["report_url"] if code == "en" else f"{context['report_url']}#{code}"
     article: dict = {
         "@type": "NewsArticle",
-        "headline": report.press_release.headline,
+        "headline": plain(report.press_release.headline),
         "datePublished": published,
         "inLanguage": language.tag,
         "publisher": publisher,

@@ -76,6 +76,27 @@ class Language:
         """'September 2016'."""
         return f"{self.month(day)} {day.year}"
 
+    def months(self, start: dt.date, end: dt.date) -> str:
+        """The months of a period: 'November 2015', 'November and December 2015',
+        'December 2015 and January 2016', 'September to November 2015'."""
+        first, last = self.month(start), self.month(end)
+        span = (end.year - start.year) * 12 + end.month - start.month
+        if span <= 0:
+            return self.month_year(start)
+        if start.year != end.year:
+            first = self.month_year(start)
+        if span == 1:
+            return f"{first} {self.and_month(last)} {end.year}"
+        return f"{self.month_span(first, last)} {end.year}"
+
+    def and_month(self, month: str) -> str:
+        """'and December': the second of two months."""
+        return f"and {month}"
+
+    def month_span(self, first: str, last: str) -> str:
+        """'September to November': the first and last of three months or more."""
+        return f"{first} to {last}"
+
     def long_date(self, day: dt.date) -> str:
         """'1 March 2017', without a leading zero."""
         return f"{day.day} {self.month_year(day)}"
@@ -148,6 +169,7 @@ class Language:
         }
         functions = {
             "date_range": self.date_range,
+            "months": self.months,
             "during": self.during,
             "counted": self.counted,
             "and_before": self.and_before,
@@ -172,6 +194,17 @@ class Welsh(Language):
         number read with a vowel ('ac wyth'), which the digits do not show.
         """
         return self._during(start, end, on="ar", start_word="o", end_word="i")
+
+    def and_month(self, month: str) -> str:
+        """'a Rhagfyr', 'ac Ebrill', 'a Thachwedd': 'a' mutates no month but Tachwedd (the aspirate
+        mutation), and is 'ac' before a vowel."""
+        if month.startswith("T") and not month.startswith("Th"):
+            month = "Th" + month[1:]
+        return f"{self.conjunction('and', month)} {month}"
+
+    def month_span(self, first: str, last: str) -> str:
+        """'Medi–Tachwedd': a dash, where 'o … i …' would mutate both months."""
+        return f"{first}–{last}"
 
     def embargo_line(self, moment: dt.datetime) -> str:
         """'Embargo tan 00:01 dydd Mercher 14 Rhagfyr 2016'."""

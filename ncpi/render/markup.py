@@ -8,7 +8,8 @@ paragraph followed by its list ("… in particular by:" and the sub-points of a 
 Everything else is text: it is HTML-escaped before any markup is converted, and a
 link becomes a link only to an https://, http:// or mailto: address without brackets or spaces
 (`validate` reports others).
-The plain-text press release keeps the markup as typed, which reads naturally in an email.
+The plain-text press release and the email's text part get plain text (`plain`): emphasis
+marks dropped, a link as its words and then its address in brackets.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def links_in(text: str) -> list[tuple[str, str]]:
     return [(label, url) for _, _, label, url in _find_links(text, strict=False)]
 
 
-def _strong(text: str) -> str:
+def _strong(text: str, tags: tuple[str, str] = ("<strong>", "</strong>")) -> str:
     """**text** as <strong>: opened before a non-space, closed after one, on one line."""
     if "**" not in text:
         return text
@@ -123,14 +124,14 @@ def _strong(text: str) -> str:
         if not text[opening + 2].isspace():
             end = closer[opening + 3]  # opening + 2 < len(text), so this is within the table
             if end < newline[opening]:  # On the same line; newline[…] is len(text) at most.
-                parts += [text[done:opening], "<strong>", text[opening + 2 : end], "</strong>"]
+                parts += [text[done:opening], tags[0], text[opening + 2 : end], tags[1]]
                 done = position = end + 2
                 continue
         position = opening + 1
     return "".join(parts) + text[done:]
 
 
-def _em(text: str) -> str:
+def _em(text: str, tags: tuple[str, str] = ("<em>", "</em>")) -> str:
     """*text* as <em>: no asterisk or line break inside, opened and closed beside non-spaces."""
     if "*" not in text:
         return text
@@ -146,7 +147,7 @@ def _em(text: str) -> str:
             end = star[opening + 1]
             # Before the line's end (newline[…] is len(text) at most), after a non-space.
             if end < newline[opening] and not text[end - 1].isspace():
-                parts += [text[done:opening], "<em>", text[opening + 1 : end], "</em>"]
+                parts += [text[done:opening], tags[0], text[opening + 1 : end], tags[1]]
                 done = position = end + 1
                 continue
         position = opening + 1
@@ -199,6 +200,24 @@ def inline(text: str) -> Markup:
         position = end
     parts.append(_emphasis(str(escape(text[position:]))))
     return Markup("".join(parts))
+
+
+def plain(text: str) -> str:
+    """Text as a plain-text edition shows it: 'the *real* report' as 'the real report', and
+    '[the report](https://…)' as 'the report (https://…)'; what is not markup stays as typed."""
+    unmarked = ("", "")
+    parts, position = [], 0
+    for start, end, label, url in _find_links(text, strict=True):
+        parts.append(_em(_strong(text[position:start], unmarked), unmarked))
+        if allowed_link(url):
+            words = _em(_strong(label, unmarked), unmarked)
+            address = url[len("mailto:") :] if url.lower().startswith("mailto:") else url
+            parts.append(address if words == address else f"{words} ({address})")
+        else:  # As typed, as the HTML edition shows it.
+            parts.append(text[start:end])
+        position = end
+    parts.append(_em(_strong(text[position:], unmarked), unmarked))
+    return "".join(parts)
 
 
 def split_list(text: str) -> tuple[str, list[str]]:

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from ncpi.defaults import builtin_templates_dir
 from ncpi.reading import UnsafeInput, read_bounded
 from ncpi.render.languages import CATALOGUE, LANGUAGES, catalogue_paths, read_catalogue
-from ncpi.render.markup import block, inline
+from ncpi.render.markup import block, inline, plain
 
 #: The templates that make the documents; a user's templates/ folder may override each.
 REPORT_HTML = "report.html.j2"
@@ -118,7 +118,11 @@ def _environment(
 
     filters, functions = LANGUAGES[language].template_functions()
     env.filters.update(
-        sentence_start=sentence_start, block=block, inline=inline, unbroken_hyphens=unbroken_hyphens
+        sentence_start=sentence_start,
+        block=block,
+        inline=inline,
+        plain=plain,
+        unbroken_hyphens=unbroken_hyphens,
     )
     env.filters.update(filters)
     gettext = _gettext(user_templates, language, catalogue_stamp)
