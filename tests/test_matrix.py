@@ -105,7 +105,7 @@ def test_after_the_change_of_name_nothing_says_hmic(matrix_build):
     cover = page_texts(_outputs(matrix_build, "kent")["kent-report.pdf"])[0]
     assert "© HMICFRS 2018" in cover and "www.justiceinspectorates.gov.uk/hmicfrs" in cover
     assert (
-        "In January 2018, Her Majesty's Inspectorate of Constabulary and Fire & Rescue "
+        "In January 2018, Her Majesty’s Inspectorate of Constabulary and Fire & Rescue "
         "Services (HMICFRS) conducted" in release
     )
     assert not re.search(r"\bHMIC\b", release)
@@ -122,7 +122,7 @@ def test_each_event_is_named_by_its_own_date(matrix_build):
     # Inspected in June 2017, a month before the change of name; reviewed in 2018, after it.
     assert "In June 2017, HM Inspectorate of Constabulary (HMIC) inspected" in kent
     assert (
-        "From 15 to 19 January 2018, Her Majesty's Inspectorate of Constabulary and Fire & "
+        "From 15 to 19 January 2018, Her Majesty’s Inspectorate of Constabulary and Fire & "
         "Rescue Services (HMICFRS) returned" in kent
     )
     assert "of HMIC’s 2017 National Child Protection Inspection" in kent

@@ -106,8 +106,8 @@ def test_the_overview_counts_what_the_reports_say(matrix_national):
     # One publisher, under its names of the time: the matrix spans HMIC, HMICFRS and "His
     # Majesty's" (#26: two names read as two publishers).
     assert (
-        "by His Majesty's Inspectorate of Constabulary and Fire & Rescue Services (named HM "
-        "Inspectorate of Constabulary until 19 July 2017 and Her Majesty's Inspectorate of "
+        "by His Majesty’s Inspectorate of Constabulary and Fire & Rescue Services (named HM "
+        "Inspectorate of Constabulary until 19 July 2017 and Her Majesty’s Inspectorate of "
         "Constabulary and Fire & Rescue Services until 8 September 2022)." in text
     )
 

@@ -53,6 +53,7 @@ from ncpi.publication import in_uk_time, now, why_unpublished
 from ncpi.registry import Force, forces
 from ncpi.render.documents import CONTENTS_MARK, bar_chart, render_template, report_url
 from ncpi.render.languages import IN_ENGLISH
+from ncpi.render.typography import typeset
 
 if TYPE_CHECKING:
     from ncpi.model import Common, Report
@@ -165,7 +166,7 @@ def national_context(national: National, links: dict[str, str]) -> dict:
     """Everything the overview's template sees, computed from the reports."""
 
     entries = national.entries
-    common = national.common
+    common = typeset(national.common)  # "Her Majesty’s", as the documents write it
     recommendations = [
         (entry, rec) for entry in entries for rec in entry.report.inspection.recommendations
     ]

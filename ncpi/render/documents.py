@@ -30,6 +30,7 @@ from ncpi.render.templating import (
     template_source,
     translator,
 )
+from ncpi.render.typography import typeset
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,8 @@ def document_context(
     """
 
     gettext = _located(translator(user_templates, language))
+    # Curly apostrophes and quotation marks, as the house writes them (typography.py).
+    report, common = typeset(report), typeset(common)
     force = forces()[report.force.slug].in_language(language)
     recommendations = report.inspection.recommendations
     progress_by_id = {p.recommendation: p for p in report.reinspection.progress}

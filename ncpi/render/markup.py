@@ -77,6 +77,11 @@ def _find_links(text: str, *, strict: bool) -> list[tuple[int, int, str, str]]:
         position = opening + 1
 
 
+def find_live_links(text: str) -> list[tuple[int, int, str, str]]:
+    """Each [label](url) that can be a link, as (start, end, label, url), left to right."""
+    return _find_links(text, strict=True)
+
+
 def link_mistake(url: str) -> str | None:
     """Why a link may not go to `url`, or None: web and mail addresses only (never javascript:
     or file:), without brackets (which end a link early), and a mail address alone."""
