@@ -3,6 +3,7 @@ the Web metadata) and the index, over the test matrix and over 43 synthetic forc
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime as dt
 import json
@@ -110,6 +111,16 @@ def test_the_overview_counts_what_the_reports_say(matrix_national):
         "Inspectorate of Constabulary until 19 July 2017 and Her Majesty’s Inspectorate of "
         "Constabulary and Fire & Rescue Services until 8 September 2022)." in text
     )
+    # Annex A counts progress in words to nine, as the house writes counts: "two met".
+    cells = re.findall(r"<td>((?:[^<]*?\b(?:met|progress|started))+)</td></tr>", annex)
+    assert len(cells) == len(reports)
+    assert not any(re.search(r"\d", cell) for cell in cells), cells
+    # The revisit chart marks the six-month aim, and says so to a reader who cannot see it.
+    revisit = html[html.index('id="revisit-caption"') :]
+    figure = revisit[revisit.index("<figure") : revisit.index("</figure>")]
+    assert "with a dashed line at six months" in figure
+    svg = base64.b64decode(re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', figure)[1])
+    assert b'stroke-dasharray="6 4"' in svg and b">six months</text>" in svg
 
 
 def test_the_overview_pdf_is_tagged_and_passes_pdf_ua_1(matrix_national):

@@ -140,15 +140,16 @@ def read_national(
 BARS_PER_CHART = 15
 
 
-def chart_parts(rows: list[tuple[str, int]]) -> list[dict]:
+def chart_parts(rows: list[tuple[str, int]], mark: tuple[int, str] | None = None) -> list[dict]:
     """A chart as figures of at most BARS_PER_CHART bars, on one scale: each its image, its
-    rows (for its alt text), and which part of how many it is."""
+    rows (for its alt text), which part of how many it is, and any mark drawn across it."""
 
-    most = max((count for _, count in rows), default=0) or 1
+    most = max(max((count for _, count in rows), default=0), mark[0] if mark else 0) or 1
     chunks = [rows[start : start + BARS_PER_CHART] for start in range(0, len(rows), BARS_PER_CHART)]
     return [
         {
-            "src": bar_chart(chunk, width=640, label_width=330, most=most),
+            "src": bar_chart(chunk, width=640, label_width=330, most=most, mark=mark),
+            "mark": mark,
             "rows": chunk,
             "part": number,
             "parts": len(chunks),
@@ -249,7 +250,8 @@ def national_context(national: National, links: dict[str, str]) -> dict:
         "timescale_chart": chart_parts([(label, count) for label, count, _ in by_timescale]),
         "contents_list": Markup(CONTENTS_MARK),
         "revisit_chart": chart_parts(
-            [(entry.force.name, entry.revisit_days) for entry in revisits]
+            [(entry.force.name, entry.revisit_days) for entry in revisits],
+            mark=(REVISIT_AIM_DAYS, "six months"),
         ),
         "months": _months,
         "audits": [
@@ -268,12 +270,15 @@ def national_context(national: National, links: dict[str, str]) -> dict:
 
 
 def _progress_summary(entry: Entry) -> str:
-    """'2 met, 1 in progress': a force's recommendations by progress, best first."""
+    """'two met, one in progress': a force's recommendations by progress, best first, counted
+    in words to nine as the house writes counts."""
     counts: dict[str, int] = {}
     for assessment in entry.report.reinspection.progress:
         counts[assessment.status] = counts.get(assessment.status, 0) + 1
     return ", ".join(
-        f"{counts[status]} {status}" for status in reversed(PROGRESS_STATUSES) if status in counts
+        f"{IN_ENGLISH.number_words(counts[status])} {status}"
+        for status in reversed(PROGRESS_STATUSES)
+        if status in counts
     )
 
 

@@ -81,28 +81,52 @@ def bar_chart(
     width: int = 480,
     label_width: int = 170,
     most: int | None = None,
+    mark: tuple[int, str] | None = None,
 ) -> str:
     """Horizontal bars, one per (label, count), as an SVG data URL; the page gives its alt text.
 
+    `mark` (a count and its label, e.g. an aim) is drawn as a dashed line across the bars.
     `most` is the count a full bar stands for (by default the largest here), so that the parts
     of a chart split over several pages share one scale.
     """
 
     bar_height, gap = 28, 12
-    height = len(rows) * (bar_height + gap) + gap
-    most = most or max((count for _, count in rows), default=0) or 1
+    top = 22 if mark else 0  # room above the bars for the mark's label
+    height = top + len(rows) * (bar_height + gap) + gap
+    most = max(most or max((count for _, count in rows), default=0) or 1, mark[0] if mark else 0)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="Lato, Arial, sans-serif" font-size="14">'
     ]
+    counts = []
     for index, (label, count) in enumerate(rows):
-        y = gap + index * (bar_height + gap)
+        y = top + gap + index * (bar_height + gap)
         bar = round((width - label_width - 50) * count / most)
         parts.append(
             f'<text x="0" y="{y + 19}" fill="#0b0c0c">{escaped(label)}</text>'
             f'<rect x="{label_width}" y="{y}" width="{bar}" height="{bar_height}" fill="#1d4f91"/>'
-            f'<text x="{label_width + bar + 6}" y="{y + 19}" fill="#0b0c0c">{count}</text>'
         )
+        number = f'<text x="{label_width + bar + 6}" y="{y + 19}" fill="#0b0c0c">{count}</text>'
+        if mark:
+            # On white, so that the mark's line never runs through the figure.
+            number = (
+                f'<rect x="{label_width + bar + 3}" y="{y + 4}" width="{8 * len(str(count)) + 6}" '
+                f'height="20" fill="#ffffff"/>{number}'
+            )
+            counts.append(number)
+        else:
+            parts.append(number)
+    if mark:
+        # A dashed line across the bars at the mark (an aim, a limit), labelled above them,
+        # under the figures.
+        x = label_width + round((width - label_width - 50) * mark[0] / most)
+        parts.append(
+            f'<line x1="{x}" y1="{top - 4}" x2="{x}" y2="{height}" stroke="#0b0c0c" '
+            f'stroke-width="2" stroke-dasharray="6 4"/>'
+            f'<text x="{x}" y="{top - 8}" text-anchor="middle" fill="#0b0c0c">'
+            f"{escaped(mark[1])}</text>"
+        )
+    parts += counts
     parts.append("</svg>")
     return "data:image/svg+xml;base64," + base64.b64encode("".join(parts).encode()).decode()
 
