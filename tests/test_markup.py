@@ -132,6 +132,31 @@ def test_plain_text_drops_emphasis_and_gives_a_link_its_address(text, shown):
     assert plain(text) == shown
 
 
+@pytest.mark.parametrize(
+    "text, html, shown",
+    [
+        (
+            "cyhoeddodd ‘[In harm’s way: the *role*]{lang=en}’ yn",
+            'cyhoeddodd ‘<span lang="en-GB">In harm’s way: the <em>role</em></span>’ yn',
+            "cyhoeddodd ‘In harm’s way: the role’ yn",
+        ),
+        (
+            "[Heddlu]{lang=cy} and [x]{lang=en}",
+            '<span lang="cy">Heddlu</span> and <span lang="en-GB">x</span>',
+            "Heddlu and x",
+        ),
+        # Not a span: an unknown language, a line break, no words; shown as typed.
+        ("a [b]{lang=fr} c", "a [b]{lang=fr} c", "a [b]{lang=fr} c"),
+        ("[a\nb]{lang=en}", "[a\nb]{lang=en}", "[a\nb]{lang=en}"),
+        ("[]{lang=en}", "[]{lang=en}", "[]{lang=en}"),
+        ("<b>[x]{lang=en}", '&lt;b&gt;<span lang="en-GB">x</span>', "<b>x"),
+    ],
+)
+def test_words_in_another_language_are_marked_with_it(text, html, shown):
+    assert inline(text) == Markup(html)
+    assert plain(text) == shown
+
+
 @pytest.mark.process
 @pytest.mark.parametrize(
     "url",

@@ -4,6 +4,7 @@ named by, what a post-inspection review is called, and plain text in the text ed
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -88,3 +89,20 @@ def test_the_text_release_heads_its_notes_in_both_languages(project_from):
     welsh = (folder / "dyfed-powys-press-release-cy.txt").read_text("utf-8")
     assert english.count("\n\nNotes to editors\n\n  1. ") == 1
     assert welsh.count("\n\nNodiadau i olygyddion\n\n  1. ") == 1
+
+
+def test_a_welsh_release_marks_an_english_title_and_gives_welsh_times(project_from):
+    project = project_from("shipped")
+    assert invoke(project, "press-release", "dyfed-powys").exit_code == 0
+    folder = project.build_dir / "dyfed-powys"
+    page = (folder / "dyfed-powys-press-release-cy.html").read_text("utf-8")
+    # A screen reader says the English title in English, the rest in Welsh.
+    assert (
+        '‘<span lang="en-GB">In harm’s way: the role of the police in keeping children safe'
+        "</span>’" in page
+    )
+    text = (folder / "dyfed-powys-press-release-cy.txt").read_text("utf-8")
+    assert "‘In harm’s way: the role of the police in keeping children safe’" in text
+    assert "{lang=" not in text
+    assert "8:30yb – 5:00yh, dydd Llun – dydd Gwener" in text
+    assert "am" not in re.findall(r"\d:\d\d(\w+)", text)

@@ -1,6 +1,7 @@
 """The small markup report text may use: emphasis, bulleted lists and links, converted safely.
 
     *emphasis*  **strong emphasis**  [the report](https://www.justiceinspectorates.gov.uk)
+    [In harm’s way]{lang=en}  (words in another language: English in a Welsh text)
 
 A paragraph whose every line starts with "- " (write it as a YAML literal block, `|`) is a
 bulleted list; one whose first lines lead in and whose other lines start with "- " is a
@@ -193,8 +194,51 @@ def _nested(html: str) -> str:
     return re.sub(r"<(strong|em)></\1>", "", "".join(parts))
 
 
+#: The languages a span of text may be marked as, and their tags in HTML and the PDF.
+SPAN_LANGUAGES = {"en": "en-GB", "cy": "cy"}
+_SPAN_OPENING = "]{lang="
+
+
+def find_language_spans(text: str) -> list[tuple[int, int, str, str]]:
+    """Each [words]{lang=en} as (start, end, words, language), left to right: a title in
+    another language than the text around it, which a screen reader should say in its own.
+    The words have no brackets or line break; the language is one of SPAN_LANGUAGES."""
+    if _SPAN_OPENING not in text:
+        return []
+    bracket = _next_index(text, lambda c: c in "[]\n")
+    found: list[tuple[int, int, str, str]] = []
+    position = 0
+    while True:
+        closing = text.find(_SPAN_OPENING, position)
+        if closing < 0:
+            return found
+        after = closing + len(_SPAN_OPENING)
+        end = text.find("}", after, after + 3)
+        language = text[after:end] if end > 0 else ""
+        # The opening bracket: the last "[" before this "]" with no bracket or line between.
+        opening = text.rfind("[", position, closing)
+        words = opening >= 0 and closing > opening + 1 and bracket[opening + 1] == closing
+        if words and language in SPAN_LANGUAGES:
+            found.append((opening, end + 1, text[opening + 1 : closing], language))
+            position = end + 1
+            continue
+        position = closing + 1
+
+
 def inline(text: str) -> Markup:
-    """A line of text as HTML: escaped, then emphasis and allowed links converted."""
+    """A line of text as HTML: escaped, then emphasis, allowed links and language spans
+    converted."""
+    parts, position = [], 0
+    for start, end, words, language in find_language_spans(text):
+        parts += [_inline(text[position:start]), f'<span lang="{SPAN_LANGUAGES[language]}">']
+        parts += [_inline(words), "</span>"]
+        position = end
+    parts.append(_inline(text[position:]))
+    return Markup("".join(parts))
+
+
+def _inline(text: str) -> str:
+    """Text without language spans as HTML: escaped, emphasis and allowed links converted."""
     parts, position = [], 0
     for start, end, label, url in _find_links(text, strict=True):
         parts.append(_emphasis(str(escape(text[position:start]))))
@@ -204,12 +248,20 @@ def inline(text: str) -> Markup:
             parts.append(str(escape(text[start:end])))
         position = end
     parts.append(_emphasis(str(escape(text[position:]))))
-    return Markup("".join(parts))
+    return "".join(parts)
 
 
 def plain(text: str) -> str:
-    """Text as a plain-text edition shows it: 'the *real* report' as 'the real report', and
-    '[the report](https://…)' as 'the report (https://…)'; what is not markup stays as typed."""
+    """Text as a plain-text edition shows it: 'the *real* report' as 'the real report',
+    '[the report](https://…)' as 'the report (https://…)', '[words]{lang=en}' as 'words';
+    what is not markup stays as typed."""
+    spans = find_language_spans(text)
+    if spans:
+        pieces, position = [], 0
+        for start, end, words, _ in spans:
+            pieces += [plain(text[position:start]), plain(words)]
+            position = end
+        return "".join(pieces) + plain(text[position:])
     unmarked = ("", "")
     parts, position = [], 0
     for start, end, label, url in _find_links(text, strict=True):
