@@ -476,6 +476,13 @@ class Common(Model):
         description="The standard notes to editors, by id; each a list of dated versions, so "
         "that a release says what was true, under the name in force, on its date."
     )
+    renamed_notes: dict[str, StrictStr] = Field(
+        default_factory=dict,
+        description="Optional: notes whose id changed, each old id with its new one. A release "
+        "that still names an old id gets the note, with a warning, for a release of ncpi, so "
+        "that reports keep building while their authors update them.",
+        examples=[{"about-hmic": "about-the-inspectorate"}],
+    )
     forewords: list[StandardText] = Field(
         default_factory=list,
         description="Optional: the standard foreword of a re-inspection report, by date; a "
@@ -498,5 +505,7 @@ class Common(Model):
 
     def note_on(self, note_id: str, day: dt.date) -> str | None:
         """The text of a note for a release published on `day`, or None if it had none then."""
+        if note_id not in self.notes:
+            note_id = self.renamed_notes.get(note_id, note_id)
         version = _on(self.notes.get(note_id, ()), day)
         return version.text if version else None

@@ -136,4 +136,10 @@ def suggest(word: str, candidates) -> str:
     if len(key) > 200:  # Nothing that long is a misspelling; difflib would take quadratic time.
         return ""
     matches = difflib.get_close_matches(key, list(by_comparable), n=1, cutoff=0.6)
-    return f" Did you mean '{by_comparable[matches[0]]}'?" if matches else ""
+    if matches:
+        return f" Did you mean '{by_comparable[matches[0]]}'?"
+    # A renamed id shares its first word more often than its letters: 'about-hmic' is now
+    # 'about-the-inspectorate'. Suggested only when one candidate begins so.
+    first = re.split(r"[-_ ]", key, maxsplit=1)[0]
+    sharing = [c for k, c in by_comparable.items() if first and re.split(r"[-_ ]", k)[0] == first]
+    return f" Did you mean '{sharing[0]}'?" if len(sharing) == 1 else ""

@@ -106,3 +106,29 @@ def test_a_welsh_release_marks_an_english_title_and_gives_welsh_times(project_fr
     assert "{lang=" not in text
     assert "8:30yb – 5:00yh, dydd Llun – dydd Gwener" in text
     assert "am" not in re.findall(r"\d:\d\d(\w+)", text)
+
+
+def test_a_renamed_note_id_works_with_a_warning_and_a_lost_one_is_suggested(project_from):
+    project = project_from()
+    report = project.report_path("essex")
+    edit(report, "    - about-the-inspectorate\n", "    - about-hmic\n")
+    result = invoke(project, "validate")
+    assert result.exit_code == 0, result.output
+    line = report.read_text("utf-8").splitlines().index("    - about-hmic") + 1
+    assert (
+        f"reports/essex.yaml:{line}:7: press_release.notes[4]: warning: note 'about-hmic' is now "
+        "called 'about-the-inspectorate' (reports/_common.yaml, renamed_notes): write "
+        "'about-the-inspectorate'; the old id still works, but a later release will refuse it"
+    ) in result.output
+    assert invoke(project, "press-release", "essex").exit_code == 0
+    text = (project.build_dir / "essex" / "essex-press-release.txt").read_text("utf-8")
+    assert "  5. HMIC is an independent inspectorate, inspecting policing" in text
+    assert invoke(project, "validate", "--strict").exit_code == 1
+    # An id no longer anywhere: the note whose id begins the same is suggested.
+    edit(report, "    - about-hmic\n", "    - about-hmicfrs\n")
+    result = invoke(project, "validate")
+    assert result.exit_code == 1
+    assert (
+        "there is no note 'about-hmicfrs' in reports/_common.yaml. Did you mean "
+        "'about-the-inspectorate'?"
+    ) in result.output

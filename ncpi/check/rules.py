@@ -316,6 +316,24 @@ class _Rules:
             return
         published = self.report.reinspection.published
         for index, note in enumerate(notes):
+            renamed = common.renamed_notes.get(note) if note not in common.notes else None
+            if renamed is not None and renamed in common.notes:
+                # Kept working for a release, so that a report builds while it is updated.
+                yield self.problem(
+                    ("press_release", "notes", index),
+                    f"note '{note}' is now called '{renamed}' (reports/_common.yaml, "
+                    f"renamed_notes): write '{renamed}'; the old id still works, but a later "
+                    "release will refuse it",
+                    code="renamed-note",
+                    severity="warning",
+                )
+                if renamed in notes:
+                    yield self.problem(
+                        ("press_release", "notes", index),
+                        f"note '{note}' is '{renamed}' under its old id, which is listed too",
+                        code="duplicate-note",
+                    )
+                note = renamed
             if note not in common.notes:
                 yield self.problem(
                     ("press_release", "notes", index),
