@@ -94,3 +94,26 @@ def test_lists_of_findings_are_punctuated(kent_build):
         "  - checks mostly on time; and\n  - good leadership.\n"
     ) in text
     assert "Kent – National Child Protection Inspection Post-Inspection Review" in text
+
+
+@pytest.mark.process
+def test_a_telephone_number_never_breaks_across_lines(project_from):
+    """Twenty paragraphs, each putting the number a word further along the line: wherever
+    it falls, its three groups stay on one line (without the rule, several break)."""
+    from support import edit, invoke
+    from support.pdftools import page_texts
+
+    project = project_from()
+    paragraphs = "".join(f"    - Call{' us' * n} on 07836 217 729.\n" for n in range(20, 40))
+    edit(
+        project.report_path("essex"),
+        "  paragraphs:\n    - >-\n      Inspectors were most",
+        "  paragraphs:\n" + paragraphs + "    - >-\n      Inspectors were most",
+    )
+    result = invoke(project, "press-release", "essex")
+    assert result.exit_code == 0, result.output
+    pdf = project.build_dir / "essex" / "essex-press-release.pdf"
+    lines = [line for page in page_texts(pdf) for line in page.splitlines()]
+    assert sum("07836 217 729" in line for line in lines) == 21  # the 20 and out-of-hours
+    page = (project.build_dir / "essex" / "essex-press-release.html").read_text("utf-8")
+    assert page.count('<span class="nowrap">07836 217 729</span>') == 21

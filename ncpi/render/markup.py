@@ -160,8 +160,14 @@ def _em(text: str, tags: tuple[str, str] = ("<em>", "</em>")) -> str:
     return "".join(parts) + text[done:]
 
 
+# A UK telephone number as written: "07836 217 729", "020 3513 0600", "0300 123 1234".
+_PHONE_NUMBER = re.compile(r"(?<![\w/.])0\d{2,4}(?: \d{3,4}){1,2}(?![\w/])")
+
+
 def _emphasis(escaped: str) -> str:
-    return _nested(_em(_strong(escaped)))
+    # A telephone number never breaks across lines: "07836 217" / "729" cannot be dialled.
+    unbroken = _PHONE_NUMBER.sub(r'<span class="nowrap">\g<0></span>', escaped)
+    return _nested(_em(_strong(unbroken)))
 
 
 _EMPHASIS_TAG = re.compile(r"(</?(?:strong|em)>)")
