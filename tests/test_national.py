@@ -28,6 +28,7 @@ from support.pdftools import (
     flowing_text,
     link_addresses,
     page_texts,
+    watermarks_drawn,
 )
 
 
@@ -324,6 +325,7 @@ def _national(project, *args: str):
         "result": result,
         "text": text,
         "pages": page_texts(build / "national" / "national-overview.pdf", "-raw"),
+        "pdf": build / "national" / "national-overview.pdf",
         "html": (build / "national" / "national-overview.html").read_text("utf-8"),
         "index": (build / "index.html").read_text("utf-8"),
         "recommendations": (build / "data" / "recommendations.csv").read_text("utf-8"),
@@ -386,8 +388,10 @@ def test_include_unpublished_counts_them_marks_them_and_watermarks_every_page(tm
     output = made["result"].output
     assert "8 report(s) included, 3 of them not yet published, 0 left out (" in output
     assert len(made["pages"]) > 3
-    for page in made["pages"]:
-        assert "Not for publication" in re.sub(r"\s+", " ", page)
+    # Said once in words, on the first page; drawn on every page, never in its text.
+    assert "Not for publication" in re.sub(r"\s+", " ", made["pages"][0])
+    assert sum(page.count("Not for publication") for page in made["pages"]) == 1
+    assert watermarks_drawn(made["pdf"]) == [True] * len(made["pages"])
     assert "Three reports counted here are not yet published" in made["text"]
     assert "Norfolk Constabulary (not published: a draft)</th>" in made["html"]
     published = {row["force_slug"]: row["published"] for row in made["json"]}

@@ -20,6 +20,7 @@ from ncpi.defaults import builtin_templates_dir
 from ncpi.reading import UnsafeInput, read_bounded
 from ncpi.render.languages import CATALOGUE, LANGUAGES, catalogue_paths, read_catalogue
 from ncpi.render.markup import block, inline, plain
+from ncpi.render.watermark import watermark_image
 
 #: The templates that make the documents; a user's templates/ folder may override each.
 REPORT_HTML = "report.html.j2"
@@ -143,6 +144,7 @@ def _environment(
         asset=_asset_function(user_templates),
         language=language,
         page_of_pages=lambda: _page_of_pages(gettext),
+        watermark_image=watermark_image,
     )
     return env
 

@@ -94,3 +94,33 @@ def link_addresses(pdf: Path) -> list[str]:
                 if action is not None and "/URI" in action:
                     addresses.append(str(action.URI))
     return addresses
+
+
+def watermarks_drawn(pdf: Path) -> list[bool]:
+    """For each page, whether its background is a drawing marked as an artifact that fills
+    paths and writes no text: the draft watermark as ncpi draws it."""
+    import pikepdf
+
+    found = []
+    with pikepdf.open(pdf) as document:
+        for page in document.pages:
+            content = page.Contents.read_bytes()
+            drawn = re.search(rb"/Artifact\s+BMC\s[^/]*?re\s+W\s+n\s+(/\w+)\s+Do\s+EMC", content)
+            found.append(
+                drawn is not None
+                and _drawing_without_text(page.Resources.XObject[drawn[1].decode()])
+            )
+    return found
+
+
+def _drawing_without_text(form) -> bool:
+    """Whether a form XObject, with the forms inside it, fills paths and writes no text."""
+    forms, contents = [form], []
+    while forms:
+        current = forms.pop()
+        contents.append(current.read_bytes())
+        inner = current.get("/Resources", {}).get("/XObject", {})
+        forms += [inner[name] for name in inner]
+    return not any(b"BT" in c for c in contents) and any(
+        re.search(rb"\sf\*?\s", c) for c in contents
+    )
