@@ -370,6 +370,13 @@ def test_tables_fit_a_phone_screen(browser, matrix_build):
             " Math.max(...[...document.querySelectorAll('table')].map(t => t.scrollWidth))]"
         )
         assert widths[0] <= widths[1], widths
+        # A caption wraps within the screen: none runs on past it with its table (#26).
+        overruns = browser.execute_script(
+            "return [...document.querySelectorAll('.table-scroll caption')].filter("
+            " c => c.getBoundingClientRect().right > window.innerWidth"
+            " || c.scrollWidth > c.clientWidth + 1).map(c => c.id)"
+        )
+        assert overruns == []
         # The check can fail: without the scrolling region, the widest table widens the page.
         browser.execute_script(
             "document.querySelectorAll('.table-scroll').forEach("
