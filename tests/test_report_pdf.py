@@ -134,3 +134,19 @@ def test_case_audit_is_a_table_and_a_chart_with_alt_text(kent_build):
         'alt="Bar chart of the 60 case files by grade: good 20, adequate 25, inadequate 15."'
         in page
     )
+
+
+@pytest.mark.process
+def test_the_summary_table_keeps_each_status_and_timescale_on_one_line(essex_build):
+    """'Substantially met' and 'Within three months' wrapped onto two lines while the id
+    column stood wide for 'R1' (#26): each row's status and timescale are whole on its line."""
+    summary = next(page for page in page_texts(essex_build["essex-report.pdf"]) if "R1 " in page)
+    rows = [line for line in summary.splitlines() if re.match(r"\s*R\d\s", line)]
+    assert len(rows) == 5
+    for line, status in zip(
+        rows,
+        ["Substantially met", "In progress", "In progress", "Limited progress", "In progress"],
+        strict=True,
+    ):
+        assert status in line, line
+        assert re.search(r"Within \w+ months|Immediately", line), line
