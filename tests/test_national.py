@@ -167,6 +167,18 @@ def test_the_csv_files_are_rfc_4180_and_match_their_csvw_metadata(matrix_nationa
         for slug, r in reports.items()
         for rec in r["inspection"]["recommendations"]
     }
+    # An area as a code and as its title; progress never called "status", which forces.csv
+    # uses for draft or final; the publisher is the inspectorate, not the tool (#26).
+    assert {r["area"] for r in recommendations} <= set(AREAS)
+    assert all(r["area_title"] == AREAS[r["area"]] for r in recommendations)
+    assert {r["progress"] for r in recommendations} <= set(PROGRESS_STATUSES)
+    forces_table = list(Table.from_file(data / "forces.csv-metadata.json").iterdicts())
+    assert {f["report_status"] for f in forces_table} <= {"draft", "final"}
+    for name in ("recommendations.csv", "forces.csv"):
+        metadata = json.loads((data / f"{name}-metadata.json").read_text("utf-8"))
+        assert metadata["dc:publisher"] == (
+            "His Majesty's Inspectorate of Constabulary and Fire & Rescue Services"
+        )
     as_json = json.loads((data / "recommendations.json").read_text("utf-8"))
     assert [(r["force_slug"], r["recommendation_id"], r["text"]) for r in as_json] == [
         (r["force_slug"], r["recommendation_id"], r["text"]) for r in recommendations
@@ -238,7 +250,7 @@ def test_national_is_incremental(tmp_path):
     assert "National overview and data built" in changed.output
     assert (project.build_dir / "cumbria" / "cumbria-report.pdf").stat().st_mtime_ns == before
     rows = (project.build_dir / "data" / "recommendations.csv").read_text("utf-8")
-    assert "cumbria,Cumbria Constabulary,R1,Police detention,immediately," in rows
+    assert "cumbria,Cumbria Constabulary,R1,police-detention,Police detention,immediately," in rows
     assert ",in progress,2018-09-12" in rows
 
 

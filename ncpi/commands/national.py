@@ -289,10 +289,11 @@ RECOMMENDATION_COLUMNS = (
     ("force_slug", "Force id", "string", "The force's id, as in ncpi's registry."),
     ("force_name", "Force", "string", "The force's official name."),
     ("recommendation_id", "Recommendation id", "string", "The id the report gives it."),
-    ("area", "Area", "string", "The area of the child's journey it concerns."),
+    ("area", "Area code", "string", "The area of the child's journey it concerns, as a code."),
+    ("area_title", "Area", "string", "The same area, as the reports title it."),
     ("timescale", "Timescale", "string", "When the force was to act."),
     ("text", "Recommendation", "string", "What the force should do."),
-    ("status", "Progress", "string", "Progress at the follow-up, on ncpi's scale."),
+    ("progress", "Progress", "string", "Progress at the follow-up, on ncpi's scale."),
     ("inspection_published", "Inspection published", "date", "The original report's date."),
     ("follow_up_start", "Follow-up fieldwork start", "date", "First day of the follow-up."),
     ("follow_up_published", "Follow-up published", "date", "The follow-up report's date."),
@@ -313,7 +314,7 @@ FORCE_COLUMNS = (
     ("revisit_days", "Days to revisit", "integer", "From the report to the follow-up."),
     ("recommendations", "Recommendations", "integer", "How many the report made."),
     ("cases_audited", "Cases audited", "integer", "Case files audited; empty if none."),
-    ("status", "Status", "string", "draft or final."),
+    ("report_status", "Report status", "string", "draft or final."),
     ("published", "Published", "boolean", "Whether the report was published when this was made."),
 )
 
@@ -330,10 +331,11 @@ def _recommendation_rows(entries: list[Entry], common: Common) -> list[dict]:
                     "force_slug": entry.slug,
                     "force_name": entry.force.name,
                     "recommendation_id": rec.id,
-                    "area": AREAS[rec.area],
+                    "area": rec.area,
+                    "area_title": AREAS[rec.area],
                     "timescale": rec.timescale,
                     "text": " ".join(rec.text.split()),
-                    "status": status.get(rec.id, ""),
+                    "progress": status.get(rec.id, ""),
                     "inspection_published": report.inspection.published.isoformat(),
                     "follow_up_start": report.reinspection.fieldwork.start.isoformat(),
                     "follow_up_published": report.reinspection.published.isoformat(),
@@ -358,7 +360,7 @@ def _force_rows(entries: list[Entry]) -> list[dict]:
             "revisit_days": str(entry.revisit_days),
             "recommendations": str(len(entry.report.inspection.recommendations)),
             "cases_audited": str(entry.report.case_audit.cases) if entry.report.case_audit else "",
-            "status": entry.report.status,
+            "report_status": entry.report.status,
             "published": "false" if entry.unpublished else "true",
         }
         for entry in entries
@@ -396,13 +398,16 @@ def csv_text(columns, rows: list[dict]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def csvw_metadata(file_name: str, title: str, columns, primary_key: list[str]) -> bytes:
-    """The CSV on the Web metadata of a CSV file: its columns, titles, datatypes, primary key."""
+def csvw_metadata(
+    file_name: str, title: str, columns, primary_key: list[str], publisher: str
+) -> bytes:
+    """The CSV on the Web metadata of a CSV file: its publisher, columns, titles, datatypes,
+    primary key."""
     metadata = {
         "@context": "http://www.w3.org/ns/csvw",
         "url": file_name,
         "dc:title": title,
-        "dc:publisher": "Made by ncpi from the National Child Protection Inspection reports",
+        "dc:publisher": publisher,
         "dc:license": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
         "dc:description": FORMULA_NOTE,
         "dialect": {"encoding": "utf-8", "header": True, "delimiter": ","},
@@ -427,6 +432,14 @@ def open_data(entries: list[Entry], common: Common) -> dict[str, bytes]:
     """build/data/'s files, by name."""
     recommendations = _recommendation_rows(entries, common)
     force_rows = _force_rows(entries)
+    # The inspectorate that published the reports, as it is named on the latest of them.
+    latest = max((entry.report.reinspection.published for entry in entries), default=None)
+    named = (
+        common.inspectorate_on(latest)
+        if latest
+        else max(common.inspectorates, key=lambda inspectorate: inspectorate.since)
+    )
+    publisher = named.name
     return {
         "recommendations.csv": csv_text(RECOMMENDATION_COLUMNS, recommendations),
         "recommendations.csv-metadata.json": csvw_metadata(
@@ -434,6 +447,7 @@ def open_data(entries: list[Entry], common: Common) -> dict[str, bytes]:
             "National Child Protection Inspection: every recommendation and its progress",
             RECOMMENDATION_COLUMNS,
             ["force_slug", "recommendation_id"],
+            publisher,
         ),
         "forces.csv": csv_text(FORCE_COLUMNS, force_rows),
         "forces.csv-metadata.json": csvw_metadata(
@@ -441,6 +455,7 @@ def open_data(entries: list[Entry], common: Common) -> dict[str, bytes]:
             "National Child Protection Inspection: every force with a report",
             FORCE_COLUMNS,
             ["force_slug"],
+            publisher,
         ),
         "recommendations.json": (
             json.dumps(
