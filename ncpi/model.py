@@ -258,7 +258,8 @@ class AreaAudit(Model):
         description="Case files audited in this area.", examples=[25]
     )
     grades: dict[Grade, Annotated[int, Field(strict=True, ge=0)]] = Field(
-        description="How many of them had each grade; the counts add up to `cases`.",
+        description="How many of them had each grade; the counts add up to `cases`, on the "
+        "scale of the follow-up's year (as `case_audit.grades`).",
         examples=[{"good": 10, "requires improvement": 10, "inadequate": 5}],
     )
 
@@ -270,7 +271,9 @@ class CaseAudit(Model):
         description="Number of case files audited.", examples=[60]
     )
     grades: dict[Grade, Annotated[int, Field(strict=True, ge=0)]] = Field(
-        description="How many cases had each grade; the counts add up to `cases`.",
+        description="How many cases had each grade; the counts add up to `cases`. The grades "
+        "are those of the follow-up's year: good, requires improvement and inadequate from 2016; "
+        "adequate as well before 2016.",
         examples=[{"good": 20, "requires improvement": 30, "inadequate": 10}],
     )
     referred_back: Annotated[int, Field(strict=True, ge=0)] | None = Field(
@@ -392,7 +395,9 @@ class Report(Model):
 
     status: Literal["draft", "final"] = Field(
         default="final",
-        description="A draft is watermarked and refused by build --final.",
+        description="final if left out. A draft is watermarked, left out of the national "
+        "documents (unless national --include-unpublished), and refused by build --final and "
+        "publish.",
         examples=["draft"],
     )
     force: ForceRef

@@ -132,3 +132,37 @@ def test_a_renamed_note_id_works_with_a_warning_and_a_lost_one_is_suggested(proj
         "there is no note 'about-hmicfrs' in reports/_common.yaml. Did you mean "
         "'about-the-inspectorate'?"
     ) in result.output
+
+
+@pytest.mark.parametrize(
+    "paragraph, what",
+    [
+        ("Inspectors audited 60 case files; most were handled well.", "audited (60)"),
+        ("Of the sixty cases we read, most were handled well.", "audited (60)"),
+        ("Most cases were handled well; three were referred back.", "referred back (3)"),
+        ("Most were handled well, and we referred 3 of them back.", "referred back (3)"),
+    ],
+)
+def test_a_paragraph_that_repeats_the_generated_counts_is_a_warning(
+    project_from, paragraph, what
+):
+    project = project_from("valid")
+    report = project.report_path("kent")
+    edit(report, "    - Most cases were handled well.", f"    - {paragraph}")
+    result = invoke(project, "validate", "--strict")
+    assert result.exit_code == 1
+    assert (
+        "reports/kent.yaml:63:7: case_audit.paragraphs[0]: warning: this paragraph gives the "
+        f"number of case files {what}, which the section's first sentence already says"
+    ) in result.output
+    assert result.output.count("repeats-generated") <= 1
+
+
+def test_a_paragraph_without_the_counts_is_not_warned(project_from):
+    project = project_from("valid")
+    edit(
+        project.report_path("kent"),
+        "    - Most cases were handled well.",
+        "    - In 2016, most of the 14 cases about missing children were handled well.",
+    )
+    assert invoke(project, "validate", "--strict").exit_code == 0

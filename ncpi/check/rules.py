@@ -16,6 +16,7 @@ from ncpi.check.partial import UnavailablePart
 from ncpi.model import Common, Report, grade_scale
 from ncpi.problems import KeyPath, Problem, excerpt, odd_character, parse_path
 from ncpi.registry import forces, suggest
+from ncpi.render.languages import IN_ENGLISH
 
 #: The inspectorate aims to revisit a force no later than six months after the initial report.
 REVISIT_AIM_DAYS = 183
@@ -205,6 +206,29 @@ class _Rules:
                 code="audit-total",
             )
         yield from self._grades_on_scale(audit.grades, ("case_audit", "grades"))
+        # The section opens with a sentence ncpi writes from the counts (schema/format.md,
+        # "What ncpi writes itself"): a paragraph that gives them again repeats it.
+        # A count, as numerals or words, and what says what it counts, in one sentence.
+        repeats = [("audited", audit.cases, "cases", r"{n}\s+(?:[\w-]+\s+){{0,2}}(?:case|file)")]
+        if audit.referred_back:
+            for pattern in (r"{n}[^.]*?referred", r"referred\b[^.]*?{n}"):
+                repeats.append(("referred back", audit.referred_back, "referred_back", pattern))
+        warned: set[tuple[int, str]] = set()
+        for what, count, key, pattern in repeats:
+            words = {str(count), f"{count:,}", IN_ENGLISH.number_words(count), *_spelt(count)}
+            number = rf"\b(?:{'|'.join(map(re.escape, words))})\b"
+            said = re.compile(pattern.format(n=number), re.IGNORECASE)
+            for index, paragraph in enumerate(audit.paragraphs):
+                if (index, what) not in warned and said.search(paragraph):
+                    warned.add((index, what))
+                    yield self.problem(
+                        ("case_audit", "paragraphs", index),
+                        f"this paragraph gives the number of case files {what} ({count}), "
+                        "which the section's first sentence already says (ncpi writes it from "
+                        f"case_audit.{key}): leave the number out here",
+                        severity="warning",
+                        code="repeats-generated",
+                    )
 
     def case_audit_by_area(self) -> Iterable[Problem]:
         audit = self.report.case_audit
@@ -500,6 +524,27 @@ _RULES: list[Callable[[_Rules], Iterable[Problem]]] = [
     _foreword,
     _lead_ins,
 ]
+
+
+#: Counts in words, for finding a count an author spelt out.
+_UNITS = (
+    *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"),
+    *("eighteen", "nineteen"),
+)
+_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+
+
+def _spelt(count: int) -> list[str]:
+    """A count below 100 in words, as an author may write it: 'sixty', 'sixty-two'."""
+    if count < 20:
+        return [_UNITS[count]]
+    if count >= 100:
+        return []
+    tens, units = divmod(count, 10)
+    if not units:
+        return [_TENS[tens]]
+    return [f"{_TENS[tens]}{joiner}{_UNITS[units]}" for joiner in ("-", " ")]
 
 
 def _cases(count: int, singular_verb: str, plural_verb: str) -> str:

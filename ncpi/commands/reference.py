@@ -25,6 +25,25 @@ Made from ncpi's data model by `ncpi schema`; do not edit (`ncpi schema --check`
 it is out of date). `reports/essex.yaml` is a complete example, and `ncpi new FORCE` starts a
 file with every required key. Dates are written YYYY-MM-DD. A key marked optional may be left
 out; every other key is required, and a key not listed here is an error.
+
+## What ncpi writes itself
+
+Some sentences are written by ncpi from the facts in the file, so that they always agree with
+them. A paragraph of your own need not say them again:
+
+- the report's introduction: when the force was inspected and by whom, when that report was
+  published, "We made five recommendations:" and each one with its timescale, and when the
+  inspectorate returned;
+- in each area, "Recommendations from the 2015 inspection report" (named by the year it was
+  published), the recommendations, and each one's progress;
+- the first sentence of the case file analysis, with its counts ("Inspectors audited 60 case
+  files, and referred three back to the force for action."), the table of grades and its
+  chart: `validate` warns when a paragraph of `case_audit` gives those counts again;
+- Annex A's methodology, unless the report (`methodology`) or the common data gives it;
+- the press release's opening paragraph ("In September 2016, HMIC conducted a follow-up
+  inspection…"), "Get the report" with the report's title and address, the lead-ins of its
+  lists unless given, "HM Inspector of Constabulary Zoë Billingham said:", and the notes to
+  editors from the common data.
 """
 
 
