@@ -18,7 +18,7 @@ from ncpi.cli_options import (
     output_format,
     pass_project,
     pass_session,
-    verbosity,
+    verbosity_on_every_command,
     welsh_edition,
 )
 from ncpi.errors import NcpiError
@@ -77,7 +77,6 @@ def cli(ctx: click.Context, root: Path | None, quiet: bool, verbose: bool) -> No
 
 @cli.command(epilog=EXIT_CODES)
 @FORCES_WITH_REPORTS
-@verbosity
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @output_format(
     "text", "json", "github", help="text for people, json for tools, github for GitHub Actions."
@@ -151,7 +150,6 @@ def press_release(session: Session, **options) -> None:
     show_default=True,
     help="The PDF standard to meet.",
 )
-@verbosity
 @pass_session
 def publish(
     session: Session, forces, all_forces: bool, allow_past_embargo: bool, pdf_variant: str
@@ -216,7 +214,6 @@ def watch(session: Session, force: str, pdf_variant: str) -> None:
     help="Also count drafts and reports whose date or embargo is still to come; every page is "
     "then marked 'Not for publication'.",
 )
-@verbosity
 @pass_session
 def national(session: Session, rebuild: bool, as_of, include_unpublished: bool) -> None:
     """Every published report together: the national overview, open data and the site index.
@@ -488,6 +485,9 @@ def schema(project: Project, check: bool) -> None:
         return
     for path in write_schemas(folder):
         click.echo(f"wrote {project.display(path)}")
+
+
+verbosity_on_every_command(cli)  # -q and -v after any command's name, as before it
 
 
 def main() -> None:

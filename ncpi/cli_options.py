@@ -53,6 +53,14 @@ def verbosity(function):
     )(function)
 
 
+def verbosity_on_every_command(group: click.Group) -> None:
+    """Give every command of `group` that lacks them -q and -v after its name, as the README
+    promises for any command (`ncpi clean -q` was refused)."""
+    for command in group.commands.values():
+        if not any("-q" in getattr(param, "opts", ()) for param in command.params):
+            verbosity(command)
+
+
 def pass_project(function):
     """Give the command the project as its first argument; found only once options are parsed,
     so that `ncpi build --help` works anywhere."""

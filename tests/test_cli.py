@@ -331,6 +331,22 @@ def test_quiet_and_verbose_also_after_the_command(project_from):
     assert invoke(project, "validate", "-q", "-v").exit_code == 2
 
 
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_command_takes_quiet_and_verbose_after_its_name(command):
+    """As the README says: `ncpi clean -q` was refused while `ncpi -q clean` worked (#26)."""
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    assert "-q, --quiet" in result.output and "-v, --verbose" in result.output
+
+
+def test_clean_quiet_after_the_command(project_from):
+    project = project_from()
+    assert invoke(project, "build", "essex").exit_code == 0
+    result = invoke(project, "clean", "-q")
+    assert result.exit_code == 0, result.output
+    assert not any(project.build_dir.rglob("*.pdf"))
+
+
 def test_quiet_and_verbose_together_are_a_usage_error(project_from):
     assert invoke(project_from(), "-q", "-v", "list").exit_code == 2
 

@@ -181,6 +181,13 @@ def test_welsh_pages_for_a_force_with_a_welsh_edition(served, project_from):
         base = server.url + page.rsplit("/", 1)[0] + "/"
         status, linked = _get(urllib.parse.urljoin(base, other))
         assert status == 200 and f'<html lang="{lang}">' in linked
+    # Where the Welsh pages are is said on starting, as the English ones are (#26).
+    server.stop()
+    said = server.process.stderr.read()  # messages to the person, as progress is
+    assert (
+        f"In Welsh: the report at {server.url}/cy, the press release at "
+        f"{server.url}/cy/press-release."
+    ) in said
 
 
 def test_open_opens_the_page_in_the_browser(project_from, tmp_path):

@@ -143,9 +143,7 @@ def test_a_renamed_note_id_works_with_a_warning_and_a_lost_one_is_suggested(proj
         ("Most were handled well, and we referred 3 of them back.", "referred back (3)"),
     ],
 )
-def test_a_paragraph_that_repeats_the_generated_counts_is_a_warning(
-    project_from, paragraph, what
-):
+def test_a_paragraph_that_repeats_the_generated_counts_is_a_warning(project_from, paragraph, what):
     project = project_from("valid")
     report = project.report_path("kent")
     edit(report, "    - Most cases were handled well.", f"    - {paragraph}")

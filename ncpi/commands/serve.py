@@ -482,8 +482,13 @@ def serve(
     try:
         refresh()
         server_thread.start()
+        welsh = (
+            f" In Welsh: the report at {url}cy, the press release at {url}cy/press-release."
+            if "cy" in project.languages(slug)
+            else ""
+        )
         say(
-            f"Serving {slug} at {url} (the press release at {url}press-release). "
+            f"Serving {slug} at {url} (the press release at {url}press-release).{welsh} "
             "Pages reload on every save; Ctrl-C stops."
         )
         if open_browser:
