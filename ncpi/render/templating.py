@@ -203,6 +203,11 @@ def _gettext(user_templates: Path | None, language: str, catalogue_stamp: tuple 
     return gettext
 
 
+#: Each asset read and encoded once per process, by its path and what its file's stat says
+#: of it (a changed file is read again): a batch dry-run renders the fonts 300 times.
+_ASSETS_ENCODED: dict[tuple[str, int, int], tuple[str, Markup]] = {}
+
+
 def _asset_function(user_templates: Path | None):
     """asset(name): a file of the templates folders as a data: URL, for <img src> and CSS.
 
@@ -218,15 +223,23 @@ def _asset_function(user_templates: Path | None):
             path = (folder / name).resolve()
             if not path.is_relative_to(folder.resolve()) or not path.is_file():
                 continue  # Never outside the templates folders, links included.
-            try:
-                data = read_bounded(path, limit=MAX_ASSET_BYTES, within=[folder])
-            except (OSError, UnsafeInput) as error:
-                raise jinja2.TemplateRuntimeError(f"asset('{name}'): {error}") from error
+            stat = path.stat()
+            key = (str(path), stat.st_mtime_ns, stat.st_size)
+            if key not in _ASSETS_ENCODED:
+                if len(_ASSETS_ENCODED) > 64:  # a long preview, its assets edited: forget
+                    _ASSETS_ENCODED.clear()
+                try:
+                    data = read_bounded(path, limit=MAX_ASSET_BYTES, within=[folder])
+                except (OSError, UnsafeInput) as error:
+                    raise jinja2.TemplateRuntimeError(f"asset('{name}'): {error}") from error
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                url = f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+                _ASSETS_ENCODED[key] = (hashlib.sha256(data).hexdigest(), Markup(url))
+            digest, url = _ASSETS_ENCODED[key]
             record = ASSETS_READ.get()
             if record is not None:
-                record[str(path)] = hashlib.sha256(data).hexdigest()
-            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return Markup(f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}")
+                record[str(path)] = digest
+            return url
         raise jinja2.TemplateRuntimeError(
             f"asset('{name}'): no such file in templates/ (or ncpi's own templates)"
         )
