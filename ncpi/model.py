@@ -37,6 +37,9 @@ TRANSLATED = _TranslatedMarker()
 #: `validate` reports each one once, at its line.
 BLANK_MARKER = "TODO:"
 
+#: A report's fields never printed (so never translated, nor checked as writing): the
+#: authors' notes to one another.
+NOT_PUBLISHED = frozenset({"acknowledged", "review"})
 #: Sentences a reader sees: paragraphs, list items, recommendation text, the headline.
 Prose = Annotated[Text, PROSE]
 Paragraphs = Annotated[list[Prose], Field(min_length=1)]
@@ -480,6 +483,13 @@ class Common(Model):
     notes: dict[str, Annotated[list[NoteVersion], Field(min_length=1)]] = Field(
         description="The standard notes to editors, by id; each a list of dated versions, so "
         "that a release says what was true, under the name in force, on its date."
+    )
+    glossary: dict[str, Text] = Field(
+        default_factory=dict,
+        description="Optional: abbreviations and their words, in lower case unless a name "
+        "('multi-agency safeguarding hub'). validate suggests them where an abbreviation is "
+        "used before it is spelt out.",
+        examples=[{"MASH": "multi-agency safeguarding hub"}],
     )
     renamed_notes: dict[str, StrictStr] = Field(
         default_factory=dict,

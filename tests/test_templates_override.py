@@ -151,8 +151,8 @@ def test_validate_names_the_template_line_of_a_render_mistake(
     _override(project, name, template)
     result = invoke(project, "validate")
     assert result.exit_code == 1
-    assert result.stdout.splitlines()[1] == expected  # After Essex's acknowledged warning.
-    problem = json.loads(invoke(project, "validate", "--format", "json").stdout)[1]
+    assert result.stdout.splitlines()[2] == expected  # After Essex's two acknowledged lines.
+    problem = json.loads(invoke(project, "validate", "--format", "json").stdout)[2]
     assert (problem["path"], problem["code"], problem["severity"]) == ("", "template", "error")
 
 

@@ -196,7 +196,7 @@ def test_the_shipped_reports_pass_strict(project_from):
     assert "acknowledged warning: the follow-up began 328 days after" in result.stdout
     assert "accepted because: HMIC returned in September 2016" in result.stdout
     assert "accepted because: HMIC returned in August 2015" in result.stdout  # Dyfed-Powys
-    assert "2 acknowledged warning(s) not counted." in result.stdout
+    assert "4 acknowledged warning(s) not counted." in result.stdout
 
 
 def _late(project):
@@ -241,8 +241,9 @@ def test_an_acknowledgement_must_name_a_warning_that_is_raised(project_from):
     ) in lines
     assert (
         "reports/kent.yaml:84:11: acknowledged[1].code: 'audit-total' is not a warning that can "
-        "be acknowledged; these can: audit-by-area-total, headline, inspectorate-name, "
-        "late-revisit. Did you mean 'audit-by-area-total'?"
+        "be acknowledged; these can: abbreviation, audit-by-area-total, headline, "
+        "inspectorate-name, late-revisit, long-paragraph, long-sentence, repeats-generated, "
+        "word-to-avoid. Did you mean 'audit-by-area-total'?"
     ) in lines
     codes = {
         p["path"]: p["code"] for p in json.loads(_validate(project, "--format", "json").stdout)
@@ -634,10 +635,11 @@ def test_a_fault_in_ncpi_is_one_located_problem_and_the_other_reports_go_on(
     problems = json.loads(result.stdout)
     assert result.exit_code == 1
     assert [(p["file"], p["line"], p["column"], p["path"], p["code"]) for p in problems] == [
+        ("reports/essex.yaml", 31, 7, "inspection.findings[0]", "long-sentence"),
         ("reports/essex.yaml", 75, 12, "reinspection.fieldwork.start", "late-revisit"),
         ("reports/kent.yaml", 1, 1, "", "internal-error"),
     ]
-    assert problems[1]["message"] == (
+    assert problems[2]["message"] == (
         "ncpi could not check this file (RuntimeError: a fault); please report this as a bug "
         "in ncpi"
     )
@@ -649,6 +651,7 @@ def test_a_file_that_is_not_yaml_does_not_hide_the_other_reports_problems(projec
     (project.reports_dir / "kent.yaml").write_bytes(b"status: [final\n")
     problems = json.loads(_validate(project, "--format", "json").stdout)
     assert [(p["file"], p["code"]) for p in problems] == [
+        ("reports/essex.yaml", "long-sentence"),
         ("reports/essex.yaml", "late-revisit"),
         ("reports/kent.yaml", "yaml-syntax"),
     ]

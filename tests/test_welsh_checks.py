@@ -41,7 +41,7 @@ SCENARIOS = {
             "in the report's font (Lato): the PDF would draw it in a font of this machine's. "
             "Remove it or write it in words",
         ],
-        "4 file(s) checked: 3 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+        "4 file(s) checked: 3 error(s), 0 warning(s). 2 acknowledged warning(s) not counted.",
     ),
     "a note in one common file only": (
         [(WELSH_COMMON, "  ncpi-aims:\n", "  ncpi-aimz:\n")],
@@ -51,7 +51,7 @@ SCENARIOS = {
             f"{WELSH_COMMON}:23:3: notes: 'ncpi-aims' is missing here: the English has it "
             "(reports/_common.yaml:63); give it in Welsh",
         ],
-        "4 file(s) checked: 2 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+        "4 file(s) checked: 2 error(s), 0 warning(s). 2 acknowledged warning(s) not counted.",
     ),
     "the English common data broken, the Welsh fine": (
         [("reports/_common.yaml", "  - since: 2014-01-01\n", "  - since: yesterday\n")],
@@ -59,7 +59,7 @@ SCENARIOS = {
             "reports/_common.yaml:21:12: inspectorates[0].since: 'yesterday' is not a date: "
             "write it as YEAR-MONTH-DAY, e.g. 2016-09-12",
         ],
-        "4 file(s) checked: 1 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+        "4 file(s) checked: 1 error(s), 0 warning(s). 2 acknowledged warning(s) not counted.",
     ),
     "the English common data's own text checks": (
         [
@@ -75,7 +75,7 @@ SCENARIOS = {
             "SNOWMAN) is not in the report's font (Lato): the PDF would draw it in a font of this "
             "machine's. Remove it or write it in words",
         ],
-        "4 file(s) checked: 2 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+        "4 file(s) checked: 2 error(s), 0 warning(s). 2 acknowledged warning(s) not counted.",
     ),
     "the Welsh report's cut paragraph, unknown key, duplicate key and blank, in line order": (
         [
@@ -107,7 +107,7 @@ SCENARIOS = {
             "on line 52, again on line 53; YAML would silently keep only the last one",
             f"{WELSH}:55:7: reinspection.summary[0]: not filled in yet: in Welsh: the summary",
         ],
-        "4 file(s) checked: 5 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+        "4 file(s) checked: 5 error(s), 0 warning(s). 2 acknowledged warning(s) not counted.",
     ),
     "one message for a Welsh text with an invisible character and one outside the font": (
         [(WELSH, "Canfu arolygiad 2014", "Canfu\u200b ☃ arolygiad 2014")],
@@ -115,7 +115,7 @@ SCENARIOS = {
             f"{WELSH}:13:7: inspection.findings[0]: contains an invisible character, U+200B "
             "(ZERO WIDTH SPACE), which can make text look different from what it says: delete it",
         ],
-        "4 file(s) checked: 1 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+        "4 file(s) checked: 1 error(s), 0 warning(s). 2 acknowledged warning(s) not counted.",
     ),
     "a pair problem before a blank further down": (
         [
@@ -131,7 +131,7 @@ SCENARIOS = {
             f"English is R1 ({ENGLISH}:45): keep the Welsh items in the English order",
             f"{WELSH}:51:12: reinspection.inspector.title: not filled in yet: in Welsh: x",
         ],
-        "4 file(s) checked: 2 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+        "4 file(s) checked: 2 error(s), 0 warning(s). 2 acknowledged warning(s) not counted.",
     ),
     "a duplicate key in the Welsh common data": (
         [
@@ -145,7 +145,7 @@ SCENARIOS = {
             f"{WELSH_COMMON}:38:7: notes.ncpi-aims[0].since: duplicate key 'since': first "
             "written on line 37, again on line 38; YAML would silently keep only the last one"
         ],
-        "4 file(s) checked: 1 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+        "4 file(s) checked: 1 error(s), 0 warning(s). 2 acknowledged warning(s) not counted.",
     ),
     "a cut paragraph and an unknown key in the Welsh common data": (
         [
@@ -163,7 +163,7 @@ SCENARIOS = {
             f"{WELSH_COMMON}:39:7: notes.ncpi-aims[0].more: unknown key 'more': remove it, or "
             "check its spelling",
         ],
-        "4 file(s) checked: 2 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+        "4 file(s) checked: 2 error(s), 0 warning(s). 2 acknowledged warning(s) not counted.",
     ),
     "a rule of the English common data, with the Welsh fine": (
         [("reports/_common.yaml", "HMICFRS’s out-of-hours", "HMIC’s out-of-hours")],
@@ -171,7 +171,7 @@ SCENARIOS = {
             "reports/_common.yaml:142:13: notes.out-of-hours[1].text: names HMIC, but from "
             "2017-07-19 the inspectorate was HMICFRS"
         ],
-        "4 file(s) checked: 1 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+        "4 file(s) checked: 1 error(s), 0 warning(s). 2 acknowledged warning(s) not counted.",
     ),
     "the English common data's duplicate key and blank": (
         [
@@ -191,7 +191,7 @@ SCENARIOS = {
             "written on line 21, again on line 22; YAML would silently keep only the last one",
             "reports/_common.yaml:23:11: inspectorates[0].name: not filled in yet: the name",
         ],
-        "4 file(s) checked: 2 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+        "4 file(s) checked: 2 error(s), 0 warning(s). 2 acknowledged warning(s) not counted.",
     ),
     "the English common data's duplicate key, schema error and cut paragraph, all at once": (
         [
@@ -218,12 +218,12 @@ SCENARIOS = {
             "reports/_common.yaml:132:7: notes.press-office[0].old: unknown key 'old'. Valid "
             "keys here: since, text.",
         ],
-        "4 file(s) checked: 4 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+        "4 file(s) checked: 4 error(s), 0 warning(s). 2 acknowledged warning(s) not counted.",
     ),
     "the English report broken, the Welsh fine": (
         [(ENGLISH, "status: final", "status: finale")],
         [f"{ENGLISH}:23:9: status: 'finale' is not one of: draft, final. Did you mean 'final'?"],
-        "4 file(s) checked: 1 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+        "4 file(s) checked: 1 error(s), 0 warning(s). 2 acknowledged warning(s) not counted.",
     ),
     "a Welsh link to a file": (
         [(WELSH, "Canfu arolygiad 2014", "Canfu [arolygiad](file:///etc/passwd) 2014")],
@@ -232,7 +232,7 @@ SCENARIOS = {
             "may not go to 'file:///etc/passwd': links may only go to https://, http:// or "
             "mailto: addresses",
         ],
-        "4 file(s) checked: 1 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+        "4 file(s) checked: 1 error(s), 0 warning(s). 2 acknowledged warning(s) not counted.",
     ),
 }
 
@@ -266,9 +266,9 @@ def test_without_the_welsh_common_data(project_from):
     assert _printed(project) == (
         1,
         [MISSING_WELSH_COMMON],
-        "3 file(s) checked: 1 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+        "3 file(s) checked: 1 error(s), 0 warning(s). 2 acknowledged warning(s) not counted.",
     )
-    problem = json.loads(invoke(project, "validate", "--format", "json").stdout)[1]
+    problem = json.loads(invoke(project, "validate", "--format", "json").stdout)[2]
     assert (problem["path"], problem["code"]) == ("", "welsh-common")
 
 
@@ -280,7 +280,7 @@ def test_without_the_welsh_common_data_and_with_a_welsh_file_that_is_not_yaml(pr
     assert _printed(project) == (
         1,
         [MISSING_WELSH_COMMON, f"{WELSH}:13:5: YAML syntax: a value is missing here"],
-        "3 file(s) checked: 2 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+        "3 file(s) checked: 2 error(s), 0 warning(s). 2 acknowledged warning(s) not counted.",
     )
 
 
@@ -293,7 +293,7 @@ def test_a_template_that_fails_only_in_welsh(project_from):
     assert _printed(project) == (
         1,
         ["templates/press-release.txt.j2:2:1: template: ZeroDivisionError: division by zero"],
-        "4 file(s) checked: 1 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+        "4 file(s) checked: 1 error(s), 0 warning(s). 2 acknowledged warning(s) not counted.",
     )
 
 
@@ -308,7 +308,7 @@ def test_welsh_files_linked_from_inside_the_project_are_read(project_from):
     assert _printed(project) == (
         0,
         [],
-        "4 file(s) checked: 0 error(s), 0 warning(s). 1 acknowledged warning(s) not counted.",
+        "4 file(s) checked: 0 error(s), 0 warning(s). 2 acknowledged warning(s) not counted.",
     )
 
 

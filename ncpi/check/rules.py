@@ -13,6 +13,7 @@ from email.utils import getaddresses
 
 from ncpi.check.loading import LoadedYaml
 from ncpi.check.partial import UnavailablePart
+from ncpi.check.plain_english import plain_english_problems
 from ncpi.model import Common, Report, grade_scale
 from ncpi.problems import KeyPath, Problem, excerpt, odd_character, parse_path
 from ncpi.registry import forces, suggest
@@ -22,7 +23,18 @@ from ncpi.render.languages import IN_ENGLISH
 REVISIT_AIM_DAYS = 183
 
 #: Warnings a report may acknowledge (`acknowledged:` with a reason); errors never.
-WARNING_CODES = {"late-revisit", "headline", "audit-by-area-total", "inspectorate-name"}
+WARNING_CODES = {
+    "late-revisit",
+    "headline",
+    "audit-by-area-total",
+    "inspectorate-name",
+    "repeats-generated",
+    # Plain English (plain_english.py).
+    "long-sentence",
+    "long-paragraph",
+    "word-to-avoid",
+    "abbreviation",
+}
 
 _PHONE = re.compile(r"(?<![\w])(?:\+44\s?|0)\d[\d ]{7,14}\d(?![\w])")
 #: A UK number's digits (+44 written as 0): 11 digits; a few 01 area codes and 0800 have 10.
@@ -523,6 +535,7 @@ _RULES: list[Callable[[_Rules], Iterable[Problem]]] = [
     _review,
     _foreword,
     _lead_ins,
+    lambda rules: plain_english_problems(rules.report, rules.loaded, rules.common),
 ]
 
 
@@ -601,20 +614,21 @@ def _apply_acknowledgements(report, loaded: LoadedYaml, problems: list[Problem])
                 )
             )
         reasons[ack.code] = ack.reason
-    return [
-        Problem(
-            p.file,
-            p.line,
-            p.column,
-            p.path,
-            f"{p.message}; accepted because: {reasons[p.code]}",
-            "acknowledged",
-            p.code,
-        )
-        if p.severity == "warning" and p.code in reasons
-        else p
-        for p in problems
-    ]
+    # One line for each acknowledged kind of warning, at its first place: a report whose
+    # published sentences are long would otherwise repeat the same reason at each of them.
+    accepted = Counter(p.code for p in problems if p.severity == "warning" and p.code in reasons)
+    shown: list[Problem] = []
+    said: set[str] = set()
+    for p in problems:
+        if not (p.severity == "warning" and p.code in reasons):
+            shown.append(p)
+        elif p.code not in said:
+            said.add(p.code)
+            more = accepted[p.code] - 1
+            others = f" (and {more} more like it in this file)" if more else ""
+            message = f"{p.message}{others}; accepted because: {reasons[p.code]}"
+            shown.append(Problem(p.file, p.line, p.column, p.path, message, "acknowledged", p.code))
+    return shown
 
 
 def check_common(common: Common, loaded: LoadedYaml) -> list[Problem]:

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from ncpi.check.loading import LoadedYaml
 from ncpi.check.schema import kind_of
-from ncpi.model import PROSE, TRANSLATED
+from ncpi.model import NOT_PUBLISHED, PROSE, TRANSLATED
 from ncpi.model_walk import unwrap
 from ncpi.problems import KeyPath, Problem, format_path
 
@@ -35,8 +35,6 @@ def english_fingerprint(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:12]
 
 
-#: Fields never printed, so never translated: the authors' notes to one another.
-NOT_PUBLISHED = frozenset({"acknowledged", "review"})
 #: Fields that say which entry of a list an item is; a Welsh item repeats its English item's.
 ITEM_KEYS = ("id", "area", "recommendation", "since")
 #: Lists whose entries are list items rather than paragraphs, for messages.
