@@ -51,7 +51,10 @@ def test_text_equals_the_published_release_byte_for_byte(essex_build):
 
 def test_html_contains_the_same_text(essex_build):
     page = essex_build["essex-press-release.html"].read_text(encoding="utf-8")
-    visible = squash(html.unescape(re.sub(r"<[^>]+>", " ", page.split("<body", 1)[1])))
+    body = page.split("<body", 1)[1]
+    # Inline elements join their text to its neighbours; every other tag separates words.
+    body = re.sub(r"</?(?:span|a|em|strong|abbr)\b[^>]*>", "", body)
+    visible = squash(html.unescape(re.sub(r"<[^>]+>", " ", body)))
     fragments = _fragments(EXPECTED)
     assert len(fragments) == 21
     for fragment in fragments:
