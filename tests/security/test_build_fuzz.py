@@ -116,7 +116,7 @@ PLAIN_TEXT = {
     "- a\n- b": "- a\n- b",
     "tab\there": "tab\there",
     "€ “quotes” ’": "€ “quotes” ’",
-    "the force's \"new\" unit": "the force’s “new” unit",
+    'the force\'s "new" unit': "the force’s “new” unit",
     "Ŵ ŷ â": "Ŵ ŷ â",
 }
 
