@@ -209,9 +209,8 @@ def build_and_report(
     in_process: bool = False,
 ) -> list:
     """Run the pipeline with progress; print what was written, what failed and a summary."""
-    from ncpi.build.pipeline import Events, Run, build_targets, preview_pages
+    from ncpi.build.outcomes import Events
     from ncpi.build.progress import Progress
-    from ncpi.build.workers import default_jobs
 
     project = session.project()
     started = time.perf_counter()
@@ -227,13 +226,18 @@ def build_and_report(
         on_done=progress.finish,
         on_note=lambda note: session.say(note, err=True),
     )
-    outcomes = build_targets(
-        project,
-        targets,
-        options,
-        events=events,
-        run=Run(jobs=jobs or default_jobs(), rebuild=rebuild, in_process=in_process),
-    )
+    outcomes = None if rebuild else _all_up_to_date(project, targets, options, events)
+    if outcomes is None:  # Something to do: only now load the pipeline (pydantic, Jinja, …).
+        from ncpi.build.pipeline import Run, build_targets
+        from ncpi.build.workers import default_jobs
+
+        outcomes = build_targets(
+            project,
+            targets,
+            options,
+            events=events,
+            run=Run(jobs=jobs or default_jobs(), rebuild=rebuild, in_process=in_process),
+        )
     progress.close()
     order = {target: index for index, target in enumerate(targets)}
     outcomes.sort(key=lambda outcome: order[outcome.target])
@@ -241,6 +245,8 @@ def build_and_report(
         for path in outcome.paths:
             session.say(f"wrote {project.display(path)}")
         if png and outcome.state == "built":
+            from ncpi.build.pipeline import preview_pages
+
             for path in preview_pages(project, outcome.target):
                 session.say(f"wrote {project.display(path)}")
     failed = [outcome for outcome in outcomes if outcome.state == "failed"]
@@ -261,6 +267,22 @@ def build_and_report(
     session.summary(f"{summary} ({time.perf_counter() - started:.1f} s).", failed=bool(failed))
     if counts["up to date"] and not counts["built"] and not failed:
         session.say("Nothing changed since the last build; --force rebuilds anyway.")
+    return outcomes
+
+
+def _all_up_to_date(project: Project, targets, options, events) -> list | None:
+    """Every target's outcome when all are up to date, else None: the build records answer
+    without the pipeline, so that a build with nothing to do returns at once. The pipeline
+    asks the same records (`why_stale`) when something is stale."""
+    from ncpi.build.incremental import why_stale
+    from ncpi.build.outcomes import Outcome
+
+    record = options.as_record()
+    if any(why_stale(project, target, record) is not None for target in targets):
+        return None
+    outcomes = [Outcome(target, "up to date") for target in targets]
+    for outcome in outcomes:
+        events.on_done(outcome)
     return outcomes
 
 

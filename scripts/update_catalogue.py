@@ -21,7 +21,8 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ncpi.render.languages import CATALOGUE, WELSH, document_messages  # noqa: E402
+from ncpi.render.languages import document_messages  # noqa: E402
+from ncpi.render.names import CATALOGUE, WELSH  # noqa: E402
 
 FIXED_DATE = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
 

@@ -194,7 +194,7 @@ def test_forces_or_all_must_be_given(project_from):
 
 
 def test_progress_draws_a_bar_on_a_terminal():
-    from ncpi.build.pipeline import Outcome
+    from ncpi.build.outcomes import Outcome
 
     stream = io.StringIO()
     progress = Progress(4, stream, terminal=True)
@@ -207,7 +207,7 @@ def test_progress_draws_a_bar_on_a_terminal():
 
 
 def test_progress_is_plain_lines_elsewhere():
-    from ncpi.build.pipeline import Outcome
+    from ncpi.build.outcomes import Outcome
 
     stream = io.StringIO()
     progress = Progress(2, stream, terminal=False)
@@ -307,7 +307,7 @@ def test_an_image_the_report_uses_is_a_dependency(project_from):
 
 
 def test_the_bar_fits_the_terminal_and_shows_failures_as_they_happen():
-    from ncpi.build.pipeline import Outcome
+    from ncpi.build.outcomes import Outcome
 
     stream = io.StringIO()
     progress = Progress(86, stream, terminal=True)

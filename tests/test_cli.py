@@ -149,6 +149,28 @@ def test_python_dash_m_and_validate_do_not_import_weasyprint():
 
 
 @pytest.mark.process
+def test_a_build_with_nothing_to_do_loads_no_renderer(project_from):
+    project = project_from()
+    assert invoke(project, "build", "essex").exit_code == 0
+    code = (
+        "import sys; from ncpi.cli import cli\n"
+        "try:\n    cli(['--root', sys.argv[1], 'build', 'essex'])\nexcept SystemExit as e:\n"
+        "    heavy = {'pydantic', 'jinja2', 'weasyprint', 'pikepdf', 'yaml'} & set(sys.modules)\n"
+        "    print('exit', e.code, sorted(heavy))"
+    )
+    args = [sys.executable, "-c", code, str(project.root)]
+    out = subprocess.run(args, capture_output=True, text=True)
+    assert out.stdout.splitlines()[-1] == "exit 0 []", out.stderr
+    assert "0 built, 1 up to date" in out.stdout
+    # Something to do: the same command loads the pipeline and builds.
+    (project.reports_dir / "essex.yaml").write_text(
+        (project.reports_dir / "essex.yaml").read_text("utf-8") + "\n", "utf-8"
+    )
+    out = subprocess.run(args, capture_output=True, text=True)
+    assert "1 built, 0 up to date" in out.stdout, out.stderr
+
+
+@pytest.mark.process
 def test_build_png_renders_every_page(project_from):
     project = project_from()
     result = invoke(project, "build", "essex", "--png")

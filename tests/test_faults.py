@@ -14,7 +14,8 @@ import time
 import pytest
 
 from ncpi.build.incremental import why_stale
-from ncpi.build.pipeline import Events, Run, build_targets
+from ncpi.build.outcomes import Events
+from ncpi.build.pipeline import Run, build_targets
 from ncpi.build.targets import BuildOptions, Target
 
 from support import FIXTURES, edit, make_project

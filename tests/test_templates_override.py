@@ -226,7 +226,8 @@ def test_a_section_renamed_by_an_override_is_renamed_in_the_contents(project_fro
     """The contents list is made from the headings the template wrote, not from a second list."""
     from ncpi.check.validate import check_project
     from ncpi.render.documents import document_context, render_template
-    from ncpi.render.templating import REPORT_HTML, builtin_templates_dir
+    from ncpi.render.names import REPORT_HTML
+    from ncpi.render.templating import builtin_templates_dir
 
     project = project_from()
     default = (builtin_templates_dir() / "report.html.j2").read_text("utf-8")

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ncpi.build.incremental import current_inputs, file_hash, why_stale
+from ncpi.build.incremental import file_hash, why_stale
+from ncpi.build.inputs import current_inputs
 from ncpi.build.outputs import write_new_file, write_outputs
 from ncpi.build.targets import BuildOptions, Target, manifest_path, output_paths
 from ncpi.errors import OutputError
@@ -253,7 +254,7 @@ def test_new_files_and_schemas_are_written_into_new_folders(project_from):
 
 
 def test_the_templates_a_target_reaches_are_followed_through_extends_and_include(project_from):
-    from ncpi.build.incremental import template_closure
+    from ncpi.build.inputs import template_closure
 
     project = project_from()
     reached = template_closure(project, "report")
@@ -268,7 +269,7 @@ def test_the_templates_a_target_reaches_are_followed_through_extends_and_include
 
 
 def test_a_computed_include_makes_every_template_an_input(project_from):
-    from ncpi.build.incremental import template_closure
+    from ncpi.build.inputs import template_closure
 
     project = project_from()
     project.templates_dir.mkdir()
@@ -306,7 +307,7 @@ def test_a_file_hashed_once_is_still_refused_where_it_is_outside(project_from):
 
 
 def test_a_welsh_edition_depends_on_its_welsh_files_and_the_welsh_catalogues(project_from):
-    from ncpi.render.languages import catalogue_paths
+    from ncpi.render.names import catalogue_paths
 
     project = project_from("shipped")
     english, welsh = Target("dyfed-powys", "report"), Target("dyfed-powys", "report", "cy")
@@ -373,7 +374,7 @@ def test_inputs_linked_from_elsewhere_in_the_project_are_read(project_from):
 
 
 def test_a_template_reached_twice_does_not_hide_the_others(project_from):
-    from ncpi.build.incremental import template_closure
+    from ncpi.build.inputs import template_closure
 
     project = project_from()
     project.templates_dir.mkdir()
@@ -412,7 +413,7 @@ def test_a_record_naming_a_file_that_is_not_an_input_is_not_trusted(project_from
 
 
 def test_a_missing_include_does_not_hide_the_templates_after_it(project_from):
-    from ncpi.build.incremental import template_closure
+    from ncpi.build.inputs import template_closure
 
     project = project_from()
     project.templates_dir.mkdir()
@@ -914,3 +915,13 @@ def test_a_preview_record_that_is_a_link_is_not_trusted(project_from, tmp_path):
     assert remove_outputs(project, ["essex"]) == []
     assert [p.name for p in preview.iterdir()] == ["page-1.png"]
     assert elsewhere.read_text() == '["page-1.png"]'
+
+
+def test_the_code_fingerprint_names_the_libraries_versions_as_installed():
+    from importlib import metadata
+
+    from ncpi.build.incremental import _installed_version
+
+    for library in ("weasyprint", "pikepdf", "jinja2", "pydantic"):
+        assert _installed_version(library) == metadata.version(library)
+    assert _installed_version("no-such-library-ncpi") == "none"

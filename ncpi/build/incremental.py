@@ -12,20 +12,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
-import jinja2
-from jinja2 import meta
-
 from ncpi import __version__
-from ncpi.build.targets import ENTRY_TEMPLATES, Target, manifest_path, output_paths
+from ncpi.build.targets import Target, manifest_path, output_paths
+from ncpi.defaults import builtin_templates_dir
 from ncpi.project import Project
 from ncpi.reading import UnsafeInput, read_bounded
-from ncpi.render.languages import catalogue_paths
-from ncpi.render.templating import builtin_templates_dir, make_environment, template_source
+from ncpi.render.names import catalogue_paths, find_template
 
 MANIFEST_FORMAT = 1
 
@@ -75,37 +72,25 @@ def code_fingerprint() -> str:
         name = path.relative_to(package).as_posix()
         digest.update(name.encode() + b"\0" + path.read_bytes())
     for library in ("weasyprint", "pikepdf", "jinja2", "pydantic"):
-        try:
-            digest.update(f"{library}={metadata.version(library)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{library}=none".encode())
+        digest.update(f"{library}={_installed_version(library)}".encode())
     return f"{__version__}+{digest.hexdigest()[:16]}"
 
 
-def template_closure(project: Project, kind: str) -> dict[str, Path] | None:
-    """Every template a target's entry templates reach, by name, as the loader resolves it.
-
-    None when a template includes a name computed at render time, which cannot be followed.
-    """
-
-    env = make_environment(project.templates_dir)
-    found: dict[str, Path] = {}
-    pending = list(ENTRY_TEMPLATES[kind])
-    while pending:
-        name = pending.pop()
-        if name in found:
-            continue
+def _installed_version(library: str) -> str:
+    """A library's installed version, from the name of its .dist-info folder (as pip and uv
+    write it), looked for along the import path in order; "none" if it is not installed.
+    importlib.metadata gives the same answer, but importing it costs a build that has nothing
+    to do a tenth of its time."""
+    prefix, suffix = f"{library}-", ".dist-info"
+    for folder in sys.path:
         try:
-            source, filename = template_source(env, name)
-            found[name] = Path(filename)
-            referenced = list(meta.find_referenced_templates(env.parse(source)))
-        except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):
-            continue  # validation reports it; the build will fail and leave no manifest.
-        names = [reference for reference in referenced if reference is not None]
-        if len(names) < len(referenced):  # A name computed at render time.
-            return None
-        pending += names
-    return found
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.startswith(prefix) and name.endswith(suffix):
+                return name[len(prefix) : -len(suffix)]
+    return "none"
 
 
 def _all_template_files(project: Project) -> list[Path]:
@@ -118,26 +103,13 @@ def _all_template_files(project: Project) -> list[Path]:
     ]
 
 
-def current_inputs(project: Project, target: Target) -> Inputs:
-    """Hash the report, the common data and the templates the target uses, as they are now."""
-    inputs = Inputs()
-    within = input_folders(project)
-    closure = template_closure(project, target.kind)
-    for path in _input_files(project, target, computed=closure is None):
-        inputs.files[str(path)] = file_hash(path, within) or "missing"
-    if closure is not None:
-        for name, path in sorted(closure.items()):
-            inputs.templates[name] = [str(path), file_hash(path, within) or "missing"]
-    return inputs
-
-
-def _input_files(project: Project, target: Target, computed: bool) -> list[Path]:
+def input_files(project: Project, target: Target, computed: bool) -> list[Path]:
     """The files recorded by path: the target's data, and every template file when a computed
     include means any of them may be used (a new one too, so it is looked for each time)."""
-    return _source_files(project, target) + (_all_template_files(project) if computed else [])
+    return source_files(project, target) + (_all_template_files(project) if computed else [])
 
 
-def _source_files(project: Project, target: Target) -> list[Path]:
+def source_files(project: Project, target: Target) -> list[Path]:
     """The data a target is made from: its report and the common data, and for a Welsh
     edition their Welsh files and the Welsh catalogues of the templates' words; for the
     national overview, every report."""
@@ -215,23 +187,28 @@ def read_manifest(project: Project, target: Target) -> dict | None:
     return recorded
 
 
-def _may_read(project: Project, target: Target, path: str) -> bool:
-    """Whether a path a build record names is one of the target's possible inputs.
+def _readable_paths(project: Project, target: Target):
+    """A test of whether a path a build record names is one of the target's possible inputs.
 
     Templates are recorded as the loader names them and assets as resolved, so a path counts
-    in either form: a template may be a link to a file elsewhere in the project.
+    in either form: a template may be a link to a file elsewhere in the project. The target's
+    sources and template folders are resolved once, not for each path a record names.
     """
-    forms = {Path(os.path.normpath(path)), Path(os.path.realpath(path))}
-    sources = {Path(os.path.normpath(source)) for source in _source_files(project, target)}
-    roots = {
-        Path(form(folder))
+    sources = {os.path.normpath(source) for source in source_files(project, target)}
+    roots = tuple(
+        os.path.join(form(folder), "")
         for folder in (project.templates_dir, builtin_templates_dir())
         for form in (os.path.normpath, os.path.realpath)
-    }
-    return any(
-        candidate in sources or any(candidate.is_relative_to(root) for root in roots)
-        for candidate in forms
     )
+
+    def counts(path: str) -> bool:
+        return path in sources or path.startswith(roots)
+
+    def may_read(path: str) -> bool:
+        # The resolved form only when the written one does not count: most paths do.
+        return counts(os.path.normpath(path)) or counts(os.path.realpath(path))
+
+    return may_read
 
 
 def why_stale(project: Project, target: Target, options: dict) -> str | None:
@@ -267,7 +244,8 @@ def _named_files(project: Project, target: Target, recorded: dict, options: dict
         *recorded["assets"],
         *(path for path, _ in recorded["templates"].values()),
     ]
-    if not all(_may_read(project, target, path) for path in named):
+    may_read = _readable_paths(project, target)
+    if not all(may_read(path) for path in named):
         return "its build record names a file that is not one of its inputs"
     return None
 
@@ -282,7 +260,7 @@ def _inputs(project: Project, target: Target, recorded: dict, options: dict):
 
 def _new_inputs(project: Project, target: Target, recorded: dict, options: dict):
     # An empty closure is recorded only for a computed include (a target has entry templates).
-    for path in _input_files(project, target, computed=not recorded["templates"]):
+    for path in input_files(project, target, computed=not recorded["templates"]):
         if str(path) not in recorded["inputs"]:
             return f"{project.display(path)} is new"
     return None
@@ -292,14 +270,12 @@ def _templates(project: Project, target: Target, recorded: dict, options: dict):
     """Each template still resolves to the file recorded, and that file is unchanged."""
 
     within = input_folders(project)
-    env = make_environment(project.templates_dir)
     for name, (path, digest) in recorded["templates"].items():
-        try:
-            now = template_source(env, name)[1]
-        except jinja2.TemplateNotFound:
+        now = find_template(project.templates_dir, name)
+        if now is None:
             return f"template {name} is gone"
         if os.path.normpath(now) != os.path.normpath(path):
-            return f"template {name} is now {project.display(Path(now))}"
+            return f"template {name} is now {project.display(now)}"
         if file_hash(Path(path), within) != digest:
             return f"{project.display(Path(path))} changed"
     return None

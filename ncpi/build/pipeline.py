@@ -14,11 +14,13 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from ncpi.build.incremental import Inputs, current_inputs, manifest_text, why_stale
+from ncpi.build.incremental import Inputs, manifest_text, why_stale
+from ncpi.build.inputs import current_inputs
+from ncpi.build.outcomes import Events, Outcome
 from ncpi.build.outputs import write_outputs, write_preview
 from ncpi.build.targets import KINDS, BuildOptions, Target, manifest_path, output_paths
 from ncpi.build.workers import WorkerPool, parent_is_gone
@@ -35,41 +37,14 @@ from ncpi.render.documents import (
     render_template,
     with_download_link,
 )
-from ncpi.render.templating import (
-    PRESS_RELEASE_HTML,
-    PRESS_RELEASE_TEXT,
-    REPORT_HTML,
-    builtin_templates_dir,
-)
+from ncpi.render.names import PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT, REPORT_HTML
+from ncpi.render.templating import builtin_templates_dir
 
 # Validation, rendering and PDF modules (pydantic, Jinja, WeasyPrint, pikepdf) are imported only
 # when something is out of date, so that a build with nothing to do returns at once.
 if TYPE_CHECKING:
     from ncpi.check.validate import CheckResult
     from ncpi.model import Common, Report
-
-
-@dataclass
-class Outcome:
-    """What happened to one target: built, skipped as up to date, or failed (and why)."""
-
-    target: Target
-    state: str  # "built", "up to date" or "failed"
-    paths: list[Path] = field(default_factory=list)
-    reason: str = ""  # why it was rebuilt, or why it failed
-    problems: list[Problem] = field(default_factory=list)
-    seconds: float = 0.0
-    peak_memory_kib: int = 0  # of the process that made its PDF
-    process_id: int = 0  # which process made its PDF: workers make many each
-
-
-@dataclass(frozen=True)
-class Events:
-    """What the caller hears while a build runs: a progress bar, a log."""
-
-    on_start: Callable[[Target], None] = lambda target: None
-    on_done: Callable[[Outcome], None] = lambda outcome: None
-    on_note: Callable[[str], None] = lambda note: None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import shutil
 import time
 from typing import TextIO
 
-from ncpi.build.pipeline import Outcome
+from ncpi.build.outcomes import Outcome
 from ncpi.build.targets import Target
 
 BAR_WIDTH = 24

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ncpi.pdf.document import DEFAULT_VARIANT
-from ncpi.render.languages import LANGUAGES
-from ncpi.render.templating import (
+from ncpi.render.names import (
     DOWNLOAD_LINK,
+    FILE_SUFFIXES,
     PRESS_RELEASE_HTML,
     PRESS_RELEASE_TEXT,
     REPORT_HTML,
@@ -107,7 +107,7 @@ class Target:
             return {"html": f"{OVERVIEW}.html", "pdf": f"{OVERVIEW}.pdf"} | {
                 name: name for name in DATA_FILES
             }
-        tail = LANGUAGES[self.language].file_suffix
+        tail = FILE_SUFFIXES[self.language]
         names = {}
         for suffix in OUTPUT_SUFFIXES[self.kind]:
             stem, extension = suffix.rsplit(".", 1)
@@ -117,7 +117,7 @@ class Target:
     @property
     def manifest_name(self) -> str:
         """The file name of the target's build record, hidden beside its outputs."""
-        return f".manifest-{self.kind}{LANGUAGES[self.language].file_suffix}.json"
+        return f".manifest-{self.kind}{FILE_SUFFIXES[self.language]}.json"
 
     @property
     def pdf_suffix(self) -> str:
@@ -146,12 +146,12 @@ def asked_for_targets(slug: str) -> list[Target]:
     """The outputs built only when asked for, in each language: the redlines (`ncpi diff`)
     and the Word document (`ncpi export`), each named beside its document."""
     kinds = [*CHANGES.values(), WORD]
-    return [Target(slug, kind, language) for language in LANGUAGES for kind in kinds]
+    return [Target(slug, kind, language) for language in FILE_SUFFIXES for kind in kinds]
 
 
 def every_target_of(slug: str) -> list[Target]:
     """Every target a force's folder may hold a build record of: what `clean` asks."""
-    return [*targets_of(slug, tuple(LANGUAGES)), *asked_for_targets(slug)]
+    return [*targets_of(slug, tuple(FILE_SUFFIXES)), *asked_for_targets(slug)]
 
 
 def output_paths(project, target: Target) -> dict[str, Path]:
@@ -178,9 +178,9 @@ def index_path(project) -> Path:
 
 def bundle_names(slug: str) -> set[str]:
     """The names of the files in a force's publication bundle folder."""
-    every = targets_of(slug, tuple(LANGUAGES))
+    every = targets_of(slug, tuple(FILE_SUFFIXES))
     documents = {name for target in every for name in target.output_names.values()}
-    emails = {f"{slug}-press-release{LANGUAGES[code].file_suffix}.eml" for code in LANGUAGES}
+    emails = {f"{slug}-press-release{FILE_SUFFIXES[code]}.eml" for code in FILE_SUFFIXES}
     return documents | emails | {BUNDLE_METADATA, BUNDLE_CHECKSUMS}
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ncpi.build.incremental import current_inputs, manifest_text
+from ncpi.build.incremental import manifest_text
+from ncpi.build.inputs import current_inputs
 from ncpi.build.outputs import write_outputs
 from ncpi.build.pipeline import render_edition
 from ncpi.build.targets import WORD, BuildOptions, Target, manifest_path, output_paths

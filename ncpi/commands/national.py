@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from ncpi.build.incremental import current_inputs, file_hash, manifest_text, why_stale
+from ncpi.build.incremental import file_hash, manifest_text, why_stale
+from ncpi.build.inputs import current_inputs
 from ncpi.build.outputs import write_outputs
 from ncpi.build.pipeline import PdfMaker, make_pdf
 from ncpi.build.targets import (

@@ -19,12 +19,9 @@ from ncpi.model import AREAS, GRADES, PROGRESS_STATUSES, TIMESCALES, Common, Rep
 from ncpi.registry import Force, forces
 from ncpi.render.inert import active_content, line_in_source
 from ncpi.render.languages import LANGUAGES
+from ncpi.render.names import DOWNLOAD_LINK, PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT, REPORT_HTML
 from ncpi.render.templating import (
     ASSETS_READ,
-    DOWNLOAD_LINK,
-    PRESS_RELEASE_HTML,
-    PRESS_RELEASE_TEXT,
-    REPORT_HTML,
     make_environment,
     slugify,
     template_source,

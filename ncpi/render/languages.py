@@ -17,18 +17,12 @@ from pathlib import Path
 from jinja2.ext import babel_extract
 
 from ncpi import model
-from ncpi.defaults import builtin_templates_dir
 from ncpi.errors import RenderError
 from ncpi.reading import read_bounded
+from ncpi.render.names import ENGLISH, FILE_SUFFIXES, WELSH, catalogue_paths
 
-#: The language every report is written in; the default edition.
-ENGLISH = "en"
-#: The second language of the four Welsh forces (Welsh Language Standards).
-WELSH = "cy"
 #: The region of the forces whose documents are also published in Welsh.
 WELSH_REGION = "Wales"
-#: Where the catalogue of a language lives, under a templates folder.
-CATALOGUE = "locale/{code}/LC_MESSAGES/ncpi.po"
 
 
 # One to nine in words, 10 and over in numerals: one rule for every count in prose, as in
@@ -242,8 +236,8 @@ class Welsh(Language):
 
 
 LANGUAGES: dict[str, Language] = {
-    ENGLISH: Language(ENGLISH, "en-GB", "English", ""),
-    WELSH: Welsh(WELSH, "cy", "Welsh", "-cy"),
+    ENGLISH: Language(ENGLISH, "en-GB", "English", FILE_SUFFIXES[ENGLISH]),
+    WELSH: Welsh(WELSH, "cy", "Welsh", FILE_SUFFIXES[WELSH]),
 }
 #: English, the language every report is written in.
 IN_ENGLISH = LANGUAGES[ENGLISH]
@@ -261,16 +255,6 @@ PYTHON_MESSAGES = (
     "deleted",
     "inserted",
 )
-
-
-def catalogue_paths(code: str, user_templates: Path | None) -> list[Path]:
-    """The catalogues of a language that exist: ncpi's own, then the user's (which wins)."""
-    folders = [builtin_templates_dir(), user_templates]
-    return [
-        folder / CATALOGUE.format(code=code)
-        for folder in dict.fromkeys(folders)
-        if folder is not None and (folder / CATALOGUE.format(code=code)).is_file()
-    ]
 
 
 #: The largest catalogue read; ncpi's own is about 20 kB.

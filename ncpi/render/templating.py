@@ -18,16 +18,14 @@ from markupsafe import Markup, escape
 
 from ncpi.defaults import builtin_templates_dir
 from ncpi.reading import UnsafeInput, read_bounded
-from ncpi.render.languages import CATALOGUE, LANGUAGES, catalogue_paths, read_catalogue
+from ncpi.render.languages import LANGUAGES, read_catalogue
 from ncpi.render.markup import block, inline, plain
+from ncpi.render.names import (
+    CATALOGUE,
+    catalogue_paths,
+    find_template,
+)
 from ncpi.render.watermark import watermark_image
-
-#: The templates that make the documents; a user's templates/ folder may override each.
-REPORT_HTML = "report.html.j2"
-PRESS_RELEASE_HTML = "press-release.html.j2"
-PRESS_RELEASE_TEXT = "press-release.txt.j2"
-#: The web page's link to its PDF, filled in once the PDF exists (see with_download_link).
-DOWNLOAD_LINK = "download-link.html.j2"
 
 #: The files asset() read during the current render (path -> SHA-256), for the build record.
 ASSETS_READ: ContextVar[dict[str, str] | None] = ContextVar("assets_read", default=None)
@@ -95,20 +93,37 @@ def _environment_key(
     return folder, language, stamp
 
 
+class _TemplateLoader(jinja2.BaseLoader):
+    """Templates as `find_template` finds them: the one rule, which build records use too."""
+
+    def __init__(self, user_templates: Path | None) -> None:
+        self.user_templates = user_templates
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        path = find_template(self.user_templates, template)
+        if path is None:
+            raise jinja2.TemplateNotFound(template)
+        source = path.read_text(encoding="utf-8")
+        mtime = path.stat().st_mtime
+
+        def uptodate() -> bool:
+            try:
+                return path.stat().st_mtime == mtime
+            except OSError:
+                return False
+
+        return source, str(path), uptodate
+
+
 @cache
 def _environment(
     user_templates: Path | None, language: str, catalogue_stamp: tuple | None
 ) -> jinja2.Environment:
 
-    builtin = jinja2.FileSystemLoader(str(builtin_templates_dir()))
-    loaders: list[jinja2.BaseLoader] = []
-    if user_templates is not None:
-        loaders.append(jinja2.FileSystemLoader(str(user_templates)))
-    loaders += [builtin, jinja2.PrefixLoader({"default": builtin}, delimiter=":")]
     # Sandboxed: a project's own template is input like a report, so it may reach no Python
     # internals (cycler.__init__.__globals__ and the like) and change no data it is given.
     env = ImmutableSandboxedEnvironment(
-        loader=jinja2.ChoiceLoader(loaders),
+        loader=_TemplateLoader(user_templates),
         undefined=jinja2.StrictUndefined,
         autoescape=_autoescape,
         extensions=["jinja2.ext.i18n"],

@@ -14,7 +14,8 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from ncpi.build.pipeline import Outcome, Run, build_targets
+from ncpi.build.outcomes import Outcome
+from ncpi.build.pipeline import Run, build_targets
 from ncpi.build.targets import output_paths, targets_of
 from ncpi.project import Project
 

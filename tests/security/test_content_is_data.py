@@ -31,17 +31,13 @@ def test_hostile_text_appears_literally_everywhere(project_from, text):
     result = invoke(project, "press-release", "kent")
     assert result.exit_code == 0, result.output
     folder = project.build_dir / "kent"
-    assert text in (folder / "kent-press-release.txt").read_text("utf-8")
-    html = (folder / "kent-press-release.html").read_text("utf-8")
+    # As typed, but for quotation marks, which the house writes curly in every document.
+    straight = str.maketrans("‘’“”", "''\"\"")
+    assert text in (folder / "kent-press-release.txt").read_text("utf-8").translate(straight)
+    html = (folder / "kent-press-release.html").read_text("utf-8").translate(straight)
     if "<" in text:
         assert text not in html  # never raw markup in the HTML
     assert "<p>49</p>" not in html  # never evaluated as a template
-    escaped = (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&#34;")
-        .replace("'", "&#39;")
-    )
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     assert escaped in html
-    assert text in flowing_text(folder / "kent-press-release.pdf")
+    assert text in flowing_text(folder / "kent-press-release.pdf").translate(straight)

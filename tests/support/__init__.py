@@ -14,7 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from ncpi.build.incremental import current_inputs, manifest_text
+from ncpi.build.incremental import manifest_text
+from ncpi.build.inputs import current_inputs
 from ncpi.build.outputs import write_outputs
 from ncpi.build.targets import BuildOptions, Target, manifest_path, output_paths
 from ncpi.project import Project
