@@ -469,6 +469,38 @@ def test_the_font_draws_all_of_latin_1_as_the_font_check_assumes():
     assert set(range(0x20, 0x7F)) | set(range(0xA0, 0x100)) <= drawable
 
 
+def test_the_font_draws_the_everyday_marks_as_the_font_check_assumes():
+    # Nor for text of Latin-1 and these: curly quotes, dashes, the Welsh Ŵ and Ŷ.
+    from ncpi.pdf.document import EVERYDAY_DRAWABLE, drawable_characters, fonts_dir_for
+
+    drawable = drawable_characters(fonts_dir_for(REPO / "templates"))
+    assert {ord(c) for c in EVERYDAY_DRAWABLE} <= drawable
+    assert {ord(c) for c in "’–Ŵŷ"} <= {ord(c) for c in EVERYDAY_DRAWABLE}
+
+
+def test_a_project_font_without_a_mark_is_still_checked(project_from, tmp_path):
+    # The everyday marks are known to be in ncpi's Lato, not in a font a project brings.
+    import shutil
+
+    from fontTools.ttLib import TTFont
+
+    from ncpi.pdf.document import FONT_FILES
+
+    project = project_from("valid")
+    fonts = project.templates_dir / "fonts"
+    fonts.mkdir(parents=True)
+    for name in FONT_FILES.values():
+        shutil.copy(REPO / "templates" / "fonts" / name, fonts / name)
+    regular = TTFont(fonts / FONT_FILES[("normal", "400")])
+    for table in regular["cmap"].tables:
+        table.cmap.pop(ord("…"), None)
+    regular.save(fonts / FONT_FILES[("normal", "400")])
+    _edit(project, [(PARAGRAPH, "    - Wait for it…")])
+    assert (
+        "'…' (U+2026 HORIZONTAL ELLIPSIS) is not in the report's font" in _validate(project).stdout
+    )
+
+
 def test_welsh_letters_are_in_the_font(project_from):
     project = project_from("valid")
     _edit(project, [(PARAGRAPH, "    - Mae’r heddlu’n gwneud cynnydd, ŵ ŷ Ŵ Ŷ â ê î ô û.")])

@@ -15,10 +15,12 @@ from ncpi.check.partial import partial_model
 from ncpi.check.rules import check_common, check_report
 from ncpi.check.schema import check_schema
 from ncpi.check.welsh_pair import check_pair, welsh_loaded
+from ncpi.defaults import builtin_templates_dir
 from ncpi.errors import RenderError
 from ncpi.model import BLANK_MARKER, PROSE, Common, Report
 from ncpi.model_walk import field_at
 from ncpi.pdf.document import (
+    EVERYDAY_DRAWABLE,
     drawable_characters,  # fontTools only, never WeasyPrint
     fonts_dir_for,
 )
@@ -375,9 +377,10 @@ def font_problems(loaded: LoadedYaml, project: Project) -> list[Problem]:
     """
 
     texts = [(path, text) for path, text in _strings(loaded.data) if not text.isascii()]
-    if not any(ord(character) > 0xFF for _, text in texts for character in text):
-        return []  # Latin-1 only: Lato draws it all, no need to read the font.
     fonts_dir = fonts_dir_for(project.templates_dir)
+    everyday = EVERYDAY_DRAWABLE if fonts_dir == builtin_templates_dir() / "fonts" else ()
+    if all(ord(c) <= 0xFF or c in everyday for _, text in texts for c in text):
+        return []  # Lato draws Latin-1 and the everyday marks: no need to read the font.
     drawable = _drawable(fonts_dir)
     if drawable is None:
         return []
