@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -560,3 +561,24 @@ def test_with_no_report_counted_the_overview_is_dated_by_its_moment_not_the_cloc
     assert result.exit_code == 0, result.output
     html = (project.build_dir / "national" / "national-overview.html").read_text("utf-8")
     assert "2017-07-14" in html and dt.date.today().isoformat() not in html  # not the clock
+
+
+@pytest.mark.pdf
+def test_each_chart_is_on_the_page_of_its_table(matrix_national):
+    # A chart too tall for the space under its table went to the next page, leaving up to
+    # two-fifths of the page empty; compact bars keep it beside the numbers it draws.
+    project, _ = matrix_national
+    pdf = project.build_dir / "national" / "national-overview.pdf"
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
+
+    # The table's caption starts its line; the figure's, under the drawing, is indented.
+    def page_of(pattern: str) -> int:
+        [page] = [n for n, text in enumerate(pages) if re.search(pattern, text, re.M)]
+        return page
+
+    for what in ("area", "timescale", "progress"):
+        table = page_of(rf"^Recommendations by {what}")
+        figure = page_of(rf"^\s+Recommendations by {what}$")
+        assert figure == table, (what, table, figure)

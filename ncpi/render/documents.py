@@ -87,7 +87,9 @@ def bar_chart(
     of a chart split over several pages share one scale.
     """
 
-    bar_height, gap = 28, 12
+    # Compact enough that a chart of nine bars fits under its table on a page (it was pushed
+    # to the next one, leaving two-fifths of the page empty); its labels keep their size.
+    bar_height, gap = 22, 6
     top = 22 if mark else 0  # room above the bars for the mark's label
     height = top + len(rows) * (bar_height + gap) + gap
     most = max(most or max((count for _, count in rows), default=0) or 1, mark[0] if mark else 0)
@@ -100,14 +102,14 @@ def bar_chart(
         y = top + gap + index * (bar_height + gap)
         bar = round((width - label_width - 50) * count / most)
         parts.append(
-            f'<text x="0" y="{y + 19}" fill="#0b0c0c">{escaped(label)}</text>'
+            f'<text x="0" y="{y + 16}" fill="#0b0c0c">{escaped(label)}</text>'
             f'<rect x="{label_width}" y="{y}" width="{bar}" height="{bar_height}" fill="#1d4f91"/>'
         )
-        number = f'<text x="{label_width + bar + 6}" y="{y + 19}" fill="#0b0c0c">{count}</text>'
+        number = f'<text x="{label_width + bar + 6}" y="{y + 16}" fill="#0b0c0c">{count}</text>'
         if mark:
             # On white, so that the mark's line never runs through the figure.
             number = (
-                f'<rect x="{label_width + bar + 3}" y="{y + 4}" width="{8 * len(str(count)) + 6}" '
+                f'<rect x="{label_width + bar + 3}" y="{y + 1}" width="{8 * len(str(count)) + 6}" '
                 f'height="20" fill="#ffffff"/>{number}'
             )
             counts.append(number)
