@@ -227,17 +227,20 @@ def build_and_report(
         on_note=lambda note: session.say(note, err=True),
     )
     outcomes = None if rebuild else _all_up_to_date(project, targets, options, events)
-    if outcomes is None:  # Something to do: only now load the pipeline (pydantic, Jinja, …).
-        from ncpi.build.pipeline import Run, build_targets
-        from ncpi.build.workers import default_jobs
+    if outcomes is None:  # Something to do: only now load the pipeline (pydantic, Jinja, …),
+        # once the workers have started importing WeasyPrint, the longest step of all.
+        from ncpi.build.workers import WorkerPool, default_jobs
 
-        outcomes = build_targets(
-            project,
-            targets,
-            options,
-            events=events,
-            run=Run(jobs=jobs or default_jobs(), rebuild=rebuild, in_process=in_process),
-        )
+        jobs = jobs or default_jobs()
+        pool = None if in_process else WorkerPool.start(jobs, len(targets), events.on_note)
+        try:
+            from ncpi.build.pipeline import Run, build_targets
+        except BaseException:
+            if pool is not None:
+                pool.kill()
+            raise
+        run = Run(jobs=jobs, rebuild=rebuild, in_process=in_process or pool is None, workers=pool)
+        outcomes = build_targets(project, targets, options, events=events, run=run)
     progress.close()
     order = {target: index for index, target in enumerate(targets)}
     outcomes.sort(key=lambda outcome: order[outcome.target])

@@ -300,8 +300,8 @@ def _lone_items(document) -> list[str]:
 
 
 def _laid_out(project, html: str):
-    from ncpi.build.pipeline import pdf_settings
     from ncpi.build.targets import BuildOptions
+    from ncpi.build.workers import pdf_settings
     from ncpi.pdf.document import render_document
 
     return render_document(html, **pdf_settings(project, BuildOptions()))

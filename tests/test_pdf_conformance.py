@@ -67,7 +67,7 @@ def test_the_id_comes_from_the_content_and_the_metadata_is_plain(archival_builds
 @pytest.mark.pdf
 def test_the_validator_finds_what_ncpi_fixes(matrix_build, tmp_path):
     """The check can fail: WeasyPrint's own PDF, before ncpi's last step, is refused."""
-    from ncpi.build.pipeline import pdf_settings
+    from ncpi.build.workers import pdf_settings
     from ncpi.pdf.document import weasyprint_pdf
 
     built, project = matrix_build

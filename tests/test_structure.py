@@ -67,3 +67,14 @@ def test_imports_are_at_module_level_except_the_heavy_libraries_and_the_cli_shel
         if module.split(".")[0] not in _DEFERRED_LIBRARIES
     ]
     assert not hidden, "\n".join(hidden)
+
+
+def test_the_workers_and_the_build_records_load_neither_pydantic_nor_jinja():
+    # The command line starts the workers (which then import WeasyPrint) and asks the build
+    # records before it loads the pipeline: both must be light, or a build waits for them.
+    code = (
+        "import sys, ncpi.build.workers, ncpi.build.incremental, ncpi.cli\n"
+        "print(sorted({'pydantic', 'jinja2', 'yaml', 'weasyprint'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert done.stdout.strip() == "[]", done.stderr

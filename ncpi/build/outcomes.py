@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ncpi.build.targets import Target
+from ncpi.errors import NcpiError
 from ncpi.problems import Problem
 
 
@@ -34,3 +35,15 @@ class Events:
     on_start: Callable[[Target], None] = lambda target: None
     on_done: Callable[[Outcome], None] = lambda outcome: None
     on_note: Callable[[str], None] = lambda note: None
+
+
+def failed_outcome(target: Target, error: Exception) -> Outcome:
+    """A target that failed on `error`: in its own words if it is ncpi's, else as a bug."""
+    if isinstance(error, NcpiError):
+        return Outcome(target, "failed", reason=error.format_message())
+    return Outcome(
+        target,
+        "failed",
+        reason=f"ncpi failed unexpectedly ({type(error).__name__}: "
+        f"{error}); please report this as a bug in ncpi",
+    )

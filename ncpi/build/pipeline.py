@@ -6,13 +6,11 @@ The only module that knows every stage. The command line and the tests both call
 
 from __future__ import annotations
 
-import os
-import resource
 import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -20,14 +18,18 @@ from typing import TYPE_CHECKING
 
 from ncpi.build.incremental import Inputs, manifest_text, why_stale
 from ncpi.build.inputs import current_inputs
-from ncpi.build.outcomes import Events, Outcome
+from ncpi.build.outcomes import Events, Outcome, failed_outcome
 from ncpi.build.outputs import write_outputs, write_preview
 from ncpi.build.targets import KINDS, BuildOptions, Target, manifest_path, output_paths
-from ncpi.build.workers import WorkerPool, parent_is_gone
+from ncpi.build.workers import (
+    MadePdf,
+    PdfMaker,
+    WorkerPool,
+    make_pdf,
+    make_pdf_in_worker,
+)
 from ncpi.check.validate import check_project, template_problem
 from ncpi.errors import NcpiError, RenderError, ValidationFailed
-from ncpi.pdf.artifacts import finish_pdf
-from ncpi.pdf.document import fonts_dir_for, weasyprint_pdf
 from ncpi.problems import Problem
 from ncpi.project import Project
 from ncpi.registry import forces
@@ -38,7 +40,6 @@ from ncpi.render.documents import (
     with_download_link,
 )
 from ncpi.render.names import PRESS_RELEASE_HTML, PRESS_RELEASE_TEXT, REPORT_HTML
-from ncpi.render.templating import builtin_templates_dir
 
 # Validation, rendering and PDF modules (pydantic, Jinja, WeasyPrint, pikepdf) are imported only
 # when something is out of date, so that a build with nothing to do returns at once.
@@ -71,22 +72,6 @@ class Rendered:
         return self.stale.target
 
 
-@dataclass
-class MadePdf:
-    """A worker's finished PDF (or why it could not make one), and the files it read."""
-
-    pdf: bytes | None
-    served: dict[str, str]
-    failure: Outcome | None = None
-    seconds: float = 0.0
-    peak_memory_kib: int = 0
-    process_id: int = 0
-
-
-#: Makes a document's PDF from its HTML: the PDF's bytes, and the files read (path -> SHA-256).
-PdfMaker = Callable[[Project, str, BuildOptions], tuple[bytes, dict[str, str]]]
-
-
 @dataclass(frozen=True)
 class Run:
     """How a build runs: PDFs `jobs` at a time, everything again with `rebuild`, and with
@@ -98,6 +83,9 @@ class Run:
     in_process: bool = False
     #: What makes each PDF from its HTML: WeasyPrint's make_pdf, unless a test gives a stand-in.
     pdf_maker: PdfMaker | None = None
+    #: Workers the caller started early (the command line, before loading this module); the
+    #: build uses them and closes them.
+    workers: WorkerPool | None = None
 
 
 def build_targets(
@@ -120,8 +108,8 @@ def build_targets(
     # What has no build record will be built: start the workers (and their 1 s import of
     # WeasyPrint) at once. Otherwise only once the hashes show something to do.
     certain = run.rebuild or any(not manifest_path(project, t).is_file() for t in targets)
-    pool = None
-    if certain and not run.in_process:
+    pool = run.workers
+    if pool is None and certain and not run.in_process:
         pool = WorkerPool.start(run.jobs, len(targets), events.on_note)
     try:
         fresh, stale = find_stale(project, targets, options, run.rebuild)
@@ -289,48 +277,6 @@ def render_edition(
 # Step 4: make the PDF, in this process or a worker.
 
 
-def pdf_settings(project: Project, options: BuildOptions) -> dict:
-    """Where WeasyPrint finds the project's assets and fonts, and the PDF variant to make."""
-
-    builtin = builtin_templates_dir()
-    return {
-        "base_dir": project.templates_dir if project.templates_dir.is_dir() else builtin,
-        "fonts_dir": fonts_dir_for(project.templates_dir),
-        "allowed_dirs": [project.templates_dir, builtin],
-        "variant": options.pdf_variant,
-    }
-
-
-def make_pdf(project: Project, html: str, options: BuildOptions) -> tuple[bytes, dict[str, str]]:
-    """The finished PDF of an HTML document, and the files WeasyPrint read (path -> SHA-256).
-
-    WeasyPrint makes the PDF; finish_pdf then does what PDF/UA-1 and PDF/A ask and WeasyPrint
-    leaves undone (running headers as artifacts, uncompressed XMP, an /ID from the content).
-    """
-
-    served: dict[str, str] = {}
-    pdf = weasyprint_pdf(html, served=served, **pdf_settings(project, options))
-    return finish_pdf(pdf), served
-
-
-def _make_pdf_here(
-    project: Project, rendered: Rendered, options: BuildOptions, maker: PdfMaker
-) -> MadePdf:
-    """Make one PDF (in a worker or here); a failure is returned, never raised."""
-
-    if parent_is_gone():
-        os._exit(1)  # An orphaned worker (where the kernel cannot tell us): no one waits.
-    started = time.perf_counter()
-    try:
-        made = MadePdf(*maker(project, rendered.pdf_html, options))
-    except Exception as error:
-        made = MadePdf(None, {}, failure=_failure(rendered.target, error))
-    made.seconds = time.perf_counter() - started
-    made.peak_memory_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    made.process_id = os.getpid()
-    return made
-
-
 # Step 5: write the outputs, then the build record.
 
 
@@ -368,7 +314,7 @@ def _written(project: Project, rendered: Rendered, made: MadePdf, options: Build
         paths = write_target(project, rendered, made, options)
         outcome = Outcome(rendered.target, "built", paths, reason=rendered.stale.reason)
     except Exception as error:
-        outcome = _failure(rendered.target, error)
+        outcome = failed_outcome(rendered.target, error)
     outcome.seconds = made.seconds + time.perf_counter() - started
     outcome.peak_memory_kib, outcome.process_id = made.peak_memory_kib, made.process_id
     return outcome
@@ -439,10 +385,10 @@ def _render_checked(
         return render_target(project, stale, options, *checked, other)
     except RenderError as error:  # A template's mistake: shown as FILE:LINE like the others.
         if error.template is None:
-            return _failure(stale.target, error)
+            return failed_outcome(stale.target, error)
         return _failed_checks(stale.target, [template_problem(project, error)])
     except Exception as error:
-        return _failure(stale.target, error)
+        return failed_outcome(stale.target, error)
 
 
 class _PdfsHere:
@@ -458,7 +404,9 @@ class _PdfsHere:
     def outcomes(self) -> Iterator[Outcome]:
         for rendered in self.pending:
             self.events.on_start(rendered.target)
-            made = _make_pdf_here(self.project, rendered, self.options, self.maker)
+            made = make_pdf_in_worker(
+                self.project, rendered.target, rendered.pdf_html, self.options, self.maker
+            )
             yield _written(self.project, rendered, made, self.options)
 
 
@@ -479,7 +427,14 @@ class _PdfsInWorkers:
         self.queue: list[Rendered] = []  # in the order they were sent, for on_start
 
     def add(self, rendered: Rendered) -> None:
-        made = self.pool.submit(_make_pdf_here, self.project, rendered, self.options, self.maker)
+        made = self.pool.submit(
+            make_pdf_in_worker,
+            self.project,
+            rendered.target,
+            rendered.pdf_html,
+            self.options,
+            self.maker,
+        )
         self.running[made] = rendered
         self.queue.append(rendered)
         if len(self.queue) <= self.pool.workers:
@@ -506,17 +461,6 @@ class _PdfsInWorkers:
 def _failed_checks(target: Target, problems: list[Problem]) -> Outcome:
     return Outcome(
         target, "failed", reason=f"{len(problems)} problem(s) found; not built", problems=problems
-    )
-
-
-def _failure(target: Target, error: Exception) -> Outcome:
-    if isinstance(error, NcpiError):
-        return Outcome(target, "failed", reason=error.format_message())
-    return Outcome(
-        target,
-        "failed",
-        reason=f"ncpi failed unexpectedly ({type(error).__name__}: "
-        f"{error}); please report this as a bug in ncpi",
     )
 
 

@@ -1,7 +1,10 @@
 """The worker pool: processes that import WeasyPrint once and then make many PDFs.
 
 Workers only make PDFs; validation, Jinja and writing stay in the parent. A worker ends with its
-parent however the parent ends (kill -9 included), and is never left behind.
+parent however the parent ends (kill -9 included), and is never left behind. What a worker runs
+is here, beside the pool, and needs neither pydantic nor Jinja: the command line starts the
+pool before it loads the rest of the pipeline, so that the workers' import of WeasyPrint (the
+longest step of a one-force build) runs while the parent loads, checks and renders.
 """
 
 from __future__ import annotations
@@ -9,13 +12,20 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import resource
 import signal
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 
-import ncpi.pdf.artifacts  # noqa: F401 - pikepdf, for the PDF's last step
+from ncpi.build.outcomes import Outcome, failed_outcome
+from ncpi.build.targets import BuildOptions, Target
+from ncpi.defaults import builtin_templates_dir
 from ncpi.errors import NcpiError
-from ncpi.pdf.document import import_weasyprint
+from ncpi.pdf.artifacts import finish_pdf
+from ncpi.pdf.document import fonts_dir_for, import_weasyprint, weasyprint_pdf
+from ncpi.project import Project
 
 _parent_pid: int | None = None  # In a worker: the process that started it.
 
@@ -93,3 +103,61 @@ class WorkerPool:
         for process in list((getattr(self.executor, "_processes", None) or {}).values()):
             process.kill()
         self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+@dataclass
+class MadePdf:
+    """A worker's finished PDF (or why it could not make one), and the files it read."""
+
+    pdf: bytes | None
+    served: dict[str, str]
+    failure: Outcome | None = None
+    seconds: float = 0.0
+    peak_memory_kib: int = 0
+    process_id: int = 0
+
+
+#: Makes a document's PDF from its HTML: the PDF's bytes, and the files read (path -> SHA-256).
+PdfMaker = Callable[[Project, str, BuildOptions], tuple[bytes, dict[str, str]]]
+
+
+def pdf_settings(project: Project, options: BuildOptions) -> dict:
+    """Where WeasyPrint finds the project's assets and fonts, and the PDF variant to make."""
+
+    builtin = builtin_templates_dir()
+    return {
+        "base_dir": project.templates_dir if project.templates_dir.is_dir() else builtin,
+        "fonts_dir": fonts_dir_for(project.templates_dir),
+        "allowed_dirs": [project.templates_dir, builtin],
+        "variant": options.pdf_variant,
+    }
+
+
+def make_pdf(project: Project, html: str, options: BuildOptions) -> tuple[bytes, dict[str, str]]:
+    """The finished PDF of an HTML document, and the files WeasyPrint read (path -> SHA-256).
+
+    WeasyPrint makes the PDF; finish_pdf then does what PDF/UA-1 and PDF/A ask and WeasyPrint
+    leaves undone (running headers as artifacts, uncompressed XMP, an /ID from the content).
+    """
+
+    served: dict[str, str] = {}
+    pdf = weasyprint_pdf(html, served=served, **pdf_settings(project, options))
+    return finish_pdf(pdf), served
+
+
+def make_pdf_in_worker(
+    project: Project, target: Target, html: str, options: BuildOptions, maker: PdfMaker
+) -> MadePdf:
+    """Make one target's PDF (in a worker or here); a failure is returned, never raised."""
+
+    if parent_is_gone():
+        os._exit(1)  # An orphaned worker (where the kernel cannot tell us): no one waits.
+    started = time.perf_counter()
+    try:
+        made = MadePdf(*maker(project, html, options))
+    except Exception as error:
+        made = MadePdf(None, {}, failure=failed_outcome(target, error))
+    made.seconds = time.perf_counter() - started
+    made.peak_memory_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    made.process_id = os.getpid()
+    return made

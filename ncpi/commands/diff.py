@@ -17,7 +17,7 @@ from pathlib import Path
 from ncpi.build.incremental import manifest_text
 from ncpi.build.inputs import current_inputs
 from ncpi.build.outputs import write_outputs
-from ncpi.build.pipeline import make_pdf, render_edition
+from ncpi.build.pipeline import render_edition
 from ncpi.build.targets import (
     CHANGES,
     CHANGES_HTML,
@@ -26,6 +26,7 @@ from ncpi.build.targets import (
     manifest_path,
     output_paths,
 )
+from ncpi.build.workers import make_pdf
 from ncpi.check.loading import MAX_FILE_BYTES
 from ncpi.check.validate import check_earlier, check_project
 from ncpi.errors import NcpiError, ValidationFailed

@@ -32,7 +32,6 @@ from markupsafe import Markup
 from ncpi.build.incremental import file_hash, manifest_text, why_stale
 from ncpi.build.inputs import current_inputs
 from ncpi.build.outputs import write_outputs
-from ncpi.build.pipeline import PdfMaker, make_pdf
 from ncpi.build.targets import (
     DATA_FILES,
     DATA_FOLDER,
@@ -45,6 +44,7 @@ from ncpi.build.targets import (
     output_paths,
     targets_of,
 )
+from ncpi.build.workers import PdfMaker, make_pdf
 from ncpi.check.rules import REVISIT_AIM_DAYS
 from ncpi.check.validate import check_project
 from ncpi.commands.listing import output_state
