@@ -185,6 +185,46 @@ class Inspector(Model):
     )
 
 
+class CaseExample(Model):
+    """One child's case, anonymised, as an example of what inspectors found."""
+
+    title: Annotated[Text, TRANSLATED] = Field(
+        description="What the case shows, in a few words; the box is headed 'Case example: "
+        "<title>'.",
+        examples=["a missing 14-year-old"],
+    )
+    paragraphs: Paragraphs = Field(
+        description="The case, anonymised: no names, dates of birth, addresses, schools or "
+        "exact dates. Write 'a 14-year-old girl' or 'Child A'; validate refuses what looks "
+        "identifying."
+    )
+
+
+#: The kinds of good practice an inspection points out, each a boxed part of its area.
+PRACTICE_KINDS: dict[str, str] = {
+    "promising": "Promising practice",
+    "innovative": "Innovative practice",
+    "notable": "Notable practice",
+}
+if not TYPE_CHECKING:
+    PracticeKind = Literal[tuple(PRACTICE_KINDS)]
+else:
+    PracticeKind: TypeAlias = str
+
+
+class Practice(Model):
+    """Practice the inspectorate commends to other forces."""
+
+    kind: PracticeKind = Field(
+        description="Promising, innovative or notable; heads the box.", examples=["promising"]
+    )
+    title: Annotated[Text, TRANSLATED] = Field(
+        description="What the practice is, in a few words.",
+        examples=["a single point of contact for schools"],
+    )
+    paragraphs: Paragraphs = Field(description="What the force does, and why it works.")
+
+
 class AreaFindings(Model):
     """What the re-inspection found in one area of the child's journey."""
 
@@ -196,6 +236,15 @@ class AreaFindings(Model):
         "paragraphs) as its sub-headings.",
     )
     paragraphs: Paragraphs
+    case_examples: list[CaseExample] = Field(
+        default_factory=list,
+        description="Optional: anonymised cases that show the findings, each in a box after them.",
+    )
+    practice: list[Practice] = Field(
+        default_factory=list,
+        description="Optional: promising, innovative or notable practice in this area, each "
+        "in a box after the findings.",
+    )
 
 
 class Progress(Model):

@@ -352,7 +352,7 @@ def _national(project, *args: str):
 def test_unpublished_reports_never_reach_the_national_documents(tmp_path):
     project = _project_with_unpublished(tmp_path)
     made = _national(project)
-    assert "5 report(s) included, 0 left out, 3 not yet published" in made["result"].output
+    assert "6 report(s) included, 0 left out, 3 not yet published" in made["result"].output
     for slug, reason in (
         ("norfolk", "a draft"),
         ("cumbria", "to be published on 2019-03-06"),
@@ -366,7 +366,7 @@ def test_unpublished_reports_never_reach_the_national_documents(tmp_path):
         assert all(row["force_slug"] != slug for row in made["json"])
     # The pages say how many were left out, and the counts are of the published five only.
     assert "Three reports are not yet published and are not counted." in made["text"]
-    assert "follow-up reports of five forces" in made["text"]
+    assert "follow-up reports of six forces" in made["text"]
     assert "Not for publication" not in made["text"]
     assert "are not yet published and are not listed" in made["index"]
     assert {row["published"] for row in made["json"]} == {True}
@@ -378,7 +378,7 @@ def test_as_of_after_the_dates_counts_them_and_changes_nothing_else(tmp_path):
     project = _project_with_unpublished(tmp_path)
     before = _national(project)
     after = _national(project, "--as-of", "2019-03-06")  # Cumbria's day: all but the draft
-    assert "7 report(s) included, 0 left out, 1 not yet published" in after["result"].output
+    assert "8 report(s) included, 0 left out, 1 not yet published" in after["result"].output
     assert "Norfolk" not in after["text"] and "Not for publication" not in after["text"]
     for name in ("recommendations", "forces"):
         old = before[name].splitlines()
@@ -399,7 +399,7 @@ def test_include_unpublished_counts_them_marks_them_and_watermarks_every_page(tm
     project = _project_with_unpublished(tmp_path)
     made = _national(project, "--include-unpublished")
     output = made["result"].output
-    assert "8 report(s) included, 3 of them not yet published, 0 left out (" in output
+    assert "9 report(s) included, 3 of them not yet published, 0 left out (" in output
     assert len(made["pages"]) > 3
     # Said once in words, on the first page; drawn on every page, never in its text.
     assert "Not for publication" in re.sub(r"\s+", " ", made["pages"][0])

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from email.headerregistry import Address
 from email.utils import getaddresses
 
+from ncpi.check.anonymity import case_example_problems
 from ncpi.check.loading import LoadedYaml
 from ncpi.check.partial import UnavailablePart
 from ncpi.check.plain_english import plain_english_problems
@@ -536,6 +537,7 @@ _RULES: list[Callable[[_Rules], Iterable[Problem]]] = [
     _foreword,
     _lead_ins,
     lambda rules: plain_english_problems(rules.report, rules.loaded, rules.common),
+    lambda rules: case_example_problems(rules.report, rules.loaded),
 ]
 
 

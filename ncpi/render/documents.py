@@ -6,7 +6,7 @@ import base64
 import datetime as dt
 import re
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
@@ -15,7 +15,15 @@ from markupsafe import Markup
 from markupsafe import escape as escaped
 
 from ncpi.errors import RenderError, source_date_epoch
-from ncpi.model import AREAS, GRADES, PROGRESS_STATUSES, TIMESCALES, Common, Report
+from ncpi.model import (
+    AREAS,
+    GRADES,
+    PRACTICE_KINDS,
+    PROGRESS_STATUSES,
+    TIMESCALES,
+    Common,
+    Report,
+)
 from ncpi.registry import Force, forces
 from ncpi.render.inert import active_content, line_in_source
 from ncpi.render.languages import LANGUAGES
@@ -41,6 +49,9 @@ class AreaSection:
     progress: list
     #: The findings in brief, if the report gives them ("Summary of findings").
     summary: list[str] | None = None
+    #: Boxes after the findings: anonymised cases, then practice commended to others.
+    case_examples: list = field(default_factory=list)
+    practice: list = field(default_factory=list)
 
 
 def _english(text: str) -> str:
@@ -147,6 +158,7 @@ def document_context(
     progress_by_id = {p.recommendation: p for p in report.reinspection.progress}
     findings_by_area = {f.area: f.paragraphs for f in report.reinspection.findings}
     summary_by_area = {f.area: f.summary for f in report.reinspection.findings}
+    boxes_by_area = {f.area: (f.case_examples, f.practice) for f in report.reinspection.findings}
     sections = []
     areas = {key: gettext(label) for key, label in AREAS.items()}
     grades = {key: gettext(label) for key, label in GRADES.items()}
@@ -161,6 +173,7 @@ def document_context(
                     findings_by_area.get(key, []),
                     [(r, progress_by_id[r.id]) for r in recs if r.id in progress_by_id],
                     summary_by_area.get(key),
+                    *boxes_by_area.get(key, ([], [])),
                 )
             )
     audit = report.case_audit
@@ -192,6 +205,7 @@ def document_context(
         "areas": areas,
         "grades": grades,
         "timescales": {timescale: gettext(timescale) for timescale in TIMESCALES},
+        "practice_kinds": {kind: gettext(label) for kind, label in PRACTICE_KINDS.items()},
         "lang": LANGUAGES[language].tag,
         "sections": sections,
         # Where the contents list goes; filled from the headings the template wrote.

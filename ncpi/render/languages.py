@@ -339,6 +339,7 @@ def document_messages(templates: Path) -> dict[str, list[tuple[str, int]]]:
         *model.PROGRESS_STATUSES.values(),
         *model.TIMESCALES,
         *model.KINDS,
+        *model.PRACTICE_KINDS.values(),
     ]
     for message in python:
         found.setdefault(message, []).append(("ncpi", 0))
