@@ -109,3 +109,48 @@ def test_a_practice_box_names_one_of_the_three_kinds(project_from):
         "reports/kent.yaml:40:17: reinspection.findings[0].practice[0].kind: 'good' is not one "
         "of: promising, innovative, notable."
     ) in result.output
+
+
+@pytest.mark.pdf
+def test_the_welsh_edition_boxes_its_own_case_example_and_practice(project_from):
+    project = project_from("shipped")
+    english = "          the behaviour and demeanour of the children present.\n"
+    welsh = "          well yr hyn a welant o ymddygiad ac ymarweddiad y plant sy’n bresennol.\n"
+    boxes = (
+        "      case_examples:\n        - title: {case}\n          paragraphs:\n"
+        "            - {text}\n"
+        "      practice:\n        - kind: promising\n          title: {practice}\n"
+        "          paragraphs:\n            - {how}\n"
+    )
+    edit(
+        project.reports_dir / "dyfed-powys.yaml",
+        english,
+        english
+        + boxes.format(
+            case="a boy at a domestic abuse incident",
+            text="Officers spoke to a nine-year-old boy and recorded what he said.",
+            practice="a card for each child present",
+            how="Officers fill in a card for each child at the incident.",
+        ),
+    )
+    edit(
+        project.reports_dir / "dyfed-powys.cy.yaml",
+        welsh,
+        welsh
+        # The kind is written once, in English: the Welsh gives only what it translates.
+        + boxes.replace("- kind: promising\n          title", "- title").format(
+            case="bachgen mewn digwyddiad cam-drin domestig",
+            text="Siaradodd swyddogion â bachgen naw oed a chofnodi’r hyn a ddywedodd.",
+            practice="cerdyn ar gyfer pob plentyn sy’n bresennol",
+            how="Mae swyddogion yn llenwi cerdyn ar gyfer pob plentyn yn y digwyddiad.",
+        ),
+    )
+    result = invoke(project, "build", "dyfed-powys")
+    assert result.exit_code == 0, result.output
+    folder = project.build_dir / "dyfed-powys"
+    cy = (folder / "dyfed-powys-report-cy.html").read_text("utf-8")
+    en = (folder / "dyfed-powys-report.html").read_text("utf-8")
+    assert "<h4>Enghraifft o achos: bachgen mewn digwyddiad cam-drin domestig</h4>" in cy
+    assert "<h4>Arfer addawol: cerdyn ar gyfer pob plentyn sy’n bresennol</h4>" in cy
+    assert "<h4>Case example: a boy at a domestic abuse incident</h4>" in en
+    assert "<h4>Promising practice: a card for each child present</h4>" in en
