@@ -154,3 +154,30 @@ def test_the_welsh_edition_boxes_its_own_case_example_and_practice(project_from)
     assert "<h4>Arfer addawol: cerdyn ar gyfer pob plentyn sy’n bresennol</h4>" in cy
     assert "<h4>Case example: a boy at a domestic abuse incident</h4>" in en
     assert "<h4>Promising practice: a card for each child present</h4>" in en
+
+
+def test_a_welsh_case_example_that_names_the_child_is_an_error_in_the_welsh_file(project_from):
+    project = project_from("shipped")
+    english = "          the behaviour and demeanour of the children present.\n"
+    welsh = "          well yr hyn a welant o ymddygiad ac ymarweddiad y plant sy’n bresennol.\n"
+    case = (
+        "      case_examples:\n        - title: {title}\n          paragraphs:\n"
+        "            - {text}\n"
+    )
+    edit(
+        project.reports_dir / "dyfed-powys.yaml",
+        english,
+        english + case.format(title="a boy", text="Officers spoke to a nine-year-old boy."),
+    )
+    edit(
+        project.reports_dir / "dyfed-powys.cy.yaml",
+        welsh,
+        welsh + case.format(title="bachgen", text="Siaradodd swyddogion â Jack, aged 9."),
+    )
+    result = invoke(project, "validate")
+    assert result.exit_code == 1
+    [line] = [line for line in result.output.splitlines() if "case_examples" in line]
+    assert line.startswith(
+        "reports/dyfed-powys.cy.yaml:76:15: reinspection.findings[0].case_examples[0]."
+        "paragraphs[0]: 'Jack, aged 9' looks like a name with an age"
+    ), line

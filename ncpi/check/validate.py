@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jinja2
 
+from ncpi.check.anonymity import case_example_problems
 from ncpi.check.loading import LoadedYaml, load_yaml_file, load_yaml_text
 from ncpi.check.partial import partial_model
 from ncpi.check.rules import check_common, check_report
@@ -548,9 +549,15 @@ def _check_welsh(
     errors = any(p.severity == "error" for p in problems)
     if welsh is None or errors or not english_ok or result.welsh_common is None:
         return
-    report, schema_problems = check_schema(welsh_loaded(english, welsh, Report), Report)
+    merged = welsh_loaded(english, welsh, Report)
+    report, schema_problems = check_schema(merged, Report)
     result.problems += schema_problems
     if report is None:
+        return
+    # A translation can name what the English does not: its case examples are checked too.
+    identifying = list(case_example_problems(report, merged))
+    result.problems += identifying
+    if identifying:
         return
     if dry_run:
         try:
