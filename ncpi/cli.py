@@ -93,11 +93,12 @@ def validate(session: Session, forces: tuple[str, ...], strict: bool, output_for
       ncpi validate essex --strict
       ncpi validate --format json
     """
+    from ncpi.build.incremental import built_editions
     from ncpi.check.validate import check_project
 
     project = session.project()
     slugs = [project.resolve_force(name) for name in forces] or None
-    result = check_project(project, slugs)
+    result = check_project(project, slugs, rendered=built_editions(project, slugs))
     if session.validation(project, result, slugs or project.report_slugs(), output_format, strict):
         sys.exit(1)
 

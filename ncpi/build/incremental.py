@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from ncpi import __version__
-from ncpi.build.targets import Target, manifest_path, output_paths
+from ncpi.build.targets import KINDS, BuildOptions, Target, manifest_path, output_paths
 from ncpi.defaults import builtin_templates_dir
 from ncpi.project import Project
 from ncpi.reading import UnsafeInput, read_bounded
@@ -287,3 +287,16 @@ def _outputs(project: Project, target: Target, recorded: dict, options: dict):
         if path.name not in outputs or file_hash(path) != outputs[path.name]:
             return f"{project.display(path)} is missing or was changed"
     return None
+
+
+def built_editions(project: Project, slugs: list[str] | None) -> frozenset[tuple[str, str]]:
+    """The editions (force, language) of the named reports (all by default) whose report and
+    press release are up to date, built with the default options: their documents were
+    rendered from the files as they are now, which `validate` need not do again."""
+    record = BuildOptions().as_record()
+    return frozenset(
+        (slug, language)
+        for slug in (project.report_slugs() if slugs is None else slugs)
+        for language in project.languages(slug)
+        if all(why_stale(project, Target(slug, kind, language), record) is None for kind in KINDS)
+    )

@@ -133,9 +133,17 @@ def check_templates(project: Project) -> list[Problem]:
 
 
 def check_project(
-    project: Project, slugs: list[str] | None = None, *, dry_run: bool = True
+    project: Project,
+    slugs: list[str] | None = None,
+    *,
+    dry_run: bool = True,
+    rendered: frozenset[tuple[str, str]] = frozenset(),
 ) -> CheckResult:
-    """Check the common data and the named reports (all of them by default)."""
+    """Check the common data and the named reports (all of them by default).
+
+    `rendered`: editions (force, language) whose documents a build made from these very
+    files, as its records show; the dry run would only render them again, so it does not.
+    """
     result = CheckResult()
     common_display = project.display(project.common_path)
     if not project.common_path.is_file():
@@ -170,7 +178,9 @@ def check_project(
         result.problems += orphan_welsh_files(project)
     for slug in project.report_slugs() if slugs is None else slugs:
         try:
-            _check_one(project, slug, result, dry_run=dry_run and not template_problems)
+            _check_one(
+                project, slug, result, dry_run=dry_run and not template_problems, rendered=rendered
+            )
         except Exception as error:
             result.problems.append(
                 Problem(
@@ -428,7 +438,14 @@ def text_problems(
     return problems + [p for p in font_problems(loaded, project) if p.path not in reported]
 
 
-def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: bool) -> None:
+def _check_one(
+    project: Project,
+    slug: str,
+    result: CheckResult,
+    *,
+    dry_run: bool,
+    rendered: frozenset[tuple[str, str]] = frozenset(),
+) -> None:
     """Check one report, adding every problem (and the report, if it passed) to `result`."""
 
     path = project.report_path(slug)
@@ -453,10 +470,11 @@ def _check_one(project: Project, slug: str, result: CheckResult, *, dry_run: boo
     result.problems += problems  # Put in reading order by check_project.
     english_ok = report is not None and not any(p.severity == "error" for p in problems)
     if project.welsh_path(slug).is_file():
-        _check_welsh(project, slug, loaded, english_ok, result, dry_run=dry_run)
+        welsh_dry_run = dry_run and (slug, "cy") not in rendered
+        _check_welsh(project, slug, loaded, english_ok, result, dry_run=welsh_dry_run)
     if not english_ok or result.common is None:
         return
-    if dry_run:
+    if dry_run and (slug, "en") not in rendered:
         try:
             render_documents(report, result.common, project.templates_dir)
         except RenderError as error:
