@@ -534,3 +534,28 @@ def test_new_welsh_never_writes_a_file_validate_would_refuse_to_read(project_fro
     assert "reports/dyfed-powys.cy.yaml would be " in result.output
     assert f"over the {MAX_FILE_BYTES:,} that validate reads" in result.output
     assert not (project.reports_dir / "dyfed-powys.cy.yaml").exists()
+
+
+def _languages_of_parts(path: Path) -> list[tuple[str, str]]:
+    """(tag, /Lang) of each structure element that has its own language."""
+    found = []
+    with pikepdf.open(path) as pdf:
+        pending = [pdf.Root.StructTreeRoot]
+        while pending:
+            element = pending.pop()
+            if "/S" in element and "/Lang" in element:
+                found.append((str(element.S), str(element.Lang)))
+            kids = element.get("/K")
+            kids = kids if isinstance(kids, pikepdf.Array) else [kids]
+            pending += [kid for kid in kids if isinstance(kid, pikepdf.Dictionary)]
+    return found
+
+
+def test_an_english_title_in_a_welsh_pdf_is_tagged_as_english(welsh_build):
+    # The HTML marks it <span lang="en-GB">; WeasyPrint left it out of the PDF's tags, so a
+    # screen reader read "In harm's way" with Welsh sounds.
+    welsh = _languages_of_parts(welsh_build["dyfed-powys-press-release-cy.pdf"])
+    assert welsh and set(welsh) == {("/Span", "en-GB")}, welsh
+    assert "In harm’s way" in flowing_text(welsh_build["dyfed-powys-press-release-cy.pdf"])
+    # The English edition is in one language: nothing of it has its own.
+    assert _languages_of_parts(welsh_build["dyfed-powys-press-release.pdf"]) == []

@@ -46,7 +46,7 @@ def import_weasyprint() -> None:
         # WeasyPrint prints its own troubleshooting banner to stdout when a library is missing;
         # the message below says the same in one line.
         with contextlib.redirect_stdout(io.StringIO()):
-            import weasyprint  # noqa: F401
+            import weasyprint.pdf.tags
     except (OSError, ImportError) as error:
         # cffi raises OSError ("cannot load library 'libpango-1.0-0'") when Pango is missing.
         raise RenderError(
@@ -54,6 +54,34 @@ def import_weasyprint() -> None:
             "run scripts/setup.sh, or `sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
             "libharfbuzz-subset0`"
         ) from error
+    _tag_languages_of_parts(weasyprint.pdf.tags)
+
+
+def _tag_languages_of_parts(tags) -> None:
+    """Give each structure element made for an HTML element with its own `lang` a /Lang, once.
+
+    WeasyPrint 70 puts the document's language in the catalogue only, so an English title
+    quoted in a Welsh report (`<span lang="en-GB">`) was read as Welsh by a screen reader:
+    PDF/UA-1 and WCAG 3.1.2 ask for the language of each part. WeasyPrint builds the structure
+    tree in one recursive function of its tags module, which calls itself by its module name;
+    wrapped there, every element it makes for a box passes through here. (Pinned WeasyPrint:
+    tests/test_welsh.py reads the /Lang back, and fails if a new version changes this.)
+    """
+    build = tags._build_box_tree
+    if getattr(build, "tags_languages", False):
+        return
+
+    def build_with_languages(box, *args):
+        lang = None
+        if box.element is not None and box.element_tag not in ("html", "body"):
+            lang = box.element.get("lang")
+        for element in build(box, *args):
+            if lang and "Lang" not in element:
+                element["Lang"] = tags.pydyf.String(lang)
+            yield element
+
+    build_with_languages.tags_languages = True  # type: ignore[attr-defined]
+    tags._build_box_tree = build_with_languages
 
 
 def fonts_dir_for(templates_dir: Path) -> Path:
