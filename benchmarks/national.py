@@ -30,7 +30,7 @@ GROWTH = r"""
 import json, resource, sys, time
 from dataclasses import replace
 from pathlib import Path
-from ncpi.build.pipeline import make_pdf
+from ncpi.build.workers import make_pdf
 from ncpi.check.validate import check_project
 from ncpi.commands.national import Entry, National, national_context, open_data, NATIONAL_HTML
 from ncpi.project import Project
