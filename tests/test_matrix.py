@@ -399,3 +399,20 @@ def test_the_case_audit_by_area_is_a_table(matrix_build):
     assert "Breakdown of case file audit results by area of child protection" in text
     assert "Area | Cases | Good | Requires improvement | Inadequate" in text
     assert "Investigation | 20 | 6 | 9 | 5" in text
+
+
+@pytest.mark.process
+def test_the_case_audit_chart_is_on_the_page_of_its_table(matrix_build):
+    # A chart parted from its table leaves the end of a page empty and the reader turning back
+    # for the numbers it draws: in every matrix report with an audit they share a page.
+    audited = 0
+    for slug in MATRIX_SLUGS:
+        pages = page_texts(_outputs(matrix_build, slug)[f"{slug}-report.pdf"])
+        tables = [n for n, page in enumerate(pages) if "Grades of the" in page]
+        if not tables:
+            continue
+        audited += 1
+        [table] = tables
+        [chart] = [n for n, page in enumerate(pages) if "Case files by grade" in page]
+        assert chart == table, (slug, table, chart)
+    assert audited >= 4
