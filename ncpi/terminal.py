@@ -226,13 +226,15 @@ def build_and_report(
         on_done=progress.finish,
         on_note=lambda note: session.say(note, err=True),
     )
-    outcomes = None if rebuild else _all_up_to_date(project, targets, options, events)
-    if outcomes is None:  # Something to do: only now load the pipeline (pydantic, Jinja, …),
-        # once the workers have started importing WeasyPrint, the longest step of all.
+    stale = len(targets) if rebuild else _stale_count(project, targets, options)
+    if not stale:
+        outcomes = _all_up_to_date(targets, events)
+    else:  # Something to do: only now load the pipeline (pydantic, Jinja, …), once the
+        # workers (one per stale document, at most) have started importing WeasyPrint.
         from ncpi.build.workers import WorkerPool, default_jobs
 
         jobs = jobs or default_jobs()
-        pool = None if in_process else WorkerPool.start(jobs, len(targets), events.on_note)
+        pool = None if in_process else WorkerPool.start(jobs, stale, events.on_note)
         try:
             from ncpi.build.pipeline import Run, build_targets
         except BaseException:
@@ -273,16 +275,20 @@ def build_and_report(
     return outcomes
 
 
-def _all_up_to_date(project: Project, targets, options, events) -> list | None:
-    """Every target's outcome when all are up to date, else None: the build records answer
-    without the pipeline, so that a build with nothing to do returns at once. The pipeline
-    asks the same records (`why_stale`) when something is stale."""
+def _stale_count(project: Project, targets, options) -> int:
+    """How many targets the build records say are stale. They answer without the pipeline,
+    so that a build with nothing to do returns at once; the pipeline asks the same records
+    (`why_stale`) again for the ones it builds."""
     from ncpi.build.incremental import why_stale
-    from ncpi.build.outcomes import Outcome
 
     record = options.as_record()
-    if any(why_stale(project, target, record) is not None for target in targets):
-        return None
+    return sum(why_stale(project, target, record) is not None for target in targets)
+
+
+def _all_up_to_date(targets, events) -> list:
+    """Every target's outcome when the records show all of them up to date."""
+    from ncpi.build.outcomes import Outcome
+
     outcomes = [Outcome(target, "up to date") for target in targets]
     for outcome in outcomes:
         events.on_done(outcome)
