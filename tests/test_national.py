@@ -258,8 +258,10 @@ def test_national_is_incremental(tmp_path):
 @pytest.mark.pdf
 def test_an_invalid_report_is_named_and_left_out(tmp_path):
     project = _matrix_project(tmp_path)
-    # A report of 2022 is not part of the moment these tests take as now (September 2017).
-    project.report_path("nottinghamshire").unlink()
+    # Reports of 2022 are not part of the moment these tests take as now (September 2017).
+    for slug in ("nottinghamshire", "south-wales"):
+        project.report_path(slug).unlink()
+        project.welsh_path(slug).unlink(missing_ok=True)
     norfolk = project.report_path("norfolk")
     norfolk.write_text(norfolk.read_text("utf-8").replace("kind: re-inspection", "kind: revisit"))
     result = invoke(project, "national")
@@ -315,8 +317,10 @@ def _project_with_unpublished(tmp_path: Path):
     """The matrix with a draft (Norfolk), a report published later (Cumbria, 2019) and one
     under embargo at the moment the tests count as now (Derbyshire, 00:01 on its day)."""
     project = _matrix_project(tmp_path)
-    # A report of 2022 is not part of the moment these tests take as now (September 2017).
-    project.report_path("nottinghamshire").unlink()
+    # Reports of 2022 are not part of the moment these tests take as now (September 2017).
+    for slug in ("nottinghamshire", "south-wales"):
+        project.report_path(slug).unlink()
+        project.welsh_path(slug).unlink(missing_ok=True)
     norfolk = project.report_path("norfolk")
     norfolk.write_text(norfolk.read_text("utf-8").replace("status: final", "status: draft"))
     derbyshire = project.report_path("derbyshire")
