@@ -185,6 +185,17 @@ class Inspector(Model):
     )
 
 
+class HeadedPart(Model):
+    """Paragraphs under a heading of their own: a part of the summary, or one finding whose
+    sentence is its heading, as reports since 2021 set them."""
+
+    heading: Annotated[Text, TRANSLATED] = Field(
+        description="The heading: a few words, or the finding itself in one sentence.",
+        examples=["Officers now assess the risk to missing children well"],
+    )
+    paragraphs: Paragraphs
+
+
 class CaseExample(Model):
     """One child's case, anonymised, as an example of what inspectors found."""
 
@@ -236,6 +247,11 @@ class AreaFindings(Model):
         "paragraphs) as its sub-headings.",
     )
     paragraphs: Paragraphs
+    headed: list[HeadedPart] = Field(
+        default_factory=list,
+        description="Optional: findings after the paragraphs, each under its own sentence as "
+        "a sub-heading, as reports since 2021 set them.",
+    )
     case_examples: list[CaseExample] = Field(
         default_factory=list,
         description="Optional: anonymised cases that show the findings, each in a box after them.",
@@ -289,6 +305,12 @@ class Reinspection(Model):
         "post-inspection review has none.",
     )
     summary: Paragraphs
+    summary_parts: list[HeadedPart] = Field(
+        default_factory=list,
+        description="Optional: the summary's parts after its opening paragraphs, each under "
+        "its own heading (a re-inspection of 2022: the earlier inspection, the re-inspection, "
+        "main findings, conclusion); the progress table follows them.",
+    )
     context: Paragraphs = Field(description="Context for the force: size, area, demand.")
     findings: list[AreaFindings]
     progress: list[Progress]

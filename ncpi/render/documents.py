@@ -49,7 +49,8 @@ class AreaSection:
     progress: list
     #: The findings in brief, if the report gives them ("Summary of findings").
     summary: list[str] | None = None
-    #: Boxes after the findings: anonymised cases, then practice commended to others.
+    #: Findings under their own sentences, then boxes: anonymised cases, practice commended.
+    headed: list = field(default_factory=list)
     case_examples: list = field(default_factory=list)
     practice: list = field(default_factory=list)
 
@@ -158,7 +159,9 @@ def document_context(
     progress_by_id = {p.recommendation: p for p in report.reinspection.progress}
     findings_by_area = {f.area: f.paragraphs for f in report.reinspection.findings}
     summary_by_area = {f.area: f.summary for f in report.reinspection.findings}
-    boxes_by_area = {f.area: (f.case_examples, f.practice) for f in report.reinspection.findings}
+    after_by_area = {
+        f.area: (f.headed, f.case_examples, f.practice) for f in report.reinspection.findings
+    }
     sections = []
     areas = {key: gettext(label) for key, label in AREAS.items()}
     grades = {key: gettext(label) for key, label in GRADES.items()}
@@ -173,7 +176,7 @@ def document_context(
                     findings_by_area.get(key, []),
                     [(r, progress_by_id[r.id]) for r in recs if r.id in progress_by_id],
                     summary_by_area.get(key),
-                    *boxes_by_area.get(key, ([], [])),
+                    *after_by_area.get(key, ([], [], [])),
                 )
             )
     audit = report.case_audit
