@@ -58,6 +58,19 @@ AREAS: dict[str, str] = {
     "police-detention": "Police detention",
     "leadership": "Leadership, management and governance",
 }
+#: The topics of the programme's inspections from April 2024, each graded, in report order.
+TOPICS: dict[str, str] = {
+    "leadership": "Leadership",
+    "partnership-working": "Partnership working",
+    "initial-response": "Initial response",
+    "risk-assessment-and-referral": "Risk assessment and referral",
+    "investigation": "Investigation",
+}
+#: The programme's versions, each with the areas (or topics) its reports discuss: the child's
+#: journey of 2014–22, or the graded topics of the 2024 methodology.
+PROGRAMMES: dict[str, dict[str, str]] = {"2014": AREAS, "2024": TOPICS}
+#: The first day of the 2024 methodology: a report's programme defaults by its fieldwork.
+PROGRAMME_2024_FROM = dt.date(2024, 4, 1)
 # Each Literal is made from its list, so a choice is written once (the schema's enum comes from it).
 # A type checker cannot follow a Literal made at run time: to it, a choice is text.
 if TYPE_CHECKING:
@@ -66,8 +79,11 @@ if TYPE_CHECKING:
     ProgressStatus: TypeAlias = str
     Grade: TypeAlias = str
     Kind: TypeAlias = str
+    Programme: TypeAlias = str
+    JudgmentGrade: TypeAlias = str
 else:
-    Area = Literal[tuple(AREAS)]
+    Area = Literal[tuple(dict.fromkeys([*AREAS, *TOPICS]))]
+    Programme = Literal[tuple(PROGRAMMES)]
 
 #: Timescales, as they lead a recommendation's sentence ("Within three months, …").
 TIMESCALES = (
@@ -82,6 +98,8 @@ if not TYPE_CHECKING:
 
 #: What HMIC called a follow-up inspection; it sets the report's title.
 KINDS = ("re-inspection", "post-inspection review")
+#: The kind of an initial inspection's own report (`inspection.kind`), the only kind from 2024.
+INSPECTION_KIND = "inspection"
 if not TYPE_CHECKING:
     Kind = Literal[KINDS]
 
@@ -111,6 +129,31 @@ RETIRED_GRADE = "adequate"
 
 #: The first year of the three-grade scale; before it, "adequate" was a grade too (domain.md).
 THREE_GRADE_SCALE_FROM = 2016
+
+
+#: The grades of a judgment on a topic, best first (the methodology of April 2024).
+JUDGMENT_GRADES: dict[str, str] = {
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "adequate": "Adequate",
+    "requires improvement": "Requires improvement",
+    "inadequate": "Inadequate",
+}
+if not TYPE_CHECKING:
+    JudgmentGrade = Literal[tuple(JUDGMENT_GRADES)]
+
+
+def judgment_scale(fieldwork_start: dt.date) -> tuple[str, ...]:
+    """The grades a topic could be given when an inspection's fieldwork started: none before
+    the 2024 methodology, which introduced graded judgments."""
+    return tuple(JUDGMENT_GRADES) if fieldwork_start >= PROGRAMME_2024_FROM else ()
+
+
+def programme_of(programme: str | None, fieldwork_start: dt.date) -> str:
+    """The programme a report follows: as given, else the one in use when its fieldwork began."""
+    if programme is not None:
+        return programme
+    return "2024" if fieldwork_start >= PROGRAMME_2024_FROM else "2014"
 
 
 def grade_scale(fieldwork_start: dt.date) -> tuple[str, ...]:
@@ -151,7 +194,8 @@ class Recommendation(Model):
         description="A short id used to link progress to it.", examples=["R1"]
     )
     area: Area = Field(
-        description="The area of the child's journey it concerns.", examples=["investigation"]
+        description="The area of the child's journey it concerns (a topic, in the 2024 programme).",
+        examples=["investigation"],
     )
     timescale: Timescale = Field(
         description="When the force should act; leads the sentence.",
@@ -163,17 +207,6 @@ class Recommendation(Model):
         "line leads in ('… in particular by:') and whose other lines start with '- '.",
         examples=["ensure that officers record the views of the child"],
     )
-
-
-class Inspection(Model):
-    """The original inspection, whose recommendations the re-inspection follows up."""
-
-    fieldwork: Fieldwork
-    published: dt.date = Field(
-        description="Date the original report was published.", examples=["2015-10-20"]
-    )
-    findings: Paragraphs = Field(description="What the original inspection found, in brief.")
-    recommendations: Annotated[list[Recommendation], Field(min_length=1)]
 
 
 class Inspector(Model):
@@ -275,6 +308,159 @@ class Progress(Model):
     evidence: Paragraphs = Field(description="The evidence for the status, in prose.")
 
 
+class Judgment(Model):
+    """The inspectorate's graded judgment on one topic (inspections from April 2024)."""
+
+    topic: Area = Field(
+        description="The topic judged: one of the 2024 programme's five.", examples=["leadership"]
+    )
+    grade: JudgmentGrade = Field(
+        description="outstanding, good, adequate, requires improvement or inadequate; the "
+        "scale in use when the fieldwork started.",
+        examples=["requires improvement"],
+    )
+
+
+class CauseOfConcern(Model):
+    """A serious failing the inspectorate found, always answered by recommendations."""
+
+    id: Annotated[StrictStr, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]*$")] = Field(
+        description="A short id, e.g. 'C1'.", examples=["C1"]
+    )
+    text: Prose = Field(
+        description="The cause of concern, as one or two sentences.",
+        examples=["The force does not always identify children at risk of harm."],
+    )
+    recommendations: Annotated[list[StrictStr], Field(min_length=1)] = Field(
+        description="The ids of the recommendations that answer it: at least one.",
+        examples=[["R1", "R2"]],
+    )
+
+
+class AreaForImprovement(Model):
+    """Something the force should do better, with no timescale and no recommendation."""
+
+    id: Annotated[StrictStr, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]*$")] = Field(
+        description="A short id, e.g. 'AFI1'.", examples=["AFI1"]
+    )
+    area: Area = Field(
+        description="The topic (or area) it concerns.", examples=["partnership-working"]
+    )
+    text: Prose = Field(
+        description="What the force should improve, continuing 'The force should …'.",
+        examples=["make sure that officers record the voice of the child"],
+    )
+
+
+class Inspection(Model):
+    """The inspection: a follow-up's original one, or (kind: inspection) the report's own."""
+
+    kind: Literal["inspection"] | None = Field(
+        default=None,
+        description="Only in an initial inspection's own report (the only kind from 2024): "
+        "`inspection`. The report then has no `reinspection`, and this part holds what a "
+        "follow-up's `reinspection` holds: inspector, summary, context, findings by area and "
+        "conclusion, with its judgments, causes of concern and areas for improvement.",
+        examples=["inspection"],
+    )
+    programme: Programme | None = Field(
+        default=None,
+        description="The programme's version, which decides the areas (or topics) in use: "
+        "'2014' (the child's journey) or '2024' (five graded topics). By default, the one in "
+        "use when the fieldwork started (2024 from 1 April 2024).",
+        examples=["2024"],
+    )
+    fieldwork: Fieldwork
+    published: dt.date = Field(
+        description="Date the inspection's report was published.", examples=["2015-10-20"]
+    )
+    findings: Paragraphs = Field(
+        description="What the inspection found, in brief; in an initial inspection's own "
+        "report, the summary's 'Main findings'."
+    )
+    recommendations: Annotated[list[Recommendation], Field(min_length=1)]
+    inspector: Inspector | None = Field(
+        default=None, description="kind: inspection only: the HM Inspector who led it."
+    )
+    isbn: StrictStr | None = Field(
+        default=None,
+        description="kind: inspection only: the report's ISBN, if it has one.",
+        examples=["978-1-78655-301-7"],
+    )
+    url: Annotated[WebAddress, TRANSLATED] | None = Field(
+        default=None,
+        description="kind: inspection only: the report's public web address, if it differs "
+        "from the one derived from the website and the title.",
+    )
+    foreword: Paragraphs | None = Field(
+        default=None,
+        description="kind: inspection only: the report's own foreword, in place of the "
+        "standard one of its date.",
+    )
+    summary: Paragraphs | None = Field(
+        default=None, description="kind: inspection only (required there): the summary."
+    )
+    summary_parts: list[HeadedPart] = Field(
+        default_factory=list,
+        description="kind: inspection only: the summary's parts after 'Main findings', each "
+        "under its own heading.",
+    )
+    context: Paragraphs | None = Field(
+        default=None,
+        description="kind: inspection only (required there): context for the force, with "
+        "recent inspections and any enhanced monitoring.",
+    )
+    judgments: list[Judgment] = Field(
+        default_factory=list,
+        description="kind: inspection only, from April 2024: a graded judgment per topic.",
+    )
+    causes_of_concern: list[CauseOfConcern] = Field(
+        default_factory=list,
+        description="kind: inspection only: causes of concern, each with the recommendations "
+        "that answer it.",
+    )
+    areas_for_improvement: list[AreaForImprovement] = Field(
+        default_factory=list,
+        description="kind: inspection only: areas for improvement (no timescale).",
+    )
+    chapters: list[AreaFindings] = Field(
+        default_factory=list,
+        description="kind: inspection only: what the inspection found, one chapter per area "
+        "or topic, in the programme's order; findings under their own sentences as `headed`.",
+    )
+    conclusion: Paragraphs | None = Field(
+        default=None, description="kind: inspection only (required there): the conclusion."
+    )
+    next_steps: Paragraphs | None = Field(
+        default=None, description="kind: inspection only: what happens next, if said."
+    )
+    methodology: Paragraphs | None = Field(
+        default=None,
+        description="kind: inspection only: Annex A's methodology in the report's own words.",
+    )
+
+
+#: What only an initial inspection's own report (`inspection.kind: inspection`) gives.
+INSPECTION_REPORT_FIELDS = (
+    "inspector",
+    "isbn",
+    "url",
+    "foreword",
+    "summary",
+    "summary_parts",
+    "context",
+    "judgments",
+    "causes_of_concern",
+    "areas_for_improvement",
+    "chapters",
+    "conclusion",
+    "next_steps",
+    "methodology",
+)
+#: What an initial inspection's own report cannot do without.
+INSPECTION_REPORT_REQUIRED = ("inspector", "summary", "context", "conclusion")
+
+
 class Reinspection(Model):
     """The follow-up inspection this report presents."""
 
@@ -339,7 +525,7 @@ class AreaAudit(Model):
 
 
 class CaseAudit(Model):
-    """The audit of case files during the re-inspection."""
+    """The audit of case files during the inspection or follow-up the report presents."""
 
     cases: Annotated[int, Field(strict=True, ge=1)] = Field(
         description="Number of case files audited.", examples=[60]
@@ -465,7 +651,7 @@ class ReviewPoint(Model):
 
 
 class Report(Model):
-    """One force's re-inspection: the report and its press release."""
+    """One force's report (a follow-up, or an initial inspection's own) and its press release."""
 
     status: Literal["draft", "final"] = Field(
         default="final",
@@ -476,7 +662,11 @@ class Report(Model):
     )
     force: ForceRef
     inspection: Inspection
-    reinspection: Reinspection
+    reinspection: Reinspection | None = Field(
+        default=None,
+        description="The follow-up this report presents; required unless the report is an "
+        "initial inspection's own (`inspection.kind: inspection`).",
+    )
     case_audit: CaseAudit | None = None
     press_release: PressRelease
     acknowledged: list[Acknowledgement] = Field(
@@ -488,6 +678,34 @@ class Report(Model):
         description="Optional: the log of the factual accuracy check, point by point; never "
         "in a published document. `ncpi review FORCE` prints it.",
     )
+
+
+def report_kind(report) -> str:
+    """What the report is: 'inspection' (an initial inspection's own), or the follow-up's kind."""
+    if report.inspection.kind == INSPECTION_KIND:
+        return INSPECTION_KIND
+    return report.reinspection.kind
+
+
+def follow_up(report: Report) -> Reinspection:
+    """The follow-up a follow-up's report presents (a checked one always has it)."""
+    if report.reinspection is None:
+        raise ValueError("an initial inspection's own report presents no follow-up")
+    return report.reinspection
+
+
+def presented(report):
+    """The part that holds the report's own dates, inspector, summary and conclusion: the
+    follow-up's, or an initial inspection's own."""
+    if report.inspection.kind == INSPECTION_KIND:
+        return report.inspection
+    return report.reinspection
+
+
+def programme(report) -> str:
+    """The programme version the report's recommendations and findings follow."""
+    first = report.inspection
+    return programme_of(first.programme, first.fieldwork.start)
 
 
 class Inspectorate(Model):

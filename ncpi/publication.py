@@ -34,9 +34,15 @@ def in_uk_time(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=UK) if moment.tzinfo is None else moment.astimezone(UK)
 
 
+def presented(report: Report):
+    """The part with the report's own publication date (as model.presented; this module loads
+    no model, so that the CLI's quick paths stay quick)."""
+    return report.inspection if report.inspection.kind == "inspection" else report.reinspection
+
+
 def publication_moment(report: Report) -> dt.datetime:
     """When a report may first be public: its publication day, or its embargo if later."""
-    moment = dt.datetime.combine(report.reinspection.published, dt.time(0), UK)
+    moment = dt.datetime.combine(presented(report).published, dt.time(0), UK)
     embargo = report.press_release.embargo
     if embargo is not None:
         moment = max(moment, in_uk_time(embargo))
@@ -48,7 +54,7 @@ def why_unpublished(report: Report, as_of: dt.datetime) -> str | None:
     if report.status == "draft":
         return "a draft"
     as_of = in_uk_time(as_of)
-    published = report.reinspection.published
+    published = presented(report).published
     if as_of < dt.datetime.combine(published, dt.time(0), UK):
         return f"to be published on {published.isoformat()}"
     embargo = report.press_release.embargo

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from ncpi.check.rules import REVISIT_AIM_DAYS
-from ncpi.model import AREAS, PROGRESS_STATUSES, TIMESCALES
+from ncpi.model import AREAS, JUDGMENT_GRADES, PROGRESS_STATUSES, TIMESCALES, TOPICS
 from ncpi.registry import forces
 
 from support import FIXTURES, MATRIX, REPO, edit, invoke, make_project
@@ -76,12 +76,15 @@ def test_the_overview_counts_what_the_reports_say(matrix_national):
     text = re.sub(
         r"\s+", " ", flowing_text(project.build_dir / "national" / "national-overview.pdf")
     )
-    total = sum(len(r["inspection"]["recommendations"]) for r in reports.values())
+    # Follow-ups are counted as such; an initial inspection's own report apart (see below).
+    follow_ups = {s: r for s, r in reports.items() if r["inspection"].get("kind") != "inspection"}
+    assert len(follow_ups) < len(reports)
+    total = sum(len(r["inspection"]["recommendations"]) for r in follow_ups.values())
     assert f"the original inspections made {total} recommendations" in text
     for key, label in AREAS.items():
         count = sum(
             rec["area"] == key
-            for r in reports.values()
+            for r in follow_ups.values()
             for rec in r["inspection"]["recommendations"]
         )
         assert f'<tr><th scope="row">{label}</th><td>{count}</td>' in html, label
@@ -91,7 +94,7 @@ def test_the_overview_counts_what_the_reports_say(matrix_national):
         r"<td>[\d.]+</td><td>(Yes|No)</td></tr>",
         html,
     )
-    assert len(rows) == len(reports)
+    assert len(rows) == len(follow_ups)
     days = [int(d) for _, d, _ in rows]
     assert days == sorted(days, reverse=True)
     assert all(
@@ -104,7 +107,7 @@ def test_the_overview_counts_what_the_reports_say(matrix_national):
     # The annex links each force's report at its public address, never a file of this machine.
     annex = html[html.index('id="annex-a-heading"') : html.index("</main>")]
     links = re.findall(r'<a href="([^"]+)">', annex)
-    assert len(links) == len(reports)
+    assert len(links) == len(follow_ups)
     assert all(link.startswith("https://www.justiceinspectorates.gov.uk/") for link in links)
     # One publisher, under its names of the time: the matrix spans HMIC, HMICFRS and "His
     # Majesty's" (#26: two names read as two publishers).
@@ -115,7 +118,7 @@ def test_the_overview_counts_what_the_reports_say(matrix_national):
     )
     # Annex A counts progress in words to nine, as the house writes counts: "two met".
     cells = re.findall(r"<td>((?:[^<]*?\b(?:met|progress|started))+)</td></tr>", annex)
-    assert len(cells) == len(reports)
+    assert len(cells) == len(follow_ups)
     assert not any(re.search(r"\d", cell) for cell in cells), cells
     # The revisit chart marks the six-month aim, and says so to a reader who cannot see it.
     revisit = html[html.index('id="revisit-caption"') :]
@@ -123,6 +126,57 @@ def test_the_overview_counts_what_the_reports_say(matrix_national):
     assert "with a dashed line at six months" in figure
     svg = base64.b64decode(re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', figure)[1])
     assert b'stroke-dasharray="6 4"' in svg and b">six months</text>" in svg
+
+
+@pytest.mark.pdf
+@pytest.mark.process
+def test_initial_inspections_are_counted_apart_by_programme(matrix_national):
+    from csvw import Table
+
+    project, _ = matrix_national
+    reports = _reports(project)
+    inspections = {s: r for s, r in reports.items() if r["inspection"].get("kind") == "inspection"}
+    assert inspections
+    html = (project.build_dir / "national" / "national-overview.html").read_text("utf-8")
+    text = re.sub(
+        r"\s+", " ", flowing_text(project.build_dir / "national" / "national-overview.pdf")
+    )
+    assert "Inspections of the 2024 programme" in text
+    section = html[html.index('id="inspections-2024-heading"') : html.index('id="annex-a-heading"')]
+    # Judgments by topic and grade: each cell the number of forces given that grade.
+    for topic, title in TOPICS.items():
+        counts = [
+            sum(
+                j["topic"] == topic and j["grade"] == grade
+                for r in inspections.values()
+                for j in r["inspection"]["judgments"]
+            )
+            for grade in JUDGMENT_GRADES
+        ]
+        cells = "".join(f"<td>{count}</td>" for count in counts)
+        assert f'<tr><th scope="row">{title}</th>{cells}</tr>' in section, title
+    causes = sum(len(r["inspection"]["causes_of_concern"]) for r in inspections.values())
+    improvements = sum(len(r["inspection"]["areas_for_improvement"]) for r in inspections.values())
+    words = {1: "one", 2: "two", 3: "three"}
+    assert f"found {words[causes]} cause" in text
+    assert f"and {words[improvements]} area" in text
+    # Its recommendations are in the open data, not yet followed up; its judgments, causes of
+    # concern and areas for improvement have tables of their own, each described by CSVW.
+    data = project.build_dir / "data"
+    rows = list(csv.DictReader((data / "recommendations.csv").open(encoding="utf-8")))
+    for slug, report in inspections.items():
+        mine = [row for row in rows if row["force_slug"] == slug]
+        assert len(mine) == len(report["inspection"]["recommendations"])
+        assert all(row["progress"] == "" and row["follow_up_start"] == "" for row in mine)
+    for name, expected in (
+        ("judgments", sum(len(r["inspection"]["judgments"]) for r in inspections.values())),
+        ("causes-of-concern", causes),
+        ("areas-for-improvement", improvements),
+    ):
+        table = list(Table.from_file(data / f"{name}.csv-metadata.json").iterdicts(strict=True))
+        assert len(table) == expected, name
+    judged = list(csv.DictReader((data / "judgments.csv").open(encoding="utf-8")))
+    assert {row["grade"] for row in judged} <= set(JUDGMENT_GRADES)
 
 
 def test_the_overview_pdf_is_tagged_and_passes_pdf_ua_1(matrix_national):
@@ -149,6 +203,14 @@ def test_the_csv_files_are_rfc_4180_and_match_their_csvw_metadata(matrix_nationa
             sum(len(r["inspection"]["recommendations"]) for r in reports.values()),
         ),
         ("forces.csv", len(reports)),
+        *(
+            (f"{name}.csv", sum(len(r["inspection"].get(key, [])) for r in reports.values()))
+            for name, key in (
+                ("judgments", "judgments"),
+                ("causes-of-concern", "causes_of_concern"),
+                ("areas-for-improvement", "areas_for_improvement"),
+            )
+        ),
     ):
         raw = (data / name).read_bytes()
         assert not raw.startswith(b"\xef\xbb\xbf")  # UTF-8 without a BOM
@@ -170,12 +232,15 @@ def test_the_csv_files_are_rfc_4180_and_match_their_csvw_metadata(matrix_nationa
     }
     # An area as a code and as its title; progress never called "status", which forces.csv
     # uses for draft or final; the publisher is the inspectorate, not the tool (#26).
-    assert {r["area"] for r in recommendations} <= set(AREAS)
-    assert all(r["area_title"] == AREAS[r["area"]] for r in recommendations)
-    assert {r["progress"] for r in recommendations} <= set(PROGRESS_STATUSES)
+    titles = {**TOPICS, **AREAS}  # the journey's titles where the two programmes share a code
+    assert {r["area"] for r in recommendations} <= set(titles)
+    assert all(
+        r["area_title"] in (AREAS.get(r["area"]), TOPICS.get(r["area"])) for r in recommendations
+    )
+    assert {r["progress"] for r in recommendations} <= {*PROGRESS_STATUSES, None}
     forces_table = list(Table.from_file(data / "forces.csv-metadata.json").iterdicts())
     assert {f["report_status"] for f in forces_table} <= {"draft", "final"}
-    for name in ("recommendations.csv", "forces.csv"):
+    for name in ("recommendations.csv", "forces.csv", "judgments.csv"):
         metadata = json.loads((data / f"{name}-metadata.json").read_text("utf-8"))
         assert metadata["dc:publisher"] == (
             "His Majesty's Inspectorate of Constabulary and Fire & Rescue Services"
@@ -258,8 +323,8 @@ def test_national_is_incremental(tmp_path):
 @pytest.mark.pdf
 def test_an_invalid_report_is_named_and_left_out(tmp_path):
     project = _matrix_project(tmp_path)
-    # Reports of 2022 are not part of the moment these tests take as now (September 2017).
-    for slug in ("nottinghamshire", "south-wales"):
+    # Reports of 2022 and 2025 are not part of the moment these tests take as now (September 2017).
+    for slug in ("nottinghamshire", "south-wales", "west-mercia"):
         project.report_path(slug).unlink()
         project.welsh_path(slug).unlink(missing_ok=True)
     norfolk = project.report_path("norfolk")
@@ -317,8 +382,8 @@ def _project_with_unpublished(tmp_path: Path):
     """The matrix with a draft (Norfolk), a report published later (Cumbria, 2019) and one
     under embargo at the moment the tests count as now (Derbyshire, 00:01 on its day)."""
     project = _matrix_project(tmp_path)
-    # Reports of 2022 are not part of the moment these tests take as now (September 2017).
-    for slug in ("nottinghamshire", "south-wales"):
+    # Reports of 2022 and 2025 are not part of the moment these tests take as now (September 2017).
+    for slug in ("nottinghamshire", "south-wales", "west-mercia"):
         project.report_path(slug).unlink()
         project.welsh_path(slug).unlink(missing_ok=True)
     norfolk = project.report_path("norfolk")

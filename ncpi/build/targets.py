@@ -34,6 +34,13 @@ DATA_FILES = (
     "forces.csv",
     "forces.csv-metadata.json",
     "recommendations.json",
+    # What the inspections of 2024 on add: judgments, causes of concern, areas for improvement.
+    "judgments.csv",
+    "judgments.csv-metadata.json",
+    "causes-of-concern.csv",
+    "causes-of-concern.csv-metadata.json",
+    "areas-for-improvement.csv",
+    "areas-for-improvement.csv-metadata.json",
 )
 #: The site's index page, build/index.html: every published document, linked.
 INDEX = "index.html"

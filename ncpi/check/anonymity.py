@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 
 from ncpi.check.loading import LoadedYaml
-from ncpi.model import Report
+from ncpi.model import INSPECTION_KIND, Report
 from ncpi.problems import Problem, excerpt
 
 # Words that may stand before an age or after a title without being a name.
@@ -112,9 +112,15 @@ def identifying_text(text: str) -> tuple[str, str, str] | None:
 
 def case_example_problems(report: Report, loaded: LoadedYaml) -> Iterable[Problem]:
     """An error at each case example text that looks identifying, one per text."""
-    for area_index, findings in enumerate(report.reinspection.findings):
+    if report.inspection.kind == INSPECTION_KIND:
+        chapters, where = report.inspection.chapters, ("inspection", "chapters")
+    elif report.reinspection is not None:
+        chapters, where = report.reinspection.findings, ("reinspection", "findings")
+    else:
+        return  # a follow-up without its part: the shape rule says so
+    for area_index, findings in enumerate(chapters):
         for example_index, example in enumerate(findings.case_examples):
-            base = ("reinspection", "findings", area_index, "case_examples", example_index)
+            base = (*where, area_index, "case_examples", example_index)
             texts: list[tuple[tuple, str]] = [((*base, "title"), example.title)]
             texts += [
                 ((*base, "paragraphs", index), text)

@@ -15,7 +15,18 @@ from ncpi.check.anonymity import case_example_problems
 from ncpi.check.loading import LoadedYaml
 from ncpi.check.partial import UnavailablePart
 from ncpi.check.plain_english import plain_english_problems
-from ncpi.model import Common, Report, grade_scale
+from ncpi.model import (
+    INSPECTION_KIND,
+    INSPECTION_REPORT_FIELDS,
+    INSPECTION_REPORT_REQUIRED,
+    PROGRAMMES,
+    Common,
+    Report,
+    grade_scale,
+    judgment_scale,
+    presented,
+    programme,
+)
 from ncpi.problems import KeyPath, Problem, excerpt, odd_character, parse_path
 from ncpi.registry import forces, suggest
 from ncpi.render.languages import IN_ENGLISH
@@ -65,6 +76,31 @@ class _Rules:
         self.report, self.loaded, self.common, self.file_slug = report, loaded, common, file_slug
         self.problem = loaded.problem
 
+    @property
+    def follow_up(self):
+        """The follow-up the report presents; a rule about one is skipped without it."""
+        reinspection = self.report.reinspection
+        if reinspection is None or self.report.inspection.kind == INSPECTION_KIND:
+            raise UnavailablePart
+        return reinspection
+
+    @property
+    def own(self):
+        """The part with the report's own dates and inspector (see model.presented)."""
+        part = presented(self.report)
+        if part is None:
+            raise UnavailablePart
+        return part
+
+    @property
+    def initial(self) -> bool:
+        """Whether the report is an initial inspection's own (inspection.kind: inspection)."""
+        return self.report.inspection.kind == INSPECTION_KIND
+
+    @property
+    def _own_key(self) -> str:
+        return "inspection" if self.initial else "reinspection"
+
     def force(self) -> Iterable[Problem]:
         registry = forces()
         slug = self.report.force.slug
@@ -111,7 +147,7 @@ class _Rules:
             first_index.setdefault(rec.id, index)
         ids = list(first_index)
         assessed: Counter = Counter()
-        for index, progress in enumerate(self.report.reinspection.progress):
+        for index, progress in enumerate(self.follow_up.progress):
             path = ("reinspection", "progress", index, "recommendation")
             odd = next((c for c in progress.recommendation if not c.isascii()), None)
             if progress.recommendation not in first_index and odd is not None:
@@ -146,10 +182,12 @@ class _Rules:
 
     def findings_areas(self) -> Iterable[Problem]:
         areas_with_findings: set[str] = set()
-        for index, findings in enumerate(self.report.reinspection.findings):
+        where = ("inspection", "chapters") if self.initial else ("reinspection", "findings")
+        chapters = self.report.inspection.chapters if self.initial else self.follow_up.findings
+        for index, findings in enumerate(chapters):
             if findings.area in areas_with_findings:
                 yield self.problem(
-                    ("reinspection", "findings", index, "area"),
+                    (*where, index, "area"),
                     f"area '{findings.area}' has findings twice: merge them into one",
                     code="duplicate-area",
                 )
@@ -159,13 +197,16 @@ class _Rules:
                 yield self.problem(
                     ("inspection", "recommendations", index, "area"),
                     f"recommendation '{excerpt(rec.id)}' concerns '{rec.area}', but "
-                    "reinspection.findings has no findings for that area",
+                    f"{'.'.join(where)} has no findings for that area",
                     code="missing-findings",
                 )
 
     def fieldwork_dates(self) -> Iterable[Problem]:
-        for section in ("inspection", "reinspection"):
-            work = getattr(self.report, section).fieldwork
+        for section in ("inspection",) if self.initial else ("inspection", "reinspection"):
+            part = getattr(self.report, section)
+            if part is None:
+                continue
+            work = part.fieldwork
             if work.end < work.start:
                 yield self.problem(
                     (section, "fieldwork", "end"),
@@ -174,7 +215,17 @@ class _Rules:
                 )
 
     def date_order(self) -> Iterable[Problem]:
-        first, second = self.report.inspection, self.report.reinspection
+        if self.initial:
+            first = self.report.inspection
+            if first.published <= first.fieldwork.end:
+                yield self.problem(
+                    ("inspection", "published"),
+                    f"the report was published on {first.published}, not after the fieldwork "
+                    f"ended ({first.fieldwork.end})",
+                    code="date-order",
+                )
+            return
+        first, second = self.report.inspection, self.follow_up
         # (where a date out of order is reported, the date, what it is); the first date is
         # never out of order itself, so it has no place.
         ordered: list[tuple[KeyPath | None, dt.date, str]] = [
@@ -196,7 +247,7 @@ class _Rules:
                 )
 
     def revisit(self) -> Iterable[Problem]:
-        gap = (self.report.reinspection.fieldwork.start - self.report.inspection.published).days
+        gap = (self.follow_up.fieldwork.start - self.report.inspection.published).days
         if gap > REVISIT_AIM_DAYS:
             yield self.problem(
                 ("reinspection", "fieldwork", "start"),
@@ -275,14 +326,15 @@ class _Rules:
             )
 
     def _grades_on_scale(self, grades, path) -> Iterable[Problem]:
-        started = self.report.reinspection.fieldwork.start
+        started = self.own.fieldwork.start
         scale = grade_scale(started)
+        which = "the inspection's" if self.initial else "the follow-up's"
         for grade in grades:
             if grade not in scale:
                 yield self.problem(
                     (*path, grade),
                     f"grade '{grade}' was not on the scale in use "
-                    f"when the follow-up's fieldwork started ({started}); it was: "
+                    f"when {which} fieldwork started ({started}); it was: "
                     f"{', '.join(scale)}",
                     key=True,
                     code="audit-grade",
@@ -291,18 +343,21 @@ class _Rules:
     def speaker(self) -> Iterable[Problem]:
         quoted, inspector = (
             self.report.press_release.quote.speaker,
-            self.report.reinspection.inspector,
+            self.own.inspector,
         )
+        if inspector is None:
+            return  # an initial inspection without one: the shape rule says so
         if quoted == inspector.name:
             return
         if _fold(quoted) == _fold(inspector.name):
             message = (
                 f"the speaker is spelt '{excerpt(quoted)}' here but '{excerpt(inspector.name)}' in "
-                "reinspection.inspector.name: keep the name exactly as spelt"
+                f"{self._own_key}.inspector.name: keep the name exactly as spelt"
             )
         else:
             message = (
-                f"the quote is by '{excerpt(quoted)}', but the follow-up was led by "
+                f"the quote is by '{excerpt(quoted)}', but the "
+                f"{'inspection' if self.initial else 'follow-up'} was led by "
                 f"'{excerpt(inspector.name)}'"
             )
         yield self.problem(("press_release", "quote", "speaker"), message, code="speaker")
@@ -320,7 +375,7 @@ class _Rules:
                 code="embargo",
             )
             return
-        published = self.report.reinspection.published
+        published = self.own.published
         if embargo.date() > published:
             yield self.problem(
                 path,
@@ -330,12 +385,12 @@ class _Rules:
             )
 
     def speaker_title(self) -> Iterable[Problem]:
-        title, inspector = self.report.press_release.quote.title, self.report.reinspection.inspector
-        if title != inspector.title:
+        title, inspector = self.report.press_release.quote.title, self.own.inspector
+        if inspector is not None and title != inspector.title:
             yield self.problem(
                 ("press_release", "quote", "title"),
                 f"the speaker's title "
-                f"'{excerpt(title)}' differs from reinspection.inspector.title "
+                f"'{excerpt(title)}' differs from {self._own_key}.inspector.title "
                 f"'{excerpt(inspector.title)}'",
                 code="speaker-title",
             )
@@ -351,7 +406,7 @@ class _Rules:
                 )
         if common is None:
             return
-        published = self.report.reinspection.published
+        published = self.own.published
         for index, note in enumerate(notes):
             renamed = common.renamed_notes.get(note) if note not in common.notes else None
             if renamed is not None and renamed in common.notes:
@@ -412,7 +467,7 @@ class _Rules:
         """The release's own text names the inspectorate as it was on the publication date."""
         if self.common is None:
             return
-        published = self.report.reinspection.published
+        published = self.own.published
         current = self.common.inspectorate_on(published)
         others = [i.abbreviation for i in self.common.inspectorates if i is not current]
         release = self.report.press_release
@@ -480,7 +535,7 @@ def _review(rules: _Rules) -> Iterable[Problem]:
 
 def _foreword(rules: _Rules) -> Iterable[Problem]:
     """A foreword belongs to a re-inspection: a post-inspection review has none."""
-    reinspection = rules.report.reinspection
+    reinspection = rules.follow_up
     if reinspection.foreword is not None and reinspection.kind == "post-inspection review":
         yield rules.problem(
             ("reinspection", "foreword"),
@@ -488,6 +543,149 @@ def _foreword(rules: _Rules) -> Iterable[Problem]:
             key=True,
             code="foreword",
         )
+
+
+def _report_shape(rules: _Rules) -> Iterable[Problem]:
+    """A follow-up's report has its `reinspection`; an initial inspection's own report has
+    none, and gives its inspector, summary, context and conclusion in `inspection`."""
+    first = rules.report.inspection
+    data: dict = rules.loaded.data if isinstance(rules.loaded.data, dict) else {}
+    inspection = data.get("inspection")
+    given: dict = inspection if isinstance(inspection, dict) else {}
+    if first.kind == INSPECTION_KIND:
+        if "reinspection" in data:
+            yield rules.problem(
+                ("reinspection",),
+                "an initial inspection's own report (inspection.kind: inspection) has no "
+                "reinspection: give its summary, findings and conclusion in `inspection`, or "
+                "remove `kind` if this report is a follow-up",
+                key=True,
+                code="report-shape",
+            )
+        for name in INSPECTION_REPORT_REQUIRED:
+            if name not in given:
+                yield rules.problem(
+                    ("inspection",),
+                    f"missing required key '{name}': an initial inspection's own report "
+                    "(inspection.kind: inspection) gives it",
+                    key=True,
+                    code="missing-key",
+                )
+        return
+    if "reinspection" not in data:
+        yield rules.problem(
+            (),
+            "missing required key 'reinspection': the follow-up this report presents (or, for "
+            "an initial inspection's own report, write `kind: inspection` in `inspection`)",
+            key=True,
+            code="missing-key",
+        )
+    for name in INSPECTION_REPORT_FIELDS:
+        if name in given:
+            yield rules.problem(
+                ("inspection", name),
+                f"'{name}' belongs to an initial inspection's own report (inspection.kind: "
+                "inspection); a follow-up gives it in `reinspection`, or not at all",
+                key=True,
+                code="report-shape",
+            )
+
+
+def _programme_areas(rules: _Rules) -> Iterable[Problem]:
+    """Every area named is one of the report's programme: the child's journey of 2014–22, or
+    the five topics of 2024."""
+    version = programme(rules.report)
+    areas = PROGRAMMES[version]
+    first = rules.report.inspection
+    named: list[tuple[KeyPath, str]] = [
+        (("inspection", "recommendations", i, "area"), rec.area)
+        for i, rec in enumerate(first.recommendations)
+    ]
+    follow_up = rules.report.reinspection
+    chapters = first.chapters if rules.initial else (follow_up.findings if follow_up else [])
+    where = ("inspection", "chapters") if rules.initial else ("reinspection", "findings")
+    named += [((*where, i, "area"), chapter.area) for i, chapter in enumerate(chapters)]
+    named += [
+        (("inspection", "areas_for_improvement", i, "area"), item.area)
+        for i, item in enumerate(first.areas_for_improvement)
+    ]
+    if rules.report.case_audit is not None:
+        named += [
+            (("case_audit", "by_area", i, "area"), row.area)
+            for i, row in enumerate(rules.report.case_audit.by_area)
+        ]
+    for path, area in named:
+        if area not in areas:
+            yield rules.problem(
+                path,
+                f"'{area}' is not an area of the {version} programme, which this report "
+                f"follows; its areas are: {', '.join(areas)}",
+                code="programme-area",
+            )
+
+
+def _judgments(rules: _Rules) -> Iterable[Problem]:
+    """One judgment per topic of the 2024 programme, each on the scale of its fieldwork's date."""
+    first = rules.report.inspection
+    started = first.fieldwork.start
+    scale = judgment_scale(started)
+    topics = PROGRAMMES["2024"]
+    judged: set[str] = set()
+    for index, judgment in enumerate(first.judgments):
+        path = ("inspection", "judgments", index)
+        if judgment.topic not in topics:
+            yield rules.problem(
+                (*path, "topic"),
+                f"'{judgment.topic}' is not a graded topic; they are: {', '.join(topics)}",
+                code="judgment",
+            )
+        elif judgment.topic in judged:
+            yield rules.problem(
+                (*path, "topic"), f"'{judgment.topic}' is judged twice", code="judgment"
+            )
+        judged.add(judgment.topic)
+        if judgment.grade not in scale:
+            in_use = (
+                f"it was: {', '.join(scale)}"
+                if scale
+                else "topics were not graded before the methodology of 1 April 2024"
+            )
+            yield rules.problem(
+                (*path, "grade"),
+                f"grade '{judgment.grade}' was not on the scale in use when the inspection's "
+                f"fieldwork started ({started}); {in_use}",
+                code="judgment-grade",
+            )
+
+
+def _causes_of_concern(rules: _Rules) -> Iterable[Problem]:
+    """Each cause of concern is answered by recommendations of this report, named by id."""
+    first = rules.report.inspection
+    ids = [rec.id for rec in first.recommendations]
+    ids_by_kind: tuple[tuple[str, list[str]], ...] = (
+        ("causes_of_concern", [cause.id for cause in first.causes_of_concern]),
+        ("areas_for_improvement", [item.id for item in first.areas_for_improvement]),
+    )
+    for kind, item_ids in ids_by_kind:
+        seen: set[str] = set()
+        for index, item_id in enumerate(item_ids):
+            if item_id in seen:
+                yield rules.problem(
+                    ("inspection", kind, index, "id"),
+                    f"id '{excerpt(item_id)}' is used twice in {kind}",
+                    code="duplicate-id",
+                )
+            seen.add(item_id)
+    listed = _listing([excerpt(i) for i in ids], len(ids))
+    for index, cause in enumerate(first.causes_of_concern):
+        for position, rec_id in enumerate(cause.recommendations):
+            if rec_id not in ids:
+                yield rules.problem(
+                    ("inspection", "causes_of_concern", index, "recommendations", position),
+                    f"there is no recommendation '{excerpt(rec_id)}' in this report."
+                    f"{suggest(rec_id, ids)} Recommendations: {listed}.",
+                    code="unknown-recommendation",
+                )
 
 
 def _lead_ins(rules: _Rules) -> Iterable[Problem]:
@@ -518,6 +716,10 @@ def _lead_ins(rules: _Rules) -> Iterable[Problem]:
 
 
 _RULES: list[Callable[[_Rules], Iterable[Problem]]] = [
+    _report_shape,
+    _programme_areas,
+    _judgments,
+    _causes_of_concern,
     _Rules.force,
     _Rules.recommendation_ids,
     _Rules.progress,

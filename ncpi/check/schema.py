@@ -188,7 +188,16 @@ def _not_a_list(e: _Error) -> Message:
     )
 
 
+#: Why a list may not be empty, where the domain says more than the schema can.
+_WHY_NOT_EMPTY = {
+    "causes_of_concern": "a cause of concern is always accompanied by one or more "
+    "recommendations: give the id of each recommendation that answers it, e.g. [R1, R2]",
+}
+
+
 def _no_items(e: _Error) -> Message:
+    if len(e.loc) >= 3 and e.loc[-3] in _WHY_NOT_EMPTY and e.loc[-1] == "recommendations":
+        return e.loc, _WHY_NOT_EMPTY[str(e.loc[-3])], False, "empty"
     return e.loc, "needs at least one item", False, "empty"
 
 

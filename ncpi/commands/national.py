@@ -49,7 +49,19 @@ from ncpi.check.rules import REVISIT_AIM_DAYS
 from ncpi.check.validate import check_project
 from ncpi.commands.listing import output_state
 from ncpi.errors import ValidationFailed
-from ncpi.model import AREAS, GRADES, PROGRESS_STATUSES, TIMESCALES, grade_scale
+from ncpi.model import (
+    AREAS,
+    GRADES,
+    INSPECTION_KIND,
+    JUDGMENT_GRADES,
+    PROGRAMMES,
+    PROGRESS_STATUSES,
+    TIMESCALES,
+    follow_up,
+    grade_scale,
+    presented,
+    programme,
+)
 from ncpi.publication import in_uk_time, now, why_unpublished
 from ncpi.registry import Force, forces
 from ncpi.render.documents import CONTENTS_MARK, bar_chart, render_template, report_url
@@ -76,9 +88,14 @@ class Entry:
     unpublished: str | None = None
 
     @property
+    def initial(self) -> bool:
+        """Whether the report is an initial inspection's own, not a follow-up."""
+        return self.report.inspection.kind == INSPECTION_KIND
+
+    @property
     def revisit_days(self) -> int:
         """Days from the original report's publication to the follow-up's fieldwork."""
-        return (self.report.reinspection.fieldwork.start - self.report.inspection.published).days
+        return (follow_up(self.report).fieldwork.start - self.report.inspection.published).days
 
 
 @dataclass
@@ -167,7 +184,9 @@ def _months(days: int) -> str:
 def national_context(national: National, links: dict[str, str]) -> dict:
     """Everything the overview's template sees, computed from the reports."""
 
-    entries = national.entries
+    # The follow-ups are counted as they always were; initial inspections apart, by programme.
+    everything = national.entries
+    entries = [entry for entry in everything if not entry.initial]
     common = typeset(national.common)  # "Her Majesty’s", as the documents write it
     recommendations = [
         (entry, rec) for entry in entries for rec in entry.report.inspection.recommendations
@@ -175,7 +194,7 @@ def national_context(national: National, links: dict[str, str]) -> dict:
     progress = {
         (entry.slug, p.recommendation): p.status
         for entry in entries
-        for p in entry.report.reinspection.progress
+        for p in follow_up(entry.report).progress
     }
     total = len(recommendations)
 
@@ -201,7 +220,7 @@ def national_context(national: National, links: dict[str, str]) -> dict:
         audit = entry.report.case_audit
         if audit is None:
             continue
-        scale = grade_scale(entry.report.reinspection.fieldwork.start)
+        scale = grade_scale(follow_up(entry.report).fieldwork.start)
         totals = audits.setdefault(
             scale, {"forces": 0, "cases": 0, "grades": dict.fromkeys(scale, 0)}
         )
@@ -209,9 +228,12 @@ def national_context(national: National, links: dict[str, str]) -> dict:
         totals["cases"] += audit.cases
         for grade, count in audit.grades.items():
             totals["grades"][grade] = totals["grades"].get(grade, 0) + count
-    published = [entry.report.reinspection.published for entry in entries]
+    published = [follow_up(entry.report).published for entry in entries]
     # With no report counted, the overview is dated by its moment, never by the clock alone.
-    latest = max(published, default=(national.as_of or in_uk_time(now())).date())
+    latest = max(
+        (presented(entry.report).published for entry in everything),
+        default=(national.as_of or in_uk_time(now())).date(),
+    )
     # One publisher under the names it had: each name, and the day the next one took over.
     names: list[str] = []
     former: list[tuple[str, dt.date]] = []
@@ -267,14 +289,54 @@ def national_context(national: National, links: dict[str, str]) -> dict:
         "statuses": PROGRESS_STATUSES,
         "progress_of": lambda entry: _progress_summary(entry),
         "date_range": IN_ENGLISH.date_range,
+        "programmes": _programme_summaries([entry for entry in everything if entry.initial]),
+        "judgment_grades": JUDGMENT_GRADES,
     }
+
+
+def _programme_summaries(inspections: list[Entry]) -> list[dict]:
+    """The initial inspections by programme, each counted apart as grading scales are: their
+    forces, recommendations, causes of concern, areas for improvement, and judgments by topic
+    and grade."""
+    summaries = []
+    for version, areas in PROGRAMMES.items():
+        entries = [entry for entry in inspections if programme(entry.report) == version]
+        if not entries:
+            continue
+        judged: dict[str, dict[str, int]] = {}
+        for entry in entries:
+            for judgment in entry.report.inspection.judgments:
+                row = judged.setdefault(judgment.topic, dict.fromkeys(JUDGMENT_GRADES, 0))
+                row[judgment.grade] += 1
+        first = entries[0].report.inspection
+        summaries.append(
+            {
+                "version": version,
+                "entries": sorted(entries, key=lambda entry: entry.force.name),
+                "recommendations": sum(len(e.report.inspection.recommendations) for e in entries),
+                "causes": sum(len(e.report.inspection.causes_of_concern) for e in entries),
+                "improvements": sum(
+                    len(e.report.inspection.areas_for_improvement) for e in entries
+                ),
+                "first": min(presented(e.report).published for e in entries),
+                "last": max(presented(e.report).published for e in entries),
+                "judgments": [(areas[topic], judged[topic]) for topic in areas if topic in judged],
+                "grade_of": lambda entry, topic: next(
+                    (j.grade for j in entry.report.inspection.judgments if j.topic == topic), None
+                ),
+                "topics": [topic for topic in areas if topic in judged],
+                "areas": areas,
+                "kind": first.kind,
+            }
+        )
+    return summaries
 
 
 def _progress_summary(entry: Entry) -> str:
     """'two met, one in progress': a force's recommendations by progress, best first, counted
     in words to nine as the house writes counts."""
     counts: dict[str, int] = {}
-    for assessment in entry.report.reinspection.progress:
+    for assessment in follow_up(entry.report).progress:
         counts[assessment.status] = counts.get(assessment.status, 0) + 1
     return ", ".join(
         f"{IN_ENGLISH.number_words(counts[status])} {status}"
@@ -294,20 +356,50 @@ RECOMMENDATION_COLUMNS = (
     ("area_title", "Area", "string", "The same area, as the reports title it."),
     ("timescale", "Timescale", "string", "When the force was to act."),
     ("text", "Recommendation", "string", "What the force should do."),
-    ("progress", "Progress", "string", "Progress at the follow-up, on ncpi's scale."),
+    (
+        "progress",
+        "Progress",
+        "string",
+        "Progress at the follow-up, on ncpi's scale; empty for an inspection not yet followed up.",
+    ),
     ("inspection_published", "Inspection published", "date", "The original report's date."),
-    ("follow_up_start", "Follow-up fieldwork start", "date", "First day of the follow-up."),
-    ("follow_up_published", "Follow-up published", "date", "The follow-up report's date."),
+    (
+        "follow_up_start",
+        "Follow-up fieldwork start",
+        "date",
+        "First day of the follow-up; empty for an inspection not yet followed up.",
+    ),
+    (
+        "follow_up_published",
+        "Follow-up published",
+        "date",
+        "The follow-up report's date; empty for an inspection not yet followed up.",
+    ),
     ("inspectorate", "Inspectorate", "string", "The inspectorate, as named on publication."),
     ("published", "Published", "boolean", "Whether the report was published when this was made."),
 )
-#: Columns that may be empty: a follow-up without a case audit.
-OPTIONAL_COLUMNS = frozenset({"cases_audited"})
+#: Columns that may be empty: a follow-up without a case audit; the follow-up's columns, for an
+#: initial inspection's own report (kind: inspection), which nothing has followed up yet.
+OPTIONAL_COLUMNS = frozenset(
+    {
+        "cases_audited",
+        "progress",
+        "follow_up_start",
+        "follow_up_end",
+        "follow_up_published",
+        "revisit_days",
+    }
+)
 FORCE_COLUMNS = (
     ("force_slug", "Force id", "string", "The force's id, as in ncpi's registry."),
     ("force_name", "Force", "string", "The force's official name."),
     ("region", "Region", "string", "The force's region."),
-    ("kind", "Follow-up", "string", "Re-inspection or post-inspection review."),
+    (
+        "kind",
+        "Report",
+        "string",
+        "Re-inspection or post-inspection review; inspection for an initial inspection's own.",
+    ),
     ("inspection_published", "Inspection published", "date", "The original report's date."),
     ("follow_up_start", "Follow-up fieldwork start", "date", "First day of the follow-up."),
     ("follow_up_end", "Follow-up fieldwork end", "date", "Last day of the follow-up."),
@@ -324,8 +416,10 @@ def _recommendation_rows(entries: list[Entry], common: Common) -> list[dict]:
     rows = []
     for entry in entries:
         report = entry.report
-        status = {p.recommendation: p.status for p in report.reinspection.progress}
-        inspectorate = common.inspectorate_on(report.reinspection.published).abbreviation
+        followed = None if entry.initial else follow_up(report)
+        status = {p.recommendation: p.status for p in followed.progress} if followed else {}
+        inspectorate = common.inspectorate_on(presented(report).published).abbreviation
+        areas = PROGRAMMES[programme(report)]
         for rec in report.inspection.recommendations:
             rows.append(
                 {
@@ -333,18 +427,33 @@ def _recommendation_rows(entries: list[Entry], common: Common) -> list[dict]:
                     "force_name": entry.force.name,
                     "recommendation_id": rec.id,
                     "area": rec.area,
-                    "area_title": AREAS[rec.area],
+                    "area_title": areas[rec.area],
                     "timescale": rec.timescale,
                     "text": " ".join(rec.text.split()),
                     "progress": status.get(rec.id, ""),
                     "inspection_published": report.inspection.published.isoformat(),
-                    "follow_up_start": report.reinspection.fieldwork.start.isoformat(),
-                    "follow_up_published": report.reinspection.published.isoformat(),
+                    "follow_up_start": followed.fieldwork.start.isoformat() if followed else "",
+                    "follow_up_published": followed.published.isoformat() if followed else "",
                     "inspectorate": inspectorate,
                     "published": "false" if entry.unpublished else "true",
                 }
             )
     return rows
+
+
+def _follow_up_dates(entry: Entry) -> dict[str, str]:
+    """A force row's follow-up columns: empty for an initial inspection's own report."""
+    if entry.initial:
+        return dict.fromkeys(
+            ("follow_up_start", "follow_up_end", "follow_up_published", "revisit_days"), ""
+        )
+    followed = follow_up(entry.report)
+    return {
+        "follow_up_start": followed.fieldwork.start.isoformat(),
+        "follow_up_end": followed.fieldwork.end.isoformat(),
+        "follow_up_published": followed.published.isoformat(),
+        "revisit_days": str(entry.revisit_days),
+    }
 
 
 def _force_rows(entries: list[Entry]) -> list[dict]:
@@ -353,12 +462,9 @@ def _force_rows(entries: list[Entry]) -> list[dict]:
             "force_slug": entry.slug,
             "force_name": entry.force.name,
             "region": entry.force.region,
-            "kind": entry.report.reinspection.kind,
+            "kind": INSPECTION_KIND if entry.initial else follow_up(entry.report).kind,
             "inspection_published": entry.report.inspection.published.isoformat(),
-            "follow_up_start": entry.report.reinspection.fieldwork.start.isoformat(),
-            "follow_up_end": entry.report.reinspection.fieldwork.end.isoformat(),
-            "follow_up_published": entry.report.reinspection.published.isoformat(),
-            "revisit_days": str(entry.revisit_days),
+            **_follow_up_dates(entry),
             "recommendations": str(len(entry.report.inspection.recommendations)),
             "cases_audited": str(entry.report.case_audit.cases) if entry.report.case_audit else "",
             "report_status": entry.report.status,
@@ -366,6 +472,102 @@ def _force_rows(entries: list[Entry]) -> list[dict]:
         }
         for entry in entries
     ]
+
+
+_FORCE_KEY = (
+    ("force_slug", "Force id", "string", "The force's id, as in ncpi's registry."),
+    ("force_name", "Force", "string", "The force's official name."),
+)
+_PUBLISHED = (
+    "published",
+    "Published",
+    "boolean",
+    "Whether the report was published when this was made.",
+)
+#: judgments.csv: an initial inspection's graded judgment on each topic (from April 2024).
+JUDGMENT_COLUMNS = (
+    *_FORCE_KEY,
+    ("programme", "Programme", "string", "The programme's version: 2024 has graded topics."),
+    ("topic", "Topic code", "string", "The topic judged, as a code."),
+    ("topic_title", "Topic", "string", "The same topic, as the reports title it."),
+    (
+        "grade",
+        "Grade",
+        "string",
+        "outstanding, good, adequate, requires improvement or inadequate.",
+    ),
+    ("inspection_published", "Inspection published", "date", "The inspection report's date."),
+    _PUBLISHED,
+)
+#: causes-of-concern.csv: each cause of concern, with the recommendations that answer it.
+CAUSE_COLUMNS = (
+    *_FORCE_KEY,
+    ("cause_id", "Cause of concern id", "string", "The id the report gives it."),
+    ("text", "Cause of concern", "string", "The cause of concern."),
+    (
+        "recommendations",
+        "Recommendations",
+        "string",
+        "The ids of the recommendations that answer it, separated by spaces (as in "
+        "recommendations.csv).",
+    ),
+    ("inspection_published", "Inspection published", "date", "The inspection report's date."),
+    _PUBLISHED,
+)
+#: areas-for-improvement.csv: each area for improvement.
+IMPROVEMENT_COLUMNS = (
+    *_FORCE_KEY,
+    ("improvement_id", "Area for improvement id", "string", "The id the report gives it."),
+    ("area", "Area code", "string", "The topic (or area) it concerns, as a code."),
+    ("area_title", "Area", "string", "The same, as the reports title it."),
+    ("text", "Area for improvement", "string", "What the force should improve."),
+    ("inspection_published", "Inspection published", "date", "The inspection report's date."),
+    _PUBLISHED,
+)
+
+
+def _inspection_rows(entries: list[Entry]) -> dict[str, list[dict]]:
+    """The rows of judgments.csv, causes-of-concern.csv and areas-for-improvement.csv."""
+    rows: dict[str, list[dict]] = {"judgments": [], "causes": [], "improvements": []}
+    for entry in entries:
+        first = entry.report.inspection
+        areas = PROGRAMMES[programme(entry.report)]
+        common = {
+            "force_slug": entry.slug,
+            "force_name": entry.force.name,
+            "inspection_published": first.published.isoformat(),
+            "published": "false" if entry.unpublished else "true",
+        }
+        rows["judgments"] += [
+            {
+                **common,
+                "programme": programme(entry.report),
+                "topic": j.topic,
+                "topic_title": areas.get(j.topic, j.topic),
+                "grade": j.grade,
+            }
+            for j in first.judgments
+        ]
+        rows["causes"] += [
+            {
+                **common,
+                "cause_id": cause.id,
+                "text": " ".join(cause.text.split()),
+                "recommendations": " ".join(cause.recommendations),
+            }
+            for cause in first.causes_of_concern
+        ]
+        rows["improvements"] += [
+            {
+                **common,
+                "improvement_id": item.id,
+                "area": item.area,
+                "area_title": areas.get(item.area, item.area),
+                "text": " ".join(item.text.split()),
+            }
+            for item in first.areas_for_improvement
+        ]
+    return rows
 
 
 #: What a spreadsheet takes for the start of a formula (OWASP's list for CSV injection).
@@ -434,13 +636,42 @@ def open_data(entries: list[Entry], common: Common) -> dict[str, bytes]:
     recommendations = _recommendation_rows(entries, common)
     force_rows = _force_rows(entries)
     # The inspectorate that published the reports, as it is named on the latest of them.
-    latest = max((entry.report.reinspection.published for entry in entries), default=None)
+    latest = max((presented(entry.report).published for entry in entries), default=None)
     named = (
         common.inspectorate_on(latest)
         if latest
         else max(common.inspectorates, key=lambda inspectorate: inspectorate.since)
     )
     publisher = named.name
+    inspection_rows = _inspection_rows(entries)
+    tables = {}
+    for name, title, columns, rows, key in (
+        (
+            "judgments.csv",
+            "every graded judgment of an inspection, by force and topic",
+            JUDGMENT_COLUMNS,
+            inspection_rows["judgments"],
+            ["force_slug", "topic"],
+        ),
+        (
+            "causes-of-concern.csv",
+            "every cause of concern and the recommendations that answer it",
+            CAUSE_COLUMNS,
+            inspection_rows["causes"],
+            ["force_slug", "cause_id"],
+        ),
+        (
+            "areas-for-improvement.csv",
+            "every area for improvement",
+            IMPROVEMENT_COLUMNS,
+            inspection_rows["improvements"],
+            ["force_slug", "improvement_id"],
+        ),
+    ):
+        tables[name] = csv_text(columns, rows)
+        tables[f"{name}-metadata.json"] = csvw_metadata(
+            name, f"National Child Protection Inspection: {title}", columns, key, publisher
+        )
     return {
         "recommendations.csv": csv_text(RECOMMENDATION_COLUMNS, recommendations),
         "recommendations.csv-metadata.json": csvw_metadata(
@@ -466,6 +697,7 @@ def open_data(entries: list[Entry], common: Common) -> dict[str, bytes]:
             )
             + "\n"
         ).encode("utf-8"),
+        **tables,
     }
 
 
@@ -632,6 +864,12 @@ def _write_index(project: Project, national: National) -> list[Path]:
                     "Every force with a report (CSV)",
                     "Its CSV on the Web metadata (JSON)",
                     "Every recommendation (JSON)",
+                    "Every graded judgment (CSV)",
+                    "Its CSV on the Web metadata (JSON)",
+                    "Every cause of concern (CSV)",
+                    "Its CSV on the Web metadata (JSON)",
+                    "Every area for improvement (CSV)",
+                    "Its CSV on the Web metadata (JSON)",
                 ),
                 strict=True,
             )

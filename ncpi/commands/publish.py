@@ -35,6 +35,7 @@ from ncpi.build.targets import (
 )
 from ncpi.check.validate import CheckResult, check_project
 from ncpi.errors import NcpiError, ValidationFailed, source_date_epoch
+from ncpi.model import presented
 from ncpi.project import Project
 from ncpi.publication import in_uk_time
 from ncpi.publication import now as current_moment
@@ -126,7 +127,7 @@ def _bundle(project: Project, slug: str, checked: CheckResult) -> Bundle:
     documents[BUNDLE_METADATA] = metadata_json(editions, slug, documents)
     documents[BUNDLE_CHECKSUMS] = checksums(documents)
     folder, archive = bundle_paths(project, slug)
-    stamp = _timestamp(checked.reports[slug].reinspection.published)
+    stamp = _timestamp(presented(checked.reports[slug]).published)
     files = {folder / name: data for name, data in documents.items()}
     write_outputs(project, {**files, archive: reproducible_zip(slug, documents, stamp)})
     remove_from_bundle(project, slug, keep=set(documents))
@@ -222,7 +223,7 @@ def _edition_graph(context: dict, slug: str, code: str, documents: dict[str, byt
         for kind in ("report", "press-release")
         for suffix, name in Target(slug, kind, code).output_names.items()
     }
-    published = report.reinspection.published.isoformat()
+    published = presented(report).published.isoformat()
     publisher = {
         "@type": "GovernmentOrganization",
         "name": inspectorate.name,

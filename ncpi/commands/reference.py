@@ -44,6 +44,20 @@ them. A paragraph of your own need not say them again:
   inspection…"), "Get the report" with the report's title and address, the lead-ins of its
   lists unless given, "HM Inspector of Constabulary Zoë Billingham said:", and the notes to
   editors from the common data.
+
+An initial inspection's own report (`inspection.kind: inspection`) also gets, written by ncpi:
+the table of judgments in the summary and "Our judgment: Good" under each topic's heading;
+"Recommendations R2 and R3 answer it." after each cause of concern; the introduction's first
+paragraph (when and by whom the force was inspected) and its two fixed parts, on the police's
+responsibility and on Working Together to Safeguard Children; the case file analysis after the
+leadership chapter; and a press release opening "In January 2025, HMICFRS inspected the child
+protection work carried out by …".
+
+A report follows a programme (`inspection.programme`, by default the one in use when its
+fieldwork started): the 2014 programme's areas are the child's journey; the 2024 programme's
+are its five graded topics (leadership, partnership working, initial response, risk
+assessment and referral, investigation), and only an inspection of 1 April 2024 or later has
+graded judgments (outstanding, good, adequate, requires improvement, inadequate).
 """
 
 

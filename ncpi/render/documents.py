@@ -16,13 +16,19 @@ from markupsafe import escape as escaped
 
 from ncpi.errors import RenderError, source_date_epoch
 from ncpi.model import (
-    AREAS,
     GRADES,
+    INSPECTION_KIND,
+    JUDGMENT_GRADES,
     PRACTICE_KINDS,
+    PROGRAMMES,
     PROGRESS_STATUSES,
     TIMESCALES,
     Common,
     Report,
+    follow_up,
+    presented,
+    programme,
+    report_kind,
 )
 from ncpi.registry import Force, forces
 from ncpi.render.inert import active_content, line_in_source
@@ -61,7 +67,9 @@ def _english(text: str) -> str:
 
 def report_title(report: Report, force: Force, gettext=_english) -> str:
     """'Essex – National Child Protection Re-inspection', as on the cover and 'Get the report'."""
-    if report.reinspection.kind == "post-inspection review":
+    if report.inspection.kind == INSPECTION_KIND:
+        title = "%(area)s – National Child Protection Inspection"
+    elif follow_up(report).kind == "post-inspection review":
         title = "%(area)s – National Child Protection Inspection Post-Inspection Review"
     else:
         title = "%(area)s – National Child Protection Re-inspection"
@@ -70,9 +78,10 @@ def report_title(report: Report, force: Force, gettext=_english) -> str:
 
 def report_url(report: Report, common: Common, force: Force, gettext=_english) -> str:
     """The report's public web address: as given, else the inspectorate's website and title."""
-    if report.reinspection.url:
-        return report.reinspection.url
-    website = common.inspectorate_on(report.reinspection.published).website
+    own = presented(report)
+    if own.url:
+        return own.url
+    website = common.inspectorate_on(own.published).website
     return f"https://{website}/publications/{slugify(report_title(report, force, gettext))}/"
 
 
@@ -156,14 +165,16 @@ def document_context(
     report, common = typeset(report), typeset(common)
     force = forces()[report.force.slug].in_language(language)
     recommendations = report.inspection.recommendations
-    progress_by_id = {p.recommendation: p for p in report.reinspection.progress}
-    findings_by_area = {f.area: f.paragraphs for f in report.reinspection.findings}
-    summary_by_area = {f.area: f.summary for f in report.reinspection.findings}
-    after_by_area = {
-        f.area: (f.headed, f.case_examples, f.practice) for f in report.reinspection.findings
-    }
+    initial = report.inspection.kind == INSPECTION_KIND
+    # What the report found, by area: an initial inspection's chapters, or the follow-up's.
+    chapters = report.inspection.chapters if initial else follow_up(report).findings
+    progress_by_id = {} if initial else {p.recommendation: p for p in follow_up(report).progress}
+    findings_by_area = {f.area: f.paragraphs for f in chapters}
+    summary_by_area = {f.area: f.summary for f in chapters}
+    after_by_area = {f.area: (f.headed, f.case_examples, f.practice) for f in chapters}
     sections = []
-    areas = {key: gettext(label) for key, label in AREAS.items()}
+    # The areas of the report's programme: the child's journey, or the 2024 topics.
+    areas = {key: gettext(label) for key, label in PROGRAMMES[programme(report)].items()}
     grades = {key: gettext(label) for key, label in GRADES.items()}
     for key, label in areas.items():
         recs = [r for r in recommendations if r.area == key]
@@ -190,8 +201,9 @@ def document_context(
         # The by-area table has a column for every grade used anywhere in the audit.
         used = set(audit.grades).union(*(set(a.grades) for a in audit.by_area))
         audit_grades = [g for g in GRADES if g in used]
-    reinspection = report.reinspection
-    inspectorate = common.inspectorate_on(reinspection.published)
+    own = presented(report)
+    kind = report_kind(report)
+    inspectorate = common.inspectorate_on(own.published)
     title = report_title(report, force, gettext)
     return {
         "report": report,
@@ -201,8 +213,11 @@ def document_context(
         # follow-up's fieldwork, and the publication (cover, copyright, website, notes).
         "inspectorate": inspectorate,
         "first_inspectorate": common.inspectorate_on(report.inspection.fieldwork.start),
-        "follow_up_inspectorate": common.inspectorate_on(reinspection.fieldwork.start),
-        "kind": gettext(reinspection.kind),
+        "follow_up_inspectorate": common.inspectorate_on(own.fieldwork.start),
+        "kind": gettext(kind),
+        # The part with the report's own dates, inspector, summary and conclusion.
+        "own": own,
+        "initial": initial,
         "title": title,
         "report_url": report_url(report, common, force, gettext),
         "areas": areas,
@@ -222,28 +237,32 @@ def document_context(
         "audit_chart": _audit_chart(report, grades),
         "notes": [
             text
-            for text in (
-                common.note_on(n, reinspection.published) for n in report.press_release.notes
-            )
+            for text in (common.note_on(n, own.published) for n in report.press_release.notes)
             if text is not None
         ],
         "draft": report.status == "draft",
         # The same documents in the force's other language, if it has one: see other_edition.
         "other_edition": None,
         "language": language,
-        "published": reinspection.published,
+        "published": own.published,
         "modified": _modified_date(report),
-        # A re-inspection's foreword: its own, or the standard one of its date. A
-        # post-inspection review has none (a rule refuses one).
-        "foreword": reinspection.foreword
+        # A re-inspection's or an inspection's foreword: its own, or the standard one of its
+        # date. A post-inspection review has none (a rule refuses one).
+        "foreword": own.foreword
         or (
-            common.standard_text(common.forewords, reinspection.published)
-            if reinspection.kind == "re-inspection"
+            common.standard_text(common.forewords, own.published)
+            if kind != "post-inspection review"
             else None
         ),
         # Annex A in the inspectorate's words, if the report or its date has them.
-        "methodology": reinspection.methodology
-        or common.standard_text(common.methodologies, reinspection.published),
+        "methodology": own.methodology or common.standard_text(common.methodologies, own.published),
+        # An initial inspection's graded judgments, causes of concern, areas for improvement.
+        "judgments": [
+            (j.topic, areas.get(j.topic, j.topic), gettext(JUDGMENT_GRADES[j.grade]), j.grade)
+            for j in report.inspection.judgments
+        ],
+        "causes_of_concern": report.inspection.causes_of_concern,
+        "areas_for_improvement": report.inspection.areas_for_improvement,
     }
 
 
@@ -292,7 +311,7 @@ def _modified_date(report: Report) -> str:
     if epoch is not None:
         moment = dt.datetime.fromtimestamp(epoch, dt.UTC)
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return report.reinspection.published.isoformat()
+    return presented(report).published.isoformat()
 
 
 def _template_location(error: BaseException) -> tuple[str | None, int]:

@@ -249,6 +249,7 @@ ENGLISH_ONLY_TEMPLATES = ("national.html.j2", "index.html.j2")
 PYTHON_MESSAGES = (
     "%(area)s – National Child Protection Re-inspection",
     "%(area)s – National Child Protection Inspection Post-Inspection Review",
+    "%(area)s – National Child Protection Inspection",
     "Download the report (PDF, %(pages)s, %(size)s)",
     "Page %(page)s of %(pages)s",
     # What a screen reader says before a redline's deleted and inserted words (redline.py).
@@ -339,7 +340,10 @@ def document_messages(templates: Path) -> dict[str, list[tuple[str, int]]]:
         *model.PROGRESS_STATUSES.values(),
         *model.TIMESCALES,
         *model.KINDS,
+        model.INSPECTION_KIND,
         *model.PRACTICE_KINDS.values(),
+        *model.TOPICS.values(),
+        *model.JUDGMENT_GRADES.values(),
     ]
     for message in python:
         found.setdefault(message, []).append(("ncpi", 0))
