@@ -14,6 +14,7 @@ from ncpi.cli_options import (
     Moment,
     batch_options,
     complete_forces,
+    initial_inspection,
     not_empty_host,
     output_format,
     pass_project,
@@ -54,11 +55,10 @@ from ncpi.terminal import (
 )
 @click.pass_context
 def cli(ctx: click.Context, root: Path | None, quiet: bool, verbose: bool) -> None:
-    """Check and compile National Child Protection Inspection re-inspection reports.
+    """Check and compile National Child Protection Inspection reports.
 
     Each force's report is a YAML file, reports/FORCE.yaml. ncpi checks the files and compiles
-    them into the re-inspection report (PDF and HTML) and the press release (text, HTML and
-    PDF), from the same facts.
+    them into the report (PDF and HTML) and the press release (text, HTML, PDF), from one source.
 
     \b
     Example:
@@ -415,8 +415,9 @@ def init(session: Session, folder: Path | None) -> None:
     is_flag=True,
     help="Start the Welsh text, reports/FORCE.cy.yaml, from the force's English report.",
 )
+@initial_inspection
 @pass_project
-def new(project: Project, force: str, welsh: bool) -> None:
+def new(project: Project, force: str, welsh: bool, inspection: bool) -> None:
     """Start reports/FORCE.yaml for a force, with its name filled in and TODO blanks to fill.
 
     With --welsh, start its Welsh text instead: every prose field of the English report, as a
@@ -426,11 +427,11 @@ def new(project: Project, force: str, welsh: bool) -> None:
     \b
     Examples:
       ncpi new kent && ncpi validate kent
-      ncpi new gwent --welsh
+      ncpi new wiltshire --inspection; ncpi new gwent --welsh
     """
     from ncpi.commands.scaffold import new_report, new_welsh
 
-    path = new_welsh(project, force) if welsh else new_report(project, force)
+    path = new_welsh(project, force) if welsh else new_report(project, force, inspection)
     click.echo(
         f"wrote {project.display(path)}: fill in its TODO values; "
         f"`ncpi validate {path.name.split('.')[0]}` lists them."
@@ -448,8 +449,7 @@ def clean(session: Session, forces: tuple[str, ...]) -> None:
 
     \b
     Examples:
-      ncpi clean
-      ncpi clean essex
+      ncpi clean; ncpi clean essex
     """
     from ncpi.build.outputs import remove_outputs
     from ncpi.project import check_slug

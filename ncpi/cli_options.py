@@ -203,3 +203,10 @@ welsh_edition = click.option(
     default="en",
     help="The Welsh edition, from FORCE.cy.yaml.",
 )
+#: `ncpi new --inspection`: the file of an initial inspection's own report (the 2024 programme).
+initial_inspection = click.option(
+    "--inspection",
+    is_flag=True,
+    help="Start an initial inspection's own report (kind: inspection, the 2024 programme's "
+    "topics and judgments) instead of a follow-up's.",
+)

@@ -23,7 +23,15 @@ from ncpi.check.welsh_pair import (
 )
 from ncpi.commands.schema import schema_texts
 from ncpi.errors import NcpiError
-from ncpi.model import AREAS, BLANK_MARKER, PROGRESS_STATUSES, TIMESCALES, Report
+from ncpi.model import (
+    AREAS,
+    BLANK_MARKER,
+    JUDGMENT_GRADES,
+    PROGRESS_STATUSES,
+    TIMESCALES,
+    TOPICS,
+    Report,
+)
 from ncpi.project import Project, check_slug
 from ncpi.registry import forces
 from ncpi.render.documents import render_template
@@ -32,8 +40,9 @@ from ncpi.render.documents import render_template
 NEW_REPORT_TEMPLATE = "new-report.yaml.j2"
 
 
-def scaffold_text(project: Project, slug: str) -> str:
-    """The new report file's text for a registry force."""
+def scaffold_text(project: Project, slug: str, inspection: bool = False) -> str:
+    """The new report file's text for a registry force: a follow-up's, or an initial
+    inspection's own (2024 programme)."""
 
     def blank(what: str) -> str:
         # JSON's string syntax is YAML's double-quoted one: the blank is valid YAML as written.
@@ -41,7 +50,9 @@ def scaffold_text(project: Project, slug: str) -> str:
 
     context = {
         "force": forces()[slug],
-        "areas": list(AREAS),
+        "areas": list(TOPICS if inspection else AREAS),
+        "inspection": inspection,
+        "grades": list(JUDGMENT_GRADES),
         "timescales": list(TIMESCALES),
         "statuses": list(PROGRESS_STATUSES),
         "blank": blank,
@@ -49,7 +60,7 @@ def scaffold_text(project: Project, slug: str) -> str:
     return render_template(NEW_REPORT_TEMPLATE, context, project.templates_dir)
 
 
-def new_report(project: Project, name: str):
+def new_report(project: Project, name: str, inspection: bool = False):
     """Write reports/FORCE.yaml for a registry force; never overwrite an existing report."""
 
     slug = check_slug(name)
@@ -59,7 +70,7 @@ def new_report(project: Project, name: str):
             f"{project.display(path)} already exists; ncpi new never overwrites a "
             "report. Edit it, or delete it first to start again"
         )
-    write_new_file(path, scaffold_text(project, slug).encode("utf-8"))
+    write_new_file(path, scaffold_text(project, slug, inspection).encode("utf-8"))
     return path
 
 
