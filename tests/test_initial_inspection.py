@@ -3,6 +3,7 @@ judgments, causes of concern and areas for improvement, each mistake one located
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 
@@ -175,11 +176,13 @@ def test_an_abbreviation_is_spelt_out_at_its_first_use(inspection_project):
         "Leaders have made protecting children a priority",
         "The MASH has made protecting children a priority",
     )
-    result = invoke(inspection_project, "validate", SLUG, "--strict")
+    result = invoke(inspection_project, "validate", SLUG, "--strict", "--format", "json")
     assert result.exit_code == 1
-    assert re.search(r"inspection\.chapters\[0\]\.paragraphs\[0\]: .*MASH", result.output), (
-        result.output
-    )
+    problems = json.loads(result.stdout)
+    assert len(problems) == 1, problems
+    assert problems[0]["path"] == "inspection.chapters[0].paragraphs[0]"
+    assert problems[0]["code"] == "abbreviation" and "MASH" in problems[0]["message"]
+    assert problems[0]["line"] == _line_of(inspection_project, "The MASH has made")
 
 
 @pytest.mark.pdf
@@ -248,3 +251,18 @@ def test_a_welsh_forces_initial_inspection_builds_in_welsh(tmp_path):
         "Cyfrifoldeb yr heddlu dros amddiffyn plant",
     ):
         assert words in html, words
+
+
+@pytest.mark.pdf
+def test_an_inspection_not_yet_published_leaves_nothing_in_the_open_data(inspection_project):
+    """Published on 14 May 2025: counted from that day, and not a day before."""
+    data = inspection_project.build_dir / "data"
+    before = invoke(inspection_project, "national", "--as-of", "2025-05-13T12:00")
+    assert before.exit_code == 0, before.output + before.stderr
+    assert SLUG not in (data / "judgments.csv").read_text("utf-8")
+    assert SLUG not in (data / "recommendations.csv").read_text("utf-8")
+    assert "not counted: west-mercia is not yet published" in before.stderr + before.output
+    after = invoke(inspection_project, "national", "--as-of", "2025-05-14T09:00")
+    assert after.exit_code == 0, after.output + after.stderr
+    judged = (data / "judgments.csv").read_text("utf-8").splitlines()
+    assert len([row for row in judged if row.startswith(f"{SLUG},")]) == 5
