@@ -266,3 +266,22 @@ def test_an_inspection_not_yet_published_leaves_nothing_in_the_open_data(inspect
     assert after.exit_code == 0, after.output + after.stderr
     judged = (data / "judgments.csv").read_text("utf-8").splitlines()
     assert len([row for row in judged if row.startswith(f"{SLUG},")]) == 5
+
+
+@pytest.mark.pdf
+def test_text_of_the_new_parts_is_data_not_markup_or_code(inspection_project):
+    """A cause of concern, an area for improvement and a chapter's sentence heading, written
+    with HTML and template syntax, are printed as typed: escaped, never run."""
+    path = inspection_project.report_path(SLUG)
+    hostile = "<script>alert(1)</script> {{ 7 * 7 }} {% if true %}x{% endif %}"
+    edit(path, "Too many investigations of offences against children are delayed.", hostile)
+    edit(path, "record the decisions of each daily meeting with its partners.", f"'{hostile}'")
+    edit(path, "- heading: Leaders listen to what officers tell them", f"- heading: '{hostile}'")
+    result = invoke(inspection_project, "build", SLUG)
+    assert result.exit_code == 0, result.output + result.stderr
+    html = (inspection_project.build_dir / SLUG / f"{SLUG}-report.html").read_text("utf-8")
+    assert "<script>alert" not in html
+    shown = html.count(
+        "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7 * 7 }} {% if true %}x{% endif %}"
+    )
+    assert shown == 4, shown  # cause, improvement (summary and chapter), heading
