@@ -528,7 +528,9 @@ IMPROVEMENT_COLUMNS = (
 
 def _inspection_rows(entries: list[Entry]) -> dict[str, list[dict]]:
     """The rows of judgments.csv, causes-of-concern.csv and areas-for-improvement.csv."""
-    rows: dict[str, list[dict]] = {"judgments": [], "causes": [], "improvements": []}
+    judgments: list[dict] = []
+    causes: list[dict] = []
+    improvements: list[dict] = []
     for entry in entries:
         first = entry.report.inspection
         areas = PROGRAMMES[programme(entry.report)]
@@ -538,7 +540,7 @@ def _inspection_rows(entries: list[Entry]) -> dict[str, list[dict]]:
             "inspection_published": first.published.isoformat(),
             "published": "false" if entry.unpublished else "true",
         }
-        rows["judgments"] += [
+        judgments += [
             {
                 **common,
                 "programme": programme(entry.report),
@@ -548,7 +550,7 @@ def _inspection_rows(entries: list[Entry]) -> dict[str, list[dict]]:
             }
             for j in first.judgments
         ]
-        rows["causes"] += [
+        causes += [
             {
                 **common,
                 "cause_id": cause.id,
@@ -557,7 +559,7 @@ def _inspection_rows(entries: list[Entry]) -> dict[str, list[dict]]:
             }
             for cause in first.causes_of_concern
         ]
-        rows["improvements"] += [
+        improvements += [
             {
                 **common,
                 "improvement_id": item.id,
@@ -567,7 +569,11 @@ def _inspection_rows(entries: list[Entry]) -> dict[str, list[dict]]:
             }
             for item in first.areas_for_improvement
         ]
-    return rows
+    return {
+        "judgments.csv": judgments,
+        "causes-of-concern.csv": causes,
+        "areas-for-improvement.csv": improvements,
+    }
 
 
 #: What a spreadsheet takes for the start of a formula (OWASP's list for CSV injection).
@@ -631,10 +637,40 @@ def csvw_metadata(
     return (json.dumps(metadata, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+#: Each CSV table of build/data/, by file name: its title, columns and primary key.
+DATA_TABLES: dict[str, tuple[str, tuple, list[str]]] = {
+    "recommendations.csv": (
+        "every recommendation and its progress",
+        RECOMMENDATION_COLUMNS,
+        ["force_slug", "recommendation_id"],
+    ),
+    "forces.csv": ("every force with a report", FORCE_COLUMNS, ["force_slug"]),
+    "judgments.csv": (
+        "every graded judgment of an inspection, by force and topic",
+        JUDGMENT_COLUMNS,
+        ["force_slug", "topic"],
+    ),
+    "causes-of-concern.csv": (
+        "every cause of concern and the recommendations that answer it",
+        CAUSE_COLUMNS,
+        ["force_slug", "cause_id"],
+    ),
+    "areas-for-improvement.csv": (
+        "every area for improvement",
+        IMPROVEMENT_COLUMNS,
+        ["force_slug", "improvement_id"],
+    ),
+}
+
+
 def open_data(entries: list[Entry], common: Common) -> dict[str, bytes]:
-    """build/data/'s files, by name."""
+    """build/data/'s files, by name, in the order targets.DATA_FILES names them."""
     recommendations = _recommendation_rows(entries, common)
-    force_rows = _force_rows(entries)
+    rows = {
+        "recommendations.csv": recommendations,
+        "forces.csv": _force_rows(entries),
+        **_inspection_rows(entries),
+    }
     # The inspectorate that published the reports, as it is named on the latest of them.
     latest = max((presented(entry.report).published for entry in entries), default=None)
     named = (
@@ -642,63 +678,21 @@ def open_data(entries: list[Entry], common: Common) -> dict[str, bytes]:
         if latest
         else max(common.inspectorates, key=lambda inspectorate: inspectorate.since)
     )
-    publisher = named.name
-    inspection_rows = _inspection_rows(entries)
-    tables = {}
-    for name, title, columns, rows, key in (
-        (
-            "judgments.csv",
-            "every graded judgment of an inspection, by force and topic",
-            JUDGMENT_COLUMNS,
-            inspection_rows["judgments"],
-            ["force_slug", "topic"],
-        ),
-        (
-            "causes-of-concern.csv",
-            "every cause of concern and the recommendations that answer it",
-            CAUSE_COLUMNS,
-            inspection_rows["causes"],
-            ["force_slug", "cause_id"],
-        ),
-        (
-            "areas-for-improvement.csv",
-            "every area for improvement",
-            IMPROVEMENT_COLUMNS,
-            inspection_rows["improvements"],
-            ["force_slug", "improvement_id"],
-        ),
-    ):
-        tables[name] = csv_text(columns, rows)
-        tables[f"{name}-metadata.json"] = csvw_metadata(
-            name, f"National Child Protection Inspection: {title}", columns, key, publisher
+    files = {}
+    for name, (title, columns, key) in DATA_TABLES.items():
+        files[name] = csv_text(columns, rows[name])
+        files[f"{name}-metadata.json"] = csvw_metadata(
+            name, f"National Child Protection Inspection: {title}", columns, key, named.name
         )
-    return {
-        "recommendations.csv": csv_text(RECOMMENDATION_COLUMNS, recommendations),
-        "recommendations.csv-metadata.json": csvw_metadata(
-            "recommendations.csv",
-            "National Child Protection Inspection: every recommendation and its progress",
-            RECOMMENDATION_COLUMNS,
-            ["force_slug", "recommendation_id"],
-            publisher,
-        ),
-        "forces.csv": csv_text(FORCE_COLUMNS, force_rows),
-        "forces.csv-metadata.json": csvw_metadata(
-            "forces.csv",
-            "National Child Protection Inspection: every force with a report",
-            FORCE_COLUMNS,
-            ["force_slug"],
-            publisher,
-        ),
-        "recommendations.json": (
-            json.dumps(
-                [{**row, "published": row["published"] == "true"} for row in recommendations],
-                indent=1,
-                ensure_ascii=False,
-            )
-            + "\n"
-        ).encode("utf-8"),
-        **tables,
-    }
+    files["recommendations.json"] = (
+        json.dumps(
+            [{**row, "published": row["published"] == "true"} for row in recommendations],
+            indent=1,
+            ensure_ascii=False,
+        )
+        + "\n"
+    ).encode("utf-8")
+    return {name: files[name] for name in DATA_FILES}
 
 
 # The index page.
