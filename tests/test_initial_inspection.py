@@ -285,3 +285,13 @@ def test_text_of_the_new_parts_is_data_not_markup_or_code(inspection_project):
         "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7 * 7 }} {% if true %}x{% endif %}"
     )
     assert shown == 4, shown  # cause, improvement (summary and chapter), heading
+
+
+def test_a_programme_written_as_a_number_is_told_to_be_quoted(inspection_project):
+    path = inspection_project.report_path(SLUG)
+    edit(path, 'programme: "2024"', "programme: 2024")
+    problems = _problems(inspection_project)
+    assert problems == [
+        f"reports/{SLUG}.yaml:{_line_of(inspection_project, 'programme: 2024')}:14: "
+        "inspection.programme: '2024' was read as a number, not text: put it in quotes: \"2024\""
+    ]

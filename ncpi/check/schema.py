@@ -97,6 +97,21 @@ def _unknown_key(e: _Error) -> Message:
 
 def _not_a_choice(e: _Error) -> Message:
     expected = _expected(e.error)
+    source = e.source
+    if (
+        source is not None
+        and source.style is None
+        and source.tag in _READ_AS
+        and source.raw in expected
+    ):
+        # `programme: 2024` is read as a number; the choice is the text "2024".
+        return (
+            e.loc,
+            f"'{source.raw}' was read as {_READ_AS[source.tag]}, not text: put it in quotes: "
+            f'"{source.raw}"',
+            False,
+            "yaml-trap",
+        )
     return (
         e.loc,
         f"{kind_of(e.value)} is not one of: {', '.join(expected)}."
