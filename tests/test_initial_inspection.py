@@ -295,3 +295,14 @@ def test_a_programme_written_as_a_number_is_told_to_be_quoted(inspection_project
         f"reports/{SLUG}.yaml:{_line_of(inspection_project, 'programme: 2024')}:14: "
         "inspection.programme: '2024' was read as a number, not text: put it in quotes: \"2024\""
     ]
+
+
+def test_judgments_belong_to_the_2024_programme(inspection_project):
+    path = inspection_project.report_path(SLUG)
+    edit(path, 'programme: "2024"', 'programme: "2014"')
+    problems = [p for p in _problems(inspection_project) if "judgments:" in p]
+    assert problems == [
+        f"reports/{SLUG}.yaml:{_line_of(inspection_project, '  judgments:')}:3: "
+        "inspection.judgments: graded judgments are on the 2024 programme's topics, but this "
+        'report follows the 2014 programme: remove them, or write programme: "2024"'
+    ]

@@ -630,6 +630,16 @@ def _judgments(rules: _Rules) -> Iterable[Problem]:
     started = first.fieldwork.start
     scale = judgment_scale(started)
     topics = PROGRAMMES["2024"]
+    version = programme(rules.report)
+    if first.judgments and version != "2024":
+        yield rules.problem(
+            ("inspection", "judgments"),
+            f"graded judgments are on the 2024 programme's topics, but this report follows the "
+            f'{version} programme: remove them, or write programme: "2024"',
+            key=True,
+            code="judgment",
+        )
+        return
     judged: set[str] = set()
     for index, judgment in enumerate(first.judgments):
         path = ("inspection", "judgments", index)
