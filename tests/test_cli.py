@@ -168,6 +168,11 @@ def test_a_build_with_nothing_to_do_loads_no_renderer(project_from):
     )
     out = subprocess.run(args, capture_output=True, text=True)
     assert "1 built, 0 up to date" in out.stdout, out.stderr
+    # The PDF is made, finished and counted in a worker: this process loads neither
+    # WeasyPrint nor pikepdf, whose import would wait on the build's critical path.
+    assert out.stdout.splitlines()[-1].startswith("exit 0 ["), out.stdout
+    assert "'pikepdf'" not in out.stdout.splitlines()[-1]
+    assert "'weasyprint'" not in out.stdout.splitlines()[-1]
 
 
 @pytest.mark.process

@@ -291,7 +291,7 @@ def write_target(
     language = rendered.target.language
     files = {
         path: with_download_link(
-            data.decode(), rendered.pdf_path.name, pdf, language, project.templates_dir
+            data.decode(), rendered.pdf_path.name, pdf, language, project.templates_dir, made.pages
         ).encode()
         if path.suffix == ".html"
         else data

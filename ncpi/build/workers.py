@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import io
 import os
 import resource
 import signal
@@ -115,6 +116,9 @@ class MadePdf:
     seconds: float = 0.0
     peak_memory_kib: int = 0
     process_id: int = 0
+    #: Its page count, for the web page's download link: counted here, where pikepdf is
+    #: loaded already, so that the parent never loads it (70 ms of a single build).
+    pages: int | None = None
 
 
 #: Makes a document's PDF from its HTML: the PDF's bytes, and the files read (path -> SHA-256).
@@ -145,6 +149,16 @@ def make_pdf(project: Project, html: str, options: BuildOptions) -> tuple[bytes,
     return finish_pdf(pdf), served
 
 
+def pdf_page_count(pdf: bytes | None) -> int | None:
+    """How many pages a PDF has (None for no PDF)."""
+    if pdf is None:
+        return None
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as opened:
+        return len(opened.pages)
+
+
 def make_pdf_in_worker(
     project: Project, target: Target, html: str, options: BuildOptions, maker: PdfMaker
 ) -> MadePdf:
@@ -155,6 +169,7 @@ def make_pdf_in_worker(
     started = time.perf_counter()
     try:
         made = MadePdf(*maker(project, html, options))
+        made.pages = pdf_page_count(made.pdf)
     except Exception as error:
         made = MadePdf(None, {}, failure=failed_outcome(target, error))
     made.seconds = time.perf_counter() - started

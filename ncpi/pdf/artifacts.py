@@ -18,8 +18,10 @@ from __future__ import annotations
 import re
 import zlib
 from io import BytesIO
+from typing import TYPE_CHECKING
 
-import pikepdf
+if TYPE_CHECKING:
+    import pikepdf
 
 # `/Span <</MCID 3>> BDC`: the start of marked content with an id, as WeasyPrint writes it.
 MARKED_CONTENT = re.compile(rb"/[A-Za-z]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
@@ -27,6 +29,8 @@ MARKED_CONTENT = re.compile(rb"/[A-Za-z]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 
 def _reachable(pdf: pikepdf.Pdf) -> set[tuple[int, int]]:
     """The structure elements linked into the tree from its root, by object number."""
+    import pikepdf
+
     seen: set[tuple[int, int]] = set()
     stack = [pdf.Root.StructTreeRoot.get("/K")]
     while stack:
@@ -43,6 +47,8 @@ def _reachable(pdf: pikepdf.Pdf) -> set[tuple[int, int]]:
 
 def _owned_mcids(pdf: pikepdf.Pdf) -> dict[int, set[int]]:
     """For each StructParents key, the MCIDs owned by linked elements; unlinked ones are nulled."""
+    import pikepdf
+
     reachable = _reachable(pdf)
     owned: dict[int, set[int]] = {}
     tree = pdf.Root.StructTreeRoot.get("/ParentTree")
@@ -69,6 +75,8 @@ def _owned_mcids(pdf: pikepdf.Pdf) -> dict[int, set[int]]:
 def finish_pdf(pdf_bytes: bytes) -> bytes:
     """WeasyPrint's PDF with its margins as artifacts (when tagged), its XMP metadata
     uncompressed and an /ID derived from its content; the bytes are deterministic."""
+    import pikepdf  # here, not at the top: the CLI loads this module, a worker runs it
+
     with pikepdf.open(BytesIO(pdf_bytes)) as pdf:
         if "/StructTreeRoot" in pdf.Root:
             _mark_margins_as_artifacts(pdf)
@@ -93,6 +101,8 @@ def finish_pdf(pdf_bytes: bytes) -> bytes:
 
 def _mark_margins_as_artifacts(pdf: pikepdf.Pdf) -> None:
     """Re-mark marked content that no linked structure element owns as /Artifact."""
+    import pikepdf
+
     owned = _owned_mcids(pdf)
     for page in pdf.pages:
         key = page.obj.get("/StructParents")
@@ -128,6 +138,8 @@ def _no_stream_ends_in_carriage_return(pdf: pikepdf.Pdf) -> None:
     object streams are its own, and finish_pdf checks those. The metadata stays uncompressed,
     as PDF/A asks.
     """
+    import pikepdf
+
     metadata = pdf.Root.get("/Metadata")
     for stream in pdf.objects:
         if not isinstance(stream, pikepdf.Stream) or stream.get("/Type") == "/Metadata":

@@ -329,7 +329,12 @@ DOWNLOAD_MARK = "<!-- ncpi:download -->"
 
 
 def with_download_link(
-    html: str, pdf_name: str, pdf: bytes, language: str = "en", user_templates: Path | None = None
+    html: str,
+    pdf_name: str,
+    pdf: bytes,
+    language: str = "en",
+    user_templates: Path | None = None,
+    pages: int | None = None,
 ) -> str:
     """The HTML with its download mark replaced by a link to its PDF, with pages and size.
 
@@ -339,10 +344,11 @@ def with_download_link(
     if DOWNLOAD_MARK not in html:
         return html
 
-    import pikepdf
+    if pages is None:  # not counted by the worker that made it
+        import pikepdf
 
-    with pikepdf.open(BytesIO(pdf)) as opened:
-        pages = len(opened.pages)
+        with pikepdf.open(BytesIO(pdf)) as opened:
+            pages = len(opened.pages)
 
     size = f"{-(-len(pdf) // 1024):,} KB"  # rounded up: never "0 KB"
     text = translator(user_templates, language)("Download the report (PDF, %(pages)s, %(size)s)")
