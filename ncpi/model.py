@@ -789,8 +789,9 @@ class Common(Model):
     )
     forewords: list[StandardText] = Field(
         default_factory=list,
-        description="Optional: the standard foreword of a re-inspection report, by date; a "
-        "report's own `foreword` replaces it.",
+        description="Optional: the standard foreword of a re-inspection's or an initial "
+        "inspection's report, by date (a post-inspection review has none); a report's own "
+        "`foreword` replaces it.",
     )
     methodologies: list[StandardText] = Field(
         default_factory=list,

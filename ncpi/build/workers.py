@@ -117,7 +117,7 @@ class MadePdf:
     peak_memory_kib: int = 0
     process_id: int = 0
     #: Its page count, for the web page's download link: counted here, where pikepdf is
-    #: loaded already, so that the parent never loads it (70 ms of a single build).
+    #: loaded already, so that the parent never loads it (a 70 ms import).
     pages: int | None = None
 
 
