@@ -11,6 +11,7 @@ import pytest
 
 from support import MATRIX, edit, invoke, make_project
 from support.golden import page_text
+from support.pdftools import flowing_text
 
 SLUG = "west-mercia"
 
@@ -306,3 +307,27 @@ def test_judgments_belong_to_the_2024_programme(inspection_project):
         "inspection.judgments: graded judgments are on the 2024 programme's topics, but this "
         'report follows the 2014 programme: remove them, or write programme: "2024"'
     ]
+
+
+@pytest.mark.pdf
+def test_an_overview_of_initial_inspections_only_has_no_empty_follow_up_sections(tmp_path):
+    """From 2024 there are initial inspections only: the follow-ups' tables would all be
+    zeros, so the overview is of the inspections, and still passes PDF/UA-1."""
+    import page
+
+    project = make_project(tmp_path, "shipped")
+    for slug in ("essex", "dyfed-powys"):
+        project.report_path(slug).unlink()
+        project.welsh_path(slug).unlink(missing_ok=True)
+    shutil.copy(MATRIX / f"{SLUG}.yaml", project.report_path(SLUG))
+    result = invoke(project, "national", "--as-of", "2026-01-01T00:00")
+    assert result.exit_code == 0, result.output + result.stderr
+    pdf = project.build_dir / "national" / "national-overview.pdf"
+    text = re.sub(r"\s+", " ", flowing_text(pdf))
+    assert "the initial inspection reports of one force" in text
+    assert "No follow-up report is counted." in text
+    assert "2 Inspections of the 2024 programme" in text
+    for follow_up_only in ("The recommendations", "Revisits", "Case file audits", "Annex A"):
+        assert follow_up_only not in text, follow_up_only
+    checked = page.validate_pdf(str(pdf), profile="ua1")
+    assert [f"{f.rule_id}: {f.message}" for f in checked.failures] == []
