@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from decimal import Decimal
 from io import BytesIO
 from typing import TYPE_CHECKING
 
@@ -85,18 +86,107 @@ def finish_pdf(pdf_bytes: bytes) -> bytes:
             # Written without a filter; qpdf never compresses a /Type /Metadata stream itself.
             metadata.write(metadata.read_bytes())
         _no_stream_ends_in_carriage_return(pdf)
-        for mode in (pikepdf.ObjectStreamMode.generate, pikepdf.ObjectStreamMode.disable):
-            out = BytesIO()
-            pdf.save(
-                out,
-                deterministic_id=True,  # an /ID, from the content: the same inputs, the same bytes
-                compress_streams=True,
-                object_stream_mode=mode,
-            )
-            if _ENDS_IN_CARRIAGE_RETURN not in out.getvalue():
+        written = _saved(pdf, pikepdf.ObjectStreamMode.generate)
+    # A stream qpdf compressed itself may end in CR too, one in 256: an object stream (a
+    # document of 300 pages has 150) or the cross-reference stream. Respelling one object in
+    # it, or any object before the cross-reference stream, without changing what it means,
+    # changes those bytes: at most a few rounds, each deterministic.
+    for _ in range(_MOST_ROUNDS):
+        if _ENDS_IN_CARRIAGE_RETURN not in written:
+            return written
+        with pikepdf.open(BytesIO(written)) as again:
+            if not _respell_where_a_stream_ends_in_cr(again):
                 break
-            # An object stream qpdf compressed ends in CR: without object streams, none can.
-        return out.getvalue()
+            written = _saved(again, pikepdf.ObjectStreamMode.generate)
+    if _ENDS_IN_CARRIAGE_RETURN not in written:
+        return written
+    # Nothing in such a stream could be respelt: without object streams, no stream ends in CR
+    # (the file is several times larger, as before object streams).
+    with pikepdf.open(BytesIO(written)) as again:
+        return _saved(again, pikepdf.ObjectStreamMode.disable)
+
+
+#: How many times an object stream ending in CR is respelt before object streams are given up.
+_MOST_ROUNDS = 8
+
+
+def _saved(pdf: pikepdf.Pdf, mode) -> bytes:
+    out = BytesIO()
+    pdf.save(
+        out,
+        deterministic_id=True,  # an /ID, from the content: the same inputs, the same bytes
+        compress_streams=True,
+        object_stream_mode=mode,
+    )
+    return out.getvalue()
+
+
+def _respell_where_a_stream_ends_in_cr(pdf: pikepdf.Pdf) -> bool:
+    """Respell one object in each object stream that ends in CR, meaning the same: a real
+    number with one more trailing zero, or else a structure element given the language it
+    inherits; with no such object stream, the cross-reference stream is the one, and any
+    object will do. False if there was nothing to respell."""
+    import pikepdf
+
+    groups = []
+    for stream in list(pdf.objects):
+        if not (isinstance(stream, pikepdf.Stream) and stream.get("/Type") == "/ObjStm"):
+            continue
+        if stream.read_raw_bytes().endswith(b"\r"):
+            data = stream.read_bytes()
+            numbers = [int(n) for n in data[: int(stream.First)].split()[0::2]]
+            groups.append([pdf.get_object((number, 0)) for number in numbers])
+    if not groups:  # the cross-reference stream: its offsets move with any object's length
+        groups.append(list(pdf.objects))
+    return all(
+        any(_respell_a_real(obj) for obj in objects)
+        or any(_give_inherited_language(pdf, obj) for obj in objects)
+        for objects in groups
+    )
+
+
+def _respell_a_real(obj) -> bool:
+    """Write the first real number in a dictionary (or in an array in it) with one more
+    trailing zero: 62.3622 as 62.36220, the same number."""
+    import pikepdf
+
+    if not isinstance(obj, pikepdf.Dictionary):
+        return False
+    for key in sorted(obj.keys()):
+        value = obj[key]
+        items = value if isinstance(value, pikepdf.Array) else [value]
+        for index, item in enumerate(items):
+            if isinstance(item, Decimal):
+                text = str(item)
+                respelt = Decimal(text + ("0" if "." in text else ".0"))
+                if isinstance(value, pikepdf.Array):
+                    value[index] = respelt
+                else:
+                    obj[key] = respelt
+                return True
+    return False
+
+
+def _give_inherited_language(pdf: pikepdf.Pdf, obj) -> bool:
+    """Give a structure element without /Lang the language it inherits, said outright."""
+    import pikepdf
+
+    if not (isinstance(obj, pikepdf.Dictionary) and "/S" in obj and "/P" in obj):
+        return False
+    if "/Lang" in obj:
+        return False
+    parent = obj.get("/P")
+    for _ in range(1000):  # a structure tree deeper than this is not one WeasyPrint wrote
+        if not isinstance(parent, pikepdf.Dictionary) or "/Lang" in parent:
+            break
+        parent = parent.get("/P")
+    if isinstance(parent, pikepdf.Dictionary) and "/Lang" in parent:
+        obj.Lang = parent.Lang
+    elif "/Lang" in pdf.Root:
+        obj.Lang = pdf.Root.Lang
+    else:
+        return False
+    return True
 
 
 def _mark_margins_as_artifacts(pdf: pikepdf.Pdf) -> None:
