@@ -155,6 +155,14 @@ def test_initial_inspections_are_counted_apart_by_programme(matrix_national):
         ]
         cells = "".join(f"<td>{count}</td>" for count in counts)
         assert f'<tr><th scope="row">{title}</th>{cells}</tr>' in section, title
+    # Each force's grade on each topic, in a row of its own.
+    for slug, report in inspections.items():
+        grades = {
+            j["topic"]: JUDGMENT_GRADES[j["grade"]] for j in report["inspection"]["judgments"]
+        }
+        name = forces()[slug].name
+        cells = "".join(f"<td>{grades[topic]}</td>" for topic in TOPICS if topic in grades)
+        assert f'<tr><th scope="row">{name}</th>{cells}</tr>' in section, name
     causes = sum(len(r["inspection"]["causes_of_concern"]) for r in inspections.values())
     improvements = sum(len(r["inspection"]["areas_for_improvement"]) for r in inspections.values())
     words = {1: "one", 2: "two", 3: "three"}
