@@ -96,3 +96,47 @@ def test_an_object_stream_ending_in_cr_is_respelt_not_given_up():
     with pikepdf.open(BytesIO(original)) as before, pikepdf.open(BytesIO(finished)) as after:
         rects = [[float(v) for v in a.Rect] for a in before.pages[0].Annots]
         assert [[float(v) for v in a.Rect] for a in after.pages[0].Annots] == rects
+
+
+def _structure(count: int) -> bytes:
+    """A tagged page's structure tree of `count` paragraphs, with no real number anywhere."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    pdf.Root.Lang = pikepdf.String("cy-GB")
+    root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
+    document = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S="/Document"))
+    document.P = root
+    document.Lang = pikepdf.String("en-GB")  # what its paragraphs inherit
+    kids = []
+    for index in range(count):
+        kids.append(
+            pdf.make_indirect(
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.StructElem,
+                    S=pikepdf.Name.P,
+                    P=document,
+                    Pg=pdf.pages[0].obj,
+                    K=index,
+                )
+            )
+        )
+    document.K = pikepdf.Array(kids)
+    root.K = document
+    pdf.Root.StructTreeRoot = root
+    buffer = BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_structure_element_is_given_the_language_it_inherits_where_no_real_can_be_respelt():
+    count = next(
+        n for n in range(100, 3000, 7) if _object_stream_ends_in_carriage_return(_structure(n))
+    )
+    finished = finish_pdf(_structure(count))
+    assert b"\r\nendstream" not in finished and b"/ObjStm" in finished
+    with pikepdf.open(BytesIO(finished)) as done:
+        paragraphs = done.Root.StructTreeRoot.K.K
+        languages = {str(p.Lang) for p in paragraphs if "/Lang" in p}
+        # Said outright where it was inherited: the Document's, not the catalogue's.
+        assert languages == {"en-GB"}
+        assert 0 < sum("/Lang" in p for p in paragraphs) <= 8  # one a round, at most
