@@ -144,8 +144,8 @@ if not TYPE_CHECKING:
 
 
 def judgment_scale(fieldwork_start: dt.date) -> tuple[str, ...]:
-    """The grades a topic could be given when an inspection's fieldwork started: none before
-    the 2024 methodology, which introduced graded judgments."""
+    """The grades a topic could be given when an inspection's fieldwork started."""
+    # None before the methodology of April 2024, which introduced graded judgments.
     return tuple(JUDGMENT_GRADES) if fieldwork_start >= PROGRAMME_2024_FROM else ()
 
 
@@ -695,8 +695,7 @@ def follow_up(report: Report) -> Reinspection:
 
 
 def presented(report):
-    """The part that holds the report's own dates, inspector, summary and conclusion: the
-    follow-up's, or an initial inspection's own."""
+    """The part with the report's own dates, inspector, summary and conclusion."""
     if report.inspection.kind == INSPECTION_KIND:
         return report.inspection
     return report.reinspection

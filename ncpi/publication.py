@@ -35,8 +35,8 @@ def in_uk_time(moment: dt.datetime) -> dt.datetime:
 
 
 def presented(report: Report):
-    """The part with the report's own publication date (as model.presented; this module loads
-    no model, so that the CLI's quick paths stay quick)."""
+    """The part with the report's own publication date, as model.presented."""
+    # Written again here: this module loads no model, so that the CLI's quick paths stay quick.
     return report.inspection if report.inspection.kind == "inspection" else report.reinspection
 
 

@@ -546,8 +546,7 @@ def _foreword(rules: _Rules) -> Iterable[Problem]:
 
 
 def _report_shape(rules: _Rules) -> Iterable[Problem]:
-    """A follow-up's report has its `reinspection`; an initial inspection's own report has
-    none, and gives its inspector, summary, context and conclusion in `inspection`."""
+    """A follow-up has its `reinspection`; an initial inspection's own report has none."""
     first = rules.report.inspection
     data: dict = rules.loaded.data if isinstance(rules.loaded.data, dict) else {}
     inspection = data.get("inspection")
@@ -592,8 +591,7 @@ def _report_shape(rules: _Rules) -> Iterable[Problem]:
 
 
 def _programme_areas(rules: _Rules) -> Iterable[Problem]:
-    """Every area named is one of the report's programme: the child's journey of 2014–22, or
-    the five topics of 2024."""
+    """Every area named is one of the report's programme's (the journey, or the 2024 topics)."""
     version = programme(rules.report)
     areas = PROGRAMMES[version]
     first = rules.report.inspection

@@ -295,9 +295,7 @@ def national_context(national: National, links: dict[str, str]) -> dict:
 
 
 def _programme_summaries(inspections: list[Entry]) -> list[dict]:
-    """The initial inspections by programme, each counted apart as grading scales are: their
-    forces, recommendations, causes of concern, areas for improvement, and judgments by topic
-    and grade."""
+    """The initial inspections counted by programme, each apart, as grading scales are."""
     summaries = []
     for version, areas in PROGRAMMES.items():
         entries = [entry for entry in inspections if programme(entry.report) == version]

@@ -41,8 +41,7 @@ NEW_REPORT_TEMPLATE = "new-report.yaml.j2"
 
 
 def scaffold_text(project: Project, slug: str, inspection: bool = False) -> str:
-    """The new report file's text for a registry force: a follow-up's, or an initial
-    inspection's own (2024 programme)."""
+    """The new report file's text: a follow-up's, or an initial inspection's own (2024)."""
 
     def blank(what: str) -> str:
         # JSON's string syntax is YAML's double-quoted one: the blank is valid YAML as written.

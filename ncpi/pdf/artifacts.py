@@ -112,9 +112,9 @@ def finish_pdf(pdf_bytes: bytes) -> bytes:
 
 
 def _give_back_memory() -> None:
-    """Hand back the memory of what was freed (WeasyPrint's layout, held in cycles) before
-    qpdf reads the PDF again: its reading added 40 MiB to the peak of a 300-page report
-    (491 MiB; 451 with this). Only here: collecting takes 5 % of a layout's time."""
+    """Hand back what was freed (WeasyPrint's layout, held in cycles) before qpdf reads again."""
+    # qpdf's reading added 40 MiB to the peak of a 300-page report (491 MiB; 451 with this).
+    # Only on this path: collecting takes 5 % of a layout's time.
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):  # glibc's; other C libraries lack it
         ctypes.CDLL(None).malloc_trim(0)
@@ -136,14 +136,11 @@ def _saved(pdf: pikepdf.Pdf, mode) -> bytes:
 
 
 def _respell_where_a_stream_ends_in_cr(pdf: pikepdf.Pdf, written: bytes) -> bool:
-    """Respell one object in each object stream of `written` (opened as `pdf`) that ends in
-    CR, meaning the same: a real number with one more trailing zero, or else a structure
-    element given the language it inherits. When the cross-reference stream is the one, any
-    object will do. False if there was nothing to respell.
-
-    The streams are found in the bytes, so that only their objects are loaded: listing every
-    object of a 300-page report took 40 MiB more.
-    """
+    """Respell, meaning the same, one object in each stream of `written` that ends in CR."""
+    # A real number gets one more trailing zero, or else a structure element the language it
+    # inherits; where the cross-reference stream ends in CR, any object will do. False if
+    # there was nothing to respell. The streams are found in the bytes, so that only their
+    # objects are loaded: listing every object of a 300-page report took 40 MiB more.
     import pikepdf
 
     groups: list[Iterable] = []
@@ -166,8 +163,7 @@ def _respell_where_a_stream_ends_in_cr(pdf: pikepdf.Pdf, written: bytes) -> bool
 
 
 def _respell_a_real(obj) -> bool:
-    """Write the first real number in a dictionary (or in an array in it) with one more
-    trailing zero: 62.3622 as 62.36220, the same number."""
+    """Write a dictionary's first real number with one more trailing zero: the same number."""
     import pikepdf
 
     if not isinstance(obj, pikepdf.Dictionary):
