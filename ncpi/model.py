@@ -188,7 +188,7 @@ class ForceRef(Model):
 
 
 class Recommendation(Model):
-    """One recommendation of the original inspection report."""
+    """One recommendation of the inspection's report (the original one, in a follow-up)."""
 
     id: Annotated[StrictStr, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]*$")] = Field(
         description="A short id used to link progress to it.", examples=["R1"]
