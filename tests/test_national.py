@@ -163,6 +163,9 @@ def test_initial_inspections_are_counted_apart_by_programme(matrix_national):
         name = forces()[slug].name
         cells = "".join(f"<td>{grades[topic]}</td>" for topic in TOPICS if topic in grades)
         assert f'<tr><th scope="row">{name}</th>{cells}</tr>' in section, name
+    # Their case audits are added up apart from the follow-ups', within a grading scale.
+    cases = sum(r["case_audit"]["cases"] for r in inspections.values() if "case_audit" in r)
+    assert cases and f"scale of three grades (from 2016): {cases} case files from" in section
     causes = sum(len(r["inspection"]["causes_of_concern"]) for r in inspections.values())
     improvements = sum(len(r["inspection"]["areas_for_improvement"]) for r in inspections.values())
     words = {1: "one", 2: "two", 3: "three"}

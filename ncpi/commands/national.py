@@ -215,19 +215,6 @@ def national_context(national: National, links: dict[str, str]) -> dict:
         PROGRESS_STATUSES, lambda entry, rec: progress.get((entry.slug, rec.id), "not started")
     )
     revisits = sorted(entries, key=lambda entry: (-entry.revisit_days, entry.force.name))
-    audits: dict[tuple[str, ...], dict] = {}
-    for entry in entries:
-        audit = entry.report.case_audit
-        if audit is None:
-            continue
-        scale = grade_scale(follow_up(entry.report).fieldwork.start)
-        totals = audits.setdefault(
-            scale, {"forces": 0, "cases": 0, "grades": dict.fromkeys(scale, 0)}
-        )
-        totals["forces"] += 1
-        totals["cases"] += audit.cases
-        for grade, count in audit.grades.items():
-            totals["grades"][grade] = totals["grades"].get(grade, 0) + count
     published = [follow_up(entry.report).published for entry in entries]
     # With no report counted, the overview is dated by its moment, never by the clock alone.
     latest = max(
@@ -277,14 +264,7 @@ def national_context(national: National, links: dict[str, str]) -> dict:
             mark=(REVISIT_AIM_DAYS, "six months"),
         ),
         "months": _months,
-        "audits": [
-            (
-                "four grades (2014–15)" if len(scale) == 4 else "three grades (from 2016)",
-                [GRADES[grade] for grade in scale],
-                totals,
-            )
-            for scale, totals in sorted(audits.items(), key=lambda item: -len(item[0]))
-        ],
+        "audits": _audit_totals(entries),
         "grades": GRADES,
         "statuses": PROGRESS_STATUSES,
         "progress_of": lambda entry: _progress_summary(entry),
@@ -292,6 +272,32 @@ def national_context(national: National, links: dict[str, str]) -> dict:
         "programmes": _programme_summaries([entry for entry in everything if entry.initial]),
         "judgment_grades": JUDGMENT_GRADES,
     }
+
+
+def _audit_totals(entries: list[Entry]) -> list[tuple[str, list[str], dict]]:
+    """The case audits added up within each grading scale (of the audit's own fieldwork), the
+    four-grade one first: its name, its grades' labels, and forces, cases and grades."""
+    audits: dict[tuple[str, ...], dict] = {}
+    for entry in entries:
+        audit = entry.report.case_audit
+        if audit is None:
+            continue
+        scale = grade_scale(presented(entry.report).fieldwork.start)
+        totals = audits.setdefault(
+            scale, {"forces": 0, "cases": 0, "grades": dict.fromkeys(scale, 0)}
+        )
+        totals["forces"] += 1
+        totals["cases"] += audit.cases
+        for grade, count in audit.grades.items():
+            totals["grades"][grade] = totals["grades"].get(grade, 0) + count
+    return [
+        (
+            "four grades (2014–15)" if len(scale) == 4 else "three grades (from 2016)",
+            [GRADES[grade] for grade in scale],
+            totals,
+        )
+        for scale, totals in sorted(audits.items(), key=lambda item: -len(item[0]))
+    ]
 
 
 def _programme_summaries(inspections: list[Entry]) -> list[dict]:
@@ -325,6 +331,7 @@ def _programme_summaries(inspections: list[Entry]) -> list[dict]:
                 "topics": [topic for topic in areas if topic in judged],
                 "areas": areas,
                 "kind": first.kind,
+                "audits": _audit_totals(entries),
             }
         )
     return summaries
