@@ -24,7 +24,6 @@ from ncpi.build.outcomes import Outcome, failed_outcome
 from ncpi.build.targets import BuildOptions, Target
 from ncpi.defaults import builtin_templates_dir
 from ncpi.errors import NcpiError
-from ncpi.pdf.artifacts import finish_pdf
 from ncpi.pdf.document import fonts_dir_for, import_weasyprint, weasyprint_pdf
 from ncpi.project import Project
 
@@ -140,13 +139,12 @@ def pdf_settings(project: Project, options: BuildOptions) -> dict:
 def make_pdf(project: Project, html: str, options: BuildOptions) -> tuple[bytes, dict[str, str]]:
     """The finished PDF of an HTML document, and the files WeasyPrint read (path -> SHA-256).
 
-    WeasyPrint makes the PDF; finish_pdf then does what PDF/UA-1 and PDF/A ask and WeasyPrint
-    leaves undone (running headers as artifacts, uncompressed XMP, an /ID from the content).
+    WeasyPrint makes the PDF; finish_pdf does what PDF/UA-1 and PDF/A ask and WeasyPrint leaves
+    undone (running headers as artifacts, uncompressed XMP, an /ID from the content).
     """
 
     served: dict[str, str] = {}
-    pdf = weasyprint_pdf(html, served=served, **pdf_settings(project, options))
-    return finish_pdf(pdf), served
+    return weasyprint_pdf(html, served=served, **pdf_settings(project, options)), served
 
 
 def pdf_page_count(pdf: bytes | None) -> int | None:

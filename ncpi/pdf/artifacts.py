@@ -83,14 +83,28 @@ def finish_pdf(pdf_bytes: bytes) -> bytes:
     import pikepdf  # here, not at the top: the CLI loads this module, a worker runs it
 
     with pikepdf.open(BytesIO(pdf_bytes)) as pdf:
-        if "/StructTreeRoot" in pdf.Root:
-            _mark_margins_as_artifacts(pdf)
-        metadata = pdf.Root.get("/Metadata")
-        if isinstance(metadata, pikepdf.Stream) and "/Filter" in metadata:
-            # Written without a filter; qpdf never compresses a /Type /Metadata stream itself.
-            metadata.write(metadata.read_bytes())
-        _no_stream_ends_in_carriage_return(pdf)
-        written = _saved(pdf, pikepdf.ObjectStreamMode.generate)
+        written = finish_opened(pdf)
+    return no_stream_ends_in_cr(written)
+
+
+def finish_opened(pdf: pikepdf.Pdf) -> bytes:
+    """What finish_pdf does to a PDF already open, written once (see no_stream_ends_in_cr)."""
+    import pikepdf
+
+    if "/StructTreeRoot" in pdf.Root:
+        _mark_margins_as_artifacts(pdf)
+    metadata = pdf.Root.get("/Metadata")
+    if isinstance(metadata, pikepdf.Stream) and "/Filter" in metadata:
+        # Written without a filter; qpdf never compresses a /Type /Metadata stream itself.
+        metadata.write(metadata.read_bytes())
+    _no_stream_ends_in_carriage_return(pdf)
+    return _saved(pdf, pikepdf.ObjectStreamMode.generate)
+
+
+def no_stream_ends_in_cr(written: bytes) -> bytes:
+    """A PDF written by finish_opened, written again until no stream of qpdf's ends in CR."""
+    import pikepdf
+
     # A stream qpdf compressed itself may end in CR too, one in 256: an object stream (a
     # document of 300 pages has 150) or the cross-reference stream. Respelling one object in
     # it, or any object before the cross-reference stream, without changing what it means,
@@ -98,7 +112,7 @@ def finish_pdf(pdf_bytes: bytes) -> bytes:
     for _ in range(_MOST_ROUNDS):
         if _ENDS_IN_CARRIAGE_RETURN not in written:
             return written
-        _give_back_memory()
+        give_back_memory()
         with pikepdf.open(BytesIO(written)) as again:
             if not _respell_where_a_stream_ends_in_cr(again, written):
                 break
@@ -111,7 +125,7 @@ def finish_pdf(pdf_bytes: bytes) -> bytes:
         return _saved(again, pikepdf.ObjectStreamMode.disable)
 
 
-def _give_back_memory() -> None:
+def give_back_memory() -> None:
     """Hand back what was freed (WeasyPrint's layout, held in cycles) before qpdf reads again."""
     # qpdf's reading added 40 MiB to the peak of a 300-page report (491 MiB; 451 with this).
     # Only on this path: collecting takes 5 % of a layout's time.

@@ -15,6 +15,8 @@ from urllib.parse import unquote, urlsplit
 
 from ncpi.defaults import builtin_templates_dir
 from ncpi.errors import RenderError
+from ncpi.pdf.artifacts import finish_pdf
+from ncpi.pdf.parts import pdf_in_parts
 
 #: The PDF variant a build makes unless told otherwise: tagged and accessible.
 DEFAULT_VARIANT = "pdf/ua-1"
@@ -192,10 +194,13 @@ def weasyprint_pdf(
     allowed_dirs: list[Path],
     variant: str = DEFAULT_VARIANT,
     served: dict[str, str] | None = None,
+    finish: bool = True,
 ) -> bytes:
-    """WeasyPrint's PDF of an HTML document; its warnings and refused resources fail the build.
+    """The PDF of an HTML document, finished (finish_pdf) unless `finish` is False, as
+    WeasyPrint writes it; its warnings and refused resources fail the build.
 
-    The files WeasyPrint read (fonts, images, stylesheets) are recorded in `served`.
+    The files WeasyPrint read (fonts, images, stylesheets) are recorded in `served`. A
+    document with a long table is made a part at a time (ncpi.pdf.parts), always finished.
     """
     return render_document(
         html,
@@ -204,8 +209,21 @@ def weasyprint_pdf(
         allowed_dirs=allowed_dirs,
         variant=variant,
         served=served,
-        write=True,
+        write="finished" if finish else "bare",
     )
+
+
+def _html_of_tree(like, root):
+    """A WeasyPrint document of an already parsed tree, read as `like` reads its own."""
+    import cssselect2
+    import weasyprint
+
+    document = weasyprint.HTML.__new__(weasyprint.HTML)
+    document.base_url, document.url_fetcher = like.base_url, like.url_fetcher
+    document.media_type = like.media_type
+    document.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+    document.etree_element = document.wrapper_element.etree_element
+    return document
 
 
 def render_document(
@@ -216,9 +234,10 @@ def render_document(
     allowed_dirs: list[Path],
     variant: str = DEFAULT_VARIANT,
     served: dict[str, str] | None = None,
-    write: bool = False,
+    write: str = "",
 ):
-    """WeasyPrint's laid-out pages of an HTML document (or, with `write`, the PDF bytes)."""
+    """WeasyPrint's laid-out pages of an HTML document; with `write`, the PDF's bytes, as
+    WeasyPrint writes them ("bare") or "finished"."""
     import_weasyprint()
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
@@ -239,15 +258,26 @@ def render_document(
         stylesheet = weasyprint.CSS(
             string=_font_faces(fonts_dir), font_config=fonts, url_fetcher=fetcher
         )
+        writing = {
+            "pdf_variant": variant,
+            "pdf_identifier": False,
+            "custom_metadata": True,
+            "uncompressed_pdf": False,
+        }
         if write:
-            result = document.write_pdf(
-                stylesheets=[stylesheet],
-                font_config=fonts,
-                pdf_variant=variant,
-                pdf_identifier=False,
-                custom_metadata=True,
-                uncompressed_pdf=False,
-            )
+            result = None
+            if write == "finished":
+                result = pdf_in_parts(
+                    html,
+                    render=lambda root: _html_of_tree(document, root).render(
+                        stylesheets=[stylesheet], font_config=fonts, pdf_variant=variant
+                    ),
+                    write=lambda laid_out, pages: laid_out.copy(pages).write_pdf(**writing),
+                )
+            if result is None:
+                result = document.write_pdf(stylesheets=[stylesheet], font_config=fonts, **writing)
+                if write == "finished":
+                    result = finish_pdf(result)
         else:
             result = document.render(
                 stylesheets=[stylesheet], font_config=fonts, pdf_variant=variant

@@ -1,0 +1,651 @@
+"""Long tables laid out a part at a time, so a PDF's memory does not grow with its tables.
+
+WeasyPrint keeps every laid-out page until it writes the PDF: about 18 KiB for each table cell,
+so the national overview of 800 reports took 400 MiB. A document with a long table body is cut
+between table rows into parts. Each part is the document with everything outside it taken out
+of the tree, laid out, written and let go; the parts' PDFs are then joined into one.
+
+The join is the PDF WeasyPrint makes in one piece (a test compares them page by page):
+- WeasyPrint tags each page on its own (a table over three pages is three Table elements), so
+  the parts' structure trees join page after page.
+- A part ends where a page ends: it is laid out with rows to spare, its last page is dropped,
+  and the next part starts with that page's first row, under its table's head, as WeasyPrint
+  repeats the head at the top of a page. A box continued from the part before starts with no
+  top margin, padding or border, as a box continued on a new page does.
+- A table's columns are as wide as the whole table makes them: a first pass measures every
+  cell of each long table, a part at a time, and each part's table is given those widths.
+- Page numbers cross the parts in two passes. The first lays each part out to learn its pages
+  and where each anchor is; the second writes each part with the numbers known:
+  `counter(pages)` is the whole's count, a part's first page number is set with
+  `counter-reset`, `@page :first` is the first part's only, `target-counter(attr(href),
+  page)` (the contents) reads the page from the link, and `string-set: NAME content()` on a
+  class (the running title) is given as a literal to the parts after the first.
+- A link to an anchor in another part is written with a placeholder address and made an
+  internal link again in the join; the outline is made for the whole, from every page.
+
+A document that uses another page-based feature, a long table with a spanning cell, or a page
+that starts with anything but a row is laid out in one piece, as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from io import BytesIO
+from xml.etree.ElementTree import Element
+
+from ncpi.pdf.artifacts import finish_opened, give_back_memory, no_stream_ends_in_cr
+
+#: Rows in a part. A part of this many short rows is four or five pages: enough for it to end
+#: with a whole page of rows, few enough to keep memory low.
+ROWS_PER_PART = 200
+
+#: A document is cut only where a table body has at least this many rows.
+LONG_TABLE_ROWS = 300
+
+_CONTINUED = "data-ncpi-continued"
+_HIDDEN = "data-ncpi-elsewhere"
+_PAGE_OF_TARGET = "data-ncpi-page"
+_ELSEWHERE = "ncpi-part-link:"
+_PART_STYLE = (
+    f"[{_CONTINUED}] {{ margin-top: 0 !important; padding-top: 0 !important; "
+    f"border-top-width: 0 !important; }} [{_HIDDEN}] {{ display: none !important; }}"
+)
+_TARGET_COUNTER = "target-counter(attr(href), page)"
+_STRING_SET = re.compile(r"\.([\w-]+)\s*\{[^{}]*?string-set:\s*([\w-]+)\s+content\(\)")
+#: What the parts cannot carry across (another kind of page selector, page counter, target,
+#: running element, counter of the document's own, or a count of rows or sections: a stand-in
+#: keeps `:first-child` true, not `:nth-child`): a document using one is not cut.
+_UNSUPPORTED = re.compile(
+    r"target-(?:counter|text)|running\(|element\(|counter-(?:reset|increment)|footnote|"
+    r"@page[^{]*:(?:left|right|blank|nth)|(?<!td)(?<!th):nth-|:nth-last|-of-type|~"
+)
+
+
+def _stand_in(sibling):
+    """An empty, hidden copy of an element taken out, to stand for its siblings."""
+    return Element(sibling.tag, {**sibling.attrib, _HIDDEN: ""})
+
+
+class CannotCut(Exception):
+    """The document is not one the parts can reproduce: it is laid out in one piece."""
+
+
+class _Measured(Exception):
+    """A long table's cells are measured: the rest of the layout is not needed."""
+
+
+@dataclass
+class _Part:
+    """A stretch of the body in document order (from `first`, up to `after`), and its pages."""
+
+    first: int
+    after: int
+    start: object | None  # the row the part starts with, if it starts inside a table
+    pages: int = 0
+    anchors: dict[str, int] = field(default_factory=dict)
+
+
+class _Tree:
+    """The parsed document, numbered in document order, with its long tables' rows."""
+
+    def __init__(self, root, long_rows: int):
+        self.root = root
+        self.body = root.find("body")
+        self.styles = root.findall(".//style")
+        if self.body is None or not self.styles:
+            raise CannotCut("no body or no stylesheet")
+        self.order: dict[int, tuple[int, int]] = {}  # id(element) -> (first, after its last)
+        self.parent: dict[int, Element] = {}
+        self.end = self._number(self.body, 0)
+        self.bodies = [
+            body
+            for body in self.body.iter("tbody")
+            if sum(child.tag == "tr" for child in body) >= long_rows
+        ]
+        if not self.bodies:
+            raise CannotCut("no long table")
+        self.tables = {id(self.parent[id(body)]) for body in self.bodies}
+        for body in self.bodies:
+            table = self.parent[id(body)]
+            if table.find(".//table") is not None or any(
+                cell.get("colspan") or cell.get("rowspan")
+                for cell in table.iter()
+                if cell.tag in ("td", "th")
+            ):
+                raise CannotCut("a long table holds a table or a spanning cell")
+        self.rows = [row for body in self.bodies for row in body if row.tag == "tr"]
+        self.row_ids = {id(row) for row in self.rows}
+
+    def _number(self, element, first: int) -> int:
+        after = first + 1
+        for child in element:
+            if isinstance(child.tag, str):
+                self.parent[id(child)] = element
+                after = self._number(child, after)
+        self.order[id(element)] = (first, after)
+        return after
+
+    def position(self, element) -> int:
+        return self.order[id(element)][0]
+
+    def ancestors(self, element) -> list:
+        found = []
+        while id(element) in self.parent:
+            element = self.parent[id(element)]
+            found.append(element)
+        return found
+
+    def table_of_cell(self, cell):
+        """The long table a cell is in, or None."""
+        row = self.parent.get(id(cell))
+        group = self.parent.get(id(row)) if row is not None else None
+        table = self.parent.get(id(group)) if group is not None else None
+        return table if table is not None and id(table) in self.tables else None
+
+    def check_cut(self, row) -> None:
+        """A cut before `row` hides no text: its ancestors hold elements only."""
+        for ancestor in self.ancestors(row):
+            loose = [ancestor.text, *(child.tail for child in ancestor)]
+            if any(text and text.strip() for text in loose):
+                raise CannotCut("text beside a long table's ancestors")
+
+    def cut_out(self, part: _Part) -> list[tuple[object, list]]:
+        """Take out of the body everything outside the part; what to put back, and where.
+
+        Taken out, not hidden: WeasyPrint matches every stylesheet against every element in
+        the tree, so a hidden row would still cost each part its time. Where a run of siblings
+        is taken out, an empty hidden copy of its nearest one stays, so that `:first-child`,
+        `:last-child` and `+` match as in the whole (the last row of a part is not the last of
+        its table: `tr:last-child { break-before: avoid }` must not move it).
+        """
+        continued = [] if part.start is None else self.ancestors(part.start)[:-1]  # not body
+        heads = {id(element) for element in continued}
+        taken = []
+        pending = [self.body]
+        while pending:
+            element = pending.pop()
+            children = list(element)
+            kept: list = []
+            run: list = []  # the siblings being taken out, in a row
+            for child in children:
+                if not isinstance(child.tag, str):
+                    kept.append(child)
+                    continue
+                start, end = self.order[id(child)]
+                outside = end <= part.first or start >= part.after
+                # A table continued from the part before shows its head again.
+                if outside and not (child.tag in ("thead", "colgroup") and id(element) in heads):
+                    run.append(child)
+                    continue
+                if run:
+                    kept.append(_stand_in(run[-1]))
+                    run = []
+                kept.append(child)
+                if not outside and not (part.first <= start and end <= part.after):
+                    pending.append(child)  # partly inside: its children are sorted too
+            if run:
+                kept.append(_stand_in(run[0]))
+            if kept != children:  # elements compare by identity
+                taken.append((element, children))
+                element[:] = kept
+        for element in continued:
+            element.set(_CONTINUED, "")
+        taken.append((None, continued))
+        return taken
+
+
+def pdf_in_parts(html: str, render: Callable, write: Callable) -> bytes | None:
+    """The finished PDF of a document with a long table, made a part at a time; None if the
+    document is not one to cut (see finish_pdf for what finished means).
+
+    `render(root)` lays out a parsed document; `write(document, pages)` writes those pages.
+    """
+    rows_per_part, long_rows = ROWS_PER_PART, LONG_TABLE_ROWS  # read now: tests set them
+    if html.count("<tr") < long_rows:
+        return None  # cheap: most documents have no long table, and are not parsed here
+    import tinyhtml5
+
+    root = tinyhtml5.parse(html, namespace_html_elements=False)
+    try:
+        tree = _Tree(root, long_rows)
+        css = [style.text or "" for style in tree.styles]
+        if any(_UNSUPPORTED.search(text.replace(_TARGET_COUNTER, "")) for text in css):
+            raise CannotCut("a page-based feature the parts cannot carry")
+        strings = _running_strings(tree, css)
+        widths: dict[tuple, tuple[float, float]] = {}
+        with _column_widths(tree, widths, measuring=True):
+            _measure(tree, render, css, rows_per_part)
+        with _column_widths(tree, widths, measuring=False):
+            parts = _plan(tree, render, css, strings, rows_per_part)
+            if len(parts) < 2:
+                return None
+            written = []
+            for part in parts:
+                written.append(_write_part(tree, part, parts, render, write, css, strings))
+                give_back_memory()
+        return _join(written)
+    except (CannotCut, RecursionError):  # RecursionError: nested deeper than ncpi's own HTML
+        return None
+
+
+@contextmanager
+def _column_widths(tree: _Tree, widths: dict, measuring: bool) -> Iterator[None]:
+    """While laying out, each long table's cells are as wide as the widest of their column.
+
+    WeasyPrint sizes a table's columns by the widest content of each (CSS's automatic table
+    layout); a part holds only some of the rows, so each of its cells reports the widest
+    content of its column in the whole table, measured first (`measuring`).
+    """
+    from weasyprint.layout import preferred, table
+
+    cell_widths = preferred.table_cell_min_max_content_width
+    table_widths = table.table_and_columns_preferred_widths
+
+    def widest_of_column(context, box, outer=True):
+        long_table = tree.table_of_cell(box.element) if box.element is not None else None
+        if long_table is None:
+            return cell_widths(context, box, outer)
+        key = (id(long_table), box.grid_x, outer)
+        if not measuring and key in widths:
+            # Measured once: measuring each cell is most of the time a table's layout takes.
+            return widths[key]
+        low, high = cell_widths(context, box, outer)
+        seen_low, seen_high = widths.get(key, (0, 0))
+        widths[key] = low, high = max(low, seen_low), max(high, seen_high)
+        return low, high
+
+    def measured(context, box, outer=True):
+        result = table_widths(context, box, outer)
+        if measuring and id(box.get_wrapped_table().element) in tree.tables:
+            raise _Measured
+        return result
+
+    preferred.table_cell_min_max_content_width = widest_of_column
+    table.table_and_columns_preferred_widths = measured
+    try:
+        yield
+    finally:
+        preferred.table_cell_min_max_content_width = cell_widths
+        table.table_and_columns_preferred_widths = table_widths
+
+
+def _measure(tree: _Tree, render: Callable, css: list[str], rows_per_part: int) -> None:
+    """Measure every cell of each long table, a stretch of rows at a time."""
+    plain = _css_of_part(css, 0, {}, 1, None)
+    for body in tree.bodies:
+        rows = [row for row in body if row.tag == "tr"]
+        for index in range(0, len(rows), rows_per_part):
+            rest = rows[index + rows_per_part : index + rows_per_part + 1]
+            after = tree.position(rest[0]) if rest else tree.order[id(body)][1]
+            part = _Part(tree.position(rows[index]), after, rows[index])
+            try:
+                _laid_out(tree, part, render, plain)
+            except _Measured:
+                continue
+            raise CannotCut("a long table was not laid out")
+
+
+def _running_strings(tree: _Tree, css: list[str]) -> dict[str, str]:
+    """Each `string-set: NAME content()` on a class: NAME and the text of its first element."""
+    strings = {}
+    for text in css:
+        if text.count("string-set") != len(_STRING_SET.findall(text)):
+            raise CannotCut("a string-set the parts cannot carry")
+        for name_class, name in _STRING_SET.findall(text):
+            for element in tree.body.iter():
+                if name_class in (element.get("class") or "").split():
+                    strings[name] = " ".join("".join(element.itertext()).split())
+                    break
+    return strings
+
+
+def _css_of_part(
+    css: list[str], index: int, strings: dict[str, str], first_page: int, total: int | None
+) -> list[str]:
+    """The document's stylesheets as a part needs them."""
+    done = []
+    for text in css:
+        text = text.replace(_TARGET_COUNTER, f"attr({_PAGE_OF_TARGET})")
+        if total is not None:
+            text = text.replace("counter(pages)", f'"{total}"')
+        if index:
+            text = text.replace("@page :first", "@page :nth(0)")  # no page is page 0
+        done.append(text)
+    extra = [_PART_STYLE]
+    if index:
+        extra.append(f"@page :first {{ counter-reset: page {first_page} }}")
+        extra += [
+            f'html {{ string-set: {name} "{_css_string(value)}" }}'
+            for name, value in strings.items()
+        ]
+    done[-1] += "\n" + "\n".join(extra)
+    return done
+
+
+def _css_string(text: str) -> str:
+    """Text as the inside of a CSS string: a report's words are never read as CSS."""
+    text = re.sub(r"[\n\r\f]", " ", text)
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _laid_out(tree: _Tree, part: _Part, render: Callable, css: list[str]):
+    """The part laid out: the body outside it taken out, its stylesheets as given."""
+    taken = tree.cut_out(part)
+    saved = [style.text for style in tree.styles]
+    try:
+        for style, text in zip(tree.styles, css, strict=True):
+            style.text = text
+        return render(tree.root)
+    finally:
+        for element, children in reversed(taken):
+            if element is None:
+                for continued in children:
+                    del continued.attrib[_CONTINUED]
+            else:
+                element[:] = children
+        for style, text in zip(tree.styles, saved, strict=True):
+            style.text = text
+
+
+def _plan(
+    tree: _Tree, render: Callable, css: list[str], strings: dict[str, str], rows_per_part: int
+) -> list[_Part]:
+    """The first pass: where each part starts and ends, its pages and its anchors."""
+    _give_pages(tree, {})
+    parts: list[_Part] = []
+    first, start, next_row = 0, None, rows_per_part
+    while True:
+        end = tree.rows[next_row] if next_row < len(tree.rows) else None
+        part = _Part(first, tree.position(end) if end is not None else tree.end, start)
+        css_now = _css_of_part(css, len(parts), strings, 1, None)
+        document = _laid_out(tree, part, render, css_now)
+        pages = document.pages
+        row = None
+        if end is not None:
+            row = _first_row_of_last_page(tree, pages[-1])
+            if row is None or tree.position(row) <= first:
+                # The last page starts with something else (the table began on it): the part
+                # takes more rows, until a page it ends on starts with one.
+                del document, pages
+                next_row += rows_per_part
+                continue
+            tree.check_cut(row)
+            pages = pages[:-1]
+            part.after = tree.position(row)
+        part.pages = len(pages)
+        part.anchors = {name: number for number, page in enumerate(pages) for name in page.anchors}
+        parts.append(part)
+        del document, pages
+        give_back_memory()
+        if row is None:
+            return parts
+        first, start = tree.position(row), row
+        next_row = tree.rows.index(row) + rows_per_part
+
+
+def _first_row_of_last_page(tree: _Tree, page):
+    """The long table's row that starts the page, if only its table's head comes before it."""
+    from weasyprint.formatting_structure import boxes
+
+    pending = [
+        child
+        for child in reversed(page._page_box.children)
+        if not isinstance(child, boxes.MarginBox)
+    ]
+    while pending:
+        box = pending.pop()
+        element = box.element
+        if isinstance(box, boxes.TableRowBox) and id(element) in tree.row_ids:
+            return element
+        if isinstance(box, boxes.TextBox | boxes.ReplacedBox) and not any(
+            above.tag == "thead" for above in tree.ancestors(element)
+        ):
+            return None
+        pending.extend(reversed(getattr(box, "children", ())))
+    return None
+
+
+def _give_pages(tree: _Tree, pages: dict[str, int]) -> None:
+    """Give each link to an anchor the page its target is on (in the first pass, a guess)."""
+    for link in tree.body.iter("a"):
+        href = link.get("href") or ""
+        if href.startswith("#"):
+            link.set(_PAGE_OF_TARGET, str(pages.get(href[1:], 88)))
+
+
+def _write_part(
+    tree: _Tree,
+    part: _Part,
+    parts: list[_Part],
+    render: Callable,
+    write: Callable,
+    css: list[str],
+    strings: dict[str, str],
+) -> tuple[bytes, list[_PageMarks]]:
+    """The second pass: one part laid out again with every page number known, and written."""
+    index = parts.index(part)
+    first_page = 1 + sum(other.pages for other in parts[:index])
+    total = sum(other.pages for other in parts)
+    where: dict[str, int] = {}
+    offset = 0
+    for other in parts:
+        for name, page in other.anchors.items():
+            where.setdefault(name, offset + page + 1)
+        offset += other.pages
+    _give_pages(tree, where)
+    css_now = _css_of_part(css, index, strings, first_page, total)
+    document = _laid_out(tree, part, render, css_now)
+    pages = document.pages
+    if len(pages) != part.pages:
+        raise CannotCut("the second pass laid the part out differently")
+    here = set(part.anchors)
+    for page in pages:
+        page.links[:] = [
+            ("external", _ELSEWHERE + target, rectangle, box)
+            if kind == "internal" and target not in here
+            else (kind, target, rectangle, box)
+            for kind, target, rectangle, box in page.links
+        ]
+    return write(document, pages), [_PageMarks(page.bookmarks, page.height) for page in pages]
+
+
+class _PageMarks:
+    """What outlines need of a written page: its bookmarks and its height."""
+
+    def __init__(self, bookmarks, height):
+        self.bookmarks, self.height = bookmarks, height
+
+
+def _join(written: list[tuple[bytes, list[_PageMarks]]]) -> bytes:
+    """The parts' PDFs as one: the first part's catalogue, every page, one structure tree."""
+    import pikepdf
+
+    with pikepdf.open(BytesIO(written[0][0])) as whole:
+        joined = _Joined(whole)
+        joined.take(whole)
+        for data, _ in written[1:]:
+            # One part open at a time: its streams are copied into the whole, then it is shut.
+            with pikepdf.open(BytesIO(data)) as part:
+                joined.take(part)
+        joined.finish()
+        _outlines(whole, [marks for _, part_marks in written for marks in part_marks])
+        # Finished here, as finish_pdf finishes a PDF made in one piece: read again, the
+        # whole would cost its memory twice.
+        finished = finish_opened(whole)
+    return no_stream_ends_in_cr(finished)
+
+
+class _Joined:
+    """The PDF the parts are joined into, and what its structure tree gathers from each."""
+
+    def __init__(self, whole):
+        self.whole = whole
+        self.tagged = "/StructTreeRoot" in whole.Root  # PDF/A-3b and -3u are not tagged
+        if self.tagged:
+            tree = whole.Root.StructTreeRoot
+            self.document = tree.K[0] if _is_array(tree.K) else tree.K
+        self.arrays: list[tuple] = []  # each page, and its marked contents' elements
+        self.annotations: list[tuple] = []  # each annotation with an element, and the element
+        self.names: list[tuple] = []  # each anchor, and its destination
+
+    def mine(self, part, obj):
+        """An object of `part` as the whole's: copied if it is another file's."""
+        import pikepdf
+
+        if part is self.whole or not isinstance(obj, pikepdf.Object):
+            return obj
+        if obj.is_indirect:
+            return self.whole.copy_foreign(obj)
+        if isinstance(obj, pikepdf.Array):
+            return pikepdf.Array([self.mine(part, item) for item in obj])
+        return obj
+
+    def take(self, part) -> None:
+        """Add a part's pages, their elements in the parent tree, its elements and anchors."""
+        if part is self.whole:
+            pages = list(self.whole.pages)
+        else:
+            before = len(self.whole.pages)
+            self.whole.pages.extend(part.pages)
+            pages = list(self.whole.pages)[before:]
+            for page in pages:
+                _own_streams(page.obj)
+        if self.tagged:
+            self._take_structure(part, pages)
+        dests = part.Root.get("/Names", {}).get("/Dests")
+        if dests is not None:
+            flat = dests.Names
+            self.names += [
+                (str(flat[i]), self.mine(part, flat[i + 1])) for i in range(0, len(flat), 2)
+            ]
+
+    def _take_structure(self, part, pages) -> None:
+        nums = part.Root.StructTreeRoot.ParentTree.Nums
+        parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        for page in pages:
+            self.arrays.append((page, self.mine(part, parents[int(page.StructParents)])))
+            for annotation in page.obj.get("/Annots", []):
+                if "/StructParent" in annotation:
+                    element = self.mine(part, parents[int(annotation.StructParent)])
+                    self.annotations.append((annotation, element))
+        if part is not self.whole:
+            theirs = part.Root.StructTreeRoot.K
+            theirs = theirs[0] if _is_array(theirs) else theirs
+            for element in theirs.K:
+                copied = self.whole.copy_foreign(element)
+                copied.P = self.document
+                self.document.K.append(copied)
+
+    def finish(self) -> None:
+        """One parent tree, numbered as WeasyPrint numbers it; links and anchors of the whole."""
+        import pikepdf
+
+        if self.tagged:
+            nums: list = []
+            for key, (page, array) in enumerate(self.arrays):
+                page.StructParents = key
+                nums += [key, array]
+            for key, (annotation, element) in enumerate(self.annotations, len(self.arrays)):
+                annotation.StructParent = key
+                nums += [key, element]
+            tree = self.whole.Root.StructTreeRoot
+            tree.ParentTree = self.whole.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(nums)))
+        for page in self.whole.pages:
+            for annotation in page.obj.get("/Annots", []):
+                action = annotation.get("/A")
+                uri = str(action.get("/URI", "")) if action is not None else ""
+                if uri.startswith(_ELSEWHERE):
+                    # A link to another part's anchor: internal again, as WeasyPrint writes one.
+                    del annotation.A
+                    annotation.Dest = pikepdf.String(uri[len(_ELSEWHERE) :])
+                    if self.tagged:
+                        annotation.Contents = annotation.Dest
+        if self.names:
+            flat = [
+                item
+                for name, dest in sorted(self.names, key=lambda pair: pair[0])
+                for item in (pikepdf.String(name), dest)
+            ]
+            if "/Names" not in self.whole.Root:
+                self.whole.Root.Names = pikepdf.Dictionary()
+            self.whole.Root.Names.Dests = pikepdf.Dictionary(Names=pikepdf.Array(flat))
+
+
+def _is_array(obj) -> bool:
+    import pikepdf
+
+    return isinstance(obj, pikepdf.Array)
+
+
+def _own_streams(page) -> None:
+    """Give every stream a copied page uses its own data, so its file can be shut.
+
+    qpdf copies a stream's data from the other file only when the whole is written.
+    """
+    import pikepdf
+
+    containers = (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)
+    seen: set[tuple[int, int]] = set()
+    pending = [page]
+    while pending:
+        obj = pending.pop()
+        if obj.is_indirect:
+            if obj.objgen in seen:
+                continue
+            seen.add(obj.objgen)
+        if isinstance(obj, pikepdf.Stream):
+            obj.write(
+                obj.read_raw_bytes(),
+                filter=obj.get("/Filter"),  # type: ignore[arg-type]
+                decode_parms=obj.get("/DecodeParms"),  # type: ignore[arg-type]
+                type_check=False,
+            )
+        if isinstance(obj, pikepdf.Array):
+            children = list(obj)
+        else:
+            children = [value for key, value in obj.items() if key not in ("/Parent", "/P", "/Pg")]
+        pending += [child for child in children if isinstance(child, containers)]
+
+
+def _outlines(whole, marks: list[_PageMarks]) -> None:
+    """The outline of the whole, made from every page's bookmarks as WeasyPrint makes it."""
+    import pikepdf
+    from weasyprint.document import Document
+
+    if "/Outlines" in whole.Root:
+        del whole.Root.Outlines
+    holder = type("Pages", (), {"pages": marks})()
+    tree = Document.make_bookmark_tree(holder, 0.75, transform_pages=True)
+    if not tree:
+        return
+    pages = list(whole.pages)
+
+    def add(bookmarks, parent):
+        items, count = [], len(bookmarks)
+        for title, (page, x, y), children, state in bookmarks:
+            item = whole.make_indirect(
+                pikepdf.Dictionary(
+                    Title=pikepdf.String(title),
+                    Dest=pikepdf.Array([pages[page].obj, pikepdf.Name.XYZ, x, y, 0]),
+                    Parent=parent,
+                )
+            )
+            kids, kids_count = add(children, item)
+            item.Count = -kids_count if state == "closed" else kids_count
+            if state != "closed":
+                count += kids_count
+            if items:
+                item.Prev = items[-1]
+                items[-1].Next = item
+            if kids:
+                item.First, item.Last = kids[0], kids[-1]
+            items.append(item)
+        return items, count
+
+    outlines = whole.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
+    items, count = add(tree, outlines)
+    outlines.First, outlines.Last, outlines.Count = items[0], items[-1], count
+    whole.Root.Outlines = outlines
