@@ -62,9 +62,9 @@ def whole_and_parts(tmp_path_factory):
     joined = []
     real_join = parts._join
 
-    def counting_join(written):
+    def counting_join(written, margins):
         joined.append(len(written))
-        return real_join(written)
+        return real_join(written, margins)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(parts, "LONG_TABLE_ROWS", 60)

@@ -13,18 +13,21 @@ The join is the PDF WeasyPrint makes in one piece (a test compares them page by 
   repeats the head at the top of a page. A box continued from the part before starts with no
   top margin, padding or border, as a box continued on a new page does.
 - A table's columns are as wide as the whole table makes them: a first pass measures every
-  cell of each long table, a part at a time, and each part's table is given those widths.
-- Page numbers cross the parts in two passes. The first lays each part out to learn its pages
-  and where each anchor is; the second writes each part with the numbers known:
-  `counter(pages)` is the whole's count, a part's first page number is set with
-  `counter-reset`, `@page :first` is the first part's only, `target-counter(attr(href),
-  page)` (the contents) reads the page from the link, and `string-set: NAME content()` on a
-  class (the running title) is given as a literal to the parts after the first.
-- A link to an anchor in another part is written with a placeholder address and made an
+  cell of each long table, a stretch at a time, and each part's table is given those widths.
+- Where siblings are taken out, an empty hidden copy of the nearest stays, so `:first-child`,
+  `:last-child` and `+` match as in the whole (`tr:last-child { break-before: avoid }` must
+  not move a part's last row).
+- Parts are laid out without page margins. The margins (running title, "Page 3 of 40") are
+  laid out once the page count is known, as a document of empty pages, and each of its pages
+  is drawn over its page as an artifact, as finish_pdf marks margins in a PDF made in one piece.
+- A part whose pages hold a link to an anchor (the contents, with `target-counter(attr(href),
+  page)` read from an attribute) is laid out again once every anchor's page is known; the
+  others are written as they are laid out. The first part, which holds the contents, is kept
+  short. A link to another part's anchor is written with a placeholder address and made an
   internal link again in the join; the outline is made for the whole, from every page.
 
-A document that uses another page-based feature, a long table with a spanning cell, or a page
-that starts with anything but a row is laid out in one piece, as before.
+A document that uses another page-based feature, a long table with a spanning cell, or text
+beside a long table's rows is laid out in one piece, as before.
 """
 
 from __future__ import annotations
@@ -36,7 +39,12 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from xml.etree.ElementTree import Element
 
-from ncpi.pdf.artifacts import finish_opened, give_back_memory, no_stream_ends_in_cr
+from ncpi.pdf.artifacts import (
+    MARKED_CONTENT,
+    finish_opened,
+    give_back_memory,
+    no_stream_ends_in_cr,
+)
 
 #: Rows in a part. A part of this many short rows is four or five pages: enough for it to end
 #: with a whole page of rows, few enough to keep memory low.
@@ -52,6 +60,28 @@ _ELSEWHERE = "ncpi-part-link:"
 _PART_STYLE = (
     f"[{_CONTINUED}] {{ margin-top: 0 !important; padding-top: 0 !important; "
     f"border-top-width: 0 !important; }} [{_HIDDEN}] {{ display: none !important; }}"
+)
+_PAGE_BREAK = "data-ncpi-page-break"
+_AT = "data-ncpi-at"
+_MARGIN_BOXES = [
+    f"{side}-{place}"
+    for side, places in (
+        ("top", ("left-corner", "left", "center", "right", "right-corner")),
+        ("right", ("top", "middle", "bottom")),
+        ("bottom", ("right-corner", "right", "center", "left", "left-corner")),
+        ("left", ("bottom", "middle", "top")),
+    )
+    for place in places
+]
+#: A part has no page margins: they are drawn from the margins document, whose pages are
+#: only margins (no background, which would cover the page under it).
+_NO_MARGIN_BOXES = " ".join(f"@{box} {{ content: none !important; }}" for box in _MARGIN_BOXES)
+_NO_MARGINS = " ".join(
+    f"@page{selector} {{ {_NO_MARGIN_BOXES} }}" for selector in ("", " :first", " :nth(0)")
+)
+_MARGINS_STYLE = (
+    f"html, body {{ background: none !important; }} @page {{ background: none !important; }} "
+    f'[{_PAGE_BREAK}=""] {{ break-before: page; }}'
 )
 _TARGET_COUNTER = "target-counter(attr(href), page)"
 _STRING_SET = re.compile(r"\.([\w-]+)\s*\{[^{}]*?string-set:\s*([\w-]+)\s+content\(\)")
@@ -86,6 +116,8 @@ class _Part:
     start: object | None  # the row the part starts with, if it starts inside a table
     pages: int = 0
     anchors: dict[str, int] = field(default_factory=dict)
+    strings: dict[str, int] = field(default_factory=dict)  # running string -> page it is set on
+    written: tuple[bytes, list[_PageMarks]] | None = None
 
 
 class _Tree:
@@ -118,6 +150,7 @@ class _Tree:
                 raise CannotCut("a long table holds a table or a spanning cell")
         self.rows = [row for body in self.bodies for row in body if row.tag == "tr"]
         self.row_ids = {id(row) for row in self.rows}
+        self.strings: dict[str, Element] = {}  # running strings, and the element setting each
 
     def _number(self, element, first: int) -> int:
         after = first + 1
@@ -219,14 +252,15 @@ def pdf_in_parts(html: str, render: Callable, write: Callable) -> bytes | None:
         with _column_widths(tree, widths, measuring=True):
             _measure(tree, render, css, rows_per_part)
         with _column_widths(tree, widths, measuring=False):
-            parts = _plan(tree, render, css, strings, rows_per_part)
+            parts = _plan(tree, render, write, css, strings, rows_per_part)
             if len(parts) < 2:
                 return None
-            written = []
             for part in parts:
-                written.append(_write_part(tree, part, parts, render, write, css, strings))
-                give_back_memory()
-        return _join(written)
+                if part.written is None:
+                    part.written = _write_part(tree, part, parts, render, write, css)
+                    give_back_memory()
+        margins = _margins_pdf(tree, render, write, css, parts)
+        return _join([part.written for part in parts if part.written is not None], margins)
     except (CannotCut, RecursionError):  # RecursionError: nested deeper than ncpi's own HTML
         return None
 
@@ -274,7 +308,7 @@ def _column_widths(tree: _Tree, widths: dict, measuring: bool) -> Iterator[None]
 
 def _measure(tree: _Tree, render: Callable, css: list[str], rows_per_part: int) -> None:
     """Measure every cell of each long table, a stretch of rows at a time."""
-    plain = _css_of_part(css, 0, {}, 1, None)
+    plain = _css_of_part(css, 0)
     for body in tree.bodies:
         rows = [row for row in body if row.tag == "tr"]
         for index in range(0, len(rows), rows_per_part):
@@ -288,8 +322,8 @@ def _measure(tree: _Tree, render: Callable, css: list[str], rows_per_part: int) 
             raise CannotCut("a long table was not laid out")
 
 
-def _running_strings(tree: _Tree, css: list[str]) -> dict[str, str]:
-    """Each `string-set: NAME content()` on a class: NAME and the text of its first element."""
+def _running_strings(tree: _Tree, css: list[str]) -> dict[str, Element]:
+    """Each `string-set: NAME content()` on a class: NAME and its class's first element."""
     strings = {}
     for text in css:
         if text.count("string-set") != len(_STRING_SET.findall(text)):
@@ -297,31 +331,22 @@ def _running_strings(tree: _Tree, css: list[str]) -> dict[str, str]:
         for name_class, name in _STRING_SET.findall(text):
             for element in tree.body.iter():
                 if name_class in (element.get("class") or "").split():
-                    strings[name] = " ".join("".join(element.itertext()).split())
+                    strings[name] = element
                     break
+    tree.strings = strings
     return strings
 
 
-def _css_of_part(
-    css: list[str], index: int, strings: dict[str, str], first_page: int, total: int | None
-) -> list[str]:
-    """The document's stylesheets as a part needs them."""
+def _css_of_part(css: list[str], index: int) -> list[str]:
+    """The document's stylesheets as a part needs them: no page margins (the margins
+    document draws them), the contents' page numbers from the links."""
     done = []
     for text in css:
         text = text.replace(_TARGET_COUNTER, f"attr({_PAGE_OF_TARGET})")
-        if total is not None:
-            text = text.replace("counter(pages)", f'"{total}"')
         if index:
             text = text.replace("@page :first", "@page :nth(0)")  # no page is page 0
         done.append(text)
-    extra = [_PART_STYLE]
-    if index:
-        extra.append(f"@page :first {{ counter-reset: page {first_page} }}")
-        extra += [
-            f'html {{ string-set: {name} "{_css_string(value)}" }}'
-            for name, value in strings.items()
-        ]
-    done[-1] += "\n" + "\n".join(extra)
+    done[-1] += "\n" + _PART_STYLE + "\n" + _NO_MARGINS
     return done
 
 
@@ -351,17 +376,25 @@ def _laid_out(tree: _Tree, part: _Part, render: Callable, css: list[str]):
 
 
 def _plan(
-    tree: _Tree, render: Callable, css: list[str], strings: dict[str, str], rows_per_part: int
+    tree: _Tree,
+    render: Callable,
+    write: Callable,
+    css: list[str],
+    strings: dict[str, Element],
+    rows_per_part: int,
 ) -> list[_Part]:
-    """The first pass: where each part starts and ends, its pages and its anchors."""
+    """The first pass: where each part starts and ends, its pages, anchors and running
+    strings; a part whose pages need no number from another part is written now."""
     _give_pages(tree, {})
+    linking = [tree.position(a) for a in tree.body.iter("a") if (a.get("href") or "")[:1] == "#"]
     parts: list[_Part] = []
-    first, start, next_row = 0, None, rows_per_part
+    # The first part holds the contents, whose page numbers are known only once every part
+    # is laid out: it is laid out again then, so it takes only a few rows of its table.
+    first, start, next_row = 0, None, max(1, rows_per_part // 4)
     while True:
         end = tree.rows[next_row] if next_row < len(tree.rows) else None
         part = _Part(first, tree.position(end) if end is not None else tree.end, start)
-        css_now = _css_of_part(css, len(parts), strings, 1, None)
-        document = _laid_out(tree, part, render, css_now)
+        document = _laid_out(tree, part, render, _css_of_part(css, len(parts)))
         pages = document.pages
         row = None
         if end is not None:
@@ -377,6 +410,10 @@ def _plan(
             part.after = tree.position(row)
         part.pages = len(pages)
         part.anchors = {name: number for number, page in enumerate(pages) for name in page.anchors}
+        part.strings = _strings_set(tree, pages, strings)
+        if not any(part.first <= at < part.after for at in linking):
+            # Its pages hold no number of another part's (margins are drawn apart): done.
+            part.written = _written(write, document, pages, set(part.anchors))
         parts.append(part)
         del document, pages
         give_back_memory()
@@ -384,6 +421,35 @@ def _plan(
             return parts
         first, start = tree.position(row), row
         next_row = tree.rows.index(row) + rows_per_part
+
+
+def _strings_set(tree: _Tree, pages, strings: dict[str, Element]) -> dict[str, int]:
+    """The page of the part each running string's element is on, for those it holds."""
+    wanted = {id(element): name for name, element in strings.items()}
+    found: dict[str, int] = {}
+    for number, page in enumerate(pages):
+        if not wanted:
+            break
+        pending = [page._page_box]
+        while pending:
+            box = pending.pop()
+            name = wanted.pop(id(box.element), None) if box.element is not None else None
+            if name is not None:
+                found[name] = number
+            pending.extend(getattr(box, "children", ()))
+    return found
+
+
+def _written(write: Callable, document, pages, here: set[str]) -> tuple[bytes, list[_PageMarks]]:
+    """Some pages of a part as a PDF, with their links to another part's anchors marked."""
+    for page in pages:
+        page.links[:] = [
+            ("external", _ELSEWHERE + target, rectangle, box)
+            if kind == "internal" and target not in here
+            else (kind, target, rectangle, box)
+            for kind, target, rectangle, box in page.links
+        ]
+    return write(document, pages), [_PageMarks(page.bookmarks, page.height) for page in pages]
 
 
 def _first_row_of_last_page(tree: _Tree, page):
@@ -417,18 +483,9 @@ def _give_pages(tree: _Tree, pages: dict[str, int]) -> None:
 
 
 def _write_part(
-    tree: _Tree,
-    part: _Part,
-    parts: list[_Part],
-    render: Callable,
-    write: Callable,
-    css: list[str],
-    strings: dict[str, str],
+    tree: _Tree, part: _Part, parts: list[_Part], render: Callable, write: Callable, css: list[str]
 ) -> tuple[bytes, list[_PageMarks]]:
-    """The second pass: one part laid out again with every page number known, and written."""
-    index = parts.index(part)
-    first_page = 1 + sum(other.pages for other in parts[:index])
-    total = sum(other.pages for other in parts)
+    """The second pass: a part with links to anchors laid out again with their pages known."""
     where: dict[str, int] = {}
     offset = 0
     for other in parts:
@@ -436,20 +493,51 @@ def _write_part(
             where.setdefault(name, offset + page + 1)
         offset += other.pages
     _give_pages(tree, where)
-    css_now = _css_of_part(css, index, strings, first_page, total)
-    document = _laid_out(tree, part, render, css_now)
-    pages = document.pages
-    if len(pages) != part.pages:
+    document = _laid_out(tree, part, render, _css_of_part(css, parts.index(part)))
+    if len(document.pages) != part.pages:
         raise CannotCut("the second pass laid the part out differently")
-    here = set(part.anchors)
-    for page in pages:
-        page.links[:] = [
-            ("external", _ELSEWHERE + target, rectangle, box)
-            if kind == "internal" and target not in here
-            else (kind, target, rectangle, box)
-            for kind, target, rectangle, box in page.links
-        ]
-    return write(document, pages), [_PageMarks(page.bookmarks, page.height) for page in pages]
+    return _written(write, document, document.pages, set(part.anchors))
+
+
+def _margins_pdf(
+    tree: _Tree, render: Callable, write: Callable, css: list[str], parts: list[_Part]
+) -> bytes:
+    """The page margins of the whole (running title, "Page 3 of 40"), one empty page each.
+
+    Laid out as WeasyPrint lays out the whole document's margins: page 1 is `:first`,
+    `counter(pages)` counts every page, and each running string is set on its page.
+    """
+    total = sum(part.pages for part in parts)
+    setting: dict[int, list[str]] = {}
+    offset = 0
+    for part in parts:
+        for name, page in part.strings.items():
+            text = _css_string(" ".join("".join(tree.strings[name].itertext()).split()))
+            setting.setdefault(offset + page, []).append(f'{name} "{text}"')
+        offset += part.pages
+    pages = [
+        Element("div", {_PAGE_BREAK: "" if number else "first", _AT: str(number)})
+        for number in range(total)
+    ]
+    rules = [
+        f'[{_AT}="{number}"] {{ string-set: {", ".join(values)}; }}'
+        for number, values in sorted(setting.items())
+    ]
+    saved = list(tree.body)
+    saved_css = [style.text for style in tree.styles]
+    tree.body[:] = pages
+    try:
+        for style, text in zip(tree.styles, css, strict=True):
+            style.text = text
+        tree.styles[-1].text += "\n" + _MARGINS_STYLE + "\n" + "\n".join(rules)
+        document = render(tree.root)
+        if len(document.pages) != total:
+            raise CannotCut("the margins document has another number of pages")
+        return write(document, document.pages)
+    finally:
+        tree.body[:] = saved
+        for style, text in zip(tree.styles, saved_css, strict=True):
+            style.text = text
 
 
 class _PageMarks:
@@ -459,8 +547,18 @@ class _PageMarks:
         self.bookmarks, self.height = bookmarks, height
 
 
-def _join(written: list[tuple[bytes, list[_PageMarks]]]) -> bytes:
-    """The parts' PDFs as one: the first part's catalogue, every page, one structure tree."""
+def _join(written: list[tuple[bytes, list[_PageMarks]]], margins: bytes) -> bytes:
+    """The parts' PDFs as one: the first part's catalogue, every page, one structure tree,
+    and each page's margins drawn over it."""
+    finished = _joined_and_finished(written, margins)
+    # Only now, with every handle into the whole let go: qpdf keeps a PDF's objects while any
+    # is held, and the next step may read the whole again.
+    give_back_memory()
+    return no_stream_ends_in_cr(finished)
+
+
+def _joined_and_finished(written: list[tuple[bytes, list[_PageMarks]]], margins: bytes) -> bytes:
+    """The join, finished as finish_pdf finishes a PDF made in one piece, written once."""
     import pikepdf
 
     with pikepdf.open(BytesIO(written[0][0])) as whole:
@@ -471,11 +569,31 @@ def _join(written: list[tuple[bytes, list[_PageMarks]]]) -> bytes:
             with pikepdf.open(BytesIO(data)) as part:
                 joined.take(part)
         joined.finish()
+        with pikepdf.open(BytesIO(margins)) as drawn:
+            _draw_margins(whole, drawn)
         _outlines(whole, [marks for _, part_marks in written for marks in part_marks])
-        # Finished here, as finish_pdf finishes a PDF made in one piece: read again, the
-        # whole would cost its memory twice.
-        finished = finish_opened(whole)
-    return no_stream_ends_in_cr(finished)
+        # Read again, the whole would cost its memory twice.
+        return finish_opened(whole)
+
+
+def _draw_margins(whole, drawn) -> None:
+    """Draw each page of the margins document over its page, as an artifact (it is one)."""
+    import pikepdf
+
+    for number, (page, margin) in enumerate(zip(whole.pages, drawn.pages, strict=True)):
+        form = margin.as_form_xobject()
+        # WeasyPrint marks margin content for a structure element it never links: here it
+        # is an artifact, as finish_pdf makes it in a PDF made in one piece.
+        form.write(MARKED_CONTENT.sub(b"/Artifact BMC", form.read_bytes()))
+        copied = whole.copy_foreign(form)
+        _own_streams(copied)
+        # Named by page: the pages of a part share one resource dictionary.
+        name = page.add_resource(copied, pikepdf.Name.XObject, pikepdf.Name(f"/NcpiM{number}"))
+        contents = page.obj.Contents
+        drawing = (
+            b"q\n" + contents.read_bytes() + b"\nQ\n/Artifact BMC q " + bytes(name) + b" Do Q EMC\n"
+        )
+        page.obj.Contents = whole.make_stream(drawing)
 
 
 class _Joined:
