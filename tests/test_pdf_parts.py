@@ -7,6 +7,7 @@ low here, each is cut into parts of 25 rows, as 800 forces are cut into parts of
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -195,3 +196,54 @@ def test_an_archival_pdf_made_in_parts_is_pdf_a_3b(tmp_path, monkeypatch):
     assert [f"{f.rule_id}: {f.message}" for f in report.failures] == []
     assert sum(kind == "page" for here in _links(path) for kind, *_ in here) >= 5
     assert f"of {len(page_texts(path))}" in page_texts(path)[0] + page_texts(path)[1]
+
+
+def test_every_page_of_a_watermarked_overview_made_in_parts_is_watermarked(tmp_path, monkeypatch):
+    """The watermark is each page's background: the parts keep it, the margins drawn over
+    them (a page of their own, whose background would cover it) have none."""
+    from ncpi.check.validate import check_project
+    from ncpi.commands.national import NATIONAL_HTML, Entry, National, national_context
+    from ncpi.render.documents import render_template
+
+    from support.pdftools import watermarks_drawn
+
+    project = make_project(tmp_path)
+    checked = check_project(project, ["essex"], dry_run=False)
+    report, essex = checked.reports["essex"], forces()["essex"]
+    entries = [
+        Entry(f"f{n}", replace(essex, slug=f"f{n}", name=f"Force {n} Police"), report)
+        for n in range(FORCES)
+    ]
+    context = national_context(National(entries, checked.common), {})
+    context["draft"] = True  # as with --include-unpublished
+    html = render_template(NATIONAL_HTML, context, project.templates_dir)
+    monkeypatch.setattr(parts, "LONG_TABLE_ROWS", 60)
+    monkeypatch.setattr(parts, "ROWS_PER_PART", 25)
+    path = tmp_path / "watermarked.pdf"
+    path.write_bytes(weasyprint_pdf(html, **pdf_settings(project, BuildOptions())))
+    drawn = watermarks_drawn(path)
+    assert len(drawn) > 8 and all(drawn)
+    assert "Page 1 of" not in page_texts(path)[0]  # the first page is still :first
+
+
+def _gray_page(pdf: Path, number: int, folder: Path) -> bytes:
+    """A page drawn by poppler at 30 dpi, in grey: its pixels."""
+    stem = folder / f"{pdf.stem}-{number}"
+    pages = ["-f", str(number), "-l", str(number)]
+    subprocess.run(
+        ["pdftoppm", "-r", "30", "-gray", "-singlefile", *pages, str(pdf), str(stem)], check=True
+    )
+    return stem.with_suffix(".pgm").read_bytes().split(b"\n", 3)[3]
+
+
+def test_the_pages_look_as_they_do_in_one_piece(whole_and_parts, tmp_path):
+    """Drawn, not only read: the margins drawn over a page must not cover it."""
+    paths, _, _ = whole_and_parts
+    count = len(page_texts(paths["whole"]))
+    for number in (1, 2, count // 2, count):
+        whole = _gray_page(paths["whole"], number, tmp_path)
+        cut = _gray_page(paths["parts"], number, tmp_path)
+        assert len(cut) == len(whole)
+        # The parts embed their own subsets of the fonts: a few edge pixels may differ.
+        differing = sum(a != b for a, b in zip(whole, cut, strict=True))
+        assert differing < len(whole) / 200, f"page {number}: {differing} pixels differ"
