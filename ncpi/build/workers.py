@@ -102,7 +102,11 @@ class WorkerPool:
         # terminate_workers(); its _processes is read defensively.
         for process in list((getattr(self.executor, "_processes", None) or {}).values()):
             process.kill()
-        self.executor.shutdown(wait=False, cancel_futures=True)
+        # Waited for: with its workers dead, the pool's manager thread ends at once. Left
+        # running, it could close its wake-up pipe while Python's exit handler writes to it,
+        # which printed an OSError traceback as serve ended: in Python 3.11 the two take no
+        # common lock (CPython gh-125451, fixed in later versions).
+        self.executor.shutdown(wait=True, cancel_futures=True)
 
 
 @dataclass
