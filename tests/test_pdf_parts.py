@@ -58,7 +58,7 @@ def whole_and_parts(tmp_path_factory):
     html = _overview_html(project, FORCES)
     settings = pdf_settings(project, BuildOptions())
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(parts, "LONG_TABLE_ROWS", 10**9)
+        patch.setattr(parts, "LONG_DOCUMENT", 10**9)
         whole = weasyprint_pdf(html, **settings)
     joined = []
     real_join = parts._join
@@ -68,8 +68,8 @@ def whole_and_parts(tmp_path_factory):
         return real_join(written, margins)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(parts, "LONG_TABLE_ROWS", 60)
-        patch.setattr(parts, "ROWS_PER_PART", 25)
+        patch.setattr(parts, "LONG_DOCUMENT", 500)
+        patch.setattr(parts, "ELEMENTS_PER_PART", 180)
         patch.setattr(parts, "_join", counting_join)
         cut = weasyprint_pdf(html, **settings)
         again = weasyprint_pdf(html, **settings)
@@ -169,8 +169,9 @@ def test_a_document_made_in_parts_is_the_same_bytes_every_time(whole_and_parts):
     assert same
 
 
-def test_a_page_feature_the_parts_cannot_carry_leaves_the_document_whole():
+def test_a_page_feature_the_parts_cannot_carry_leaves_the_document_whole(monkeypatch):
     """A left-page rule, say: the document is not cut, and nothing is laid out to find that."""
+    monkeypatch.setattr(parts, "LONG_DOCUMENT", 100)
     rows = "".join(f"<tr><td>{n}</td></tr>" for n in range(400))
     for css in ("@page :left { margin-left: 3cm }", "h2 { counter-increment: section }"):
         html = (
@@ -188,8 +189,8 @@ def test_an_archival_pdf_made_in_parts_is_pdf_a_3b(tmp_path, monkeypatch):
     """PDF/A-3b is not tagged: the parts join without a structure tree, links and all."""
     project = make_project(tmp_path)
     html = _overview_html(project, FORCES)
-    monkeypatch.setattr(parts, "LONG_TABLE_ROWS", 60)
-    monkeypatch.setattr(parts, "ROWS_PER_PART", 25)
+    monkeypatch.setattr(parts, "LONG_DOCUMENT", 500)
+    monkeypatch.setattr(parts, "ELEMENTS_PER_PART", 180)
     path = tmp_path / "archival.pdf"
     path.write_bytes(weasyprint_pdf(html, **pdf_settings(project, BuildOptions("pdf/a-3b"))))
     report = page.validate_pdf(str(path), profile="3b")
@@ -217,8 +218,8 @@ def test_every_page_of_a_watermarked_overview_made_in_parts_is_watermarked(tmp_p
     context = national_context(National(entries, checked.common), {})
     context["draft"] = True  # as with --include-unpublished
     html = render_template(NATIONAL_HTML, context, project.templates_dir)
-    monkeypatch.setattr(parts, "LONG_TABLE_ROWS", 60)
-    monkeypatch.setattr(parts, "ROWS_PER_PART", 25)
+    monkeypatch.setattr(parts, "LONG_DOCUMENT", 500)
+    monkeypatch.setattr(parts, "ELEMENTS_PER_PART", 180)
     path = tmp_path / "watermarked.pdf"
     path.write_bytes(weasyprint_pdf(html, **pdf_settings(project, BuildOptions())))
     drawn = watermarks_drawn(path)
@@ -247,3 +248,55 @@ def test_the_pages_look_as_they_do_in_one_piece(whole_and_parts, tmp_path):
         # The parts embed their own subsets of the fonts: a few edge pixels may differ.
         differing = sum(a != b for a, b in zip(whole, cut, strict=True))
         assert differing < len(whole) / 200, f"page {number}: {differing} pixels differ"
+
+
+def test_a_report_of_80_recommendations_made_in_parts_is_the_one_made_in_one_piece(
+    tmp_path, monkeypatch
+):
+    """Cut between list items, quotations and progress notes too, not only table rows: the
+    numbers of an ordered list carry on, and margins at the top of a part's first page are
+    truncated as at the top of any later page."""
+    import sys
+
+    from ncpi.build.pipeline import render_edition
+    from ncpi.build.targets import Target
+    from ncpi.check.validate import check_project
+
+    from support import REPO
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from growth import report_text
+
+    project = make_project(tmp_path)
+    (project.reports_dir / "kent.yaml").write_text(report_text(80), "utf-8")
+    checked = check_project(project, ["kent"], dry_run=False)
+    report, common = checked.reports["kent"], checked.common
+    html = render_edition(project, Target("kent", "report"), report, common)["report.html"]
+    settings = pdf_settings(project, BuildOptions())
+    with monkeypatch.context() as patch:
+        patch.setattr(parts, "LONG_DOCUMENT", 10**9)
+        (tmp_path / "whole.pdf").write_bytes(weasyprint_pdf(html, **settings))
+    joined = []
+    real_join = parts._join
+    monkeypatch.setattr(parts, "LONG_DOCUMENT", 500)
+    monkeypatch.setattr(parts, "ELEMENTS_PER_PART", 300)
+    monkeypatch.setattr(
+        parts, "_join", lambda written, m: joined.append(written) or real_join(written, m)
+    )
+    numbered = []  # the numbers given to the first item of a list a part starts inside
+    real_numbers = parts._Tree._number_lists
+
+    def numbers(tree, start):
+        items = real_numbers(tree, start)
+        numbered.extend(item.get("value") for item in items)
+        return items
+
+    monkeypatch.setattr(parts._Tree, "_number_lists", numbers)
+    (tmp_path / "parts.pdf").write_bytes(weasyprint_pdf(html, **settings))
+    assert len(joined) == 1 and len(joined[0]) >= 3
+    whole, cut = page_texts(tmp_path / "whole.pdf"), page_texts(tmp_path / "parts.pdf")
+    assert cut == whole and len(whole) > 20
+    assert numbered and all(int(number) > 1 for number in numbered)  # a list was cut
+    assert _structure(tmp_path / "parts.pdf") == _structure(tmp_path / "whole.pdf")
+    report = page.validate_pdf(str(tmp_path / "parts.pdf"), profile="ua1")
+    assert [f"{f.rule_id}: {f.message}" for f in report.failures] == []

@@ -1,19 +1,23 @@
-"""Long tables laid out a part at a time, so a PDF's memory does not grow with its tables.
+"""Long documents laid out a part at a time, so a PDF's memory does not grow with its length.
 
-WeasyPrint keeps every laid-out page until it writes the PDF: about 18 KiB for each table cell,
-so the national overview of 800 reports took 400 MiB. A document with a long table body is cut
-between table rows into parts. Each part is the document with everything outside it taken out
-of the tree, laid out, written and let go; the parts' PDFs are then joined into one.
+WeasyPrint keeps every laid-out page until it writes the PDF: about 18 KiB for each table cell
+or line of text, so the national overview of 800 reports took 400 MiB and a report of 1,000
+recommendations 450 MiB. A long document is cut into parts of about ELEMENTS_PER_PART
+elements, between the children of a long element (table rows, list items, the blocks of a
+section). Each part is the document with everything outside it taken out of the tree, laid
+out, written and let go; the parts' PDFs are then joined into one.
 
-The join is the PDF WeasyPrint makes in one piece (a test compares them page by page):
+The join is the PDF WeasyPrint makes in one piece (tests compare them page by page):
 - WeasyPrint tags each page on its own (a table over three pages is three Table elements), so
   the parts' structure trees join page after page.
-- A part ends where a page ends: it is laid out with rows to spare, its last page is dropped,
-  and the next part starts with that page's first row, under its table's head, as WeasyPrint
-  repeats the head at the top of a page. A box continued from the part before starts with no
-  top margin, padding or border, as a box continued on a new page does.
-- A table's columns are as wide as the whole table makes them: a first pass measures every
-  cell of each long table, a stretch at a time, and each part's table is given those widths.
+- A part ends where a page ends: it is laid out with more to spare, its last page is dropped,
+  and the next part starts with the element that starts that page, if every element around it
+  began on an earlier page. A part after the first is laid out after a page of nothing, so its
+  first page is not the document's first: margins at its top are truncated as at the top of
+  any later page. Around it, a box continued from the part before has no top padding or
+  border, a table shows its head again, and an ordered list carries on its numbers.
+- A long table's columns are as wide as the whole table makes them: a first pass measures
+  every cell, a stretch at a time, and each part's table is given those widths.
 - Where siblings are taken out, an empty hidden copy of the nearest stays, so `:first-child`,
   `:last-child` and `+` match as in the whole (`tr:last-child { break-before: avoid }` must
   not move a part's last row).
@@ -26,8 +30,9 @@ The join is the PDF WeasyPrint makes in one piece (a test compares them page by 
   short. A link to another part's anchor is written with a placeholder address and made an
   internal link again in the join; the outline is made for the whole, from every page.
 
-A document that uses another page-based feature, a long table with a spanning cell, or text
-beside a long table's rows is laid out in one piece, as before.
+A document that uses another page-based feature, a long table with a spanning cell, a list
+numbered by hand, or text beside the elements it would be cut between is laid out in one
+piece, as before; so is one that never starts a page where it may be cut.
 """
 
 from __future__ import annotations
@@ -46,20 +51,32 @@ from ncpi.pdf.artifacts import (
     no_stream_ends_in_cr,
 )
 
-#: Rows in a part. A part of this many short rows is four or five pages: enough for it to end
-#: with a whole page of rows, few enough to keep memory low.
-ROWS_PER_PART = 200
+#: A part is about this many elements of the body: 200 rows of a five-column table, or some
+#: 40 recommendations with their quotations and progress notes; about 30 MiB laid out.
+ELEMENTS_PER_PART = 1500
 
-#: A document is cut only where a table body has at least this many rows.
-LONG_TABLE_ROWS = 300
+#: A part may end between the children of an element with at least this many (table rows,
+#: list items, the blocks of a section), where a page starts with one of them.
+LONG_CONTAINER = 40
+
+#: A document is cut only when its body has this many elements; below, one piece is as fast.
+LONG_DOCUMENT = 4500
+
+#: Elements whose children are not cut between: a table's head and columns, a row's cells.
+_NOT_CUT = frozenset({"thead", "tfoot", "colgroup", "tr", "table", "p", "a", "span", "svg"})
 
 _CONTINUED = "data-ncpi-continued"
+_FILLER = "data-ncpi-filler"
 _HIDDEN = "data-ncpi-elsewhere"
 _PAGE_OF_TARGET = "data-ncpi-page"
 _ELSEWHERE = "ncpi-part-link:"
 _PART_STYLE = (
     f"[{_CONTINUED}] {{ margin-top: 0 !important; padding-top: 0 !important; "
-    f"border-top-width: 0 !important; }} [{_HIDDEN}] {{ display: none !important; }}"
+    f"border-top-width: 0 !important; }} [{_HIDDEN}] {{ display: none !important; }} "
+    # A page's worth of nothing before a part: its first page is then not the document's
+    # first, and the margins at its top are truncated as at the top of any later page.
+    f"[{_FILLER}] {{ display: block !important; height: 2000mm !important; margin: 0 !important; "
+    "padding: 0 !important; border: 0 !important; }"
 )
 _PAGE_BREAK = "data-ncpi-page-break"
 _AT = "data-ncpi-at"
@@ -76,9 +93,7 @@ _MARGIN_BOXES = [
 #: A part has no page margins: they are drawn from the margins document, whose pages are
 #: only margins (no background, which would cover the page under it).
 _NO_MARGIN_BOXES = " ".join(f"@{box} {{ content: none !important; }}" for box in _MARGIN_BOXES)
-_NO_MARGINS = " ".join(
-    f"@page{selector} {{ {_NO_MARGIN_BOXES} }}" for selector in ("", " :first", " :nth(0)")
-)
+_NO_MARGINS = " ".join(f"@page{selector} {{ {_NO_MARGIN_BOXES} }}" for selector in ("", " :first"))
 _MARGINS_STYLE = (
     f"html, body {{ background: none !important; }} @page {{ background: none !important; }} "
     f'[{_PAGE_BREAK}=""] {{ break-before: page; }}'
@@ -121,9 +136,9 @@ class _Part:
 
 
 class _Tree:
-    """The parsed document, numbered in document order, with its long tables' rows."""
+    """The parsed document, numbered in document order, with the elements a part may start at."""
 
-    def __init__(self, root, long_rows: int):
+    def __init__(self, root):
         self.root = root
         self.body = root.find("body")
         self.styles = root.findall(".//style")
@@ -132,13 +147,19 @@ class _Tree:
         self.order: dict[int, tuple[int, int]] = {}  # id(element) -> (first, after its last)
         self.parent: dict[int, Element] = {}
         self.end = self._number(self.body, 0)
-        self.bodies = [
-            body
-            for body in self.body.iter("tbody")
-            if sum(child.tag == "tr" for child in body) >= long_rows
+        containers = [
+            element
+            for element in self.body.iter()
+            if element.tag not in _NOT_CUT and len(element) >= LONG_CONTAINER
         ]
-        if not self.bodies:
-            raise CannotCut("no long table")
+        self.cuts = sorted(
+            (child for box in containers for child in box if isinstance(child.tag, str)),
+            key=self.position,
+        )
+        if not self.cuts:
+            raise CannotCut("nothing long")
+        self.cut_ids = {id(element) for element in self.cuts}
+        self.bodies = [element for element in containers if element.tag == "tbody"]
         self.tables = {id(self.parent[id(body)]) for body in self.bodies}
         for body in self.bodies:
             table = self.parent[id(body)]
@@ -148,8 +169,10 @@ class _Tree:
                 if cell.tag in ("td", "th")
             ):
                 raise CannotCut("a long table holds a table or a spanning cell")
-        self.rows = [row for body in self.bodies for row in body if row.tag == "tr"]
-        self.row_ids = {id(row) for row in self.rows}
+        if self.body.find(".//ol[@reversed]") is not None:
+            raise CannotCut("a list numbered backwards")
+        if self.body.find(".//li[@value]") is not None:
+            raise CannotCut("a list numbered by hand")
         self.strings: dict[str, Element] = {}  # running strings, and the element setting each
 
     def _number(self, element, first: int) -> int:
@@ -227,7 +250,23 @@ class _Tree:
         for element in continued:
             element.set(_CONTINUED, "")
         taken.append((None, continued))
+        if part.start is not None:
+            taken.append((None, self._number_lists(part.start)))
+            taken.append((self.body, list(self.body)))
+            self.body.insert(0, Element("div", {_FILLER: ""}))
         return taken
+
+    def _number_lists(self, start) -> list:
+        """Give each ordered list a part starts inside the number of its first item here."""
+        numbered = []
+        child = start
+        for ancestor in self.ancestors(start):
+            if ancestor.tag == "ol" and child.tag == "li":
+                items = [item for item in ancestor if item.tag == "li"]
+                child.set("value", str(int(ancestor.get("start") or 1) + items.index(child)))
+                numbered.append(child)
+            child = ancestor
+        return numbered
 
 
 def pdf_in_parts(html: str, render: Callable, write: Callable) -> bytes | None:
@@ -236,23 +275,25 @@ def pdf_in_parts(html: str, render: Callable, write: Callable) -> bytes | None:
 
     `render(root)` lays out a parsed document; `write(document, pages)` writes those pages.
     """
-    rows_per_part, long_rows = ROWS_PER_PART, LONG_TABLE_ROWS  # read now: tests set them
-    if html.count("<tr") < long_rows:
-        return None  # cheap: most documents have no long table, and are not parsed here
+    size = ELEMENTS_PER_PART  # read now: tests set it, and the thresholds
+    if html.count("</") < LONG_DOCUMENT:
+        return None  # cheap: most documents are short, and are not parsed here
     import tinyhtml5
 
     root = tinyhtml5.parse(html, namespace_html_elements=False)
     try:
-        tree = _Tree(root, long_rows)
+        tree = _Tree(root)
+        if tree.end < LONG_DOCUMENT:
+            return None
         css = [style.text or "" for style in tree.styles]
         if any(_UNSUPPORTED.search(text.replace(_TARGET_COUNTER, "")) for text in css):
             raise CannotCut("a page-based feature the parts cannot carry")
         strings = _running_strings(tree, css)
         widths: dict[tuple, tuple[float, float]] = {}
         with _column_widths(tree, widths, measuring=True):
-            _measure(tree, render, css, rows_per_part)
+            _measure(tree, render, css, size)
         with _column_widths(tree, widths, measuring=False):
-            parts = _plan(tree, render, write, css, strings, rows_per_part)
+            parts = _plan(tree, render, write, css, strings, size)
             if len(parts) < 2:
                 return None
             for part in parts:
@@ -306,13 +347,14 @@ def _column_widths(tree: _Tree, widths: dict, measuring: bool) -> Iterator[None]
         table.table_and_columns_preferred_widths = table_widths
 
 
-def _measure(tree: _Tree, render: Callable, css: list[str], rows_per_part: int) -> None:
+def _measure(tree: _Tree, render: Callable, css: list[str], size: int) -> None:
     """Measure every cell of each long table, a stretch of rows at a time."""
-    plain = _css_of_part(css, 0)
+    plain = _css_of_part(css)
     for body in tree.bodies:
         rows = [row for row in body if row.tag == "tr"]
-        for index in range(0, len(rows), rows_per_part):
-            rest = rows[index + rows_per_part : index + rows_per_part + 1]
+        step = max(1, size * len(rows) // (tree.order[id(body)][1] - tree.position(body)))
+        for index in range(0, len(rows), step):
+            rest = rows[index + step : index + step + 1]
             after = tree.position(rest[0]) if rest else tree.order[id(body)][1]
             part = _Part(tree.position(rows[index]), after, rows[index])
             try:
@@ -337,15 +379,10 @@ def _running_strings(tree: _Tree, css: list[str]) -> dict[str, Element]:
     return strings
 
 
-def _css_of_part(css: list[str], index: int) -> list[str]:
+def _css_of_part(css: list[str]) -> list[str]:
     """The document's stylesheets as a part needs them: no page margins (the margins
     document draws them), the contents' page numbers from the links."""
-    done = []
-    for text in css:
-        text = text.replace(_TARGET_COUNTER, f"attr({_PAGE_OF_TARGET})")
-        if index:
-            text = text.replace("@page :first", "@page :nth(0)")  # no page is page 0
-        done.append(text)
+    done = [text.replace(_TARGET_COUNTER, f"attr({_PAGE_OF_TARGET})") for text in css]
     done[-1] += "\n" + _PART_STYLE + "\n" + _NO_MARGINS
     return done
 
@@ -367,8 +404,9 @@ def _laid_out(tree: _Tree, part: _Part, render: Callable, css: list[str]):
     finally:
         for element, children in reversed(taken):
             if element is None:
-                for continued in children:
-                    del continued.attrib[_CONTINUED]
+                for marked in children:
+                    marked.attrib.pop(_CONTINUED, None)
+                    marked.attrib.pop("value", None)
             else:
                 element[:] = children
         for style, text in zip(tree.styles, saved, strict=True):
@@ -381,33 +419,34 @@ def _plan(
     write: Callable,
     css: list[str],
     strings: dict[str, Element],
-    rows_per_part: int,
+    size: int,
 ) -> list[_Part]:
     """The first pass: where each part starts and ends, its pages, anchors and running
     strings; a part whose pages need no number from another part is written now."""
     _give_pages(tree, {})
     linking = [tree.position(a) for a in tree.body.iter("a") if (a.get("href") or "")[:1] == "#"]
+    styles = _css_of_part(css)
     parts: list[_Part] = []
     # The first part holds the contents, whose page numbers are known only once every part
-    # is laid out: it is laid out again then, so it takes only a few rows of its table.
-    first, start, next_row = 0, None, max(1, rows_per_part // 4)
+    # is laid out: it is laid out again then, so it is kept short.
+    first, start, reach = 0, None, size // 4
     while True:
-        end = tree.rows[next_row] if next_row < len(tree.rows) else None
+        end = next((cut for cut in tree.cuts if tree.position(cut) >= first + reach), None)
         part = _Part(first, tree.position(end) if end is not None else tree.end, start)
-        document = _laid_out(tree, part, render, _css_of_part(css, len(parts)))
-        pages = document.pages
-        row = None
+        document = _laid_out(tree, part, render, styles)
+        pages = document.pages[1:] if start is not None else document.pages  # not the filler
+        cut = None
         if end is not None:
-            row = _first_row_of_last_page(tree, pages[-1])
-            if row is None or tree.position(row) <= first:
-                # The last page starts with something else (the table began on it): the part
-                # takes more rows, until a page it ends on starts with one.
+            cut = _first_cut_of_last_page(tree, pages)
+            if cut is None or tree.position(cut) <= first:
+                # The last page starts inside something that may not be cut (a paragraph
+                # over two pages, a table that began on it): the part takes more.
                 del document, pages
-                next_row += rows_per_part
+                reach += size
                 continue
-            tree.check_cut(row)
+            tree.check_cut(cut)
             pages = pages[:-1]
-            part.after = tree.position(row)
+            part.after = tree.position(cut)
         part.pages = len(pages)
         part.anchors = {name: number for number, page in enumerate(pages) for name in page.anchors}
         part.strings = _strings_set(tree, pages, strings)
@@ -417,10 +456,9 @@ def _plan(
         parts.append(part)
         del document, pages
         give_back_memory()
-        if row is None:
+        if cut is None:
             return parts
-        first, start = tree.position(row), row
-        next_row = tree.rows.index(row) + rows_per_part
+        first, start, reach = tree.position(cut), cut, size
 
 
 def _strings_set(tree: _Tree, pages, strings: dict[str, Element]) -> dict[str, int]:
@@ -452,25 +490,37 @@ def _written(write: Callable, document, pages, here: set[str]) -> tuple[bytes, l
     return write(document, pages), [_PageMarks(page.bookmarks, page.height) for page in pages]
 
 
-def _first_row_of_last_page(tree: _Tree, page):
-    """The long table's row that starts the page, if only its table's head comes before it."""
+def _first_cut_of_last_page(tree: _Tree, pages):
+    """The element a part may start at that starts the last page, if only the head of its
+    table comes before it on the page; None if the page starts otherwise."""
     from weasyprint.formatting_structure import boxes
 
-    pending = [
-        child
-        for child in reversed(page._page_box.children)
-        if not isinstance(child, boxes.MarginBox)
-    ]
-    while pending:
-        box = pending.pop()
+    def in_order(page):
+        pending = [
+            c for c in reversed(page._page_box.children) if not isinstance(c, boxes.MarginBox)
+        ]
+        while pending:
+            box = pending.pop()
+            yield box
+            pending.extend(reversed(getattr(box, "children", ())))
+
+    if len(pages) < 2:
+        return None
+    before = {id(box.element) for box in in_order(pages[-2]) if box.element is not None}
+    for box in in_order(pages[-1]):
         element = box.element
-        if isinstance(box, boxes.TableRowBox) and id(element) in tree.row_ids:
-            return element
-        if isinstance(box, boxes.TextBox | boxes.ReplacedBox) and not any(
-            above.tag == "thead" for above in tree.ancestors(element)
-        ):
+        if not isinstance(box, boxes.TextBox | boxes.ReplacedBox):
+            continue
+        chain = [element, *tree.ancestors(element)]
+        if any(above.tag == "thead" for above in chain):
+            continue  # a table's head, repeated at the top of the page
+        # The outermost element that starts on this page, if it may be cut before and every
+        # element around it began on an earlier page (and is continued here, as in a part).
+        starting = [above for above in chain if id(above) not in before]
+        cut = starting[-1] if starting else None
+        if cut is None or id(cut) not in tree.cut_ids:
             return None
-        pending.extend(reversed(getattr(box, "children", ())))
+        return cut
     return None
 
 
@@ -493,10 +543,11 @@ def _write_part(
             where.setdefault(name, offset + page + 1)
         offset += other.pages
     _give_pages(tree, where)
-    document = _laid_out(tree, part, render, _css_of_part(css, parts.index(part)))
-    if len(document.pages) != part.pages:
+    document = _laid_out(tree, part, render, _css_of_part(css))
+    pages = document.pages[1:] if part.start is not None else document.pages  # not the filler
+    if len(pages) != part.pages:
         raise CannotCut("the second pass laid the part out differently")
-    return _written(write, document, document.pages, set(part.anchors))
+    return _written(write, document, pages, set(part.anchors))
 
 
 def _margins_pdf(
