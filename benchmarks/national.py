@@ -43,7 +43,7 @@ from ncpi.pdf import parts
 
 project, count = Project(Path(sys.argv[1])), int(sys.argv[2])
 if sys.argv[3] == "one piece":
-    parts.LONG_TABLE_ROWS = 10**9
+    parts.LONG_DOCUMENT = 10**9
 checked = check_project(project, ["kent"], dry_run=False)
 report, force = checked.reports["kent"], forces()["kent"]
 started = time.perf_counter()
