@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 KeyPath = tuple[str | int, ...]
 
@@ -126,6 +126,26 @@ class Problem:
             f"::{command} file={prop(printable(self.file))},line={self.line},"
             f"col={self.column},title={prop(f'ncpi {self.code}')}::{data(message)}"
         )
+
+
+@dataclass
+class Findings:
+    """What a check found: every problem, in reading order, and how many files it read."""
+
+    problems: list[Problem] = field(default_factory=list)
+    files_checked: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def acknowledged(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "acknowledged"]
 
 
 def format_path(path: KeyPath) -> str:

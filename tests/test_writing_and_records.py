@@ -920,8 +920,8 @@ def test_a_preview_record_that_is_a_link_is_not_trusted(project_from, tmp_path):
 def test_the_code_fingerprint_names_the_libraries_versions_as_installed():
     from importlib import metadata
 
-    from ncpi.build.incremental import _installed_version
+    from ncpi.build.incremental import installed_version
 
     for library in ("weasyprint", "pikepdf", "jinja2", "pydantic"):
-        assert _installed_version(library) == metadata.version(library)
-    assert _installed_version("no-such-library-ncpi") == "none"
+        assert installed_version(library) == metadata.version(library)
+    assert installed_version("no-such-library-ncpi") == "none"

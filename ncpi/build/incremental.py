@@ -72,11 +72,11 @@ def code_fingerprint() -> str:
         name = path.relative_to(package).as_posix()
         digest.update(name.encode() + b"\0" + path.read_bytes())
     for library in ("weasyprint", "pikepdf", "jinja2", "pydantic"):
-        digest.update(f"{library}={_installed_version(library)}".encode())
+        digest.update(f"{library}={installed_version(library)}".encode())
     return f"{__version__}+{digest.hexdigest()[:16]}"
 
 
-def _installed_version(library: str) -> str:
+def installed_version(library: str) -> str:
     """A library's installed version, from the name of its .dist-info folder (as pip and uv
     write it), looked for along the import path in order; "none" if it is not installed.
     importlib.metadata gives the same answer, but importing it costs a build that has nothing
@@ -93,7 +93,8 @@ def _installed_version(library: str) -> str:
     return "none"
 
 
-def _all_template_files(project: Project) -> list[Path]:
+def all_template_files(project: Project) -> list[Path]:
+    """Every file of the project's templates and of ncpi's: templates, catalogues, fonts."""
     return [
         path
         for folder in dict.fromkeys([project.templates_dir, builtin_templates_dir()])
@@ -106,7 +107,7 @@ def _all_template_files(project: Project) -> list[Path]:
 def input_files(project: Project, target: Target, computed: bool) -> list[Path]:
     """The files recorded by path: the target's data, and every template file when a computed
     include means any of them may be used (a new one too, so it is looked for each time)."""
-    return source_files(project, target) + (_all_template_files(project) if computed else [])
+    return source_files(project, target) + (all_template_files(project) if computed else [])
 
 
 def source_files(project: Project, target: Target) -> list[Path]:

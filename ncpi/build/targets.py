@@ -44,6 +44,8 @@ DATA_FILES = (
 )
 #: The site's index page, build/index.html: every published document, linked.
 INDEX = "index.html"
+#: What `ncpi validate` found, and from which files: build/.check-record.json (check_record.py).
+CHECK_RECORD = ".check-record.json"
 #: Where `ncpi publish` writes its bundles: build/publish/FORCE/ and build/publish/FORCE.zip.
 PUBLISH_FOLDER = "publish"
 #: A bundle's own files, beside the documents.
@@ -178,6 +180,11 @@ def manifest_path(project, target: Target) -> Path:
     return project.build_dir / target.slug / target.manifest_name
 
 
+def check_record_path(project) -> Path:
+    """Where `ncpi validate` keeps what it found (see check_record.py)."""
+    return project.build_dir / CHECK_RECORD
+
+
 def index_path(project) -> Path:
     """The site's index page."""
     return project.build_dir / INDEX
@@ -203,7 +210,7 @@ def every_output_name(project) -> dict[tuple[str, ...], set[str]]:
     What `clean` asks: a force's documents and records are read from its records, so this
     names the whole-set outputs, the index and each force's possible files.
     """
-    names: dict[tuple[str, ...], set[str]] = {(): {INDEX}}
+    names: dict[tuple[str, ...], set[str]] = {(): {INDEX, CHECK_RECORD}}
     for path in [*output_paths(project, NATIONAL_TARGET).values()]:
         names.setdefault(path.relative_to(project.build_dir).parts[:-1], set()).add(path.name)
     names[(NATIONAL_FOLDER,)].add(NATIONAL_TARGET.manifest_name)

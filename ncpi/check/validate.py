@@ -25,7 +25,7 @@ from ncpi.pdf.document import (
     drawable_characters,  # fontTools only, never WeasyPrint
     fonts_dir_for,
 )
-from ncpi.problems import Problem, character_name, format_path, printable
+from ncpi.problems import Findings, Problem, character_name, format_path, printable
 from ncpi.project import Project
 from ncpi.registry import forces, suggest
 from ncpi.render.documents import render_documents
@@ -63,7 +63,7 @@ ORPHAN_WELSH = "orphan-welsh"
 
 
 @dataclass
-class CheckResult:
+class CheckResult(Findings):
     """What validation found: the reports that passed, the common data, every problem."""
 
     reports: dict[str, Report] = field(default_factory=dict)
@@ -71,8 +71,6 @@ class CheckResult:
     #: The Welsh editions that passed: English facts with Welsh text (see bilingual.py).
     welsh: dict[str, Report] = field(default_factory=dict)
     welsh_common: Common | None = None
-    problems: list[Problem] = field(default_factory=list)
-    files_checked: int = 0
     #: Each edition checked, by (force, language): ("essex", "en"), ("dyfed-powys", "cy").
     verdicts: dict[tuple[str, str], Verdict] = field(default_factory=dict)
     #: The errors outside the forces' own files (the common data, a template): they stop all.
@@ -81,18 +79,6 @@ class CheckResult:
     def verdict(self, slug: str, language: str = "en") -> Verdict:
         """One edition's verdict (see Verdict)."""
         return self.verdicts[(slug, language)]
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
-
-    @property
-    def acknowledged(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "acknowledged"]
 
 
 def template_problem(project: Project, error: RenderError) -> Problem:
