@@ -6,6 +6,7 @@ import base64
 import hashlib
 import mimetypes
 import re
+import sys
 import unicodedata
 from contextvars import ContextVar
 from functools import cache
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import cast
 
 import jinja2
+import jinja2.bccache
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -115,15 +117,81 @@ class _TemplateLoader(jinja2.BaseLoader):
         return source, str(path), uptodate
 
 
+#: What the templates load through Jinja: templates, and the stylesheets they include.
+COMPILED_SUFFIXES = (".j2", ".css")
+
+
+def installed_bytecode_folder() -> Path:
+    """Where ncpi's own templates are kept compiled: inside its installation (see below)."""
+    return Path(sys.prefix) / "share" / "ncpi" / "template-bytecode"
+
+
+class _InstalledBytecode(jinja2.BytecodeCache):
+    """ncpi's templates as compiled when it was installed (scripts/setup.sh), as pip compiles
+    Python modules: read at run time, never written, so ncpi writes nothing outside build/.
+
+    The folder is inside the installation, as trusted as ncpi's code; a project's folder would
+    let a cloned project run code. Jinja keys a template by its name and file and checks its
+    source's SHA-1, so a project's own template, or an edited one, is compiled as before.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            with open(self.folder / f"{bucket.key}.cache", "rb") as file:
+                bucket.load_bytecode(file)
+        except FileNotFoundError:
+            pass
+        except Exception:  # Cut short or damaged (Jinja reads it with pickle): compile anew.
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        pass
+
+
+def compile_installed_templates(folder: Path | None = None) -> int:
+    """Compile each of ncpi's own templates into `folder` (the installation's by default), as
+    its environments compile them; the number compiled. Run by scripts/setup.sh."""
+    folder = folder or installed_bytecode_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    env = _new_environment(
+        None, "en", None, jinja2.FileSystemBytecodeCache(str(folder), "%s.cache")
+    )
+    names = sorted(
+        path.relative_to(builtin_templates_dir()).as_posix()
+        for path in builtin_templates_dir().rglob("*")
+        if path.suffix in COMPILED_SUFFIXES
+    )
+    for name in names:
+        env.get_template(name)
+    return len(names)
+
+
 @cache
 def _environment(
     user_templates: Path | None, language: str, catalogue_stamp: tuple | None
 ) -> jinja2.Environment:
+    return _new_environment(
+        user_templates,
+        language,
+        catalogue_stamp,
+        _InstalledBytecode(installed_bytecode_folder()),
+    )
 
+
+def _new_environment(
+    user_templates: Path | None,
+    language: str,
+    catalogue_stamp: tuple | None,
+    bytecode_cache: jinja2.BytecodeCache,
+) -> jinja2.Environment:
     # Sandboxed: a project's own template is input like a report, so it may reach no Python
     # internals (cycler.__init__.__globals__ and the like) and change no data it is given.
     env = ImmutableSandboxedEnvironment(
         loader=_TemplateLoader(user_templates),
+        bytecode_cache=bytecode_cache,
         undefined=jinja2.StrictUndefined,
         autoescape=_autoescape,
         extensions=["jinja2.ext.i18n"],
