@@ -5,6 +5,9 @@ what it said before without loading the checker, as ruff and mypy answer from th
 the dry run does not render again an edition it rendered from the same files. Every file is
 compared by its SHA-256, read afresh in each run: a save within the same second counts.
 
+No check reads the clock or the environment (SOURCE_DATE_EPOCH dates documents, not problems):
+a rule that did would have to be part of what the record is compared on.
+
 The record is build output like any other: targets.py names it, the one writer writes it,
 `clean` removes it. It is read as untrusted input, bounded and its shape checked; the files it
 names are only compared with those ncpi itself chose, never read because the record names them.
