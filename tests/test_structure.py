@@ -43,6 +43,7 @@ def test_clean_asks_targets_for_names_and_imports_no_command():
 _DEFERRED_LIBRARIES = {
     *("weasyprint", "tinyhtml5", "cssselect2", "pikepdf", "babel", "fontTools", "watchfiles"),
     "docx",
+    "ctypes",  # ctypes.util, only to load WeasyPrint: it loads subprocess (15 ms)
 }
 _CLI_SHELL = {"ncpi/cli.py", "ncpi/cli_options.py", "ncpi/terminal.py"}
 

@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import io
 import logging
+import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -48,7 +49,7 @@ def import_weasyprint() -> None:
         # WeasyPrint prints its own troubleshooting banner to stdout when a library is missing;
         # the message below says the same in one line.
         with contextlib.redirect_stdout(io.StringIO()):
-            import weasyprint.pdf.tags
+            tags = _import_libraries_by_soname()
     except (OSError, ImportError) as error:
         # cffi raises OSError ("cannot load library 'libpango-1.0-0'") when Pango is missing.
         raise RenderError(
@@ -56,7 +57,42 @@ def import_weasyprint() -> None:
             "run scripts/setup.sh, or `sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
             "libharfbuzz-subset0`"
         ) from error
-    _tag_languages_of_parts(weasyprint.pdf.tags)
+    _tag_languages_of_parts(tags)
+
+
+def _no_library_search(name: str) -> None:
+    """ctypes.util.find_library while WeasyPrint loads its libraries: it finds nothing."""
+    return None
+
+
+def _import_libraries_by_soname():
+    """Import WeasyPrint (its tags module, which ncpi wraps) without the 40-odd processes its
+    libraries' other names start.
+
+    WeasyPrint asks cffi for each library by every platform's name in turn
+    ('libgobject-2.0-0', …, 'libgobject-2.0.so.0'). Each name dlopen does not know makes cffi
+    call ctypes.util.find_library, which runs ldconfig, gcc and ld (Kozea/WeasyPrint#1125):
+    0.15 s of the 0.37 s import, in every worker. On Linux each list holds the library's
+    soname, which dlopen finds by itself, so the search is skipped while WeasyPrint loads.
+    Where dlopen does not find them so (a library reachable only through that search), the
+    import runs again as WeasyPrint always runs it.
+    """
+    if sys.platform.startswith("linux") and "weasyprint.text.ffi" not in sys.modules:
+        import ctypes.util
+
+        real = ctypes.util.find_library
+        ctypes.util.find_library = _no_library_search
+        try:
+            import weasyprint.pdf.tags
+
+            return weasyprint.pdf.tags
+        except OSError:
+            pass  # Python has let go of the modules that failed: they load again, searching.
+        finally:
+            ctypes.util.find_library = real
+    import weasyprint.pdf.tags
+
+    return weasyprint.pdf.tags
 
 
 def _tag_languages_of_parts(tags) -> None:
