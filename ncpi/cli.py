@@ -94,12 +94,13 @@ def validate(session: Session, forces: tuple[str, ...], strict: bool, output_for
       ncpi validate essex --strict
       ncpi validate --format json
     """
-    from ncpi.build.check_record import remembered_findings
+    from ncpi.build.check_record import Snapshot, remembered_findings
 
     project = session.project()
     slugs = [project.resolve_force(name) for name in forces] or None
+    files = Snapshot(project)
     # The same files as last time: the same answer, without loading the checker.
-    result = remembered_findings(project, slugs) or check_and_remember(project, slugs)
+    result = remembered_findings(project, slugs, files) or check_and_remember(files, slugs)
     if session.validation(project, result, slugs or project.report_slugs(), output_format, strict):
         sys.exit(1)
 

@@ -212,14 +212,16 @@ initial_inspection = click.option(
 )
 
 
-def check_and_remember(project: Project, slugs: list[str] | None):
-    """A full validation (a CheckResult), remembered; the dry run renders only what neither a
-    build nor an earlier validation rendered from these very files."""
-    from ncpi.build.check_record import Snapshot, remember_findings, rendered_before
+def check_and_remember(files, slugs: list[str] | None):
+    """A full validation (a CheckResult) of the project whose files are `files` (a Snapshot,
+    which keeps what it hashed), remembered; the dry run renders only what neither a build
+    nor an earlier validation rendered from these very files."""
+    from ncpi.build.check_record import remember_findings, rendered_before
     from ncpi.build.incremental import built_editions
     from ncpi.check.validate import check_project
 
-    before = Snapshot(project).taken(slugs)
+    project = files.project
+    before = files.taken(slugs)
     rendered = built_editions(project, slugs) | rendered_before(project, slugs, before)
     result = check_project(project, slugs, rendered=rendered)
     remember_findings(project, slugs, result, before)

@@ -192,12 +192,15 @@ def _current(record: dict | None, snapshot: Snapshot) -> bool:
     )
 
 
-def remembered_findings(project: Project, slugs: list[str] | None) -> Findings | None:
-    """What validate found in these very files before, or None if anything has changed."""
+def remembered_findings(
+    project: Project, slugs: list[str] | None, snapshot: Snapshot
+) -> Findings | None:
+    """What validate found in these very files before, or None if anything has changed.
+
+    `snapshot` keeps what was hashed, for the full check that follows a None."""
     record = read_record(project)
     if record is None:
         return None
-    snapshot = Snapshot(project)
     entry = record["scopes"].get(_scope_key(slugs))
     named = project.report_slugs() if slugs is None else slugs
     try:
