@@ -26,6 +26,8 @@ from ncpi.build.incremental import (
     code_fingerprint,
     input_folders,
     installed_version,
+    is_str_map,
+    read_record_json,
     source_files,
 )
 from ncpi.build.outputs import write_outputs
@@ -134,12 +136,6 @@ def _scope_key(slugs: list[str] | None) -> str:
     return "*" if slugs is None else ",".join(slugs)
 
 
-def _is_map(value, item=str) -> bool:
-    return isinstance(value, dict) and all(
-        isinstance(k, str) and isinstance(v, item) for k, v in value.items()
-    )
-
-
 def _is_problem(value) -> bool:
     return (
         isinstance(value, dict)
@@ -153,7 +149,7 @@ def _is_problem(value) -> bool:
 def _is_scope(value) -> bool:
     return (
         isinstance(value, dict)
-        and _is_map(value.get("files"))
+        and is_str_map(value.get("files"))
         and isinstance(value.get("listing"), list)
         and all(isinstance(name, str) for name in value["listing"])
         and type(value.get("files_checked")) is int
@@ -164,20 +160,14 @@ def _is_scope(value) -> bool:
 
 def read_record(project: Project) -> dict | None:
     """The record if it is readable and well formed, else None (and validate checks anew)."""
-    try:
-        data = project.read_input(check_record_path(project), MAX_RECORD_BYTES)
-        record = json.loads(data.decode("utf-8"))
-    except (OSError, UnsafeInput, ValueError):
-        return None
+    record = read_record_json(project, check_record_path(project), MAX_RECORD_BYTES, RECORD_FORMAT)
     if not (
-        isinstance(record, dict)
-        and record.get("format") == RECORD_FORMAT
-        and isinstance(record.get("ncpi"), str)
-        and _is_map(record.get("templates"))
+        record is not None
+        and is_str_map(record.get("templates"))
         and isinstance(record.get("scopes"), dict)
         and all(_is_scope(scope) for scope in record["scopes"].values())
         and isinstance(record.get("rendered"), dict)
-        and all(_is_map(files) for files in record["rendered"].values())
+        and all(is_str_map(files) for files in record["rendered"].values())
     ):
         return None
     return record

@@ -152,10 +152,27 @@ def manifest_text(
     )
 
 
-def _is_str_map(value, item=str) -> bool:
+def is_str_map(value, item=str) -> bool:
+    """Whether a value read from a record is an object of strings to `item`s."""
     return isinstance(value, dict) and all(
         isinstance(k, str) and isinstance(v, item) for k, v in value.items()
     )
+
+
+def read_record_json(project: Project, path: Path, limit: int, record_format: int) -> dict | None:
+    """A record's JSON object, if it is readable and of this format, made by some ncpi; else
+    None. The caller checks the rest of its shape."""
+    try:
+        recorded = json.loads(project.read_input(path, limit).decode("utf-8"))
+    except (OSError, UnsafeInput, ValueError):
+        return None
+    if (
+        isinstance(recorded, dict)
+        and recorded.get("format") == record_format
+        and isinstance(recorded.get("ncpi"), str)
+    ):
+        return recorded
+    return None
 
 
 def read_manifest(project: Project, target: Target) -> dict | None:
@@ -166,19 +183,14 @@ def read_manifest(project: Project, target: Target) -> dict | None:
     """
 
     path = manifest_path(project, target)
-    try:
-        recorded = json.loads(project.read_input(path, MAX_MANIFEST_BYTES).decode("utf-8"))
-    except (OSError, UnsafeInput, ValueError):
-        return None
+    recorded = read_record_json(project, path, MAX_MANIFEST_BYTES, MANIFEST_FORMAT)
     if not (
-        isinstance(recorded, dict)
-        and recorded.get("format") == MANIFEST_FORMAT
-        and isinstance(recorded.get("ncpi"), str)
+        recorded is not None
         and isinstance(recorded.get("options"), dict)
-        and _is_str_map(recorded.get("inputs"))
-        and _is_str_map(recorded.get("assets"))
-        and _is_str_map(recorded.get("outputs"))
-        and _is_str_map(recorded.get("templates"), list)
+        and is_str_map(recorded.get("inputs"))
+        and is_str_map(recorded.get("assets"))
+        and is_str_map(recorded.get("outputs"))
+        and is_str_map(recorded.get("templates"), list)
         and all(
             len(entry) == 2 and all(isinstance(part, str) for part in entry)
             for entry in recorded["templates"].values()
