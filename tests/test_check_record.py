@@ -240,3 +240,14 @@ def test_a_report_that_cannot_be_read_is_reported_and_nothing_remembered(project
     assert result.exit_code == 1 and "reports/essex.yaml:1:1" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert not check_record_path(project).exists()
+
+
+def test_list_renders_only_what_no_validation_rendered_from_these_files(project_from, renders):
+    project = project_from("shipped")
+    assert invoke(project, "validate").exit_code == 0
+    renders.clear()
+    assert invoke(project, "list").exit_code == 0
+    assert renders == []
+    edit(project.report_path("essex"), "\n", "\n# a comment\n")
+    assert invoke(project, "list").exit_code == 0
+    assert renders == [("essex", "en")]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ncpi.build.incremental import read_manifest, why_stale
+from ncpi.build.check_record import Snapshot, rendered_before
+from ncpi.build.incremental import built_editions, read_manifest, why_stale
 from ncpi.build.targets import KINDS, Target, manifest_path
 from ncpi.check.loading import MAX_FILE_BYTES
 from ncpi.check.validate import check_project
@@ -27,7 +28,10 @@ def output_state(project: Project, target: Target) -> str:
 def force_rows(project: Project) -> list[dict]:
     """One row per registry force, in registry order."""
     have = set(project.report_slugs())
-    checked = check_project(project, sorted(have & set(forces()))) if have else None
+    named = sorted(have & set(forces()))
+    # As validate's dry run: not again what a build or a validation rendered from these files.
+    rendered = built_editions(project, named) | rendered_before(project, named, Snapshot(project))
+    checked = check_project(project, named, rendered=rendered) if have else None
     rows = []
     for slug, force in forces().items():
         row = {
