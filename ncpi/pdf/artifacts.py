@@ -92,7 +92,7 @@ def finish_opened(pdf: pikepdf.Pdf) -> bytes:
     import pikepdf
 
     if "/StructTreeRoot" in pdf.Root:
-        _mark_margins_as_artifacts(pdf)
+        mark_margins_as_artifacts(pdf)
     metadata = pdf.Root.get("/Metadata")
     if isinstance(metadata, pikepdf.Stream) and "/Filter" in metadata:
         # Written without a filter; qpdf never compresses a /Type /Metadata stream itself.
@@ -219,7 +219,7 @@ def _give_inherited_language(pdf: pikepdf.Pdf, obj) -> bool:
     return True
 
 
-def _mark_margins_as_artifacts(pdf: pikepdf.Pdf) -> None:
+def mark_margins_as_artifacts(pdf: pikepdf.Pdf) -> None:
     """Re-mark marked content that no linked structure element owns as /Artifact."""
     import pikepdf
 

@@ -41,15 +41,10 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from io import BytesIO
 from xml.etree.ElementTree import Element
 
-from ncpi.pdf.artifacts import (
-    MARKED_CONTENT,
-    finish_opened,
-    give_back_memory,
-    no_stream_ends_in_cr,
-)
+from ncpi.pdf.artifacts import give_back_memory, no_stream_ends_in_cr
+from ncpi.pdf.joining import LINK_TO_ANOTHER_PART, CannotJoin, join_parts, outline_items
 
 #: A part is about this many elements of the body: 200 rows of a five-column table, or some
 #: 40 recommendations with their quotations and progress notes; about 30 MiB laid out.
@@ -69,7 +64,6 @@ _CONTINUED = "data-ncpi-continued"
 _FILLER = "data-ncpi-filler"
 _HIDDEN = "data-ncpi-elsewhere"
 _PAGE_OF_TARGET = "data-ncpi-page"
-_ELSEWHERE = "ncpi-part-link:"
 _PART_STYLE = (
     f"[{_CONTINUED}] {{ margin-top: 0 !important; padding-top: 0 !important; "
     f"border-top-width: 0 !important; }} [{_HIDDEN}] {{ display: none !important; }} "
@@ -482,7 +476,7 @@ def _written(write: Callable, document, pages, here: set[str]) -> tuple[bytes, l
     """Some pages of a part as a PDF, with their links to another part's anchors marked."""
     for page in pages:
         page.links[:] = [
-            ("external", _ELSEWHERE + target, rectangle, box)
+            ("external", LINK_TO_ANOTHER_PART + target, rectangle, box)
             if kind == "internal" and target not in here
             else (kind, target, rectangle, box)
             for kind, target, rectangle, box in page.links
@@ -599,222 +593,20 @@ class _PageMarks:
 
 
 def _join(written: list[tuple[bytes, list[_PageMarks]]], margins: bytes) -> bytes:
-    """The parts' PDFs as one: the first part's catalogue, every page, one structure tree,
-    and each page's margins drawn over it."""
-    finished = _joined_and_finished(written, margins)
-    # Only now, with every handle into the whole let go: qpdf keeps a PDF's objects while any
-    # is held, and the next step may read the whole again.
-    give_back_memory()
-    return no_stream_ends_in_cr(finished)
+    """The parts' PDFs as one, finished: every page, one structure tree, each page's margins
+    drawn over it, and the outline of the whole; written a part at a time (ncpi.pdf.joining)."""
+    marks = [page for _, pages in written for page in pages]
 
+    def outline(page_numbers: list[int]) -> list:
+        from weasyprint.document import Document
 
-def _joined_and_finished(written: list[tuple[bytes, list[_PageMarks]]], margins: bytes) -> bytes:
-    """The join, finished as finish_pdf finishes a PDF made in one piece, written once."""
-    import pikepdf
+        # The outline of the whole, made from every page's bookmarks as WeasyPrint makes it.
+        holder = type("Pages", (), {"pages": marks})()
+        tree = Document.make_bookmark_tree(holder, 0.75, transform_pages=True)
+        return outline_items(tree, page_numbers)
 
-    with pikepdf.open(BytesIO(written[0][0])) as whole:
-        joined = _Joined(whole)
-        joined.take(whole)
-        for data, _ in written[1:]:
-            # One part open at a time: its streams are copied into the whole, then it is shut.
-            with pikepdf.open(BytesIO(data)) as part:
-                joined.take(part)
-        joined.finish()
-        with pikepdf.open(BytesIO(margins)) as drawn:
-            _draw_margins(whole, drawn)
-        _outlines(whole, [marks for _, part_marks in written for marks in part_marks])
-        # Read again, the whole would cost its memory twice.
-        return finish_opened(whole)
-
-
-def _draw_margins(whole, drawn) -> None:
-    """Draw each page of the margins document over its page, as an artifact (it is one)."""
-    import pikepdf
-
-    for number, (page, margin) in enumerate(zip(whole.pages, drawn.pages, strict=True)):
-        form = margin.as_form_xobject()
-        # WeasyPrint marks margin content for a structure element it never links: here it
-        # is an artifact, as finish_pdf makes it in a PDF made in one piece.
-        form.write(MARKED_CONTENT.sub(b"/Artifact BMC", form.read_bytes()))
-        copied = whole.copy_foreign(form)
-        _own_streams(copied)
-        # Named by page: the pages of a part share one resource dictionary.
-        name = page.add_resource(copied, pikepdf.Name.XObject, pikepdf.Name(f"/NcpiM{number}"))
-        contents = page.obj.Contents
-        drawing = (
-            b"q\n" + contents.read_bytes() + b"\nQ\n/Artifact BMC q " + bytes(name) + b" Do Q EMC\n"
-        )
-        page.obj.Contents = whole.make_stream(drawing)
-
-
-class _Joined:
-    """The PDF the parts are joined into, and what its structure tree gathers from each."""
-
-    def __init__(self, whole):
-        self.whole = whole
-        self.tagged = "/StructTreeRoot" in whole.Root  # PDF/A-3b and -3u are not tagged
-        if self.tagged:
-            tree = whole.Root.StructTreeRoot
-            self.document = tree.K[0] if _is_array(tree.K) else tree.K
-        self.arrays: list[tuple] = []  # each page, and its marked contents' elements
-        self.annotations: list[tuple] = []  # each annotation with an element, and the element
-        self.names: list[tuple] = []  # each anchor, and its destination
-
-    def mine(self, part, obj):
-        """An object of `part` as the whole's: copied if it is another file's."""
-        import pikepdf
-
-        if part is self.whole or not isinstance(obj, pikepdf.Object):
-            return obj
-        if obj.is_indirect:
-            return self.whole.copy_foreign(obj)
-        if isinstance(obj, pikepdf.Array):
-            return pikepdf.Array([self.mine(part, item) for item in obj])
-        return obj
-
-    def take(self, part) -> None:
-        """Add a part's pages, their elements in the parent tree, its elements and anchors."""
-        if part is self.whole:
-            pages = list(self.whole.pages)
-        else:
-            before = len(self.whole.pages)
-            self.whole.pages.extend(part.pages)
-            pages = list(self.whole.pages)[before:]
-            for page in pages:
-                _own_streams(page.obj)
-        if self.tagged:
-            self._take_structure(part, pages)
-        dests = part.Root.get("/Names", {}).get("/Dests")
-        if dests is not None:
-            flat = dests.Names
-            self.names += [
-                (str(flat[i]), self.mine(part, flat[i + 1])) for i in range(0, len(flat), 2)
-            ]
-
-    def _take_structure(self, part, pages) -> None:
-        nums = part.Root.StructTreeRoot.ParentTree.Nums
-        parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
-        for page in pages:
-            self.arrays.append((page, self.mine(part, parents[int(page.StructParents)])))
-            for annotation in page.obj.get("/Annots", []):
-                if "/StructParent" in annotation:
-                    element = self.mine(part, parents[int(annotation.StructParent)])
-                    self.annotations.append((annotation, element))
-        if part is not self.whole:
-            theirs = part.Root.StructTreeRoot.K
-            theirs = theirs[0] if _is_array(theirs) else theirs
-            for element in theirs.K:
-                copied = self.whole.copy_foreign(element)
-                copied.P = self.document
-                self.document.K.append(copied)
-
-    def finish(self) -> None:
-        """One parent tree, numbered as WeasyPrint numbers it; links and anchors of the whole."""
-        import pikepdf
-
-        if self.tagged:
-            nums: list = []
-            for key, (page, array) in enumerate(self.arrays):
-                page.StructParents = key
-                nums += [key, array]
-            for key, (annotation, element) in enumerate(self.annotations, len(self.arrays)):
-                annotation.StructParent = key
-                nums += [key, element]
-            tree = self.whole.Root.StructTreeRoot
-            tree.ParentTree = self.whole.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(nums)))
-        for page in self.whole.pages:
-            for annotation in page.obj.get("/Annots", []):
-                action = annotation.get("/A")
-                uri = str(action.get("/URI", "")) if action is not None else ""
-                if uri.startswith(_ELSEWHERE):
-                    # A link to another part's anchor: internal again, as WeasyPrint writes one.
-                    del annotation.A
-                    annotation.Dest = pikepdf.String(uri[len(_ELSEWHERE) :])
-                    if self.tagged:
-                        annotation.Contents = annotation.Dest
-        if self.names:
-            flat = [
-                item
-                for name, dest in sorted(self.names, key=lambda pair: pair[0])
-                for item in (pikepdf.String(name), dest)
-            ]
-            if "/Names" not in self.whole.Root:
-                self.whole.Root.Names = pikepdf.Dictionary()
-            self.whole.Root.Names.Dests = pikepdf.Dictionary(Names=pikepdf.Array(flat))
-
-
-def _is_array(obj) -> bool:
-    import pikepdf
-
-    return isinstance(obj, pikepdf.Array)
-
-
-def _own_streams(page) -> None:
-    """Give every stream a copied page uses its own data, so its file can be shut.
-
-    qpdf copies a stream's data from the other file only when the whole is written.
-    """
-    import pikepdf
-
-    containers = (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)
-    seen: set[tuple[int, int]] = set()
-    pending = [page]
-    while pending:
-        obj = pending.pop()
-        if obj.is_indirect:
-            if obj.objgen in seen:
-                continue
-            seen.add(obj.objgen)
-        if isinstance(obj, pikepdf.Stream):
-            obj.write(
-                obj.read_raw_bytes(),
-                filter=obj.get("/Filter"),  # type: ignore[arg-type]
-                decode_parms=obj.get("/DecodeParms"),  # type: ignore[arg-type]
-                type_check=False,
-            )
-        if isinstance(obj, pikepdf.Array):
-            children = list(obj)
-        else:
-            children = [value for key, value in obj.items() if key not in ("/Parent", "/P", "/Pg")]
-        pending += [child for child in children if isinstance(child, containers)]
-
-
-def _outlines(whole, marks: list[_PageMarks]) -> None:
-    """The outline of the whole, made from every page's bookmarks as WeasyPrint makes it."""
-    import pikepdf
-    from weasyprint.document import Document
-
-    if "/Outlines" in whole.Root:
-        del whole.Root.Outlines
-    holder = type("Pages", (), {"pages": marks})()
-    tree = Document.make_bookmark_tree(holder, 0.75, transform_pages=True)
-    if not tree:
-        return
-    pages = list(whole.pages)
-
-    def add(bookmarks, parent):
-        items, count = [], len(bookmarks)
-        for title, (page, x, y), children, state in bookmarks:
-            item = whole.make_indirect(
-                pikepdf.Dictionary(
-                    Title=pikepdf.String(title),
-                    Dest=pikepdf.Array([pages[page].obj, pikepdf.Name.XYZ, x, y, 0]),
-                    Parent=parent,
-                )
-            )
-            kids, kids_count = add(children, item)
-            item.Count = -kids_count if state == "closed" else kids_count
-            if state != "closed":
-                count += kids_count
-            if items:
-                item.Prev = items[-1]
-                items[-1].Next = item
-            if kids:
-                item.First, item.Last = kids[0], kids[-1]
-            items.append(item)
-        return items, count
-
-    outlines = whole.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
-    items, count = add(tree, outlines)
-    outlines.First, outlines.Last, outlines.Count = items[0], items[-1], count
-    whole.Root.Outlines = outlines
+    try:
+        joined = join_parts([data for data, _ in written], margins, outline)
+    except CannotJoin as error:
+        raise CannotCut(str(error)) from error
+    return no_stream_ends_in_cr(joined)
