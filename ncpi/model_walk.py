@@ -7,6 +7,7 @@ module, so that Annotated and Optional are unwrapped the same way everywhere.
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from collections.abc import Sequence
@@ -66,7 +67,14 @@ def step(annotation: Any, part: str | int) -> tuple[Any, list] | None:
 
 def field_at(model: type[BaseModel], path: KeyPath) -> tuple[Any, list] | None:
     """The type at a key path, unwrapped, and the markers of the field it is; None if the
-    model has nothing there."""
+    model has nothing there. The markers' list is shared: read it, do not change it."""
+    # Every item of a list has the same type: a report's 20,000 texts have a few hundred
+    # paths once their indexes are set aside, and walking each took a third of validate.
+    return _field_at_shape(model, tuple(0 if isinstance(part, int) else part for part in path))
+
+
+@functools.lru_cache(maxsize=4096)
+def _field_at_shape(model: type[BaseModel], path: KeyPath) -> tuple[Any, list] | None:
     annotation: Any = model
     metadata: list = []
     for part in path:
