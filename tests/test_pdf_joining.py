@@ -4,7 +4,6 @@ that readers and the PDF/UA-1 validator take as WeasyPrint's own."""
 from __future__ import annotations
 
 import zlib
-from io import BytesIO
 
 import page
 import pikepdf
@@ -48,8 +47,9 @@ def test_a_cross_reference_stream_that_would_end_in_cr_is_written_uncompressed()
 
 @pytest.mark.pdf
 def test_parts_join_one_at_a_time_into_a_tagged_pdf(tmp_path, monkeypatch):
-    """Three parts of a six-page document and its margins: the joined pages in order, each
-    with its margin, PDF/UA-1, and never more than one part open beside the margins."""
+    """Three parts of a six-page document and two documents of its margins: the joined pages
+    in order, each with its margin, PDF/UA-1, and never more than one part and one margins
+    document open at once."""
     import weasyprint
 
     from ncpi.pdf.document import import_weasyprint
@@ -68,29 +68,41 @@ def test_parts_join_one_at_a_time_into_a_tagged_pdf(tmp_path, monkeypatch):
     document = weasyprint.HTML(string=html).render(pdf_variant="pdf/ua-1")
     options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": False}
     pieces = [document.copy(document.pages[at : at + 2]).write_pdf(**options) for at in (0, 2, 4)]
-    margins = weasyprint.HTML(string=margins_html).write_pdf(**options)
-    assert len(pikepdf.open(BytesIO(margins)).pages) == 6
+    laid_out = weasyprint.HTML(string=margins_html).render(pdf_variant="pdf/ua-1")
+    assert len(laid_out.pages) == 6
+    # Two margins documents, of four pages and two: read in turn, one open at a time.
+    margins = [
+        laid_out.copy(laid_out.pages[at:end]).write_pdf(**options) for at, end in ((0, 4), (4, 6))
+    ]
 
     open_now, most_open = [0], [0]
     real_open = pikepdf.open
 
     class Counted:
+        """A PDF opened, counted until it is closed."""
+
         def __init__(self, *args, **kwargs):
             self.pdf = real_open(*args, **kwargs)
-
-        def __enter__(self):
             open_now[0] += 1
             most_open[0] = max(most_open[0], open_now[0])
-            return self.pdf.__enter__()
+
+        def __getattr__(self, name):
+            return getattr(self.pdf, name)
+
+        def close(self):
+            open_now[0] -= 1
+            self.pdf.close()
+
+        def __enter__(self):
+            return self.pdf
 
         def __exit__(self, *exc):
-            open_now[0] -= 1
-            return self.pdf.__exit__(*exc)
+            self.close()
 
     monkeypatch.setattr(pikepdf, "open", Counted)
     joined = joining.join_parts(pieces, margins, lambda pages: [])
     monkeypatch.undo()
-    assert most_open[0] == 2  # the margins document and one part
+    assert most_open[0] == 2 and open_now[0] == 0  # the margins document and one part
 
     path = tmp_path / "joined.pdf"
     path.write_bytes(joined)

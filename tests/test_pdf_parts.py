@@ -70,6 +70,8 @@ def whole_and_parts(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(parts, "LONG_DOCUMENT", 500)
         patch.setattr(parts, "ELEMENTS_PER_PART", 180)
+        # Margins in documents of three pages: page numbers and the running title carry on.
+        patch.setattr(parts, "MARGIN_PAGES", 3)
         patch.setattr(parts, "_join", counting_join)
         cut = weasyprint_pdf(html, **settings)
         again = weasyprint_pdf(html, **settings)
@@ -280,6 +282,7 @@ def test_a_report_of_80_recommendations_made_in_parts_is_the_one_made_in_one_pie
     real_join = parts._join
     monkeypatch.setattr(parts, "LONG_DOCUMENT", 500)
     monkeypatch.setattr(parts, "ELEMENTS_PER_PART", 300)
+    monkeypatch.setattr(parts, "MARGIN_PAGES", 7)
     monkeypatch.setattr(
         parts, "_join", lambda written, m: joined.append(written) or real_join(written, m)
     )

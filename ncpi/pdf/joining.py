@@ -286,34 +286,85 @@ class _Whole:
         self.info = b"null"
 
 
+class _Margins:
+    """The margins documents, read in turn as the pages come: one open at a time."""
+
+    def __init__(self, documents: list[bytes], output: _Output):
+        self.documents = documents
+        self.output = output
+        self.next = 0  # the next document to open
+        self.first_page = 0  # the whole's number of the open document's first page
+        self.source: _Source | None = None
+
+    def form(self, number: int) -> int:
+        """The object number of the whole's page `number`'s margins, as a form, written."""
+        import pikepdf
+
+        source = self.source
+        while source is None or number >= self.first_page + len(source.pdf.pages):
+            if source is not None:
+                self.first_page += len(source.pdf.pages)
+                source.pdf.close()
+            if self.next >= len(self.documents):
+                raise CannotJoin("the margins documents have fewer pages than the parts")
+            pdf = pikepdf.open(BytesIO(self.documents[self.next]))
+            self.next += 1
+            source = self.source = _Source(pdf, self.output)
+        form = source.pdf.pages[number - self.first_page].as_form_xobject()
+        # WeasyPrint marks margin content for a structure element it never links: here it is
+        # an artifact, as finish_pdf makes it in a PDF made in one piece.
+        form.write(MARKED_CONTENT.sub(b"/Artifact BMC", form.read_bytes()))
+        drawn = source.number_of(form)
+        source.drain()
+        return drawn
+
+    def close(self) -> None:
+        if self.source is not None:
+            self.source.pdf.close()
+
+
+def page_count(documents: list[bytes]) -> int:
+    """How many pages the documents have, each opened in turn."""
+    import pikepdf
+
+    total = 0
+    for data in documents:
+        with pikepdf.open(BytesIO(data)) as opened:
+            total += len(opened.pages)
+    return total
+
+
 def join_parts(
     parts: list[bytes],
-    margins: bytes,
+    margins: list[bytes],
     outline: Callable[[list[int]], list],
 ) -> bytes:
-    """The parts' PDFs as one, each page's margins drawn over it as an artifact.
+    """The parts' PDFs as one, each page's margins (from the margins documents, a page for
+    each page, in order) drawn over it as an artifact.
 
-    `outline(pages)` gives the outline's items for the whole (see _outline_items), given each
+    `outline(pages)` gives the outline's items for the whole (see outline_items), given each
     page's object number.
     """
     import pikepdf
 
-    with pikepdf.open(BytesIO(margins)) as drawn:
-        total = len(drawn.pages)
-        with pikepdf.open(BytesIO(parts[0])) as first:
-            output = _Output(first.pdf_version)
-            whole = _Whole(output, total, "/StructTreeRoot" in first.Root)
-        margin_source = _Source(drawn, output)
+    total = page_count(margins)
+    with pikepdf.open(BytesIO(parts[0])) as first:
+        output = _Output(first.pdf_version)
+        whole = _Whole(output, total, "/StructTreeRoot" in first.Root)
+    drawn = _Margins(margins, output)
+    try:
         for index, data in enumerate(parts):
             # One part open at a time: written out, then let go.
             with pikepdf.open(BytesIO(data)) as part:
-                _take(whole, part, margin_source, first=index == 0)
-        if len(whole.pages) != total:
-            raise CannotJoin("the margins document has another number of pages")
+                _take(whole, part, drawn, first=index == 0)
+    finally:
+        drawn.close()
+    if len(whole.pages) != total:
+        raise CannotJoin("the margins documents have more pages than the parts")
     return _finish(whole, outline(whole.pages))
 
 
-def _take(whole: _Whole, part, margin_source: _Source, first: bool) -> None:
+def _take(whole: _Whole, part, margins: _Margins, first: bool) -> None:
     """Write a part's pages and everything they and its structure elements hold."""
     import pikepdf
 
@@ -340,7 +391,7 @@ def _take(whole: _Whole, part, margin_source: _Source, first: bool) -> None:
     for page in pages:
         if page.obj.get("/Parent") is None or page.obj.Parent.objgen != page_tree.objgen:
             raise CannotJoin("a page tree of more than one level")
-        _draw_margins(part, page, len(whole.pages), margin_source, source)
+        _draw_margins(part, page, len(whole.pages), margins.form(len(whole.pages)), source)
         whole.pages.append(source.number_of(page.obj))
     if tree is not None:
         _take_structure(whole, part, source, tree, document, pages)
@@ -368,19 +419,11 @@ def _take(whole: _Whole, part, margin_source: _Source, first: bool) -> None:
     source.drain()
 
 
-def _draw_margins(part, page, number: int, margin_source: _Source, source: _Source) -> None:
-    """Draw page `number` of the margins document over the page, as an artifact (it is one),
-    and give its links to another part's anchors their anchors again."""
+def _draw_margins(part, page, number: int, drawn: int, source: _Source) -> None:
+    """Draw the form numbered `drawn` (page `number`'s margins) over the page, as an artifact
+    (it is one), and give its links to another part's anchors their anchors again."""
     import pikepdf
 
-    if number >= len(margin_source.pdf.pages):
-        raise CannotJoin("the margins document has another number of pages")
-    form = margin_source.pdf.pages[number].as_form_xobject()
-    # WeasyPrint marks margin content for a structure element it never links: here it is an
-    # artifact, as finish_pdf makes it in a PDF made in one piece.
-    form.write(MARKED_CONTENT.sub(b"/Artifact BMC", form.read_bytes()))
-    drawn = margin_source.number_of(form)
-    margin_source.drain()
     # A stand-in in the part for the form, which is another file's: written as its number.
     stand_in = part.make_indirect(pikepdf.Dictionary())
     source.numbers[stand_in.objgen] = drawn
