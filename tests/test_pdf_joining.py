@@ -121,3 +121,24 @@ def test_parts_join_one_at_a_time_into_a_tagged_pdf(tmp_path, monkeypatch):
         keys = [int(p.StructParents) for p in opened.pages]
         assert keys == list(range(6))
     assert joined == joining.join_parts(pieces, margins, lambda pages: [])
+
+
+def test_references_are_renumbered_and_strings_that_look_like_them_are_not():
+    """qpdf's text of an object, renumbered: a report's words are never read as references."""
+    pdf = pikepdf.new()
+    target = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font))
+    holder = pdf.make_indirect(
+        pikepdf.Dictionary(
+            F1=target,
+            Title=pikepdf.String("see (5 0 R) and 5 0 R \\ 7 0 R"),
+            Kids=pikepdf.Array([target, 12, 0]),
+        )
+    )
+    output = joining._Output("1.7")
+    for _ in range(40):
+        output.number()  # the whole's numbers are not the part's
+    source = joining._Source(pdf, output)
+    text = source.renumbered(holder)
+    assert b"/F1 41 0 R" in text and b"/Kids [ 41 0 R 12 0 ]" in text
+    assert b"(see \\(5 0 R\\) and 5 0 R \\\\ 7 0 R)" in text
+    assert [obj.objgen for obj in source.queue] == [target.objgen]  # written once, later

@@ -16,6 +16,7 @@ content, and no stream whose data ends in a carriage return (PDF/A-3 6.1.7.1).
 from __future__ import annotations
 
 import hashlib
+import re
 import zlib
 from array import array
 from collections import deque
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 _PER_OBJECT_STREAM = 100
 #: The link address a part gives a link to another part's anchor (see ncpi.pdf.parts).
 LINK_TO_ANOTHER_PART = "ncpi-part-link:"
+#: A literal string (qpdf escapes each parenthesis in one), or an indirect reference.
+_STRING_OR_REFERENCE = re.compile(rb"\((?:[^\\()]|\\.)*\)|(?<![\w.#/+-])(\d+) (\d+) R\b", re.DOTALL)
 #: The PDF header, with the comment of four bytes above 127 that PDF/A asks for.
 _HEADER = b"%PDF-{version}\n%\xbf\xf7\xa2\xfe\n"
 #: The catalogue's entries the join makes for the whole.
@@ -187,6 +190,26 @@ class _Source:
             self.queue.append(obj)
         return b"%d 0 R" % number
 
+    def _renumber(self, match: re.Match) -> bytes:
+        if match.group(1) is None:
+            return match.group(0)  # a string, as it is
+        key = (int(match.group(1)), int(match.group(2)))
+        number = self.numbers.get(key)
+        if number is None:
+            number = self.numbers[key] = self.output.number()
+            self.queue.append(self.pdf.get_object(key))
+        return b"%d 0 R" % number
+
+    def renumbered(self, obj) -> bytes:
+        """An object's own text, as qpdf writes it, its references renumbered.
+
+        Some ten times quicker than walking the object in Python (a report of 1,000
+        recommendations has 35,000 objects), and as exact: qpdf escapes every parenthesis in a
+        literal string, so a string ends at the first one unescaped and what looks like a
+        reference inside it is left alone.
+        """
+        return _STRING_OR_REFERENCE.sub(self._renumber, obj.unparse(resolved=True))
+
     def number_of(self, obj) -> int:
         self.reference(obj)
         return self.numbers[obj.objgen]
@@ -239,7 +262,7 @@ class _Source:
             if isinstance(obj, pikepdf.Stream):
                 self._stream(number, obj)
             else:
-                self.output.object(number, self.body(obj))
+                self.output.object(number, self.renumbered(obj))
 
     def _stream(self, number: int, stream) -> None:
         """A stream as finish_pdf leaves it: compressed, none ending in CR, metadata plain."""
