@@ -10,6 +10,7 @@ import pikepdf
 import pytest
 
 from ncpi.pdf import joining
+from ncpi.pdf.artifacts import compressed_without_cr
 
 from support.pdftools import page_texts
 
@@ -20,7 +21,7 @@ def test_no_compressed_data_ends_in_a_carriage_return():
     ending_in_cr = [data for data in contents if zlib.compress(data).endswith(b"\r")]
     assert len(ending_in_cr) >= 3  # the case is real, not made up
     for content in ending_in_cr:
-        data, length = joining.compressed_without_cr(content)
+        data, length = compressed_without_cr(content)
         assert not data.endswith(b"\r")
         padded = zlib.decompress(data)
         assert padded.rstrip(b"\n") == content.rstrip(b"\n") and len(padded) == length

@@ -242,6 +242,22 @@ def mark_margins_as_artifacts(pdf: pikepdf.Pdf) -> None:
             page.obj.Contents = pdf.make_stream(after)
 
 
+def compressed_without_cr(data: bytes) -> tuple[bytes, int]:
+    """Flate data whose last byte is not a carriage return, and how long the data became.
+
+    The last four bytes of Flate data are the Adler-32 of what it holds, so no compression level
+    changes them: the data is padded with line feeds, where every stream ncpi writes may be
+    padded (after a content stream's operators, a CMap's, an object stream's objects or a font
+    program's tables, or an image's samples).
+    """
+    compressed = zlib.compress(data)
+    while compressed.endswith(b"\r"):
+        # The last byte is the byte sum's low byte, plus one: a zero would never change it.
+        data += b"\n"
+        compressed = zlib.compress(data)
+    return compressed, len(data)
+
+
 #: A stream whose data ends in a carriage return: PDF/A validators read the CR LF before
 #: "endstream" as the end-of-line marker, one byte short of /Length (PDF/A-3 6.1.7.1).
 _ENDS_IN_CARRIAGE_RETURN = b"\r\nendstream"
@@ -271,14 +287,9 @@ def _no_stream_ends_in_carriage_return(pdf: pikepdf.Pdf) -> None:
             filters == "/FlateDecode" and stream.read_raw_bytes().endswith(b"\r")
         ):
             continue
-        data = stream.read_bytes()
-        compressed = zlib.compress(data)
-        while compressed.endswith(b"\r"):
-            # The last byte is the byte sum's low byte, plus one: a zero would never change it.
-            data += b"\n"
-            compressed = zlib.compress(data)
+        compressed, length = compressed_without_cr(stream.read_bytes())
         stream.write(compressed, filter=pikepdf.Name.FlateDecode)
         if "/DecodeParms" in stream:  # read_bytes() undid any predictor: none is stored now
             del stream["/DecodeParms"]
         if "/Length1" in stream:  # a TrueType program's length, padding included
-            stream.Length1 = len(data)
+            stream.Length1 = length

@@ -25,7 +25,7 @@ from decimal import Decimal
 from io import BytesIO
 from typing import TYPE_CHECKING
 
-from ncpi.pdf.artifacts import MARKED_CONTENT, mark_margins_as_artifacts
+from ncpi.pdf.artifacts import MARKED_CONTENT, compressed_without_cr, mark_margins_as_artifacts
 
 if TYPE_CHECKING:
     import pikepdf
@@ -44,21 +44,6 @@ _MADE_FOR_THE_WHOLE = frozenset({"/Pages", "/StructTreeRoot", "/Names", "/Outlin
 
 class CannotJoin(Exception):
     """A part is not shaped as WeasyPrint writes one: the document is made in one piece."""
-
-
-def compressed_without_cr(data: bytes) -> tuple[bytes, int]:
-    """Flate data whose last byte is not a carriage return, and how long the data became.
-
-    The last four bytes of Flate data are the Adler-32 of what it holds, so no compression level
-    changes them: the data is padded with line feeds, where every stream ncpi writes may be
-    padded (after a content stream's operators, a CMap's, an object stream's objects or a font
-    program's tables, or an image's samples).
-    """
-    compressed = zlib.compress(data)
-    while compressed.endswith(b"\r"):
-        data += b"\n"
-        compressed = zlib.compress(data)
-    return compressed, len(data)
 
 
 def _real(value) -> bytes:
