@@ -43,5 +43,6 @@ else
 fi
 # ncpi's own templates compiled once, as pip compiles Python modules: every run then saves
 # the 0.1 s of compiling them (ncpi reads them from .venv/share/ncpi and never writes there).
+rm -rf .venv/share/ncpi/template-bytecode  # compiled by an earlier ncpi, perhaps otherwise
 .venv/bin/python -c "from ncpi.render.templating import compile_installed_templates as c; c()"
 .venv/bin/ncpi --version

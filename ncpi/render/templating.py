@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import mimetypes
+import os
 import re
+import stat
 import sys
 import unicodedata
 from contextvars import ContextVar
@@ -153,20 +155,29 @@ class _InstalledBytecode(jinja2.BytecodeCache):
 
 def compile_installed_templates(folder: Path | None = None) -> int:
     """Compile each of ncpi's own templates into `folder` (the installation's by default), as
-    its environments compile them; the number compiled. Run by scripts/setup.sh."""
+    its environments compile them: once for ncpi's templates alone, once for the sandbox a
+    project's templates are rendered in. The number of templates. Run by scripts/setup.sh."""
     folder = folder or installed_bytecode_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    env = _new_environment(
-        None, "en", None, jinja2.FileSystemBytecodeCache(str(folder), "%s.cache")
-    )
     names = sorted(
         path.relative_to(builtin_templates_dir()).as_posix()
         for path in builtin_templates_dir().rglob("*")
         if path.suffix in COMPILED_SUFFIXES
     )
-    for name in names:
-        env.get_template(name)
+    # A project's folder need not exist: the sandbox is chosen by whether one is named.
+    for project_templates in (None, folder / "no-project-templates"):
+        flavour = folder / _flavour(project_templates)
+        flavour.mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(flavour), "%s.cache")
+        env = _new_environment(project_templates, "en", None, bytecode)
+        for name in names:
+            env.get_template(name)
     return len(names)
+
+
+def _flavour(user_templates: Path | None) -> str:
+    """The bytecode folder of an environment: Jinja compiles a call differently in a sandbox,
+    so code compiled for one environment must not run in the other."""
+    return "ncpi" if user_templates is None else "sandboxed"
 
 
 @cache
@@ -177,7 +188,7 @@ def _environment(
         user_templates,
         language,
         catalogue_stamp,
-        _InstalledBytecode(installed_bytecode_folder()),
+        _InstalledBytecode(installed_bytecode_folder() / _flavour(user_templates)),
     )
 
 
@@ -189,7 +200,12 @@ def _new_environment(
 ) -> jinja2.Environment:
     # Sandboxed: a project's own template is input like a report, so it may reach no Python
     # internals (cycler.__init__.__globals__ and the like) and change no data it is given.
-    env = ImmutableSandboxedEnvironment(
+    # ncpi's own templates, alone, are its code: the sandbox's checks of every attribute and
+    # call would only take a fifth of each render's time.
+    environment_class = (
+        jinja2.Environment if user_templates is None else (ImmutableSandboxedEnvironment)
+    )
+    env = environment_class(
         loader=_TemplateLoader(user_templates),
         bytecode_cache=bytecode_cache,
         undefined=jinja2.StrictUndefined,
@@ -303,25 +319,33 @@ def _asset_function(user_templates: Path | None):
         for folder in (user_templates, builtin_templates_dir()):
             if folder is None:
                 continue
-            path = (folder / name).resolve()
-            if not path.is_relative_to(folder.resolve()) or not path.is_file():
+            # On strings, with one stat: a report's documents ask for a dozen assets, and
+            # pathlib's resolve, is_file and stat took a seventh of a dry run's render.
+            root = os.path.realpath(folder)
+            path = os.path.realpath(os.path.join(root, name))
+            if not path.startswith(root + os.sep):
                 continue  # Never outside the templates folders, links included.
-            stat = path.stat()
-            key = (str(path), stat.st_mtime_ns, stat.st_size)
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                continue
+            key = (path, info.st_mtime_ns, info.st_size)
             if key not in _ASSETS_ENCODED:
                 if len(_ASSETS_ENCODED) > 64:  # a long preview, its assets edited: forget
                     _ASSETS_ENCODED.clear()
                 try:
-                    data = read_bounded(path, limit=MAX_ASSET_BYTES, within=[folder])
+                    data = read_bounded(Path(path), limit=MAX_ASSET_BYTES, within=[folder])
                 except (OSError, UnsafeInput) as error:
                     raise jinja2.TemplateRuntimeError(f"asset('{name}'): {error}") from error
-                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
                 url = f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
                 _ASSETS_ENCODED[key] = (hashlib.sha256(data).hexdigest(), Markup(url))
             digest, url = _ASSETS_ENCODED[key]
             record = ASSETS_READ.get()
             if record is not None:
-                record[str(path)] = digest
+                record[path] = digest
             return url
         raise jinja2.TemplateRuntimeError(
             f"asset('{name}'): no such file in templates/ (or ncpi's own templates)"
