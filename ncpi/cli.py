@@ -24,10 +24,7 @@ from ncpi.cli_options import (
     welsh_edition,
 )
 from ncpi.errors import NcpiError
-from ncpi.pdf.document import (  # constants only; WeasyPrint loads later
-    DEFAULT_VARIANT,
-    PDF_VARIANTS,
-)
+from ncpi.pdf import DEFAULT_VARIANT, PDF_VARIANTS
 from ncpi.project import Project
 from ncpi.terminal import (
     Batch,

@@ -9,10 +9,7 @@ from pathlib import Path
 import click
 
 from ncpi.errors import NcpiError
-from ncpi.pdf.document import (  # constants only; WeasyPrint loads later
-    DEFAULT_VARIANT,
-    PDF_VARIANTS,
-)
+from ncpi.pdf import DEFAULT_VARIANT, PDF_VARIANTS
 from ncpi.project import Project
 from ncpi.terminal import Session
 
@@ -214,15 +211,17 @@ initial_inspection = click.option(
 
 def check_and_remember(files, slugs: list[str] | None):
     """A full validation (a CheckResult) of the project whose files are `files` (a Snapshot,
-    which keeps what it hashed), remembered; the dry run renders only what neither a build
-    nor an earlier validation rendered from these very files."""
-    from ncpi.build.check_record import remember_findings, rendered_before
+    which keeps what it hashed), remembered; a force whose files an earlier validation
+    checked as they are now is not checked again, and the dry run renders only what neither
+    a build nor an earlier validation rendered from these very files."""
+    from ncpi.build.check_record import remember_findings, remembered_forces, rendered_before
     from ncpi.build.incremental import built_editions
     from ncpi.check.validate import check_project
 
     project = files.project
     before = files.taken(slugs)
     rendered = built_editions(project, slugs) | rendered_before(project, slugs, before)
-    result = check_project(project, slugs, rendered=rendered)
+    remembered = remembered_forces(project, slugs, before)
+    result = check_project(project, slugs, rendered=rendered, remembered=remembered)
     remember_findings(project, slugs, result, before)
     return result

@@ -3,8 +3,6 @@
 Every model forbids unknown keys, so a misspelt key is an error, not silently ignored.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
 

@@ -18,7 +18,14 @@ class UnsafeInput(NcpiError):
     """An input that ncpi refuses to read: not a regular file, too large, or outside the project."""
 
 
-def read_bounded(path: Path, *, limit: int, within: list[Path], name: str | None = None) -> bytes:
+def read_bounded(
+    path: Path,
+    *,
+    limit: int,
+    within: list[Path],
+    name: str | None = None,
+    within_resolved: bool = False,
+) -> bytes:
     """The bytes of `path`, if it is a regular file of at most `limit` bytes inside `within`.
 
     Links are resolved first and must stay inside one of the `within` folders. The file is
@@ -27,7 +34,8 @@ def read_bounded(path: Path, *, limit: int, within: list[Path], name: str | None
     """
     name = name or str(path)
     resolved = Path(os.path.realpath(path))
-    roots = [Path(os.path.realpath(folder)) for folder in within]
+    # Resolved by a caller that reads many files inside the same folders.
+    roots = within if within_resolved else [Path(os.path.realpath(f)) for f in within]
     if not any(resolved.is_relative_to(root) for root in roots):
         raise UnsafeInput(
             f"{name} is a link to a file outside the project; ncpi reads only files inside it"

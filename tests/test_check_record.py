@@ -45,6 +45,20 @@ def renders(monkeypatch):
     return rendered
 
 
+@pytest.fixture
+def forces_checked(monkeypatch):
+    """The forces whose files were checked, not repeated from the record, in order."""
+    checked = []
+    real = ncpi.check.validate._check_one
+
+    def counted(project, slug, result, **kwargs):
+        checked.append(slug)
+        return real(project, slug, result, **kwargs)
+
+    monkeypatch.setattr(ncpi.check.validate, "_check_one", counted)
+    return checked
+
+
 def outcome(result) -> tuple[int, str]:
     return result.exit_code, result.output
 
@@ -112,6 +126,54 @@ def test_any_change_to_what_validate_read_makes_it_check_again(project_from, che
     # And the new answer is the one a validation without the record gives.
     check_record_path(project).unlink()
     assert outcome(invoke(project, "validate")) == outcome(changed)
+
+
+FORCE_CHANGES = {
+    "one report": (lambda p: edit(p.report_path("essex"), "\n", "\n# a comment\n"), ["essex"]),
+    "a Welsh text": (
+        lambda p: edit(p.welsh_path("dyfed-powys"), "\n", "\n# sylw\n"),
+        ["dyfed-powys"],
+    ),
+    "the common data": (
+        lambda p: edit(p.common_path, "\n", "\n# a comment\n"),
+        ["dyfed-powys", "essex"],
+    ),
+    "the Welsh common data": (
+        lambda p: edit(p.welsh_common_path, "\n", "\n# sylw\n"),
+        ["dyfed-powys", "essex"],
+    ),
+    "a template": (_add_template_override, ["dyfed-powys", "essex"]),
+}
+
+
+@pytest.mark.parametrize("change", FORCE_CHANGES, ids=list(FORCE_CHANGES))
+def test_only_the_forces_whose_files_changed_are_checked_again(
+    project_from, forces_checked, change
+):
+    project = project_from("shipped")
+    # A mistake in one force, to be repeated while its files stay as they are.
+    edit(project.report_path("dyfed-powys"), "\n", "\nno_such_key: 1\n")
+    first = invoke(project, "validate")
+    assert first.exit_code == 1 and "no_such_key" in first.output
+    assert sorted(forces_checked) == ["dyfed-powys", "essex"]
+    forces_checked.clear()
+    make_change, checked_again = FORCE_CHANGES[change]
+    make_change(project)
+    changed = outcome(invoke(project, "validate"))
+    assert sorted(forces_checked) == checked_again
+    check_record_path(project).unlink()
+    assert changed == outcome(invoke(project, "validate"))
+
+
+def test_a_force_mended_is_no_longer_reported(project_from, forces_checked):
+    project = project_from("shipped")
+    edit(project.report_path("essex"), "\n", "\nno_such_key: 1\n")
+    assert invoke(project, "validate").exit_code == 1
+    edit(project.report_path("essex"), "\nno_such_key: 1\n", "\n")
+    forces_checked.clear()
+    mended = invoke(project, "validate")
+    assert forces_checked == ["essex"]
+    assert mended.exit_code == 0 and "no_such_key" not in mended.output
 
 
 def test_a_new_ncpi_checks_again(project_from, checks, monkeypatch):

@@ -463,7 +463,7 @@ def test_every_invisible_character_is_named_in_its_message():
 
 def test_the_font_draws_all_of_latin_1_as_the_font_check_assumes():
     # font_problems does not read the font for Latin-1 text: this is why it need not.
-    from ncpi.pdf.document import drawable_characters, fonts_dir_for
+    from ncpi.pdf.fonts import drawable_characters, fonts_dir_for
 
     drawable = drawable_characters(fonts_dir_for(REPO / "templates"))
     assert set(range(0x20, 0x7F)) | set(range(0xA0, 0x100)) <= drawable
@@ -471,7 +471,7 @@ def test_the_font_draws_all_of_latin_1_as_the_font_check_assumes():
 
 def test_the_font_draws_the_everyday_marks_as_the_font_check_assumes():
     # Nor for text of Latin-1 and these: curly quotes, dashes, the Welsh Ŵ and Ŷ.
-    from ncpi.pdf.document import EVERYDAY_DRAWABLE, drawable_characters, fonts_dir_for
+    from ncpi.pdf.fonts import EVERYDAY_DRAWABLE, drawable_characters, fonts_dir_for
 
     drawable = drawable_characters(fonts_dir_for(REPO / "templates"))
     assert {ord(c) for c in EVERYDAY_DRAWABLE} <= drawable
@@ -484,7 +484,7 @@ def test_a_project_font_without_a_mark_is_still_checked(project_from, tmp_path):
 
     from fontTools.ttLib import TTFont
 
-    from ncpi.pdf.document import FONT_FILES
+    from ncpi.pdf.fonts import FONT_FILES
 
     project = project_from("valid")
     fonts = project.templates_dir / "fonts"

@@ -1,8 +1,9 @@
 """What `ncpi validate` remembers: the problems it found, and the files it found them in.
 
 Asked again about the same files, with the same templates and the same ncpi, validate says
-what it said before without loading the checker, as ruff and mypy answer from their caches; and
-the dry run does not render again an edition it rendered from the same files. Every file is
+what it said before without loading the checker, as ruff and mypy answer from their caches;
+with some files changed, it repeats what it found in each force whose own files and common
+data did not change, and checks only the others. Every file is
 compared by its SHA-256, read afresh in each run: a save within the same second counts.
 
 No check reads the clock or the environment (SOURCE_DATE_EPOCH dates documents, not problems):
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import asdict
 from pathlib import Path
 
@@ -37,7 +39,7 @@ from ncpi.problems import Findings, Problem
 from ncpi.project import Project
 from ncpi.reading import UnsafeInput, read_bounded
 
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2
 MAX_RECORD_BYTES = 20_000_000
 #: How many sets of forces (every report, or those named) one record answers for.
 SCOPES_KEPT = 8
@@ -67,6 +69,9 @@ class Snapshot:
         self._hashes: dict[str, str] = {}
         self._templates: dict[str, str] | None = None
         self._listing: list[str] | None = None
+        self._record: tuple[dict | None] | None = None
+        # Resolved once: each file's read checks it lies inside them (see ncpi.reading).
+        self._within = [Path(os.path.realpath(folder)) for folder in input_folders(project)]
         #: An input exists that cannot be read (a link out of the project): nothing is kept.
         self.unreadable = False
 
@@ -88,8 +93,9 @@ class Snapshot:
         key = str(path)
         if key not in self._hashes:
             try:
-                within = input_folders(self.project)
-                data = read_bounded(path, limit=MAX_HASHED_BYTES, within=within)
+                data = read_bounded(
+                    path, limit=MAX_HASHED_BYTES, within=self._within, within_resolved=True
+                )
                 self._hashes[key] = hashlib.sha256(data).hexdigest()
             except FileNotFoundError:
                 self._hashes[key] = ""
@@ -99,6 +105,12 @@ class Snapshot:
 
     def files(self, paths: list[Path]) -> dict[str, str]:
         return {str(path): self.digest(path) for path in paths}
+
+    def record(self) -> dict | None:
+        """validate's record as it was when first asked for (see read_record)."""
+        if self._record is None:
+            self._record = (read_record(self.project),)
+        return self._record[0]
 
     def fingerprint(self) -> str:
         """ncpi's code and the libraries whose answers the checks depend on."""
@@ -126,6 +138,18 @@ class Snapshot:
         for slug in slugs:
             paths += [project.report_path(slug), project.welsh_path(slug)]
         return self.files(paths)
+
+    def force_files(self, slug: str) -> dict[str, str]:
+        """What checking one force reads: its files and the common data (templates aside)."""
+        project = self.project
+        return self.files(
+            [
+                project.report_path(slug),
+                project.welsh_path(slug),
+                project.common_path,
+                project.welsh_common_path,
+            ]
+        )
 
     def edition_files(self, slug: str, language: str) -> dict[str, str]:
         """What an edition's documents are rendered from, templates aside (see source_files)."""
@@ -158,6 +182,16 @@ def _is_scope(value) -> bool:
     )
 
 
+def _is_force(value) -> bool:
+    return (
+        isinstance(value, dict)
+        and is_str_map(value.get("files"))
+        and type(value.get("files_checked")) is int
+        and isinstance(value.get("problems"), list)
+        and all(_is_problem(problem) for problem in value["problems"])
+    )
+
+
 def read_record(project: Project) -> dict | None:
     """The record if it is readable and well formed, else None (and validate checks anew)."""
     record = read_record_json(project, check_record_path(project), MAX_RECORD_BYTES, RECORD_FORMAT)
@@ -168,6 +202,8 @@ def read_record(project: Project) -> dict | None:
         and all(_is_scope(scope) for scope in record["scopes"].values())
         and isinstance(record.get("rendered"), dict)
         and all(is_str_map(files) for files in record["rendered"].values())
+        and isinstance(record.get("forces"), dict)
+        and all(_is_force(entry) for entry in record["forces"].values())
     ):
         return None
     return record
@@ -188,7 +224,7 @@ def remembered_findings(
     """What validate found in these very files before, or None if anything has changed.
 
     `snapshot` keeps what was hashed, for the full check that follows a None."""
-    record = read_record(project)
+    record = snapshot.record()
     if record is None:
         return None
     entry = record["scopes"].get(_scope_key(slugs))
@@ -211,7 +247,7 @@ def rendered_before(
     project: Project, slugs: list[str] | None, snapshot: Snapshot
 ) -> frozenset[tuple[str, str]]:
     """The editions (force, language) whose dry run passed on the files as they are now."""
-    record = read_record(project)
+    record = snapshot.record()
     try:
         if not _current(record, snapshot):
             return frozenset()
@@ -225,6 +261,27 @@ def rendered_before(
         )
     except Unhashable:
         return frozenset()
+
+
+def remembered_forces(
+    project: Project, slugs: list[str] | None, snapshot: Snapshot
+) -> dict[str, Findings]:
+    """What checking each force found before, for the forces whose files, common data and
+    templates are as they were: with one report edited among many, only it is checked."""
+    record = snapshot.record()
+    try:
+        if not _current(record, snapshot):
+            return {}
+        assert record is not None  # For the type checker: _current says so.
+        found = {}
+        for slug in project.report_slugs() if slugs is None else slugs:
+            entry = record["forces"].get(slug)
+            if entry is not None and entry["files"] == snapshot.force_files(slug):
+                problems = [Problem(**problem) for problem in entry["problems"]]
+                found[slug] = Findings(problems=problems, files_checked=entry["files_checked"])
+        return found
+    except Unhashable:
+        return {}
 
 
 def remember_findings(project: Project, slugs: list[str] | None, result, before: Snapshot) -> None:
@@ -246,10 +303,19 @@ def remember_findings(project: Project, slugs: list[str] | None, result, before:
         )
         if not unchanged:  # Saved during the run: which text was checked is unknown.
             return
-        record = read_record(project)
+        record = before.record()
         kept = record if _current(record, before) else None
         scopes = dict(kept["scopes"]) if kept else {}
         rendered = dict(kept["rendered"]) if kept else {}
+        forces = dict(kept["forces"]) if kept else {}
+        for slug in set(named) - set(result.by_force) - result.repeated:
+            forces.pop(slug, None)  # Its check failed: ncpi's bug, to be looked for again.
+        for slug, findings in result.by_force.items():
+            forces[slug] = {
+                "files": before.force_files(slug),
+                "files_checked": findings.files_checked,
+                "problems": [asdict(problem) for problem in findings.problems],
+            }
         key = _scope_key(slugs)
         scopes.pop(key, None)  # Re-inserted last: the oldest scopes are the first let go.
         scopes[key] = {
@@ -273,6 +339,7 @@ def remember_findings(project: Project, slugs: list[str] | None, result, before:
                 "templates": before.templates(),
                 "scopes": dict(list(scopes.items())[-SCOPES_KEPT:]),
                 "rendered": rendered,
+                "forces": forces,
             },
             indent=1,
             ensure_ascii=False,

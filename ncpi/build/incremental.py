@@ -76,6 +76,7 @@ def code_fingerprint() -> str:
     return f"{__version__}+{digest.hexdigest()[:16]}"
 
 
+@cache
 def installed_version(library: str) -> str:
     """A library's installed version, from the name of its .dist-info folder (as pip and uv
     write it), looked for along the import path in order; "none" if it is not installed.

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ncpi.pdf.document import DEFAULT_VARIANT
+from ncpi.pdf import DEFAULT_VARIANT
 from ncpi.render.names import (
     DOWNLOAD_LINK,
     FILE_SUFFIXES,

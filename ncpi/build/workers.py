@@ -24,7 +24,8 @@ from ncpi.build.outcomes import Outcome, failed_outcome
 from ncpi.build.targets import BuildOptions, Target
 from ncpi.defaults import builtin_templates_dir
 from ncpi.errors import NcpiError
-from ncpi.pdf.document import fonts_dir_for, import_weasyprint, weasyprint_pdf
+from ncpi.pdf.document import import_weasyprint, weasyprint_pdf
+from ncpi.pdf.fonts import fonts_dir_for
 from ncpi.project import Project
 
 _parent_pid: int | None = None  # In a worker: the process that started it.

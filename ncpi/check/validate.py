@@ -20,7 +20,7 @@ from ncpi.defaults import builtin_templates_dir
 from ncpi.errors import RenderError
 from ncpi.model import BLANK_MARKER, PROSE, Common, Report
 from ncpi.model_walk import field_at
-from ncpi.pdf.document import (
+from ncpi.pdf.fonts import (
     EVERYDAY_DRAWABLE,
     drawable_characters,  # fontTools only, never WeasyPrint
     fonts_dir_for,
@@ -75,6 +75,12 @@ class CheckResult(Findings):
     verdicts: dict[tuple[str, str], Verdict] = field(default_factory=dict)
     #: The errors outside the forces' own files (the common data, a template): they stop all.
     shared_errors: list[Problem] = field(default_factory=list)
+    #: What checking each force's files found (its problems, the files it read), by force:
+    #: what validate remembers of the force, to repeat while its files stay the same.
+    by_force: dict[str, Findings] = field(default_factory=dict)
+    #: The forces whose findings were repeated from `remembered`, not checked: they have no
+    #: report and no verdict here.
+    repeated: set[str] = field(default_factory=set)
 
     def verdict(self, slug: str, language: str = "en") -> Verdict:
         """One edition's verdict (see Verdict)."""
@@ -124,11 +130,14 @@ def check_project(
     *,
     dry_run: bool = True,
     rendered: frozenset[tuple[str, str]] = frozenset(),
+    remembered: dict[str, Findings] | None = None,
 ) -> CheckResult:
     """Check the common data and the named reports (all of them by default).
 
     `rendered`: editions (force, language) whose documents a build made from these very
     files, as its records show; the dry run would only render them again, so it does not.
+    `remembered`: what checking a force found before, from these very files, templates and
+    common data: repeated, not checked again (validate's record; see check_record.py).
     """
     result = CheckResult()
     common_display = project.display(project.common_path)
@@ -162,10 +171,20 @@ def check_project(
     result.problems += template_problems
     if slugs is None:
         result.problems += orphan_welsh_files(project)
+    remembered = remembered or {}
     for slug in project.report_slugs() if slugs is None else slugs:
+        if slug in remembered:
+            result.problems += remembered[slug].problems
+            result.files_checked += remembered[slug].files_checked
+            result.repeated.add(slug)
+            continue
+        problems_before, files_before = len(result.problems), result.files_checked
         try:
             _check_one(
                 project, slug, result, dry_run=dry_run and not template_problems, rendered=rendered
+            )
+            result.by_force[slug] = Findings(
+                result.problems[problems_before:], result.files_checked - files_before
             )
         except Exception as error:
             result.problems.append(
@@ -233,6 +252,8 @@ def _verdicts(
     welsh_shared = [p for p in errors if p.file == welsh_common]
     verdicts = {}
     for slug in slugs:
+        if slug in result.repeated:
+            continue
         own = [p for p in errors if p.file in own_files[slug]]
         verdicts[(slug, "en")] = Verdict(result.reports.get(slug), result.common, shared + own)
         verdicts[(slug, "cy")] = Verdict(

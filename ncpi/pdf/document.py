@@ -14,21 +14,11 @@ import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ncpi.defaults import builtin_templates_dir
 from ncpi.errors import RenderError
+from ncpi.pdf import DEFAULT_VARIANT, PDF_VARIANTS
 from ncpi.pdf.artifacts import finish_pdf
+from ncpi.pdf.fonts import FONT_FILES
 from ncpi.pdf.parts import pdf_in_parts
-
-#: The PDF variant a build makes unless told otherwise: tagged and accessible.
-DEFAULT_VARIANT = "pdf/ua-1"
-PDF_VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-3b", "pdf/a-3u")
-
-FONT_FILES = {
-    ("normal", "400"): "Lato-Regular.ttf",
-    ("italic", "400"): "Lato-Italic.ttf",
-    ("normal", "700"): "Lato-Bold.ttf",
-    ("italic", "700"): "Lato-BoldItalic.ttf",
-}
 
 
 class _CollectingHandler(logging.Handler):
@@ -120,38 +110,6 @@ def _tag_languages_of_parts(tags) -> None:
 
     build_with_languages.tags_languages = True  # type: ignore[attr-defined]
     tags._build_box_tree = build_with_languages
-
-
-def fonts_dir_for(templates_dir: Path) -> Path:
-    """The fonts a build embeds: the project's templates/fonts/ if it has Lato, else ncpi's."""
-
-    own = templates_dir / "fonts"
-    return (
-        own
-        if (own / FONT_FILES[("normal", "400")]).is_file()
-        else builtin_templates_dir() / "fonts"
-    )
-
-
-#: Characters outside Latin-1 that reports use every day and every face of ncpi's Lato draws
-#: (a test reads the fonts to prove it): a text of these and Latin-1 needs no font read.
-EVERYDAY_DRAWABLE = frozenset("‘’‚“”„–—‐…•€™†‡‰′″ŴŵŶŷŒœŠšŽžŸƒˆ˜")
-
-
-def drawable_characters(fonts_dir: Path) -> frozenset[int] | None:
-    """The code points every face of the font can draw (None if the fonts cannot be read).
-
-    Read with fontTools (which WeasyPrint uses too), not WeasyPrint itself: validate stays fast.
-    """
-    try:
-        from fontTools.ttLib import TTFont
-
-        faces = [
-            set(TTFont(fonts_dir / name, lazy=True).getBestCmap()) for name in FONT_FILES.values()
-        ]
-    except Exception:
-        return None
-    return frozenset(set.intersection(*faces))
 
 
 def _font_faces(fonts_dir: Path) -> str:
