@@ -30,6 +30,7 @@ from ncpi.terminal import (
     Batch,
     Session,
     batch_command,
+    exit_without_teardown,
     publish_and_report,
     run_command_line,
     watch_and_build,
@@ -492,7 +493,7 @@ verbosity_on_every_command(cli)  # -q and -v after any command's name, as before
 
 def main() -> None:
     """Entry point of the `ncpi` command."""
-    sys.exit(run_command_line(cli))
+    exit_without_teardown(run_command_line(cli))
 
 
 __all__ = ["NcpiError", "cli", "main"]

@@ -449,3 +449,45 @@ def test_completion_of_forces_with_reports_and_for_new(project_from):
     for_new = _complete(project.root, "ncpi new s")
     assert "surrey" in for_new and _complete(project.root, "ncpi new e") == []
     assert "press-release" in _complete(project.root, "ncpi pr")
+
+
+def _python(code: str, tmp_path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
+
+
+@pytest.mark.process
+def test_the_quick_exit_still_runs_what_an_exit_runs(tmp_path):
+    # The exit code, buffered output, atexit handlers and weakref finalizers (a temporary
+    # folder's removal) all survive leaving out the teardown.
+    done = _python(
+        "import atexit, sys, tempfile\n"
+        "from ncpi.terminal import exit_without_teardown\n"
+        "folder = tempfile.TemporaryDirectory(dir='.')\n"
+        "open('folder.txt', 'w').write(folder.name)\n"
+        "atexit.register(lambda: print('atexit ran'))\n"
+        "print('buffered', end=' ')\n"
+        "sys.stderr.write('to stderr')\n"
+        "exit_without_teardown(3)\n",
+        tmp_path,
+    )
+    assert done.returncode == 3
+    assert (done.stdout, done.stderr) == ("buffered atexit ran\n", "to stderr")
+    assert not (tmp_path / (tmp_path / "folder.txt").read_text()).exists()
+
+
+@pytest.mark.process
+def test_the_quick_exit_waits_for_a_thread_as_an_exit_does(tmp_path):
+    done = _python(
+        "import threading, time\n"
+        "from ncpi.terminal import exit_without_teardown\n"
+        "def late():\n"
+        "    time.sleep(0.3)\n"
+        "    open('late.txt', 'w').write('written')\n"
+        "threading.Thread(target=late).start()\n"
+        "exit_without_teardown(0)\n",
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "late.txt").read_text() == "written"
