@@ -7,7 +7,7 @@ import difflib
 import re
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,9 @@ class Force:
 @cache
 def forces() -> dict[str, Force]:
     """Every force in the registry, by slug, in the registry's (alphabetical) order."""
-    text = resources.files("ncpi").joinpath("forces.tsv").read_text(encoding="utf-8")
+    # Beside this module, as ncpi's templates are (ncpi.defaults): importlib.resources would
+    # cost every command 5 ms of imports (tempfile, shutil, bz2, lzma) to find it there.
+    text = (Path(__file__).parent / "forces.tsv").read_text(encoding="utf-8")
     rows = csv.DictReader(text.splitlines(), delimiter="\t")
     return {
         row["slug"]: Force(
