@@ -214,13 +214,52 @@ def test_an_edition_that_failed_its_dry_run_is_rendered_again(project_from, rend
     assert renders == [("essex", "en")]
 
 
-def test_a_file_saved_while_validate_ran_is_not_remembered(project_from, checks, monkeypatch):
+SAVES = {
+    "a longer text": lambda p, _: edit(p.report_path("essex"), "\n", "\n# saved meanwhile\n"),
+    "the same size and time": lambda p, _: _same_size_and_time(
+        p.report_path("essex"), "Essex Police", "Essex Polic3"
+    ),
+    "one of ncpi's templates": lambda _, templates: edit(templates / "base.html.j2", "\n", "\n\n"),
+}
+
+
+@pytest.mark.parametrize("save", SAVES, ids=list(SAVES))
+def test_a_file_saved_while_validate_ran_is_not_remembered(
+    project_from, checks, monkeypatch, save, tmp_path
+):
+    project = project_from()
+    real = ncpi.check.validate.check_project
+    # ncpi's own templates, copied: one of them is saved meanwhile too.
+    templates = tmp_path / "ncpi-templates"
+    shutil.copytree(builtin_templates_dir(), templates)
+    monkeypatch.setattr(ncpi.build.check_record, "input_folders", lambda p: [p.root, templates])
+    monkeypatch.setattr(
+        ncpi.build.check_record,
+        "all_template_files",
+        lambda p: sorted(path for path in templates.rglob("*") if path.is_file()),
+    )
+
+    def saved_during_the_check(project, slugs=None, **kwargs):
+        result = real(project, slugs, **kwargs)
+        SAVES[save](project, templates)
+        return result
+
+    monkeypatch.setattr(ncpi.check.validate, "check_project", saved_during_the_check)
+    invoke(project, "validate")
+    assert not check_record_path(project).exists()
+
+
+def test_a_save_its_status_cannot_show_is_found_by_its_content(project_from, checks, monkeypatch):
+    # A file system whose clock moves in coarse steps: a save in the step of the last save
+    # leaves the same times, and here the same size.
+    status = ncpi.build.check_record._signature
+    monkeypatch.setattr(ncpi.build.check_record, "_signature", lambda info: status(info)[2:])
     project = project_from()
     real = ncpi.check.validate.check_project
 
     def saved_during_the_check(project, slugs=None, **kwargs):
         result = real(project, slugs, **kwargs)
-        edit(project.report_path("essex"), "\n", "\n# saved meanwhile\n")
+        _same_size_and_time(project.report_path("essex"), "Essex Police", "Essex Polic3")
         return result
 
     monkeypatch.setattr(ncpi.check.validate, "check_project", saved_during_the_check)

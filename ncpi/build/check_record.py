@@ -3,8 +3,10 @@
 Asked again about the same files, with the same templates and the same ncpi, validate says
 what it said before without loading the checker, as ruff and mypy answer from their caches;
 with some files changed, it repeats what it found in each force whose own files and common
-data did not change, and checks only the others. Every file is
-compared by its SHA-256, read afresh in each run: a save within the same second counts.
+data did not change, and checks only the others. Every file is compared with the record by
+its SHA-256, read afresh in each run: a save within the same second counts. A save while the
+run checks is told by the file's status, and by its content again where the status changed
+too shortly before the run to tell (see RACY_NANOSECONDS); then nothing is remembered.
 
 No check reads the clock or the environment (SOURCE_DATE_EPOCH dates documents, not problems):
 a rule that did would have to be part of what the record is compared on.
@@ -19,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -61,12 +64,26 @@ class Unhashable(Exception):
     """An input that exists but cannot be read: the checks will say why, nothing is remembered."""
 
 
+#: A file whose status changed this shortly before a snapshot began, or since, is read again
+#: when the snapshot is compared with the files: a file system's clock may move in steps,
+#: and a save in the same step as the last would leave the same times (git's rule for its
+#: "racily clean" entries).
+RACY_NANOSECONDS = 2_000_000_000
+
+
+def _signature(info: os.stat_result) -> tuple[int, int, int, int]:
+    return (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+
+
 class Snapshot:
     """The project's inputs as they are now, each read and hashed once, when first asked for."""
 
     def __init__(self, project: Project):
         self.project = project
+        self.started = time.time_ns()
         self._hashes: dict[str, str] = {}
+        #: Each file's status just before it was read (None: there was no such file).
+        self._signatures: dict[str, tuple[int, int, int, int] | None] = {}
         self._templates: dict[str, str] | None = None
         self._listing: list[str] | None = None
         self._record: tuple[dict | None] | None = None
@@ -93,15 +110,42 @@ class Snapshot:
         key = str(path)
         if key not in self._hashes:
             try:
+                # Before the read: a save between the two shows in the comparison, not hidden.
+                self._signatures[key] = _signature(os.stat(path))
                 data = read_bounded(
                     path, limit=MAX_HASHED_BYTES, within=self._within, within_resolved=True
                 )
                 self._hashes[key] = hashlib.sha256(data).hexdigest()
             except FileNotFoundError:
-                self._hashes[key] = ""
+                self._hashes[key], self._signatures[key] = "", None
             except (OSError, UnsafeInput) as error:
                 raise Unhashable(str(error)) from error
         return self._hashes[key]
+
+    def still_the_same(self) -> bool:
+        """Whether every file hashed, and the list of reports, are as they were: each file
+        by its status, and by its content too where its status changed too lately to tell."""
+        now = Snapshot(self.project)
+        if now.listing() != self.listing():
+            return False
+        for key, signature in self._signatures.items():
+            try:
+                info = os.stat(key)
+            except FileNotFoundError:
+                if signature is None:
+                    continue
+                return False
+            except OSError:
+                return False
+            if signature is None or _signature(info) != signature:
+                return False
+            if info.st_ctime_ns >= self.started - RACY_NANOSECONDS:
+                try:
+                    if now.digest(Path(key)) != self._hashes[key]:
+                        return False
+                except Unhashable:
+                    return False
+        return True
 
     def files(self, paths: list[Path]) -> dict[str, str]:
         return {str(path): self.digest(path) for path in paths}
@@ -292,16 +336,10 @@ def remember_findings(project: Project, slugs: list[str] | None, result, before:
     """
     if before.unreadable:
         return
-    after = Snapshot(project)
     named = project.report_slugs() if slugs is None else slugs
     try:
         files, listing = before.scope_files(named), before.listing()
-        unchanged = (
-            after.scope_files(named) == files
-            and after.listing() == listing
-            and after.templates() == before.templates()
-        )
-        if not unchanged:  # Saved during the run: which text was checked is unknown.
+        if not before.still_the_same():  # Saved during the run: which text was checked is unknown.
             return
         record = before.record()
         kept = record if _current(record, before) else None
