@@ -246,6 +246,26 @@ def test_a_section_renamed_by_an_override_is_renamed_in_the_contents(project_fro
     assert "Next steps" not in contents
 
 
+def test_an_assets_media_type_is_ncpis_not_the_machines(project_from, monkeypatch):
+    # Python's own table lacks .woff; /etc/mime.types, where there is one, supplies it, and a
+    # machine's table may say otherwise (application/x-font-woff): the HTML must not differ.
+    import mimetypes
+
+    import ncpi.render.templating
+    from ncpi.check.validate import check_project
+    from ncpi.render.documents import document_context, render_template
+    from ncpi.render.names import REPORT_HTML
+
+    monkeypatch.setattr(mimetypes, "guess_type", lambda *_, **__: ("application/x-font-woff", None))
+    monkeypatch.setattr(ncpi.render.templating, "_ASSETS_ENCODED", {})  # Encoded afresh.
+    project = project_from()
+    checked = check_project(project, ["essex"], dry_run=False)
+    context = document_context(checked.reports["essex"], checked.common)
+    html = render_template(REPORT_HTML, context, project.templates_dir)
+    assert 'url("data:font/woff;base64,' in html
+    assert "x-font-woff" not in html
+
+
 @pytest.mark.process
 def test_asset_never_follows_a_link_out_of_the_templates_folder(project_from, tmp_path):
     project = project_from()
