@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -493,6 +494,10 @@ verbosity_on_every_command(cli)  # -q and -v after any command's name, as before
 
 def main() -> None:
     """Entry point of the `ncpi` command."""
+    # A pydantic plugin (an experimental hook that any installed package can declare) must not
+    # change what ncpi accepts from one machine to the next; finding them cost each validation
+    # a scan of every installed package. Set before the model is first loaded.
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
     exit_without_teardown(run_command_line(cli))
 
 

@@ -491,3 +491,37 @@ def test_the_quick_exit_waits_for_a_thread_as_an_exit_does(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "late.txt").read_text() == "written"
+
+
+@pytest.mark.process
+def test_no_pydantic_plugin_changes_what_ncpi_accepts(project_from, tmp_path):
+    # An installed package may declare a pydantic plugin, which sees and may change every
+    # validation: ncpi's answer must not depend on what else a machine has installed.
+    site = tmp_path / "site"
+    (site / "spy_plugin-1.0.dist-info").mkdir(parents=True)
+    (site / "spy_plugin-1.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: spy-plugin\nVersion: 1.0\n"
+    )
+    (site / "spy_plugin-1.0.dist-info" / "entry_points.txt").write_text(
+        "[pydantic]\nspy = spy_plugin:plugin\n"
+    )
+    marker = tmp_path / "plugin-loaded"
+    (site / "spy_plugin.py").write_text(
+        f"open({str(marker)!r}, 'w').close()\n"
+        "class Spy:\n"
+        "    def new_schema_validator(self, *args, **kwargs):\n"
+        "        return None, None, None\n"
+        "plugin = Spy()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import ncpi.model"], env=env, capture_output=True, timeout=60
+    )
+    assert loaded.returncode == 0 and marker.exists(), "the plugin is not found: no test"
+    marker.unlink()
+    project = project_from()
+    done = subprocess.run(
+        ncpi_command(project, "validate"), env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert not marker.exists()
