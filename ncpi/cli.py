@@ -17,6 +17,7 @@ from ncpi.cli_options import (
     check_and_remember,
     complete_forces,
     initial_inspection,
+    inspection_programme,
     not_empty_host,
     output_format,
     pass_project,
@@ -417,8 +418,9 @@ def init(session: Session, folder: Path | None) -> None:
     help="Start the Welsh text, reports/FORCE.cy.yaml, from the force's English report.",
 )
 @initial_inspection
+@inspection_programme
 @pass_project
-def new(project: Project, force: str, welsh: bool, inspection: bool) -> None:
+def new(project: Project, force: str, welsh: bool, inspection: bool, programme: str | None) -> None:
     """Start reports/FORCE.yaml for a force, with its name filled in and TODO blanks to fill.
 
     With --welsh, start its Welsh text instead: every prose field of the English report, as a
@@ -429,10 +431,25 @@ def new(project: Project, force: str, welsh: bool, inspection: bool) -> None:
     Examples:
       ncpi new kent && ncpi validate kent
       ncpi new wiltshire --inspection; ncpi new gwent --welsh
+      ncpi new norfolk --inspection --programme 2014
     """
     from ncpi.commands.scaffold import new_report, new_welsh
 
-    path = new_welsh(project, force) if welsh else new_report(project, force, inspection)
+    if programme is not None and not inspection:
+        raise click.UsageError(
+            "--programme is for an initial inspection's report: add --inspection (a "
+            "follow-up's programme is its inspection's)"
+        )
+    if welsh and inspection:
+        raise click.UsageError(
+            "--welsh starts the Welsh text of a report that exists: start the English report "
+            "with --inspection first, then `ncpi new FORCE --welsh`"
+        )
+    path = (
+        new_welsh(project, force)
+        if welsh
+        else new_report(project, force, inspection, programme or "2024")
+    )
     click.echo(
         f"wrote {project.display(path)}: fill in its TODO values; "
         f"`ncpi validate {path.name.split('.')[0]}` lists them."

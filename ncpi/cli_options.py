@@ -207,6 +207,14 @@ initial_inspection = click.option(
     help="Start an initial inspection's own report (kind: inspection, the 2024 programme's "
     "topics and judgments) instead of a follow-up's.",
 )
+#: `ncpi new --inspection --programme 2014`: an initial inspection of the child's journey.
+inspection_programme = click.option(
+    "--programme",
+    type=click.Choice(["2014", "2024"]),
+    default=None,
+    help="With --inspection: the programme's version. 2024 (the default): five graded "
+    "topics; 2014: the child's journey, areas without grades.",
+)
 
 
 def check_and_remember(files, slugs: list[str] | None):

@@ -70,6 +70,57 @@ def test_new_writes_a_report_whose_blanks_validate_lists(project_from):
     assert (project.build_dir / "kent" / "kent-report.pdf").read_bytes().startswith(b"%PDF-")
 
 
+# What a person might write in an initial inspection's blanks, by programme.
+FILLED_INSPECTION = {
+    "2014": {
+        "inspection.fieldwork.start": "2015-03-02",
+        "inspection.fieldwork.end": "2015-03-13",
+        "inspection.published": "2015-07-01",
+        "inspection.recommendations[0].area": "initial-contact",
+    },
+    "2024": {
+        "inspection.fieldwork.start": "2024-06-03",
+        "inspection.fieldwork.end": "2024-06-14",
+        "inspection.published": "2024-10-01",
+        "inspection.recommendations[0].area": "leadership",
+    },
+}
+
+
+@pytest.mark.parametrize("programme", ["2014", "2024", None])
+def test_new_inspection_writes_the_report_of_its_programme(project_from, programme):
+    project = project_from()
+    chosen = programme or "2024"
+    args = ["new", "kent", "--inspection"] + (["--programme", programme] if programme else [])
+    assert invoke(project, *args).exit_code == 0
+    text = project.report_path("kent").read_text("utf-8")
+    assert f'  programme: "{chosen}"' in text
+    # The child's journey has areas and no grades; the 2024 topics are each graded.
+    assert ("judgments:" in text) == (chosen == "2024")
+    assert ("    - area: initial-contact\n      paragraphs:" in text) == (chosen == "2014")
+    checked = invoke(project, "validate", "kent", "--format", "json")
+    problems = json.loads(checked.stdout)
+    assert problems and {p["code"] for p in problems} == {"blank"}
+    lines = text.splitlines()
+    filled = {**FILLED, **FILLED_INSPECTION[chosen], "inspection.inspector.name": "Zoë Billingham"}
+    for problem in problems:
+        value = filled.get(problem["path"], "Some words written by the inspector.")
+        if problem["path"].endswith(".grade"):
+            value = "good"
+        index = problem["line"] - 1
+        lines[index] = re.sub(r'"TODO:[^"]*"', json.dumps(value, ensure_ascii=False), lines[index])
+    project.report_path("kent").write_text("\n".join(lines) + "\n", "utf-8")
+    done = invoke(project, "validate", "kent")
+    assert done.exit_code == 0, done.output
+
+
+def test_new_programme_is_for_an_initial_inspection(project_from):
+    project = project_from()
+    result = invoke(project, "new", "kent", "--programme", "2014")
+    assert result.exit_code == 2 and "add --inspection" in result.stderr
+    assert not project.report_path("kent").exists()
+
+
 def test_new_never_overwrites_and_refuses_unknown_forces(project_from):
     project = project_from()
     before = project.report_path("essex").read_bytes()

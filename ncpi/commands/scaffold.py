@@ -27,9 +27,9 @@ from ncpi.model import (
     AREAS,
     BLANK_MARKER,
     JUDGMENT_GRADES,
+    PROGRAMMES,
     PROGRESS_STATUSES,
     TIMESCALES,
-    TOPICS,
     Report,
 )
 from ncpi.project import Project, check_slug
@@ -40,8 +40,11 @@ from ncpi.render.documents import render_template
 NEW_REPORT_TEMPLATE = "new-report.yaml.j2"
 
 
-def scaffold_text(project: Project, slug: str, inspection: bool = False) -> str:
-    """The new report file's text: a follow-up's, or an initial inspection's own (2024)."""
+def scaffold_text(
+    project: Project, slug: str, inspection: bool = False, programme: str = "2024"
+) -> str:
+    """The new report file's text: a follow-up's, or an initial inspection's own, of the
+    programme named (2014: the child's journey; 2024: five graded topics)."""
 
     def blank(what: str) -> str:
         # JSON's string syntax is YAML's double-quoted one: the blank is valid YAML as written.
@@ -49,8 +52,9 @@ def scaffold_text(project: Project, slug: str, inspection: bool = False) -> str:
 
     context = {
         "force": forces()[slug],
-        "areas": list(TOPICS if inspection else AREAS),
+        "areas": list(PROGRAMMES[programme] if inspection else AREAS),
         "inspection": inspection,
+        "programme": programme,
         "grades": list(JUDGMENT_GRADES),
         "timescales": list(TIMESCALES),
         "statuses": list(PROGRESS_STATUSES),
@@ -59,7 +63,7 @@ def scaffold_text(project: Project, slug: str, inspection: bool = False) -> str:
     return render_template(NEW_REPORT_TEMPLATE, context, project.templates_dir)
 
 
-def new_report(project: Project, name: str, inspection: bool = False):
+def new_report(project: Project, name: str, inspection: bool = False, programme: str = "2024"):
     """Write reports/FORCE.yaml for a registry force; never overwrite an existing report."""
 
     slug = check_slug(name)
@@ -69,7 +73,7 @@ def new_report(project: Project, name: str, inspection: bool = False):
             f"{project.display(path)} already exists; ncpi new never overwrites a "
             "report. Edit it, or delete it first to start again"
         )
-    write_new_file(path, scaffold_text(project, slug, inspection).encode("utf-8"))
+    write_new_file(path, scaffold_text(project, slug, inspection, programme).encode("utf-8"))
     return path
 
 
