@@ -525,3 +525,17 @@ def test_no_pydantic_plugin_changes_what_ncpi_accepts(project_from, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert not marker.exists()
+
+
+@pytest.mark.process
+def test_a_drafts_watermark_prints_nothing_of_the_fonts_insides(project_from):
+    # The watermark is drawn from Lato's outlines; fontTools warned of the font file's
+    # creation date on every such read, a line among the problems no author could act on.
+    project = project_from()
+    text = project.report_path("essex").read_text("utf-8")
+    project.report_path("essex").write_text(text.replace("status: final", "status: draft"))
+    done = subprocess.run(
+        ncpi_command(project, "validate"), capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "timestamp" not in done.stdout + done.stderr
