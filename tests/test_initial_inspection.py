@@ -230,6 +230,38 @@ def test_the_report_has_the_shape_of_a_2024_inspection(matrix_build):
 
 
 @pytest.mark.pdf
+def test_the_report_has_the_shape_of_a_2014_inspection(matrix_build):
+    # The child's journey ends with leadership, and the case file analysis follows every area;
+    # no grades, no causes of concern; and in 2015 no integrated care boards existed.
+    built, _ = matrix_build
+    html = built["wiltshire"]["wiltshire-report.html"].read_text("utf-8")
+    headings = [
+        re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h2 id=\"[^\"]+\"[^>]*>(.*?)</h2>", html)
+    ]
+    assert headings[4:] == [
+        "3 Initial contact",
+        "4 Assessment and help",
+        "5 Investigation",
+        "6 Decision making",
+        "7 Trusted adult",
+        "8 Managing those posing a risk to children",
+        "9 Police detention",
+        "10 Leadership, management and governance",
+        "11 Case file analysis",
+        "12 Conclusion",
+        "Annex A Methodology",
+    ]
+    text = page_text(html)
+    assert "Working Together to Safeguard Children sets out how organisations" in text
+    assert "integrated care board" not in text and "safeguarding partners" not in text
+    assert "Our judgment" not in text and "Causes of concern" not in text
+    assert "Progress" not in text and "re-inspection" not in text.lower()
+    # Where they did exist, the partners are named (west-mercia: fieldwork in 2025).
+    later = page_text(built[SLUG][f"{SLUG}-report.html"].read_text("utf-8"))
+    assert "three safeguarding partners in each area, with the local authority and the " in later
+
+
+@pytest.mark.pdf
 def test_a_welsh_forces_initial_inspection_builds_in_welsh(tmp_path):
     project = make_project(tmp_path, "shipped")
     text = (MATRIX / f"{SLUG}.yaml").read_text("utf-8")
@@ -252,6 +284,9 @@ def test_a_welsh_forces_initial_inspection_builds_in_welsh(tmp_path):
         "Cyfrifoldeb yr heddlu dros amddiffyn plant",
     ):
         assert words in html, words
+    # England's statutory guidance, and its partners, are not Wales's: said of no Welsh force.
+    english = (project.build_dir / "gwent" / "gwent-report.html").read_text("utf-8")
+    assert "Working Together" not in english and "bwrdd gofal integredig" not in html
 
 
 @pytest.mark.pdf

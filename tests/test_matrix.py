@@ -2,7 +2,8 @@
 
 Each report under tests/matrix/reports/ (invented test data) varies what Essex does not: a
 post-inspection review, 1 to 16 recommendations, 2014 to 2019 (HMIC and HMICFRS, both grading
-scales), with and without a case audit (and one by area), a Welsh force, a draft, every markup.
+scales), with and without a case audit (and one by area), a Welsh force, a draft, every markup,
+initial inspections of both programmes (2014: the child's journey; 2024: graded topics).
 Golden files hold the plain-text press release and the report's text; after a reviewed change,
 regenerate them with:
 

@@ -135,8 +135,10 @@ def test_initial_inspections_are_counted_apart_by_programme(matrix_national):
 
     project, _ = matrix_national
     reports = _reports(project)
-    inspections = {s: r for s, r in reports.items() if r["inspection"].get("kind") == "inspection"}
-    assert inspections
+    initial = {s: r for s, r in reports.items() if r["inspection"].get("kind") == "inspection"}
+    inspections = {s: r for s, r in initial.items() if r["inspection"]["programme"] == "2024"}
+    child_journey = {s: r for s, r in initial.items() if r["inspection"]["programme"] == "2014"}
+    assert inspections and child_journey
     html = (project.build_dir / "national" / "national-overview.html").read_text("utf-8")
     text = re.sub(
         r"\s+", " ", flowing_text(project.build_dir / "national" / "national-overview.pdf")
@@ -188,6 +190,17 @@ def test_initial_inspections_are_counted_apart_by_programme(matrix_national):
         assert len(table) == expected, name
     judged = list(csv.DictReader((data / "judgments.csv").open(encoding="utf-8")))
     assert {row["grade"] for row in judged} <= set(JUDGMENT_GRADES)
+    # The 2014 programme made recommendations only: its section counts them and its case
+    # files, and says nothing of causes of concern its method never looked for.
+    older = html[
+        html.index('id="inspections-2014-heading"') : html.index('id="inspections-2024-heading"')
+    ]
+    made = sum(len(r["inspection"]["recommendations"]) for r in child_journey.values())
+    spelt = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+    assert f"It made {spelt[made]} recommendations.</p>" in older
+    assert "cause" not in older.lower() and "Areas for improvement</th>" not in older
+    for slug in child_journey:
+        assert all(row["force_slug"] != slug for row in judged)
 
 
 def test_the_overview_pdf_is_tagged_and_passes_pdf_ua_1(matrix_national):
@@ -432,7 +445,7 @@ def _national(project, *args: str):
 def test_unpublished_reports_never_reach_the_national_documents(tmp_path):
     project = _project_with_unpublished(tmp_path)
     made = _national(project)
-    assert "6 report(s) included, 0 left out, 3 not yet published" in made["result"].output
+    assert "7 report(s) included, 0 left out, 3 not yet published" in made["result"].output
     for slug, reason in (
         ("norfolk", "a draft"),
         ("cumbria", "to be published on 2019-03-06"),
@@ -458,7 +471,7 @@ def test_as_of_after_the_dates_counts_them_and_changes_nothing_else(tmp_path):
     project = _project_with_unpublished(tmp_path)
     before = _national(project)
     after = _national(project, "--as-of", "2019-03-06")  # Cumbria's day: all but the draft
-    assert "8 report(s) included, 0 left out, 1 not yet published" in after["result"].output
+    assert "9 report(s) included, 0 left out, 1 not yet published" in after["result"].output
     assert "Norfolk" not in after["text"] and "Not for publication" not in after["text"]
     for name in ("recommendations", "forces"):
         old = before[name].splitlines()
@@ -479,7 +492,7 @@ def test_include_unpublished_counts_them_marks_them_and_watermarks_every_page(tm
     project = _project_with_unpublished(tmp_path)
     made = _national(project, "--include-unpublished")
     output = made["result"].output
-    assert "9 report(s) included, 3 of them not yet published, 0 left out (" in output
+    assert "10 report(s) included, 3 of them not yet published, 0 left out (" in output
     assert len(made["pages"]) > 3
     # Said once in words, on the first page; drawn on every page, never in its text.
     assert "Not for publication" in re.sub(r"\s+", " ", made["pages"][0])

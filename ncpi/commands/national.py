@@ -313,15 +313,18 @@ def _programme_summaries(inspections: list[Entry]) -> list[dict]:
                 row = judged.setdefault(judgment.topic, dict.fromkeys(JUDGMENT_GRADES, 0))
                 row[judgment.grade] += 1
         first = entries[0].report.inspection
+        causes = sum(len(e.report.inspection.causes_of_concern) for e in entries)
+        improvements = sum(len(e.report.inspection.areas_for_improvement) for e in entries)
         summaries.append(
             {
                 "version": version,
                 "entries": sorted(entries, key=lambda entry: entry.force.name),
                 "recommendations": sum(len(e.report.inspection.recommendations) for e in entries),
-                "causes": sum(len(e.report.inspection.causes_of_concern) for e in entries),
-                "improvements": sum(
-                    len(e.report.inspection.areas_for_improvement) for e in entries
-                ),
+                "causes": causes,
+                "improvements": improvements,
+                # The 2014 programme's reports made recommendations only: "found no causes of
+                # concern" would suggest a finding the method never looked for.
+                "concerns_counted": version != "2014" or bool(causes or improvements),
                 "first": min(presented(e.report).published for e in entries),
                 "last": max(presented(e.report).published for e in entries),
                 "judgments": [(areas[topic], judged[topic]) for topic in areas if topic in judged],

@@ -151,6 +151,22 @@ def bar_chart(
     return "data:image/svg+xml;base64," + base64.b64encode("".join(parts).encode()).decode()
 
 
+#: Integrated care boards took the place of clinical commissioning groups in England on this
+#: day (Health and Care Act 2022); before it, the partners' sentence would name a body that
+#: did not exist.
+INTEGRATED_CARE_BOARDS_FROM = dt.date(2022, 7, 1)
+
+
+def _working_together(report: Report, force: Force) -> str | None:
+    """What an initial inspection's introduction says of the statutory guidance: nothing for a
+    force in Wales, where England's Working Together does not apply; the guidance alone; or
+    with the three safeguarding partners as they are named from July 2022."""
+    if force.is_welsh:
+        return None
+    start = presented(report).fieldwork.start
+    return "partners" if start >= INTEGRATED_CARE_BOARDS_FROM else "guidance"
+
+
 def document_context(
     report: Report, common: Common, language: str = "en", user_templates: Path | None = None
 ) -> dict:
@@ -256,6 +272,10 @@ def document_context(
         ),
         # Annex A in the inspectorate's words, if the report or its date has them.
         "methodology": own.methodology or common.standard_text(common.methodologies, own.published),
+        # The 2024 shape puts the case file analysis after leadership, its first chapter; the
+        # child's journey ends with leadership, and the analysis follows every area.
+        "case_file_after_first": programme(report) == "2024",
+        "working_together": _working_together(report, force),
         # An initial inspection's graded judgments, causes of concern, areas for improvement.
         "judgments": [
             (j.topic, areas.get(j.topic, j.topic), gettext(JUDGMENT_GRADES[j.grade]), j.grade)
