@@ -45,22 +45,35 @@ MAX_HASHED_BYTES = 50_000_000
 MAX_MANIFEST_BYTES = 5_000_000
 
 
-def file_hash(path: Path, within: list[Path] | None = None) -> str | None:
+def file_hash(path: Path | str, within: list[Path] | None = None) -> str | None:
     """The SHA-256 of a file's bytes, or None if it cannot or may not be read.
 
     Only regular files inside `within` (by default the file's own folder) are read, bounded.
     """
 
-    within = within or [path.parent]
+    folders = tuple(within or [Path(path).parent])
     try:
-        stat = path.stat()
-        key = (tuple(within), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        # On the path as given, without a Path made of it: an idle build asks this 800 times.
+        stat = os.stat(path)
+        key = (folders, stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
         if key not in _hash_cache:
-            data = read_bounded(path, limit=MAX_HASHED_BYTES, within=within)
+            data = read_bounded(
+                Path(path),
+                limit=MAX_HASHED_BYTES,
+                within=_resolved_folders(folders),
+                within_resolved=True,
+            )
             _hash_cache[key] = hashlib.sha256(data).hexdigest()
         return _hash_cache[key]
     except (OSError, UnsafeInput):
         return None
+
+
+@cache
+def _resolved_folders(folders: tuple[Path, ...]) -> list[Path]:
+    # Once per process: the project's and ncpi's folders. Were one moved meanwhile, a file
+    # inside its new place would lie outside the old one, and be refused, never let through.
+    return [Path(os.path.realpath(folder)) for folder in folders]
 
 
 @cache
@@ -267,7 +280,7 @@ def _named_files(project: Project, target: Target, recorded: dict, options: dict
 def _inputs(project: Project, target: Target, recorded: dict, options: dict):
     within = input_folders(project)
     for path, digest in {**recorded["inputs"], **recorded["assets"]}.items():
-        if file_hash(Path(path), within) != digest:
+        if file_hash(path, within) != digest:
             return f"{project.display(Path(path))} changed"
     return None
 
@@ -290,7 +303,7 @@ def _templates(project: Project, target: Target, recorded: dict, options: dict):
             return f"template {name} is gone"
         if os.path.normpath(now) != os.path.normpath(path):
             return f"template {name} is now {project.display(now)}"
-        if file_hash(Path(path), within) != digest:
+        if file_hash(path, within) != digest:
             return f"{project.display(Path(path))} changed"
     return None
 
