@@ -111,11 +111,12 @@ class Snapshot:
         if key not in self._hashes:
             try:
                 # Before the read: a save between the two shows in the comparison, not hidden.
-                self._signatures[key] = _signature(os.stat(path))
+                signature = _signature(os.stat(path))
                 data = read_bounded(
                     path, limit=MAX_HASHED_BYTES, within=self._within, within_resolved=True
                 )
                 self._hashes[key] = hashlib.sha256(data).hexdigest()
+                self._signatures[key] = signature
             except FileNotFoundError:
                 self._hashes[key], self._signatures[key] = "", None
             except (OSError, UnsafeInput) as error:
