@@ -225,11 +225,14 @@ def check_and_remember(files, slugs: list[str] | None):
     from ncpi.build.check_record import remember_findings, remembered_forces, rendered_before
     from ncpi.build.incremental import built_editions
     from ncpi.check.validate import check_project
+    from ncpi.processes import default_jobs
 
     project = files.project
     before = files.taken(slugs)
     rendered = built_editions(project, slugs) | rendered_before(project, slugs, before)
     remembered = remembered_forces(project, slugs, before)
-    result = check_project(project, slugs, rendered=rendered, remembered=remembered)
+    result = check_project(
+        project, slugs, rendered=rendered, remembered=remembered, jobs=default_jobs()
+    )
     remember_findings(project, slugs, result, before)
     return result

@@ -234,7 +234,8 @@ def build_and_report(
         outcomes = _all_up_to_date(targets, events)
     else:  # Something to do: only now load the pipeline (pydantic, Jinja, …), once the
         # workers (one per stale document, at most) have started importing WeasyPrint.
-        from ncpi.build.workers import WorkerPool, default_jobs
+        from ncpi.build.workers import WorkerPool
+        from ncpi.processes import default_jobs
 
         jobs = jobs or default_jobs()
         pool = None if in_process else WorkerPool.start(jobs, stale, events.on_note)

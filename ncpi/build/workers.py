@@ -10,11 +10,9 @@ longest step of a one-force build) runs while the parent loads, checks and rende
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import io
 import os
 import resource
-import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -26,42 +24,12 @@ from ncpi.defaults import builtin_templates_dir
 from ncpi.errors import NcpiError
 from ncpi.pdf.document import import_weasyprint, weasyprint_pdf
 from ncpi.pdf.fonts import fonts_dir_for
+from ncpi.processes import die_with_parent, parent_is_gone
 from ncpi.project import Project
-
-_parent_pid: int | None = None  # In a worker: the process that started it.
-
-
-def default_jobs() -> int:
-    """The number of cores this process may use."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def parent_is_gone() -> bool:
-    """In a worker: whether the process that started it has ended (so no one waits for it)."""
-    return _parent_pid is not None and os.getppid() != _parent_pid
-
-
-def _die_with_parent(parent: int) -> None:
-    """Make this worker end when its parent does, however the parent ends (kill -9 included)."""
-    global _parent_pid
-    _parent_pid = parent
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle.
-    # Not the parent's handlers (inherited by fork): a worker told to stop just stops, quietly.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGHUP, signal.SIG_DFL)
-    try:  # Linux: the kernel sends SIGKILL to this worker when the parent dies.
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # Elsewhere each job checks parent_is_gone() first.
-    if os.getppid() != parent:  # The parent died before the line above took effect.
-        os._exit(1)
 
 
 def _start_worker(parent: int) -> None:
-    _die_with_parent(parent)
+    die_with_parent(parent)
     # Paid once per worker, while the parent validates, rather than inside the first PDF.
     # If it fails, the first PDF made in this worker reports it, with the message.
     with contextlib.suppress(NcpiError):

@@ -26,6 +26,7 @@ from ncpi.pdf.fonts import (
     fonts_dir_for,
 )
 from ncpi.problems import Findings, Problem, character_name, format_path, printable
+from ncpi.processes import side_by_side
 from ncpi.project import Project
 from ncpi.registry import forces, suggest
 from ncpi.render.documents import render_documents
@@ -131,6 +132,7 @@ def check_project(
     dry_run: bool = True,
     rendered: frozenset[tuple[str, str]] = frozenset(),
     remembered: dict[str, Findings] | None = None,
+    jobs: int = 1,
 ) -> CheckResult:
     """Check the common data and the named reports (all of them by default).
 
@@ -138,6 +140,7 @@ def check_project(
     files, as its records show; the dry run would only render them again, so it does not.
     `remembered`: what checking a force found before, from these very files, templates and
     common data: repeated, not checked again (validate's record; see check_record.py).
+    `jobs`: with 2 or more, the forces are shared out between this process and a copy of it.
     """
     result = CheckResult()
     common_display = project.display(project.common_path)
@@ -172,35 +175,99 @@ def check_project(
     if slugs is None:
         result.problems += orphan_welsh_files(project)
     remembered = remembered or {}
-    for slug in project.report_slugs() if slugs is None else slugs:
+    named = project.report_slugs() if slugs is None else slugs
+    checked = _check_forces(
+        project,
+        [slug for slug in named if slug not in remembered],
+        result,
+        dry_run=dry_run and not template_problems,
+        rendered=rendered,
+        jobs=jobs,
+    )
+    for slug in named:  # In the order named, however the forces were shared out.
         if slug in remembered:
             result.problems += remembered[slug].problems
             result.files_checked += remembered[slug].files_checked
             result.repeated.add(slug)
             continue
-        problems_before, files_before = len(result.problems), result.files_checked
-        try:
-            _check_one(
-                project, slug, result, dry_run=dry_run and not template_problems, rendered=rendered
-            )
-            result.by_force[slug] = Findings(
-                result.problems[problems_before:], result.files_checked - files_before
-            )
-        except Exception as error:
-            result.problems.append(
-                Problem(
-                    project.display(project.report_path(slug)),
-                    1,
-                    1,
-                    "",
-                    f"ncpi could not check this file ({type(error).__name__}: {error}); "
-                    "please report this as a bug in ncpi",
-                    code="internal-error",
-                )
-            )
+        own = checked[slug]
+        result.problems += own.problems
+        result.files_checked += own.files_checked
+        result.reports.update(own.reports)
+        result.welsh.update(own.welsh)
+        result.by_force.update(own.by_force)
     result.problems.sort(key=_reading_order)
     result.verdicts = _verdicts(project, result, project.report_slugs() if slugs is None else slugs)
     return result
+
+
+#: Fewer forces than this are checked in one process: a copy of it costs more than it saves.
+SIDE_BY_SIDE_FROM = 4
+
+
+def _check_forces(
+    project: Project,
+    slugs: list[str],
+    common: CheckResult,
+    *,
+    dry_run: bool,
+    rendered: frozenset[tuple[str, str]],
+    jobs: int,
+) -> dict[str, CheckResult]:
+    """What checking each force found, each in a CheckResult of its own, by force.
+
+    With `jobs` of 2 or more, the first force is checked here alone (which loads the
+    templates and fills the caches that both processes then share), then every second force
+    is checked in a copy of this process while this one checks the others.
+    """
+
+    def check(part: list[str]) -> list[CheckResult]:
+        return [
+            _check_force(project, slug, common, dry_run=dry_run, rendered=rendered) for slug in part
+        ]
+
+    if jobs < 2 or len(slugs) < SIDE_BY_SIDE_FROM:
+        return dict(zip(slugs, check(slugs), strict=True))
+    first, rest = slugs[:1], slugs[1:]
+    found = dict(zip(first, check(first), strict=True))
+    here, there = side_by_side(lambda: check(rest[::2]), lambda: check(rest[1::2]))
+    found.update(zip(rest[::2], here, strict=True))
+    found.update(zip(rest[1::2], there, strict=True))
+    return found
+
+
+def _check_force(
+    project: Project,
+    slug: str,
+    common: CheckResult,
+    *,
+    dry_run: bool,
+    rendered: frozenset[tuple[str, str]],
+) -> CheckResult:
+    """What checking one force found: its problems, files and (if they passed) its editions.
+
+    `common` holds the common data, English and Welsh, already checked. A failure of ncpi's
+    own is a problem at the report's first line, and leaves the force out of `by_force`.
+    """
+    own = CheckResult(common=common.common, welsh_common=common.welsh_common)
+    try:
+        _check_one(project, slug, own, dry_run=dry_run, rendered=rendered)
+        own.by_force[slug] = Findings(own.problems, own.files_checked)
+    except Exception as error:
+        own.problems.append(
+            Problem(
+                project.display(project.report_path(slug)),
+                1,
+                1,
+                "",
+                f"ncpi could not check this file ({type(error).__name__}: {error}); "
+                "please report this as a bug in ncpi",
+                code="internal-error",
+            )
+        )
+    # Not sent back from a copy: the caller has them.
+    own.common = own.welsh_common = None
+    return own
 
 
 def orphan_welsh_files(project: Project) -> list[Problem]:

@@ -1,0 +1,115 @@
+"""Processes ncpi starts: how many cores it may use, and how a child ends with its parent.
+
+The build's PDF workers and validate's second process both start here, so that every process
+ncpi starts ends with it (kill -9 included) and none is left behind.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import pickle
+import signal
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+_parent_pid: int | None = None  # In a child: the process that started it.
+
+Here = TypeVar("Here")
+There = TypeVar("There")
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def parent_is_gone() -> bool:
+    """In a child: whether the process that started it has ended (so no one waits for it)."""
+    return _parent_pid is not None and os.getppid() != _parent_pid
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this child end when its parent does, however the parent ends (kill -9 included)."""
+    global _parent_pid
+    _parent_pid = parent
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle.
+    # Not the parent's handlers (inherited by fork): a child told to stop just stops, quietly.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    try:  # Linux: the kernel sends SIGKILL to this child when the parent dies.
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # Elsewhere each job checks parent_is_gone() first.
+    if os.getppid() != parent:  # The parent died before the line above took effect.
+        os._exit(1)
+
+
+def can_fork() -> bool:
+    """Whether a copy of this process can safely start: fork exists and no other thread runs.
+
+    A thread holding a lock (the logging module's, an executor's queue) at the moment of the
+    fork would leave the copy's lock held forever.
+    """
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def side_by_side(here: Callable[[], Here], there: Callable[[], There]) -> tuple[Here, There]:
+    """here() in this process while there() runs in a copy of it (fork), on a second core.
+
+    The copy starts with everything this process has loaded, so neither pays the imports
+    twice; it sends its answer back pickled. Where no copy can start, or it fails or dies,
+    there() runs here too: the answer is the same, only slower. A Ctrl-C (or any exception)
+    here ends the copy before it is raised on.
+    """
+    if not can_fork():
+        return here(), there()
+    reading, writing = os.pipe()
+    try:
+        child = os.fork()
+    except OSError:  # No memory or no process left for a copy.
+        os.close(reading)
+        os.close(writing)
+        return here(), there()
+    if child == 0:  # pragma: no cover - the copy, measured through its answer
+        _answer_and_exit(there, reading, writing, os.getppid())
+    os.close(writing)
+    answer = open(reading, "rb")  # noqa: SIM115 - closed below, however this ends
+    ended = False
+    try:
+        mine = here()
+        sent = answer.read()
+        _, status = os.waitpid(child, 0)
+        ended = True
+    finally:
+        answer.close()
+        if not ended:
+            os.kill(child, signal.SIGKILL)
+            os.waitpid(child, 0)
+    if os.waitstatus_to_exitcode(status) == 0:
+        try:
+            return mine, pickle.loads(sent)
+        except Exception:
+            pass  # An answer cut short: worked out here instead.
+    return mine, there()
+
+
+def _answer_and_exit(there: Callable[[], object], reading: int, writing: int, parent: int):
+    """In the copy: work out there(), write it pickled to the pipe, and end, whatever happens.
+
+    os._exit: the copy must not run the parent's exit handlers or flush its buffered output.
+    """
+    code = 1
+    try:
+        os.close(reading)
+        die_with_parent(parent)
+        answer = pickle.dumps(there(), protocol=pickle.HIGHEST_PROTOCOL)
+        with open(writing, "wb", closefd=True) as pipe:
+            pipe.write(answer)
+        code = 0
+    finally:
+        os._exit(code)

@@ -1,0 +1,174 @@
+"""validate checks the forces in two processes: the same answer as one, and no process left."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from ncpi.check.validate import SIDE_BY_SIDE_FROM, check_project
+
+from support import FIXTURES, MATRIX, REPO
+
+#: Fixtures with a mistake each, given the names of forces the matrix does not use.
+BROKEN = {
+    "bad-yaml-syntax": "surrey",
+    "dates-out-of-order": "sussex",
+    "missing-progress": "suffolk",
+    "unknown-force": "staffordshire",
+    "unknown-key": "thames-valley",
+    "wrong-type": "warwickshire",
+}
+
+
+def run_python(code: str) -> subprocess.CompletedProcess:
+    """`code` in a fresh interpreter (no thread of pytest's), as ncpi's process would run it."""
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+    )
+
+
+@pytest.mark.process
+def test_the_second_part_runs_in_another_process_and_comes_back():
+    done = run_python(
+        """
+        import os
+        from ncpi.processes import side_by_side
+        parent = os.getpid()
+        here, there = side_by_side(lambda: os.getpid(), lambda: (os.getpid(), os.getppid()))
+        assert here == parent, (here, parent)
+        assert there[0] != parent and there[1] == parent, (there, parent)
+        print("ok")
+        """
+    )
+    assert done.stdout == "ok\n", done.stderr
+
+
+@pytest.mark.process
+def test_a_copy_that_dies_is_worked_out_here_instead():
+    # The copy ends without an answer (as if the kernel killed it for memory).
+    done = run_python(
+        """
+        import os
+        from ncpi.processes import side_by_side
+        parent = os.getpid()
+        def there():
+            if os.getpid() != parent:
+                os._exit(3)
+            return "worked out here"
+        print(side_by_side(lambda: "here", there))
+        """
+    )
+    assert done.stdout == "('here', 'worked out here')\n", done.stderr
+
+
+@pytest.mark.process
+def test_an_interruption_here_ends_the_copy_at_once():
+    done = run_python(
+        """
+        import os, time
+        from ncpi.processes import side_by_side
+        def here():
+            time.sleep(0.3)  # the copy has started its long work
+            raise KeyboardInterrupt
+        started = time.monotonic()
+        try:
+            side_by_side(here, lambda: time.sleep(60))
+        except KeyboardInterrupt:
+            pass
+        assert time.monotonic() - started < 10
+        try:
+            os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            print("no child left")
+        """
+    )
+    assert done.stdout == "no child left\n", done.stderr
+
+
+@pytest.mark.process
+def test_no_copy_is_made_while_another_thread_runs():
+    # A fork copies only the thread that made it: a lock another held would stay held.
+    done = run_python(
+        """
+        import os, threading
+        from ncpi.processes import side_by_side
+        stop = threading.Event()
+        threading.Thread(target=stop.wait).start()
+        print(side_by_side(os.getpid, os.getpid) == (os.getpid(), os.getpid()))
+        stop.set()
+        """
+    )
+    assert done.stdout == "True\n", done.stderr
+
+
+def varied_project(make):
+    """The matrix (English and Welsh, every kind and programme) and six broken reports."""
+    project = make()
+    for path in MATRIX.glob("*.yaml"):
+        shutil.copy(path, project.reports_dir / path.name)
+    for fixture, slug in BROKEN.items():
+        shutil.copy(
+            FIXTURES / fixture / "reports" / "kent.yaml", project.reports_dir / f"{slug}.yaml"
+        )
+    return project
+
+
+@pytest.mark.process
+def test_two_processes_find_what_one_finds(project_from):
+    project = varied_project(project_from)
+    one = check_project(project, jobs=1)
+    assert len(project.report_slugs()) >= SIDE_BY_SIDE_FROM
+    two = check_project(project, jobs=2)
+    assert one.problems and one.errors and one.reports and one.welsh  # a varied answer
+    assert two.problems == one.problems
+    assert two.files_checked == one.files_checked
+    assert two.by_force == one.by_force
+    assert two.reports == one.reports and two.welsh == one.welsh
+    assert two.verdicts == one.verdicts
+
+
+def validate_noting_processes(project, *, one_process: bool):
+    """`ncpi validate` as a process, each force's check noting the process that ran it."""
+    (project.root / "build" / ".check-record.json").unlink(missing_ok=True)
+    return run_python(
+        f"""
+        import os, sys
+        import ncpi.check.validate as validate
+        if {one_process!r}:
+            validate.SIDE_BY_SIDE_FROM = 10**9
+        real = validate._check_one
+        def noted(project, slug, result, **kwargs):
+            print("process", os.getpid(), file=sys.stderr)
+            return real(project, slug, result, **kwargs)
+        validate._check_one = noted
+        from ncpi.cli import main
+        sys.argv = ["ncpi", "--root", {str(project.root)!r}, "validate"]
+        main()
+        """
+    )
+
+
+def processes_noted(done: subprocess.CompletedProcess) -> set[str]:
+    """The processes that checked a force, as validate_noting_processes noted them."""
+    return {line.split()[1] for line in done.stderr.splitlines() if line.startswith("process ")}
+
+
+@pytest.mark.process
+def test_validate_shares_the_forces_with_a_second_process(project_from):
+    project = varied_project(project_from)
+    shared = validate_noting_processes(project, one_process=False)
+    alone = validate_noting_processes(project, one_process=True)
+    assert len(processes_noted(shared)) == 2, shared.stderr
+    assert len(processes_noted(alone)) == 1, alone.stderr
+    assert shared.returncode == alone.returncode == 1
+    assert shared.stdout == alone.stdout and "not 'sixty'" in shared.stdout
+    summary = [line for line in shared.stderr.splitlines() if "file(s) checked" in line]
+    assert summary and summary[0] in alone.stderr
