@@ -108,6 +108,17 @@ class LoadedYaml:
     scalars: dict[KeyPath, ScalarSource] = field(default_factory=dict)
     #: Where a comment follows unquoted text on the same line ("text #tag"): YAML drops it.
     comments_after_plain_text: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    _strings: list[tuple[KeyPath, str]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def strings(self) -> list[tuple[KeyPath, str]]:
+        """Every string in the data with its key path, in the file's order: found once, as
+        four checks ask for them."""
+        if self._strings is None:
+            self._strings = []
+            _add_strings(self.data, (), self._strings)
+        return self._strings
 
     def position(self, path: KeyPath, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value at `path` (or of its key), else of its nearest parent."""
@@ -121,6 +132,18 @@ class LoadedYaml:
         """A problem located at the value (or key) at `path`."""
         line, column = self.position(path, key=key)
         return Problem(self.file, line, column, format_path(path), message, **kwargs)
+
+
+def _add_strings(value: Any, path: KeyPath, found: list[tuple[KeyPath, str]]) -> None:
+    """Add every string in `value` to `found`, with its key path (from `path`)."""
+    if isinstance(value, str):
+        found.append((path, value))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _add_strings(item, (*path, key), found)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _add_strings(item, (*path, index), found)
 
 
 class _Composer(yaml.composer.Composer):

@@ -354,25 +354,13 @@ def _check_welsh_common(project: Project, english: LoadedYaml | None, result: Ch
     result.problems += problems
 
 
-def _strings(value, path=()):
-    """Every string in loaded data, with its key path."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, (*path, index))
-    elif isinstance(value, str):
-        yield path, value
-
-
 def blank_problems(loaded: LoadedYaml) -> list[Problem]:
     """A problem for every value still "TODO: …", as `ncpi new` writes them."""
     return [
         loaded.problem(
             path, "not filled in yet: " + text.removeprefix(BLANK_MARKER).strip(), code="blank"
         )
-        for path, text in _strings(loaded.data)
+        for path, text in loaded.strings()
         if text.startswith(BLANK_MARKER)
     ]
 
@@ -421,7 +409,7 @@ def control_character_problems(loaded: LoadedYaml) -> list[Problem]:
     """A problem for each text value holding a character that cannot be printed or is invisible."""
 
     problems = []
-    for path, text in _strings(loaded.data):
+    for path, text in loaded.strings():
         found = _UNPRINTABLE.search(text)
         if found:
             problems.append(
@@ -461,7 +449,7 @@ def font_problems(loaded: LoadedYaml, project: Project) -> list[Problem]:
     which would make the PDF differ from machine to machine.
     """
 
-    texts = [(path, text) for path, text in _strings(loaded.data) if not text.isascii()]
+    texts = [(path, text) for path, text in loaded.strings() if not text.isascii()]
     fonts_dir = fonts_dir_for(project.templates_dir)
     everyday = EVERYDAY_DRAWABLE if fonts_dir == builtin_templates_dir() / "fonts" else ()
     if all(ord(c) <= 0xFF or c in everyday for _, text in texts for c in text):
@@ -492,7 +480,7 @@ def link_problems(loaded: LoadedYaml) -> list[Problem]:
         loaded.problem(
             path, f"the link '[{label}]({url})' may not go to '{url}': {mistake}", code="link"
         )
-        for path, text in _strings(loaded.data)
+        for path, text in loaded.strings()
         for label, url in links_in(text)
         if (mistake := link_mistake(url)) is not None
     ]

@@ -332,14 +332,19 @@ def _asset_function(user_templates: Path | None):
     not resolve; a data: URL works in the HTML and the PDF alike.
     """
 
+    # The folders resolved once, not at each of a batch's hundreds of asset() calls; each
+    # file's path is still resolved at each call, so that a link is never followed outside.
+    roots = [
+        (folder, os.path.realpath(folder))
+        for folder in (user_templates, builtin_templates_dir())
+        if folder is not None
+    ]
+
     def asset(name: str):
 
-        for folder in (user_templates, builtin_templates_dir()):
-            if folder is None:
-                continue
+        for folder, root in roots:
             # On strings, with one stat: a report's documents ask for a dozen assets, and
             # pathlib's resolve, is_file and stat took a seventh of a dry run's render.
-            root = os.path.realpath(folder)
             path = os.path.realpath(os.path.join(root, name))
             if not path.startswith(root + os.sep):
                 continue  # Never outside the templates folders, links included.

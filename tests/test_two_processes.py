@@ -1,4 +1,5 @@
-"""validate checks the forces in two processes: the same answer as one, and no process left."""
+"""validate checks the forces in two processes: the same answer as one, and no process left
+(tests/security/test_processes.py: the PDF workers)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
+from pathlib import Path
 
 import pytest
 
 from ncpi.check.validate import SIDE_BY_SIDE_FROM, check_project
 
-from support import FIXTURES, MATRIX, REPO
+from support import FIXTURES, MATRIX, REPO, children
 
 #: Fixtures with a mistake each, given the names of forces the matrix does not use.
 BROKEN = {
@@ -91,6 +94,33 @@ def test_an_interruption_here_ends_the_copy_at_once():
         """
     )
     assert done.stdout == "no child left\n", done.stderr
+
+
+@pytest.mark.process
+def test_kill_9_of_ncpi_ends_the_copy():
+    code = "from ncpi.processes import side_by_side; import time; "
+    code += "side_by_side(lambda: time.sleep(60), lambda: time.sleep(60))"
+    parent = subprocess.Popen([sys.executable, "-c", code], cwd=REPO)
+    try:
+        deadline = time.monotonic() + 30
+        while not (copies := children(parent.pid)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(copies) == 1
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 5
+    while any(alive(pid) for pid in copies) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(pid) for pid in copies)
+
+
+def alive(pid: int) -> bool:
+    """Whether a process runs (a zombie has ended: only its parent has not collected it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 @pytest.mark.process
