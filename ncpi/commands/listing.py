@@ -10,6 +10,7 @@ from ncpi.build.targets import KINDS, Target, manifest_path
 from ncpi.check.loading import MAX_FILE_BYTES
 from ncpi.check.validate import check_project
 from ncpi.errors import NcpiError
+from ncpi.processes import default_jobs
 from ncpi.project import Project
 from ncpi.registry import forces
 
@@ -31,7 +32,9 @@ def force_rows(project: Project) -> list[dict]:
     named = sorted(have & set(forces()))
     # As validate's dry run: not again what a build or a validation rendered from these files.
     rendered = built_editions(project, named) | rendered_before(project, named, Snapshot(project))
-    checked = check_project(project, named, rendered=rendered) if have else None
+    checked = (
+        check_project(project, named, rendered=rendered, jobs=default_jobs()) if have else None
+    )
     rows = []
     for slug, force in forces().items():
         row = {
