@@ -97,14 +97,19 @@ def installed_version(library: str) -> str:
     to do a tenth of its time."""
     prefix, suffix = f"{library}-", ".dist-info"
     for folder in sys.path:
-        try:
-            names = os.listdir(folder or ".")
-        except OSError:
-            continue
-        for name in names:
+        for name in _folder_names(folder or "."):
             if name.startswith(prefix) and name.endswith(suffix):
                 return name[len(prefix) : -len(suffix)]
     return "none"
+
+
+@cache
+def _folder_names(folder: str) -> list[str]:
+    # Once per process: site-packages holds hundreds of names, and four libraries are asked.
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
 
 
 def all_template_files(project: Project) -> list[Path]:
