@@ -1,5 +1,5 @@
 """Run the command line as `python -m ncpi`."""
 
-from ncpi.cli import main
+from ncpi.launch import main
 
 main()

@@ -1,4 +1,5 @@
-"""Processes ncpi starts: how many cores it may use, and how a child ends with its parent.
+"""Processes ncpi starts: how many cores it may use, how a child ends with its parent, and
+how often a process collects garbage.
 
 The build's PDF workers and validate's second process both start here, so that every process
 ncpi starts ends with it (kill -9 included) and none is left behind.
@@ -6,7 +7,7 @@ ncpi starts ends with it (kill -9 included) and none is left behind.
 
 from __future__ import annotations
 
-import ctypes
+import gc
 import os
 import pickle
 import signal
@@ -15,6 +16,13 @@ from collections.abc import Callable
 from typing import TypeVar
 
 _parent_pid: int | None = None  # In a child: the process that started it.
+
+#: Allocations between two collections of the youngest objects while ncpi loads its code
+#: (Python's default: 700). What loads (modules, classes, the model's validators: some 100,000
+#: objects) lives as long as the process, yet Python's collector looked at it again and again:
+#: a twentieth of a first validation's time, for nothing to free.
+LOADING_THRESHOLD = 100_000
+_usual_threshold: tuple[int, int, int] | None = None  # Python's, while the code loads.
 
 Here = TypeVar("Here")
 There = TypeVar("There")
@@ -25,6 +33,27 @@ def default_jobs() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
+
+
+def collect_rarely_while_loading() -> None:
+    """Collect garbage rarely until code_loaded(): for the command's process, as it starts."""
+    global _usual_threshold
+    _usual_threshold = gc.get_threshold()
+    gc.set_threshold(LOADING_THRESHOLD, *_usual_threshold[1:])
+
+
+def code_loaded() -> None:
+    """The code is loaded: keep it out of every later collection, and collect as Python does.
+
+    Once per process, and only after collect_rarely_while_loading(): a later freeze would keep
+    for ever objects that were still to become garbage (in the live preview, each rebuild's).
+    """
+    global _usual_threshold
+    if _usual_threshold is None:
+        return
+    gc.freeze()  # Also spares a copy of the process the writes that copy its memory pages.
+    gc.set_threshold(*_usual_threshold)
+    _usual_threshold = None
 
 
 def parent_is_gone() -> bool:
@@ -41,6 +70,8 @@ def die_with_parent(parent: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
     try:  # Linux: the kernel sends SIGKILL to this child when the parent dies.
+        import ctypes  # Here: only a child needs it, and it costs every command 2 ms to load.
+
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
     except (OSError, AttributeError):

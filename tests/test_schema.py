@@ -53,7 +53,7 @@ def test_pre_commit_hook_runs_ncpi_validate():
     assert hook["entry"] == "ncpi validate" and hook["language"] == "python"
     assert hook["pass_filenames"] is False
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts["ncpi"] == "ncpi.cli:main"
+    assert scripts["ncpi"] == "ncpi.launch:main"
 
 
 @pytest.mark.process

@@ -45,7 +45,7 @@ _DEFERRED_LIBRARIES = {
     "docx",
     "ctypes",  # ctypes.util, only to load WeasyPrint: it loads subprocess (15 ms)
 }
-_CLI_SHELL = {"ncpi/cli.py", "ncpi/cli_options.py", "ncpi/terminal.py"}
+_CLI_SHELL = {"ncpi/launch.py", "ncpi/cli.py", "ncpi/cli_options.py", "ncpi/terminal.py"}
 
 
 def _imports_inside_functions(path: Path) -> list[tuple[int, str]]:

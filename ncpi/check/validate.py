@@ -26,7 +26,7 @@ from ncpi.pdf.fonts import (
     fonts_dir_for,
 )
 from ncpi.problems import Findings, Problem, character_name, format_path, printable
-from ncpi.processes import side_by_side
+from ncpi.processes import code_loaded, side_by_side
 from ncpi.project import Project
 from ncpi.registry import forces, suggest
 from ncpi.render.documents import render_documents
@@ -142,6 +142,7 @@ def check_project(
     common data: repeated, not checked again (validate's record; see check_record.py).
     `jobs`: with 2 or more, the forces are shared out between this process and a copy of it.
     """
+    code_loaded()  # The checker, the model and the templates' code: loaded once for all.
     result = CheckResult()
     common_display = project.display(project.common_path)
     if not project.common_path.is_file():

@@ -19,6 +19,7 @@ from ncpi.pdf import DEFAULT_VARIANT, PDF_VARIANTS
 from ncpi.pdf.artifacts import finish_pdf
 from ncpi.pdf.fonts import FONT_FILES
 from ncpi.pdf.parts import pdf_in_parts
+from ncpi.processes import code_loaded
 
 
 class _CollectingHandler(logging.Handler):
@@ -48,6 +49,7 @@ def import_weasyprint() -> None:
             "libharfbuzz-subset0`"
         ) from error
     _tag_languages_of_parts(tags)
+    code_loaded()  # WeasyPrint, the largest code of all: loaded.
 
 
 def _no_library_search(name: str) -> None:
