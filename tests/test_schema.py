@@ -148,3 +148,20 @@ def test_the_format_reference_names_every_key():
     reference = format_reference()
     for path in _model_paths(Report):
         assert f"| `{path.rsplit('.', 1)[-1].removesuffix('[]')}`" in reference, path
+
+
+def test_list_fields_default_to_a_new_list_from_a_factory_with_a_cheap_signature():
+    from pydantic import BaseModel
+
+    from ncpi import model
+
+    models = [v for v in vars(model).values() if isinstance(v, type) and issubclass(v, BaseModel)]
+    factories = {
+        field.default_factory
+        for cls in models
+        for field in cls.model_fields.values()
+        if field.default_factory is not None
+    }
+    # pydantic reads a factory's signature as the model is made; `list`'s is parsed from text.
+    assert list not in factories and model.no_items in factories
+    assert model.no_items() == [] and model.no_items() is not model.no_items()
