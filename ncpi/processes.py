@@ -7,12 +7,13 @@ ncpi starts ends with it (kill -9 included) and none is left behind.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import pickle
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 _parent_pid: int | None = None  # In a child: the process that started it.
@@ -24,8 +25,8 @@ _parent_pid: int | None = None  # In a child: the process that started it.
 LOADING_THRESHOLD = 100_000
 _usual_threshold: tuple[int, int, int] | None = None  # Python's, while the code loads.
 
-Here = TypeVar("Here")
-There = TypeVar("There")
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 
 def default_jobs() -> int:
@@ -89,48 +90,85 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-def side_by_side(here: Callable[[], Here], there: Callable[[], There]) -> tuple[Here, There]:
-    """here() in this process while there() runs in a copy of it (fork), on a second core.
+#: Each item's place in the queue of work, as fixed-size records in a pipe (see shared_out).
+_RECORD_BYTES = 4
+#: The most items queued: every record is written before the copy starts, and a pipe always
+#: holds at least one page (4,096 bytes) without its writer waiting.
+MOST_QUEUED = 4096 // _RECORD_BYTES
 
-    The copy starts with everything this process has loaded, so neither pays the imports
-    twice; it sends its answer back pickled. Where no copy can start, or it fails or dies,
-    there() runs here too: the answer is the same, only slower. A Ctrl-C (or any exception)
-    here ends the copy before it is raised on.
+
+def shared_out(items: Sequence[Item], work: Callable[[Item], Result]) -> list[Result]:
+    """[work(item) for item in items], worked out by this process and a copy of it (fork) on a
+    second core, each taking the next item that neither has taken, so that both end together.
+
+    The copy starts with everything this process has loaded, so neither pays the imports twice;
+    it sends its results back pickled. Where no copy can start, or it fails or dies, what it
+    did not send is worked out here: the answer is the same, only slower. A Ctrl-C (or any
+    exception) here ends the copy before it is raised on.
     """
-    if not can_fork():
-        return here(), there()
-    reading, writing = os.pipe()
+    if not can_fork() or len(items) > MOST_QUEUED:
+        return [work(item) for item in items]
+    pipes: list[int] = []
+    try:
+        for _ in range(2):
+            pipes += os.pipe()
+    except OSError:  # No file descriptor left.
+        for descriptor in pipes:
+            os.close(descriptor)
+        return [work(item) for item in items]
+    queue_out, queue_in, answer_out, answer_in = pipes
+    # Queued before the fork, and the queue's writing end closed: an empty queue reads as its end.
+    os.write(queue_in, b"".join(i.to_bytes(_RECORD_BYTES, "little") for i in range(len(items))))
+    os.close(queue_in)
     try:
         child = os.fork()
     except OSError:  # No memory or no process left for a copy.
-        os.close(reading)
-        os.close(writing)
-        return here(), there()
+        for descriptor in (queue_out, answer_out, answer_in):
+            os.close(descriptor)
+        return [work(item) for item in items]
     if child == 0:  # pragma: no cover - the copy, measured through its answer
-        _answer_and_exit(there, reading, writing, os.getppid())
-    os.close(writing)
-    answer = open(reading, "rb")  # noqa: SIM115 - closed below, however this ends
+        _answer_and_exit(items, work, queue_out, answer_out, answer_in, os.getppid())
+    os.close(answer_in)
+    answer = open(answer_out, "rb")  # noqa: SIM115 - closed below, however this ends
     ended = False
     try:
-        mine = here()
+        done = _take_and_work(items, work, queue_out)
         sent = answer.read()
         _, status = os.waitpid(child, 0)
         ended = True
     finally:
+        os.close(queue_out)
         answer.close()
         if not ended:
             os.kill(child, signal.SIGKILL)
             os.waitpid(child, 0)
+    # An answer cut short (or none) leaves its items to be worked out here instead.
     if os.waitstatus_to_exitcode(status) == 0:
-        try:
-            return mine, pickle.loads(sent)
-        except Exception:
-            pass  # An answer cut short: worked out here instead.
-    return mine, there()
+        with contextlib.suppress(Exception):
+            done.update(pickle.loads(sent))
+    return [done[index] if index in done else work(item) for index, item in enumerate(items)]
 
 
-def _answer_and_exit(there: Callable[[], object], reading: int, writing: int, parent: int):
-    """In the copy: work out there(), write it pickled to the pipe, and end, whatever happens.
+def _take_and_work(items: Sequence[Item], work: Callable[[Item], Result], queue: int) -> dict:
+    """Take the next item from the queue and work it out, until the queue is empty: the
+    results, by the items' places. A pipe gives each record to one reader only."""
+    done = {}
+    while record := os.read(queue, _RECORD_BYTES):
+        index = int.from_bytes(record, "little")
+        done[index] = work(items[index])
+    return done
+
+
+def _answer_and_exit(
+    items: Sequence[Item],
+    work: Callable[[Item], Result],
+    queue: int,
+    reading: int,
+    writing: int,
+    parent: int,
+):
+    """In the copy: work out items from the queue, write the results pickled to the pipe, and
+    end, whatever happens.
 
     os._exit: the copy must not run the parent's exit handlers or flush its buffered output.
     """
@@ -138,7 +176,7 @@ def _answer_and_exit(there: Callable[[], object], reading: int, writing: int, pa
     try:
         os.close(reading)
         die_with_parent(parent)
-        answer = pickle.dumps(there(), protocol=pickle.HIGHEST_PROTOCOL)
+        answer = pickle.dumps(_take_and_work(items, work, queue), protocol=pickle.HIGHEST_PROTOCOL)
         with open(writing, "wb", closefd=True) as pipe:
             pipe.write(answer)
         code = 0

@@ -39,15 +39,20 @@ def run_python(code: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.process
-def test_the_second_part_runs_in_another_process_and_comes_back():
+def test_the_items_are_shared_with_a_copy_and_come_back_in_order():
     done = run_python(
         """
-        import os
-        from ncpi.processes import side_by_side
+        import os, time
+        from ncpi.processes import shared_out
         parent = os.getpid()
-        here, there = side_by_side(lambda: os.getpid(), lambda: (os.getpid(), os.getppid()))
-        assert here == parent, (here, parent)
-        assert there[0] != parent and there[1] == parent, (there, parent)
+        def work(item):
+            time.sleep(0.01)  # long enough for the copy to take its share
+            return item * 2, os.getpid(), os.getppid()
+        results = shared_out(list(range(40)), work)
+        assert [doubled for doubled, _, _ in results] == list(range(0, 80, 2)), results
+        by = {pid for _, pid, _ in results}
+        assert parent in by and len(by) == 2, by
+        assert all(ppid == parent for _, pid, ppid in results if pid != parent)
         print("ok")
         """
     )
@@ -55,21 +60,74 @@ def test_the_second_part_runs_in_another_process_and_comes_back():
 
 
 @pytest.mark.process
-def test_a_copy_that_dies_is_worked_out_here_instead():
+def test_the_faster_process_takes_more():
+    # Each takes the next item neither has begun: a slow copy holds up nothing.
+    done = run_python(
+        """
+        import os, time
+        from collections import Counter
+        from ncpi.processes import shared_out
+        parent = os.getpid()
+        def work(item):
+            time.sleep(0.005 if os.getpid() == parent else 0.05)
+            return os.getpid() == parent
+        print(sorted(Counter(shared_out(list(range(60)), work)).items()))
+        """
+    )
+    shares = dict(eval(done.stdout))  # {False: the copy's count, True: this process's}
+    assert shares[True] > 3 * shares[False] > 0, (shares, done.stderr)
+
+
+@pytest.mark.process
+def test_what_a_copy_that_dies_had_taken_is_worked_out_here_instead():
     # The copy ends without an answer (as if the kernel killed it for memory).
     done = run_python(
         """
-        import os
-        from ncpi.processes import side_by_side
+        import os, time
+        from ncpi.processes import shared_out
         parent = os.getpid()
-        def there():
+        def work(item):
             if os.getpid() != parent:
                 os._exit(3)
-            return "worked out here"
-        print(side_by_side(lambda: "here", there))
+            time.sleep(0.01)
+            return item * 2
+        print(shared_out(list(range(10)), work))
         """
     )
-    assert done.stdout == "('here', 'worked out here')\n", done.stderr
+    assert done.stdout == f"{list(range(0, 20, 2))}\n", done.stderr
+
+
+@pytest.mark.process
+def test_more_items_than_a_queue_holds_are_worked_out_here():
+    done = run_python(
+        """
+        import os
+        from ncpi.processes import MOST_QUEUED, shared_out
+        results = shared_out(list(range(MOST_QUEUED + 1)), lambda item: (item, os.getpid()))
+        assert results == [(item, os.getpid()) for item in range(MOST_QUEUED + 1)]
+        print("ok")
+        """
+    )
+    assert done.stdout == "ok\n", done.stderr
+
+
+@pytest.mark.process
+def test_without_file_descriptors_for_the_pipes_all_is_worked_out_here():
+    done = run_python(
+        """
+        import os, resource
+        from ncpi.processes import shared_out
+        for spare in (1, 3):  # none of the two pipes, or only the first
+            fds = len(os.listdir("/proc/self/fd"))  # one of them the listing's own
+            hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+            resource.setrlimit(resource.RLIMIT_NOFILE, (fds - 1 + spare, hard))
+            results = shared_out([1, 2, 3, 4], lambda item: (item, os.getpid()))
+            assert results == [(item, os.getpid()) for item in [1, 2, 3, 4]], results
+            assert len(os.listdir("/proc/self/fd")) == fds, "a descriptor was left open"
+        print("ok")
+        """
+    )
+    assert done.stdout == "ok\n", done.stderr
 
 
 @pytest.mark.process
@@ -77,13 +135,16 @@ def test_an_interruption_here_ends_the_copy_at_once():
     done = run_python(
         """
         import os, time
-        from ncpi.processes import side_by_side
-        def here():
+        from ncpi.processes import shared_out
+        parent = os.getpid()
+        def work(item):
+            if os.getpid() != parent:
+                time.sleep(60)
             time.sleep(0.3)  # the copy has started its long work
             raise KeyboardInterrupt
         started = time.monotonic()
         try:
-            side_by_side(here, lambda: time.sleep(60))
+            shared_out([1, 2], work)
         except KeyboardInterrupt:
             pass
         assert time.monotonic() - started < 10
@@ -98,8 +159,8 @@ def test_an_interruption_here_ends_the_copy_at_once():
 
 @pytest.mark.process
 def test_kill_9_of_ncpi_ends_the_copy():
-    code = "from ncpi.processes import side_by_side; import time; "
-    code += "side_by_side(lambda: time.sleep(60), lambda: time.sleep(60))"
+    code = "from ncpi.processes import shared_out; import time; "
+    code += "shared_out([1, 2], lambda item: time.sleep(60))"
     parent = subprocess.Popen([sys.executable, "-c", code], cwd=REPO)
     try:
         deadline = time.monotonic() + 30
@@ -129,10 +190,10 @@ def test_no_copy_is_made_while_another_thread_runs():
     done = run_python(
         """
         import os, threading
-        from ncpi.processes import side_by_side
+        from ncpi.processes import shared_out
         stop = threading.Event()
         threading.Thread(target=stop.wait).start()
-        print(side_by_side(os.getpid, os.getpid) == (os.getpid(), os.getpid()))
+        print(shared_out([1, 2, 3], lambda item: os.getpid()) == [os.getpid()] * 3)
         stop.set()
         """
     )

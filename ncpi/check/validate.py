@@ -26,7 +26,7 @@ from ncpi.pdf.fonts import (
     fonts_dir_for,
 )
 from ncpi.problems import Findings, Problem, character_name, format_path, printable
-from ncpi.processes import code_loaded, side_by_side
+from ncpi.processes import code_loaded, shared_out
 from ncpi.project import Project
 from ncpi.registry import forces, suggest
 from ncpi.render.documents import render_documents
@@ -218,22 +218,17 @@ def _check_forces(
     """What checking each force found, each in a CheckResult of its own, by force.
 
     With `jobs` of 2 or more, the first force is checked here alone (which loads the
-    templates and fills the caches that both processes then share), then every second force
-    is checked in a copy of this process while this one checks the others.
+    templates and fills the caches that both processes then share), then this process and a
+    copy of it each check the next force that neither has begun, until none is left.
     """
 
-    def check(part: list[str]) -> list[CheckResult]:
-        return [
-            _check_force(project, slug, common, dry_run=dry_run, rendered=rendered) for slug in part
-        ]
+    def check(slug: str) -> CheckResult:
+        return _check_force(project, slug, common, dry_run=dry_run, rendered=rendered)
 
     if jobs < 2 or len(slugs) < SIDE_BY_SIDE_FROM:
-        return dict(zip(slugs, check(slugs), strict=True))
-    first, rest = slugs[:1], slugs[1:]
-    found = dict(zip(first, check(first), strict=True))
-    here, there = side_by_side(lambda: check(rest[::2]), lambda: check(rest[1::2]))
-    found.update(zip(rest[::2], here, strict=True))
-    found.update(zip(rest[1::2], there, strict=True))
+        return {slug: check(slug) for slug in slugs}
+    found = {slugs[0]: check(slugs[0])}
+    found.update(zip(slugs[1:], shared_out(slugs[1:], check), strict=True))
     return found
 
 
