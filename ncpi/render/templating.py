@@ -229,14 +229,15 @@ def _new_environment(
     def ngettext(one: str, many: str, count: int) -> str:
         return gettext(one if count == 1 else many)
 
-    if language != "en":
-        gettext_in_templates, ngettext_in_templates = map(_escaped_in_html, (gettext, ngettext))
-    else:
-        gettext_in_templates, ngettext_in_templates = gettext, ngettext
+    # A catalogue is a file of words, not of markup: its translation is escaped in HTML, as
+    # text from a report is. The English is the template's own, markup included.
+    in_html = Markup if language == "en" else escape
+    # newstyle: a text's %(name)s are filled from keywords (escaped in HTML), in {% trans %} too.
     # jinja2.ext.i18n adds this method to the environment at run time, which no type can say.
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext_in_templates, ngettext_in_templates, newstyle=True
+        gettext, ngettext, newstyle=True
     )
+    env.globals.update(_templates_gettext(gettext, ngettext, in_html))
     env.globals.update(
         functions,
         asset=_asset_function(user_templates),
@@ -247,17 +248,25 @@ def _new_environment(
     return env
 
 
-def _escaped_in_html(gettext):
-    """A catalogue's gettext for templates: its translation escaped in HTML, as text from a
-    report is. Jinja marks what gettext returns as safe HTML; the English text is the
-    template's own, but a catalogue is a file of words, not of markup."""
+def _templates_gettext(gettext, ngettext, in_html) -> dict:
+    """`_`, gettext and ngettext for templates: what jinja2.ext.i18n's newstyle ones do, called
+    directly. Jinja's `_` looks gettext up and calls it through the context, which calls the
+    catalogue through it again: three calls of Context.call for each of the sixty-odd texts
+    of a document, a tenth of its render."""
 
     @jinja2.pass_eval_context
-    def translated(eval_context, *texts):
-        words = gettext(*texts)
-        return escape(words) if eval_context.autoescape else words
+    def templates_gettext(eval_context, text: str, /, **variables):
+        words = gettext(text)
+        # Always a format string, as Jinja's: "%%" is "%" whether or not a variable is given.
+        return (in_html(words) if eval_context.autoescape else words) % variables
 
-    return translated
+    @jinja2.pass_eval_context
+    def templates_ngettext(eval_context, one: str, many: str, count: int, /, **variables):
+        variables.setdefault("num", count)
+        words = ngettext(one, many, count)
+        return (in_html(words) if eval_context.autoescape else words) % variables
+
+    return {"_": templates_gettext, "gettext": templates_gettext, "ngettext": templates_ngettext}
 
 
 def _page_of_pages(gettext):
