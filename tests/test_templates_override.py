@@ -368,3 +368,29 @@ def test_the_built_in_templates_make_inert_documents(essex_build, welsh_build):
         for name, path in built.items():
             if name.endswith(".html"):
                 assert active_content(path.read_text("utf-8")) == [], name
+
+
+def test_asset_finds_what_is_there_at_each_call_and_never_follows_a_later_link_out(tmp_path):
+    # Each name's paths are resolved once per environment: what changes afterwards must
+    # still be seen, and a link made afterwards still never followed out.
+    import jinja2
+
+    from ncpi.render.templating import _asset_function
+
+    own = tmp_path / "templates"
+    (own / "fonts").mkdir(parents=True)
+    asset = _asset_function(own)
+    shipped = asset("fonts/Lato-Regular.ttf")  # ncpi's, while the project has none
+    (own / "fonts" / "Lato-Regular.ttf").write_bytes(b"THE PROJECT'S OWN")
+    assert asset("fonts/Lato-Regular.ttf") != shipped
+    assert (
+        base64.b64decode(asset("fonts/Lato-Regular.ttf").split(",", 1)[1]) == b"THE PROJECT'S OWN"
+    )
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "Lato-Regular.ttf").write_bytes(b"SECRET-BYTES")
+    (own / "fonts" / "Lato-Regular.ttf").unlink()
+    (own / "fonts").rmdir()
+    (own / "fonts").symlink_to(outside)
+    with pytest.raises(jinja2.TemplateRuntimeError, match="outside the project"):
+        asset("fonts/Lato-Regular.ttf")

@@ -341,20 +341,26 @@ def _asset_function(user_templates: Path | None):
     not resolve; a data: URL works in the HTML and the PDF alike.
     """
 
-    # The folders resolved once, not at each of a batch's hundreds of asset() calls; each
-    # file's path is still resolved at each call, so that a link is never followed outside.
+    # The folders resolved once, not at each of a batch's hundreds of asset() calls.
     roots = [
         (folder, os.path.realpath(folder))
         for folder in (user_templates, builtin_templates_dir())
         if folder is not None
     ]
 
+    # Each name's paths, resolved once: a batch asks for the same dozen names hundreds of
+    # times. A link made later is still never followed outside: what the stat below finds
+    # anew is read through read_bounded, which resolves the path again.
+    resolved: dict[str, list[str]] = {}
+
     def asset(name: str):
 
-        for folder, root in roots:
-            # On strings, with one stat: a report's documents ask for a dozen assets, and
-            # pathlib's resolve, is_file and stat took a seventh of a dry run's render.
-            path = os.path.realpath(os.path.join(root, name))
+        if name not in resolved:
+            if len(resolved) > 64:  # names made from data, in a long preview: forget
+                resolved.clear()
+            # On strings: pathlib's resolve, is_file and stat took a seventh of a dry run.
+            resolved[name] = [os.path.realpath(os.path.join(root, name)) for _, root in roots]
+        for (folder, root), path in zip(roots, resolved[name], strict=True):
             if not path.startswith(root + os.sep):
                 continue  # Never outside the templates folders, links included.
             try:
