@@ -27,9 +27,11 @@ from pathlib import Path
 
 from ncpi.build.incremental import (
     MAX_HASHED_BYTES,
+    RACY_NANOSECONDS,
     all_template_files,
     code_fingerprint,
     input_folders,
+    installed_hash,
     installed_version,
     is_str_map,
     read_record_json,
@@ -62,13 +64,6 @@ _SEVERITIES = {"error", "warning", "acknowledged"}
 
 class Unhashable(Exception):
     """An input that exists but cannot be read: the checks will say why, nothing is remembered."""
-
-
-#: A file whose status changed this shortly before a snapshot began, or since, is read again
-#: when the snapshot is compared with the files: a file system's clock may move in steps,
-#: and a save in the same step as the last would leave the same times (git's rule for its
-#: "racily clean" entries).
-RACY_NANOSECONDS = 2_000_000_000
 
 
 def _signature(info: os.stat_result) -> tuple[int, int, int, int]:
@@ -111,12 +106,16 @@ class Snapshot:
         if key not in self._hashes:
             try:
                 # Before the read: a save between the two shows in the comparison, not hidden.
-                signature = _signature(os.stat(path))
-                data = read_bounded(
-                    path, limit=MAX_HASHED_BYTES, within=self._within, within_resolved=True
-                )
-                self._hashes[key] = hashlib.sha256(data).hexdigest()
-                self._signatures[key] = signature
+                info = os.stat(path)
+                # One of ncpi's own files (its templates, fonts), as it was when installed.
+                recorded = installed_hash(key, info)
+                if recorded is None:
+                    data = read_bounded(
+                        path, limit=MAX_HASHED_BYTES, within=self._within, within_resolved=True
+                    )
+                    recorded = hashlib.sha256(data).hexdigest()
+                self._hashes[key] = recorded
+                self._signatures[key] = _signature(info)
             except FileNotFoundError:
                 self._hashes[key], self._signatures[key] = "", None
             except (OSError, UnsafeInput) as error:

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import sys
+import time
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -76,14 +77,112 @@ def _resolved_folders(folders: tuple[Path, ...]) -> list[Path]:
     return [Path(os.path.realpath(folder)) for folder in folders]
 
 
+#: A file whose status changed this shortly before its hash was taken is hashed again when it
+#: is next asked for: a file system's clock may move in steps, and a save in the same step as
+#: the last would leave the same times (git's rule for its "racily clean" entries).
+RACY_NANOSECONDS = 2_000_000_000
+INSTALLED_HASHES_FORMAT = 1
+MAX_INSTALLED_HASHES_BYTES = 5_000_000
+
+
+def _package_folder() -> Path:
+    return Path(__file__).resolve().parents[1]  # ncpi/, from ncpi/build/
+
+
+def own_code_files() -> list[Path]:
+    """ncpi's code and its force list, in order."""
+    package = str(_package_folder())
+    files = [os.path.join(package, "forces.tsv")]
+    for folder, subfolders, names in os.walk(package):  # os.walk: a third of rglob's time
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        files += [os.path.join(folder, name) for name in names if name.endswith(".py")]
+    return [Path(path) for path in sorted(files)]
+
+
+def own_files() -> list[Path]:
+    """ncpi's own files: its code, then every file of its templates (templates, stylesheets,
+    catalogues, fonts)."""
+    templates = [path for path in builtin_templates_dir().rglob("*") if path.is_file()]
+    return own_code_files() + sorted(templates)
+
+
+def installed_hashes_path() -> Path:
+    """Where the hashes of ncpi's own files are kept: inside its installation."""
+    return Path(sys.prefix) / "share" / "ncpi" / "own-files.json"
+
+
+def _status(info: os.stat_result) -> list[int]:
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+
+
+def record_installed_hashes(path: Path | None = None) -> int:
+    """Hash ncpi's own files into its installation, as compile_installed_templates compiles
+    its templates: each with the status it had, so that a run trusts a hash only while its
+    file is as it was, as Python trusts a compiled module. Run by scripts/setup.sh; the
+    number of files recorded (one saved just before is left out: it is hashed at each run)."""
+    path = path or installed_hashes_path()
+    started = time.time_ns()
+    files = {}
+    for file in own_files():
+        info = os.stat(file)
+        if info.st_ctime_ns >= started - RACY_NANOSECONDS:
+            continue
+        data = file.read_bytes()
+        if _status(os.stat(file)) != _status(info):  # Saved while read.
+            continue
+        files[str(file)] = [*_status(info), hashlib.sha256(data).hexdigest()]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = {"format": INSTALLED_HASHES_FORMAT, "files": files}
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    os.replace(temporary, path)
+    return len(files)
+
+
+@cache
+def _installed_hashes() -> dict[str, list]:
+    """The installation's hashes of ncpi's own files, by path; none if unreadable or unsound."""
+    path = installed_hashes_path()
+    try:
+        raw = read_bounded(path, limit=MAX_INSTALLED_HASHES_BYTES, within=[path.parent])
+        record = json.loads(raw)
+    except (OSError, UnsafeInput, ValueError):
+        return {}
+    if not isinstance(record, dict) or record.get("format") != INSTALLED_HASHES_FORMAT:
+        return {}
+    files = record.get("files")
+    if not isinstance(files, dict):
+        return {}
+    return {
+        name: entry
+        for name, entry in files.items()
+        if isinstance(entry, list)
+        and len(entry) == 5
+        and all(type(number) is int for number in entry[:4])
+        and isinstance(entry[4], str)
+    }
+
+
+def installed_hash(path: str, info: os.stat_result) -> str | None:
+    """The SHA-256 of one of ncpi's own files as recorded when it was installed, if the file's
+    status (`info`: size, times, inode) is still the one recorded with it."""
+    entry = _installed_hashes().get(path)
+    return entry[4] if entry is not None and entry[:4] == _status(info) else None
+
+
+def _own_file_hash(path: Path) -> str:
+    recorded = installed_hash(str(path), os.stat(path))
+    return recorded or hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 @cache
 def code_fingerprint() -> str:
     """ncpi's version and source, and the versions of the libraries that shape the output."""
     digest = hashlib.sha256(__version__.encode())
-    package = Path(__file__).resolve().parents[1]  # ncpi/, from ncpi/build/
-    for path in sorted([*package.rglob("*.py"), package / "forces.tsv"]):
+    package = _package_folder()
+    for path in own_code_files():  # The templates are inputs, hashed as such.
         name = path.relative_to(package).as_posix()
-        digest.update(name.encode() + b"\0" + path.read_bytes())
+        digest.update(name.encode() + b"\0" + _own_file_hash(path).encode())
     for library in ("weasyprint", "pikepdf", "jinja2", "pydantic"):
         digest.update(f"{library}={installed_version(library)}".encode())
     return f"{__version__}+{digest.hexdigest()[:16]}"
