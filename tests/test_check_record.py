@@ -37,9 +37,9 @@ def renders(monkeypatch):
     rendered = []
     real = ncpi.check.validate.render_documents
 
-    def counted(report, common, templates, language="en", *args):
+    def counted(report, common, templates, language="en", *args, **kwargs):
         rendered.append((report.force.slug, language))
-        return real(report, common, templates, language, *args)
+        return real(report, common, templates, language, *args, **kwargs)
 
     monkeypatch.setattr(ncpi.check.validate, "render_documents", counted)
     return rendered

@@ -394,3 +394,24 @@ def test_asset_finds_what_is_there_at_each_call_and_never_follows_a_later_link_o
     (own / "fonts").symlink_to(outside)
     with pytest.raises(jinja2.TemplateRuntimeError, match="outside the project"):
         asset("fonts/Lato-Regular.ttf")
+
+
+def test_a_dry_run_of_ncpis_templates_embeds_the_fonts_empty_and_a_projects_whole(project_from):
+    from ncpi.check.validate import check_project
+    from ncpi.render.documents import render_documents
+
+    project = project_from()
+    checked = check_project(project, ["essex"], dry_run=False)
+    report, common = checked.reports["essex"], checked.common
+    whole = re.compile(r'url\("data:font/woff;base64,[A-Za-z0-9+/=]{1000,}"\)')
+    empty = 'url("data:font/woff;base64,")'
+    assert not project.templates_dir.is_dir()
+    built = render_documents(report, common, project.templates_dir)
+    dry = render_documents(report, common, project.templates_dir, dry_run=True)
+    assert len(whole.findall(built.report_html)) == 4 and empty not in built.report_html
+    assert dry.report_html.count(empty) == 4 and not whole.search(dry.report_html)
+    assert whole.sub(empty, built.report_html) == dry.report_html  # nothing else differs
+    # A project's own template may use what asset() gives it: its dry run embeds all.
+    _override(project, "report.html.j2", '{% extends "default:report.html.j2" %}')
+    dry = render_documents(report, common, project.templates_dir, dry_run=True)
+    assert len(whole.findall(dry.report_html)) == 4

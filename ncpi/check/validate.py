@@ -534,7 +534,7 @@ def _check_one(
         return
     if dry_run and (slug, "en") not in rendered:
         try:
-            render_documents(report, result.common, project.templates_dir)
+            render_documents(report, result.common, project.templates_dir, dry_run=True)
         except RenderError as error:
             result.problems.append(template_problem(project, error))
             return
@@ -637,7 +637,7 @@ def _check_welsh(
         return
     if dry_run:
         try:
-            render_documents(report, result.welsh_common, project.templates_dir, "cy")
+            render_documents(report, result.welsh_common, project.templates_dir, "cy", dry_run=True)
         except RenderError as error:
             result.problems.append(template_problem(project, error))
             return

@@ -32,6 +32,9 @@ from ncpi.render.watermark import watermark_image
 
 #: The files asset() read during the current render (path -> SHA-256), for the build record.
 ASSETS_READ: ContextVar[dict[str, str] | None] = ContextVar("assets_read", default=None)
+#: Set while a dry run renders only ncpi's templates: asset() checks each file as ever, but
+#: embeds it empty (the same four fonts in every document were a tenth of a dry run's time).
+EMBED_EMPTY: ContextVar[bool] = ContextVar("embed_empty", default=False)
 #: The largest image or file a template may embed with asset().
 MAX_ASSET_BYTES = 5_000_000
 
@@ -384,6 +387,8 @@ def _asset_function(user_templates: Path | None):
             record = ASSETS_READ.get()
             if record is not None:
                 record[path] = digest
+            if EMBED_EMPTY.get():
+                return Markup(url[: url.index(",") + 1])  # data:TYPE;base64, and no bytes
             return url
         raise jinja2.TemplateRuntimeError(
             f"asset('{name}'): no such file in templates/ (or ncpi's own templates)"
