@@ -18,12 +18,14 @@ from typing import TypeVar
 
 _parent_pid: int | None = None  # In a child: the process that started it.
 
-#: Allocations between two collections of the youngest objects while ncpi loads its code
-#: (Python's default: 700). What loads (modules, classes, the model's validators: some 100,000
-#: objects) lives as long as the process, yet Python's collector looked at it again and again:
-#: a twentieth of a first validation's time, for nothing to free.
-LOADING_THRESHOLD = 100_000
-_usual_threshold: tuple[int, int, int] | None = None  # Python's, while the code loads.
+#: Allocations between two collections of the youngest objects while ncpi loads its code and
+#: checks the reports (Python's default: 700). What loads (modules, classes, the model's
+#: validators: some 100,000 objects) lives as long as the process, and what the checks make
+#: dies young, freed as soon as it is let go, with no cycle to find; yet Python's collector
+#: looked at it all again and again: a fifteenth of a first validation's time.
+RARE_THRESHOLD = 100_000
+_usual_threshold: tuple[int, int, int] | None = None  # Python's, while collections are rare.
+_loaded_code_frozen = False
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -36,25 +38,34 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def collect_rarely_while_loading() -> None:
-    """Collect garbage rarely until code_loaded(): for the command's process, as it starts."""
+def collect_rarely() -> None:
+    """Collect garbage rarely until collect_as_usual(): for the command's process, as it starts."""
     global _usual_threshold
     _usual_threshold = gc.get_threshold()
-    gc.set_threshold(LOADING_THRESHOLD, *_usual_threshold[1:])
+    gc.set_threshold(RARE_THRESHOLD, *_usual_threshold[1:])
 
 
 def code_loaded() -> None:
-    """The code is loaded: keep it out of every later collection, and collect as Python does.
+    """The code is loaded: keep it out of every later collection, and out of the memory pages
+    a copy of the process would have to copy when a collection wrote to them.
 
-    Once per process, and only after collect_rarely_while_loading(): a later freeze would keep
-    for ever objects that were still to become garbage (in the live preview, each rebuild's).
+    Once per process, and only after collect_rarely(): a later freeze would keep for ever
+    objects that were still to become garbage (in the live preview, each rebuild's).
     """
-    global _usual_threshold
-    if _usual_threshold is None:
+    global _loaded_code_frozen
+    if _usual_threshold is None or _loaded_code_frozen:
         return
-    gc.freeze()  # Also spares a copy of the process the writes that copy its memory pages.
-    gc.set_threshold(*_usual_threshold)
-    _usual_threshold = None
+    gc.freeze()
+    _loaded_code_frozen = True
+
+
+def collect_as_usual() -> None:
+    """Collect garbage as Python does from now on: a long build or the live preview makes
+    garbage in cycles (WeasyPrint's layout), and must not keep it for long."""
+    global _usual_threshold
+    if _usual_threshold is not None:
+        gc.set_threshold(*_usual_threshold)
+        _usual_threshold = None
 
 
 def parent_is_gone() -> bool:

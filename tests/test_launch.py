@@ -61,7 +61,7 @@ main()
 def test_once_the_checker_is_loaded_it_is_frozen_and_python_collects_as_usual(project_from):
     import json
 
-    project = project_from("essex")
+    project = project_from()
     done = subprocess.run(
         [sys.executable, "-c", VALIDATE_AND_SAY.format(project=str(project.root))],
         capture_output=True,
@@ -78,18 +78,45 @@ def test_code_loaded_freezes_once_and_only_in_a_command_process():
     # Not set up as the command (as here, in pytest): nothing changes.
     frozen, threshold = gc.get_freeze_count(), gc.get_threshold()
     processes.code_loaded()
+    processes.collect_as_usual()
     assert (gc.get_freeze_count(), gc.get_threshold()) == (frozen, threshold)
     code = (
         "import gc\n"
         "from ncpi import processes\n"
-        "processes.collect_rarely_while_loading()\n"
-        "assert gc.get_threshold()[0] == processes.LOADING_THRESHOLD\n"
+        "processes.collect_rarely()\n"
+        "assert gc.get_threshold()[0] == processes.RARE_THRESHOLD\n"
         "processes.code_loaded()\n"
         "frozen = gc.get_freeze_count()\n"
+        "assert frozen > 0 and gc.get_threshold()[0] == processes.RARE_THRESHOLD\n"
         "garbage_to_be = [[] for _ in range(1000)]\n"
         "processes.code_loaded()  # again, later: what is new stays collectable\n"
         "assert gc.get_freeze_count() == frozen, (gc.get_freeze_count(), frozen)\n"
+        "processes.collect_as_usual()\n"
         "assert gc.get_threshold()[0] == 700\n"
     )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.process
+def test_the_checks_collect_rarely_and_what_follows_them_as_usual(project_from):
+    # A build's check and its copy collect rarely; its rendering, after, as Python does.
+    code = f"""
+import gc, sys
+from ncpi import processes
+processes.collect_rarely()
+from ncpi.check import validate
+from ncpi.project import Project
+from pathlib import Path
+seen = []
+real = validate._check_force
+def noted(*args, **kwargs):
+    seen.append(gc.get_threshold()[0])
+    return real(*args, **kwargs)
+validate._check_force = noted
+validate.check_project(Project(Path({str(project_from().root)!r})), dry_run=False)
+assert seen == [processes.RARE_THRESHOLD], seen
+assert gc.get_threshold()[0] == 700 and gc.get_freeze_count() > 10_000
+"""
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

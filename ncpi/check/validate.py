@@ -26,7 +26,7 @@ from ncpi.pdf.fonts import (
     fonts_dir_for,
 )
 from ncpi.problems import Findings, Problem, character_name, format_path, printable
-from ncpi.processes import code_loaded, shared_out
+from ncpi.processes import code_loaded, collect_as_usual, shared_out
 from ncpi.project import Project
 from ncpi.registry import forces, suggest
 from ncpi.render.documents import render_documents
@@ -199,6 +199,7 @@ def check_project(
         result.by_force.update(own.by_force)
     result.problems.sort(key=_reading_order)
     result.verdicts = _verdicts(project, result, project.report_slugs() if slugs is None else slugs)
+    collect_as_usual()  # Checked: what follows (a build, the live preview) makes cycles.
     return result
 
 

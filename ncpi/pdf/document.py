@@ -19,7 +19,7 @@ from ncpi.pdf import DEFAULT_VARIANT, PDF_VARIANTS
 from ncpi.pdf.artifacts import finish_pdf
 from ncpi.pdf.fonts import FONT_FILES
 from ncpi.pdf.parts import pdf_in_parts
-from ncpi.processes import code_loaded
+from ncpi.processes import code_loaded, collect_as_usual
 
 
 class _CollectingHandler(logging.Handler):
@@ -50,6 +50,7 @@ def import_weasyprint() -> None:
         ) from error
     _tag_languages_of_parts(tags)
     code_loaded()  # WeasyPrint, the largest code of all: loaded.
+    collect_as_usual()  # Its layouts are cycles: a long build must free them.
 
 
 def _no_library_search(name: str) -> None:
