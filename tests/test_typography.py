@@ -63,3 +63,24 @@ def test_no_page_mixes_straight_and_curly_marks(project_from):
     assert "Child protection in Essex’s force is improving, “a new report” says" in release
     # The data is as typed: what validate, the review log and the open data see.
     assert "the force's response" in report.read_text("utf-8")
+
+
+def test_shared_data_is_typeset_once_per_object(monkeypatch, tmp_path):
+    from ncpi.check.validate import check_project
+    from ncpi.render import typography
+
+    from support import make_project
+
+    common = check_project(make_project(tmp_path), dry_run=False).common
+    whole = []  # typeset itself goes down into each part
+    real = typography.typeset
+    monkeypatch.setattr(
+        typography, "typeset", lambda data: whole.append(data is common) or real(data)
+    )
+    monkeypatch.setattr(typography, "_TYPESET_SHARED", {})
+    first = typography.typeset_shared(common)
+    assert first == real(common) and first != common  # curly apostrophes: a changed copy
+    whole.clear()
+    assert typography.typeset_shared(common) is first and not any(whole)
+    other = common.model_copy()  # equal, but another object: typeset on its own
+    assert typography.typeset_shared(other) == first and whole

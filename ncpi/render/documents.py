@@ -42,7 +42,7 @@ from ncpi.render.templating import (
     template_source,
     translator,
 )
-from ncpi.render.typography import typeset
+from ncpi.render.typography import typeset, typeset_shared
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,7 @@ def document_context(
 
     gettext = _located(translator(user_templates, language))
     # Curly apostrophes and quotation marks, as the house writes them (typography.py).
-    report, common = typeset(report), typeset(common)
+    report, common = typeset(report), typeset_shared(common)
     force = forces()[report.force.slug].in_language(language)
     recommendations = report.inspection.recommendations
     initial = report.inspection.kind == INSPECTION_KIND

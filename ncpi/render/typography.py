@@ -69,6 +69,21 @@ def typeset(data: Any) -> Any:
     return data.model_copy(update=changed) if changed else data
 
 
+#: Data typeset whole, by the identity of what it was typeset from (held, so that an id is
+#: never reused): the common data is the same object for every force's documents.
+_TYPESET_SHARED: dict[int, tuple[BaseModel, Any]] = {}
+
+
+def typeset_shared(data: BaseModel) -> Any:
+    """typeset(data), worked out once for the same (frozen, so unchanging) object."""
+    entry = _TYPESET_SHARED.get(id(data))
+    if entry is None or entry[0] is not data:
+        if len(_TYPESET_SHARED) >= 4:  # English and Welsh, in a long preview: forget
+            _TYPESET_SHARED.clear()
+        entry = _TYPESET_SHARED[id(data)] = (data, typeset(data))
+    return entry[1]
+
+
 @dataclass(frozen=True)
 class _Shape:
     """What a field's annotation says of its value, worked out once per model class."""
