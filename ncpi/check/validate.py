@@ -218,9 +218,9 @@ def _check_forces(
 ) -> dict[str, CheckResult]:
     """What checking each force found, each in a CheckResult of its own, by force.
 
-    With `jobs` of 2 or more, the first force is checked here alone (which loads the
-    templates and fills the caches that both processes then share), then this process and a
-    copy of it each check the next force that neither has begun, until none is left.
+    With `jobs` of 2 or more, this process and a copy of it each check the next force that
+    neither has begun, until none is left. Each loads the templates for its first force: the
+    copy starts at once rather than wait while this process loads them alone.
     """
 
     def check(slug: str) -> CheckResult:
@@ -228,9 +228,7 @@ def _check_forces(
 
     if jobs < 2 or len(slugs) < SIDE_BY_SIDE_FROM:
         return {slug: check(slug) for slug in slugs}
-    found = {slugs[0]: check(slugs[0])}
-    found.update(zip(slugs[1:], shared_out(slugs[1:], check), strict=True))
-    return found
+    return dict(zip(slugs, shared_out(slugs, check), strict=True))
 
 
 def _check_force(
