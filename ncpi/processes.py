@@ -14,7 +14,7 @@ import pickle
 import signal
 import threading
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 _parent_pid: int | None = None  # In a child: the process that started it.
 
@@ -139,28 +139,18 @@ def shared_out(items: Sequence[Item], work: Callable[[Item], Result]) -> list[Re
     """
     if not can_fork() or len(items) > MOST_QUEUED:
         return [work(item) for item in items]
-    pipes: list[int] = []
     try:
-        for _ in range(2):
-            pipes += os.pipe()
+        queue_out, queue_in = os.pipe()
     except OSError:  # No file descriptor left.
-        for descriptor in pipes:
-            os.close(descriptor)
         return [work(item) for item in items]
-    queue_out, queue_in, answer_out, answer_in = pipes
     # Queued before the fork, and the queue's writing end closed: an empty queue reads as its end.
     os.write(queue_in, b"".join(i.to_bytes(_RECORD_BYTES, "little") for i in range(len(items))))
     os.close(queue_in)
-    try:
-        child = os.fork()
-    except OSError:  # No memory or no process left for a copy.
-        for descriptor in (queue_out, answer_out, answer_in):
-            os.close(descriptor)
+    started = _start_copy(lambda: _take_and_work(items, work, queue_out))
+    if started is None:
+        os.close(queue_out)
         return [work(item) for item in items]
-    if child == 0:  # pragma: no cover - the copy, measured through its answer
-        _answer_and_exit(items, work, queue_out, answer_out, answer_in, os.getppid())
-    os.close(answer_in)
-    answer = open(answer_out, "rb")  # noqa: SIM115 - closed below, however this ends
+    child, answer = started
     ended = False
     theirs: dict = {}
     try:
@@ -192,16 +182,27 @@ def _take_and_work(items: Sequence[Item], work: Callable[[Item], Result], queue:
     return done
 
 
-def _answer_and_exit(
-    items: Sequence[Item],
-    work: Callable[[Item], Result],
-    queue: int,
-    reading: int,
-    writing: int,
-    parent: int,
-):
-    """In the copy: work out items from the queue, write the results pickled to the pipe, and
-    end, whatever happens.
+def _start_copy(there: Callable[[], object]) -> tuple[int, BinaryIO] | None:
+    """Fork a copy of this process that works out there() and sends it back pickled: the copy's
+    process id and the pipe its answer comes through, or None if no copy could start."""
+    try:
+        reading, writing = os.pipe()
+    except OSError:  # No file descriptor left.
+        return None
+    try:
+        child = os.fork()
+    except OSError:  # No memory or no process left for a copy.
+        os.close(reading)
+        os.close(writing)
+        return None
+    if child == 0:  # pragma: no cover - the copy, measured through its answer
+        _answer_and_exit(there, reading, writing, os.getppid())
+    os.close(writing)
+    return child, open(reading, "rb")
+
+
+def _answer_and_exit(there: Callable[[], object], reading: int, writing: int, parent: int):
+    """In a copy: work out there(), write it pickled to the pipe, and end, whatever happens.
 
     os._exit: the copy must not run the parent's exit handlers or flush its buffered output.
     """
@@ -209,7 +210,7 @@ def _answer_and_exit(
     try:
         os.close(reading)
         _end_with_parent(parent)
-        answer = pickle.dumps(_take_and_work(items, work, queue), protocol=pickle.HIGHEST_PROTOCOL)
+        answer = pickle.dumps(there(), protocol=pickle.HIGHEST_PROTOCOL)
         with open(writing, "wb", closefd=True) as pipe:
             pipe.write(answer)
         code = 0

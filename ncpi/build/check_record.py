@@ -82,6 +82,7 @@ class Snapshot:
         self._templates: dict[str, str] | None = None
         self._listing: list[str] | None = None
         self._record: tuple[dict | None] | None = None
+        self._fingerprint: str | None = None
         # Resolved once: each file's read checks it lies inside them (see ncpi.reading).
         self._within = [Path(os.path.realpath(folder)) for folder in input_folders(project)]
         #: An input exists that cannot be read (a link out of the project): nothing is kept.
@@ -158,8 +159,10 @@ class Snapshot:
 
     def fingerprint(self) -> str:
         """ncpi's code and the libraries whose answers the checks depend on."""
-        libraries = ",".join(f"{name}={installed_version(name)}" for name in CHECK_LIBRARIES)
-        return f"{code_fingerprint()};{libraries}"
+        if self._fingerprint is None:
+            libraries = ",".join(f"{name}={installed_version(name)}" for name in CHECK_LIBRARIES)
+            self._fingerprint = f"{code_fingerprint()};{libraries}"
+        return self._fingerprint
 
     def templates(self) -> dict[str, str]:
         """Every template, catalogue and font, the project's and ncpi's: the dry run's inputs."""
