@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from pathlib import Path
@@ -516,11 +515,6 @@ def main() -> None:
     # change what ncpi accepts from one machine to the next; finding them cost each validation
     # a scan of every installed package. Set before the model is first loaded.
     os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
-    # fontTools warns, on every read of the shipped Lato, that its creation date is "very
-    # low": a fact about the font's file that no author can act on, printed among problems.
-    logging.getLogger("fontTools.ttLib.tables._h_e_a_d").addFilter(
-        lambda record: "timestamp" not in record.getMessage()
-    )
     exit_without_teardown(run_command_line(cli))
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import gc
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from ncpi import processes
+from ncpi.build.targets import check_record_path
 
 #: Runs `ncpi --help` by `start`, saying on stderr each time a garbage collection starts
 #: once the command line has begun to load.
@@ -118,5 +121,71 @@ validate.check_project(Project(Path({str(project_from().root)!r})), dry_run=Fals
 assert seen == [processes.RARE_THRESHOLD], seen
 assert gc.get_threshold()[0] == 700 and gc.get_freeze_count() > 10_000
 """
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+#: Runs `ncpi validate` in `project` as the command does, then names the modules it loaded
+#: of those a validation needs none of.
+VALIDATE_AND_NAME_MODULES = """
+import atexit, sys
+unneeded = ("importlib.metadata", "logging")
+atexit.register(lambda: print("loaded:", *[name for name in unneeded if name in sys.modules]))
+sys.argv = ["ncpi", "--root", {project!r}, "validate"]
+{start}
+"""
+
+
+@pytest.mark.process
+def test_a_validation_loads_neither_pydantics_plugin_search_nor_logging(project_from):
+    project = project_from()  # No draft: a watermark's font would load fontTools, and logging.
+
+    def loaded(start: str) -> str:
+        check_record_path(project).unlink(missing_ok=True)  # checked afresh, not remembered
+        script = VALIDATE_AND_NAME_MODULES.format(project=str(project.root), start=start)
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "0 error(s)" in done.stdout  # the model validated, plugins or none
+        return done.stdout.splitlines()[-1]
+
+    # Through the old entry point, pydantic's loader imports importlib.metadata to look.
+    assert "importlib.metadata" in loaded("from ncpi.cli import main; main()")
+    assert loaded("from ncpi.launch import main; main()") == "loaded:"
+
+
+def test_pydantic_asks_its_plugin_loader_for_get_plugins_only():
+    # The command's stand-in loader (launch.without_pydantic_plugins) has get_plugins() alone:
+    # a pydantic that asked its loader for anything more would fail here, not in an author's
+    # run. And the real loader, with plugins disabled as ncpi disables them, answers the same.
+    import importlib.util
+
+    import pydantic.plugin
+
+    from ncpi.launch import PYDANTIC_PLUGIN_LOADER
+
+    folder = Path(pydantic.plugin.__file__).parent.parent
+    asked = set()
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("_loader"):
+                asked |= {(path.name, alias.name) for alias in node.names}
+            elif isinstance(node, ast.Attribute) and node.attr == "_loader":
+                asked.add((path.name, "the module itself"))
+    assert asked == {("_schema_validator.py", "get_plugins")}
+    spec = importlib.util.find_spec(PYDANTIC_PLUGIN_LOADER)
+    assert spec is not None and spec.origin == str(folder / "plugin" / "_loader.py")
+    code = (
+        "import os, sys\n"
+        "os.environ['PYDANTIC_DISABLE_PLUGINS'] = '__all__'\n"
+        "from pydantic.plugin._loader import get_plugins\n"
+        "real = tuple(get_plugins())\n"
+        "del sys.modules['pydantic.plugin._loader']\n"
+        "from ncpi.launch import without_pydantic_plugins\n"
+        "without_pydantic_plugins()\n"
+        "from pydantic.plugin._loader import get_plugins\n"
+        "assert real == tuple(get_plugins()) == (), real\n"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ncpi.defaults import quiet_font_tools
 from ncpi.errors import RenderError
 from ncpi.pdf import DEFAULT_VARIANT, PDF_VARIANTS
 from ncpi.pdf.artifacts import finish_pdf
@@ -49,6 +50,7 @@ def import_weasyprint() -> None:
             "libharfbuzz-subset0`"
         ) from error
     _tag_languages_of_parts(tags)
+    quiet_font_tools()  # Without HarfBuzz's subsetter, WeasyPrint subsets with fontTools.
     code_loaded()  # WeasyPrint, the largest code of all: loaded.
     collect_as_usual()  # Its layouts are cycles: a long build must free them.
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 from functools import lru_cache
 
-from ncpi.defaults import builtin_templates_dir
+from ncpi.defaults import builtin_templates_dir, quiet_font_tools
 
 #: The font the watermark is drawn in: the house's bold, shipped with ncpi.
 WATERMARK_FONT = "fonts/Lato-Bold.ttf"
@@ -24,6 +24,7 @@ def watermark_image(text: str) -> str:
     from fontTools.pens.svgPathPen import SVGPathPen
     from fontTools.ttLib import TTFont
 
+    quiet_font_tools()
     font = TTFont(builtin_templates_dir() / WATERMARK_FONT, lazy=True)
     glyphs, cmap = font.getGlyphSet(), font.getBestCmap()
     em = font["head"].unitsPerEm
