@@ -352,3 +352,23 @@ def test_list_renders_only_what_no_validation_rendered_from_these_files(project_
     edit(project.report_path("essex"), "\n", "\n# a comment\n")
     assert invoke(project, "list").exit_code == 0
     assert renders == [("essex", "en")]
+
+
+def test_the_record_is_not_flushed_and_a_record_cut_short_is_none(
+    project_from, checks, monkeypatch
+):
+    # The record only saves time: flushing it to disk cost each validation 2 ms, and a power
+    # cut leaves at worst a file cut short, read as no record: everything is checked again.
+    project = project_from("shipped")
+    first = invoke(project, "validate")  # build/ made, with its marker (flushed, as any output)
+    check_record_path(project).unlink()
+    flushed = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda descriptor: flushed.append(descriptor))
+    assert outcome(invoke(project, "validate")) == outcome(first)
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert flushed == [] and check_record_path(project).is_file()
+    record = check_record_path(project).read_bytes()
+    check_record_path(project).write_bytes(record[: len(record) // 2])
+    assert outcome(invoke(project, "validate")) == outcome(first)
+    assert checks == [None, None, None], "a record cut short was trusted"

@@ -148,15 +148,17 @@ def _umask() -> int:
     return mask
 
 
-def _write_file(folder: int, name: str, data: bytes) -> None:
-    """Create `name` in the open folder (never through a link), write it and flush it to disk."""
+def _write_file(folder: int, name: str, data: bytes, durable: bool = True) -> None:
+    """Create `name` in the open folder (never through a link), write it and, if `durable`,
+    flush it to disk."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW
     descriptor = os.open(name, flags, 0o600, dir_fd=folder)  # Private until it is complete.
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(descriptor, view) :]
-        os.fsync(descriptor)
+        if durable:
+            os.fsync(descriptor)
         # As the folders: 0644 less the umask (private under 077), never group-writable,
         # once it is complete.
         os.fchmod(descriptor, 0o644 & ~_umask())
@@ -175,11 +177,13 @@ def _temporary_name(name: str) -> str:
 TEMPORARY = re.compile(r"^\.(?P<name>.+)\.[0-9a-f]{12}\.tmp$")
 
 
-def write_outputs(project, files: dict[Path, bytes]) -> list[Path]:
+def write_outputs(project, files: dict[Path, bytes], *, durable: bool = True) -> list[Path]:
     """Write outputs under build/ together: every one to a temporary file, then all renamed.
 
     A failure while writing changes nothing. A failure while renaming (rare: the data is
-    already on disk) says exactly which outputs were replaced and which were not.
+    already on disk) says exactly which outputs were replaced and which were not. Not
+    `durable`: not flushed to disk, for a file that only saves time, whose loss in a power
+    cut (an empty or cut file, refused as unreadable when read) costs only that time.
     """
     by_folder: dict[tuple[str, ...], dict[str, bytes]] = {}
     for path, data in files.items():
@@ -192,7 +196,7 @@ def write_outputs(project, files: dict[Path, bytes]) -> list[Path]:
             for parts, outputs in by_folder.items():
                 for name, data in outputs.items():
                     temporary = _temporary_name(name)
-                    _write_file(folders[parts], temporary, data)
+                    _write_file(folders[parts], temporary, data, durable)
                     pending.append(
                         (folders[parts], temporary, name, project.build_dir.joinpath(*parts, name))
                     )
@@ -217,7 +221,7 @@ def write_outputs(project, files: dict[Path, bytes]) -> list[Path]:
                     "again to make them match"
                 ) from error
             replaced.append(project.display(path))
-        for folder in folders.values():
+        for folder in folders.values() if durable else ():
             os.fsync(folder)  # The renames themselves reach the disk.
     return list(files)
 
