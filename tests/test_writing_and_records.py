@@ -922,6 +922,6 @@ def test_the_code_fingerprint_names_the_libraries_versions_as_installed():
 
     from ncpi.build.incremental import installed_version
 
-    for library in ("weasyprint", "pikepdf", "jinja2", "pydantic"):
+    for library in ("weasyprint", "pikepdf", "jinja2", "pydantic", "pyyaml", "fonttools"):
         assert installed_version(library) == metadata.version(library)
     assert installed_version("no-such-library-ncpi") == "none"

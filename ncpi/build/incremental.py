@@ -188,27 +188,29 @@ def code_fingerprint() -> str:
     return f"{__version__}+{digest.hexdigest()[:16]}"
 
 
-@cache
 def installed_version(library: str) -> str:
     """A library's installed version, from the name of its .dist-info folder (as pip and uv
     write it), looked for along the import path in order; "none" if it is not installed.
     importlib.metadata gives the same answer, but importing it costs a build that has nothing
     to do a tenth of its time."""
-    prefix, suffix = f"{library}-", ".dist-info"
-    for folder in sys.path:
-        for name in _folder_names(folder or "."):
-            if name.startswith(prefix) and name.endswith(suffix):
-                return name[len(prefix) : -len(suffix)]
-    return "none"
+    return _installed_versions().get(library, "none")
 
 
 @cache
-def _folder_names(folder: str) -> list[str]:
-    # Once per process: site-packages holds hundreds of names, and four libraries are asked.
-    try:
-        return os.listdir(folder)
-    except OSError:
-        return []
+def _installed_versions() -> dict[str, str]:
+    # Once per process, in one pass: looking along the path for each library in turn went
+    # through the standard library's hundreds of names six times (3 ms of a validation).
+    versions: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                library, _, version = name[: -len(".dist-info")].partition("-")
+                versions.setdefault(library, version)  # The first along the path is imported.
+    return versions
 
 
 def all_template_files(project: Project) -> list[Path]:
