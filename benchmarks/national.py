@@ -30,7 +30,6 @@ BIN = Path(sys.executable).parent
 # One process: N entries made from a checked report, then what `ncpi national` makes of them.
 GROWTH = r"""
 import json, resource, sys, time
-from dataclasses import replace
 from pathlib import Path
 from ncpi.build.workers import make_pdf
 from ncpi.check.validate import check_project
@@ -50,7 +49,7 @@ started = time.perf_counter()
 entries = []
 for index in range(count):
     slug = f"force-{index:04d}"
-    entries.append(Entry(slug, replace(force, slug=slug, name=f"Force {index} Police"), report))
+    entries.append(Entry(slug, force._replace(slug=slug, name=f"Force {index} Police"), report))
 national = National(entries, checked.common)
 links = {e.slug: f"https://example.org/{e.slug}/" for e in entries}
 html = render_template(NATIONAL_HTML, national_context(national, links), project.templates_dir)

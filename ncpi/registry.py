@@ -5,14 +5,13 @@ from __future__ import annotations
 import csv
 import difflib
 import re
-from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Force:
-    """A force as HMIC names it in its reports of 2014–2017."""
+class Force(NamedTuple):
+    """A force as HMIC names it in its reports of 2014–2017 (immutable: see Problem)."""
 
     slug: str
     name: str
@@ -28,7 +27,7 @@ class Force:
     def in_language(self, code: str) -> Force:
         """The force as a document in that language names it (its Welsh name in Welsh)."""
         if code == "cy" and self.welsh_name:
-            return replace(self, name=self.welsh_name)
+            return self._replace(name=self.welsh_name)
         return self
 
     @property

@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 import click
 
@@ -299,8 +299,7 @@ def _all_up_to_date(targets, events) -> list:
     return outcomes
 
 
-@dataclass(frozen=True)
-class Batch:
+class Batch(NamedTuple):
     """What `build` or `press-release` was asked: which forces, and how (their options)."""
 
     forces: tuple[str, ...]

@@ -556,7 +556,6 @@ def test_the_charts_of_43_forces_stay_within_their_pages(tmp_path):
 @pytest.mark.pdf
 def test_the_charts_of_400_forces_stay_within_their_pages(tmp_path):
     """More reports than the registry has forces: made-up forces, as benchmarks/national.py."""
-    from dataclasses import replace
 
     from ncpi.build.pipeline import make_pdf
     from ncpi.build.targets import BuildOptions
@@ -570,7 +569,7 @@ def test_the_charts_of_400_forces_stay_within_their_pages(tmp_path):
     entries = [
         Entry(
             f"force-{n:03d}",
-            replace(essex, slug=f"force-{n:03d}", name=f"Force {n} Police"),
+            essex._replace(slug=f"force-{n:03d}", name=f"Force {n} Police"),
             report,
         )
         for n in range(400)

@@ -8,7 +8,6 @@ low here, each is cut into parts of 25 rows, as 800 forces are cut into parts of
 from __future__ import annotations
 
 import subprocess
-from dataclasses import replace
 from pathlib import Path
 
 import page
@@ -40,7 +39,7 @@ def _overview_html(project, count: int, published=None) -> str:
         Entry(
             f"force-{n:03d}",
             # Longer names further down: the widest cell of a column is in the last part.
-            replace(essex, slug=f"force-{n:03d}", name=f"Force {n} {'Wide ' * (n // 15)}Police"),
+            essex._replace(slug=f"force-{n:03d}", name=f"Force {n} {'Wide ' * (n // 15)}Police"),
             report,
         )
         for n in range(count)
@@ -214,7 +213,7 @@ def test_every_page_of_a_watermarked_overview_made_in_parts_is_watermarked(tmp_p
     checked = check_project(project, ["essex"], dry_run=False)
     report, essex = checked.reports["essex"], forces()["essex"]
     entries = [
-        Entry(f"f{n}", replace(essex, slug=f"f{n}", name=f"Force {n} Police"), report)
+        Entry(f"f{n}", essex._replace(slug=f"f{n}", name=f"Force {n} Police"), report)
         for n in range(FORCES)
     ]
     context = national_context(National(entries, checked.common), {})

@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import asdict
 from pathlib import Path
 
 from ncpi.build.incremental import (
@@ -355,7 +354,7 @@ def remember_findings(project: Project, slugs: list[str] | None, result, before:
             forces[slug] = {
                 "files": before.force_files(slug),
                 "files_checked": findings.files_checked,
-                "problems": [asdict(problem) for problem in findings.problems],
+                "problems": [problem._asdict() for problem in findings.problems],
             }
         key = _scope_key(slugs)
         scopes.pop(key, None)  # Re-inserted last: the oldest scopes are the first let go.
@@ -363,7 +362,7 @@ def remember_findings(project: Project, slugs: list[str] | None, result, before:
             "files": files,
             "listing": listing,
             "files_checked": result.files_checked,
-            "problems": [asdict(problem) for problem in result.problems],
+            "problems": [problem._asdict() for problem in result.problems],
         }
         # A problem with a template stops the dry run everywhere: nothing was rendered.
         if not any(problem.code == "template" for problem in result.problems):

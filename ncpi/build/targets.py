@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ncpi.pdf import DEFAULT_VARIANT
 from ncpi.render.names import (
@@ -75,8 +75,7 @@ OUTPUT_SUFFIXES = {
 NATIONAL = "national"
 
 
-@dataclass(frozen=True)
-class BuildOptions:
+class BuildOptions(NamedTuple):
     """How documents are built; part of what decides whether an output is up to date."""
 
     pdf_variant: str = DEFAULT_VARIANT
@@ -91,8 +90,7 @@ class BuildOptions:
         }
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """One document set to build: a force's report (HTML + PDF) or its press release.
 
     In English, or in Welsh for the Welsh forces that have a Welsh file.

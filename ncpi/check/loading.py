@@ -12,7 +12,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import yaml
 
@@ -93,8 +93,7 @@ _PLAIN_PHRASES = [
 ]
 
 
-@dataclass(frozen=True)
-class ScalarSource:
+class ScalarSource(NamedTuple):
     """How a scalar value was written: its raw text, resolved tag and quoting style."""
 
     raw: str

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -43,8 +42,7 @@ def kind_of(value: Any) -> str:
 Message = tuple[KeyPath, str, bool, str]
 
 
-@dataclass(frozen=True)
-class _Error:
+class _Error(NamedTuple):
     """One pydantic error, with what its message may need: the value as YAML wrote it."""
 
     loaded: LoadedYaml

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 
@@ -34,8 +35,7 @@ from ncpi.render.markup import link_mistake, links_in
 from ncpi.render.templating import make_environment
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """One edition's verdict: its checked report and common data, or the problems that stop it.
 
     A Welsh edition holds the English facts with the Welsh text. A problem outside the forces'

@@ -6,9 +6,9 @@ import base64
 import datetime as dt
 import re
 import traceback
-from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 from markupsafe import Markup
@@ -45,8 +45,7 @@ from ncpi.render.templating import (
 from ncpi.render.typography import typeset, typeset_shared
 
 
-@dataclass(frozen=True)
-class AreaSection:
+class AreaSection(NamedTuple):
     """One area of the child's journey as the report presents it."""
 
     key: str
@@ -55,11 +54,11 @@ class AreaSection:
     findings: list[str]
     progress: list
     #: The findings in brief, if the report gives them ("Summary of findings").
-    summary: list[str] | None = None
+    summary: list[str] | None
     #: Findings under their own sentences, then boxes: anonymised cases, practice commended.
-    headed: list = field(default_factory=list)
-    case_examples: list = field(default_factory=list)
-    practice: list = field(default_factory=list)
+    headed: list
+    case_examples: list
+    practice: list
 
 
 def _english(text: str) -> str:
@@ -469,8 +468,7 @@ def refuse_active_content(env: jinja2.Environment, name: str, html: str) -> None
     raise RenderError(f"{filename}:{line}: {message}", filename, line)
 
 
-@dataclass(frozen=True)
-class RenderedDocuments:
+class RenderedDocuments(NamedTuple):
     """The HTML and text of one force's documents, before any PDF is made."""
 
     report_html: str

@@ -8,9 +8,9 @@ and the PDF carries no attachment, whatever its address (`data:` included).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
+from typing import NamedTuple
 
 #: Attributes whose value is an address a browser may follow or run.
 _ADDRESS_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "data", "xlink:href"})
@@ -20,8 +20,7 @@ _IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20]")
 _SCRIPT_SCHEMES = frozenset({"javascript", "vbscript"})
 
 
-@dataclass(frozen=True)
-class ActiveContent:
+class ActiveContent(NamedTuple):
     """One thing a document may not hold, at its line in the rendered HTML."""
 
     line: int

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from typing import NamedTuple
 
 from jinja2.ext import babel_extract
 
@@ -50,8 +50,7 @@ _WELSH_ALONE = ("dim", "un", "dau", "tri", "pedwar", "pump", "chwech", "saith", 
 _WELSH_VOWELS = set("aeiouwyâêîôûŵŷáéíóúẃýàèìòùẁỳäëïöüẅÿ")
 
 
-@dataclass(frozen=True)
-class Language:
+class Language(NamedTuple):
     """A language an edition is written in, and how it writes dates, counts and lists.
 
     This class writes English; Welsh overrides what it writes differently.
@@ -171,9 +170,10 @@ class Language:
         return filters, functions
 
 
-@dataclass(frozen=True)
 class Welsh(Language):
     """Welsh: month and day names from Babel (the Unicode CLDR), counts by the noun's gender."""
+
+    __slots__ = ()  # A Language, as immutable: only its words differ.
 
     def month(self, day: dt.date) -> str:
         """'Medi'."""

@@ -12,8 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import typing
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
@@ -84,8 +83,7 @@ def typeset_shared(data: BaseModel) -> Any:
     return entry[1]
 
 
-@dataclass(frozen=True)
-class _Shape:
+class _Shape(NamedTuple):
     """What a field's annotation says of its value, worked out once per model class."""
 
     shown: bool  # A text here is prose or translated: shown as typeset.
