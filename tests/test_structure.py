@@ -44,6 +44,7 @@ _DEFERRED_LIBRARIES = {
     *("weasyprint", "tinyhtml5", "cssselect2", "pikepdf", "babel", "fontTools", "watchfiles"),
     "docx",
     "ctypes",  # ctypes.util, only to load WeasyPrint: it loads subprocess (15 ms)
+    "html",  # html.parser, only to look through a project's own templates (2.5 ms)
 }
 _CLI_SHELL = {"ncpi/launch.py", "ncpi/cli.py", "ncpi/cli_options.py", "ncpi/terminal.py"}
 

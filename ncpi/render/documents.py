@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
-import traceback
 from io import BytesIO
 from pathlib import Path
 from typing import NamedTuple
@@ -338,9 +337,14 @@ def _template_location(error: BaseException) -> tuple[str | None, int]:
     """The template file and line of an error: its innermost template frame, if it has one."""
     if isinstance(error, jinja2.TemplateSyntaxError):
         return (error.filename or error.name, error.lineno)
-    for frame in reversed(traceback.extract_tb(error.__traceback__)):
-        if frame.filename.endswith(".j2"):
-            return (frame.filename, frame.lineno or 1)
+    frames = []  # As traceback.extract_tb finds them, without loading it (0.5 ms a run).
+    step = error.__traceback__
+    while step is not None:
+        frames.append((step.tb_frame.f_code.co_filename, step.tb_lineno))
+        step = step.tb_next
+    for filename, line in reversed(frames):
+        if filename.endswith(".j2"):
+            return (filename, line or 1)
     return (None, 1)
 
 

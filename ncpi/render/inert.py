@@ -8,8 +8,7 @@ and the PDF carries no attachment, whatever its address (`data:` included).
 from __future__ import annotations
 
 import re
-from html import unescape
-from html.parser import HTMLParser
+from functools import cache
 from typing import NamedTuple
 
 #: Attributes whose value is an address a browser may follow or run.
@@ -31,42 +30,52 @@ class ActiveContent(NamedTuple):
 
 def active_content(html: str) -> list[ActiveContent]:
     """Every script, event handler, script address and attachment in the HTML, in order."""
-    parser = _Finder()
+    parser = _finder_class()()
     parser.feed(html)
     parser.close()
     return parser.found
 
 
-class _Finder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[ActiveContent] = []
+@cache
+def _finder_class():
+    """The HTML parser that finds active content, made on first use: only a project's own
+    templates are looked through, and loading html.parser cost every validation 2.5 ms."""
+    from html.parser import HTMLParser
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        line = self.getpos()[0]
-        if tag == "script":
-            self.found.append(ActiveContent(line, "a <script> element", r"<\s*script"))
-        for name, value in attrs:
-            self._check_attribute(line, name, value or "")
+    class Finder(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.found: list[ActiveContent] = []
 
-    handle_startendtag = handle_starttag
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            line = self.getpos()[0]
+            if tag == "script":
+                self.found.append(ActiveContent(line, "a <script> element", r"<\s*script"))
+            for name, value in attrs:
+                self._check_attribute(line, name, value or "")
 
-    def _check_attribute(self, line: int, name: str, value: str) -> None:
-        if name.startswith("on"):
-            what = f"an event handler ({name}=…), which runs a script"
-            self.found.append(ActiveContent(line, what, rf"\b{name}\s*="))
-        elif name == "rel" and "attachment" in value.lower().split():
-            what = "a file attached to the PDF (rel=attachment)"
-            self.found.append(ActiveContent(line, what, r"attachment"))
-        elif name in _ADDRESS_ATTRIBUTES:
-            scheme = _IGNORED_IN_SCHEME.sub("", value).split(":", 1)[0].lower()
-            if ":" in value and scheme in _SCRIPT_SCHEMES:
-                what = f"a {scheme}: address, which runs a script"
-                self.found.append(ActiveContent(line, what, rf"{scheme}\s*:"))
+        handle_startendtag = handle_starttag
+
+        def _check_attribute(self, line: int, name: str, value: str) -> None:
+            if name.startswith("on"):
+                what = f"an event handler ({name}=…), which runs a script"
+                self.found.append(ActiveContent(line, what, rf"\b{name}\s*="))
+            elif name == "rel" and "attachment" in value.lower().split():
+                what = "a file attached to the PDF (rel=attachment)"
+                self.found.append(ActiveContent(line, what, r"attachment"))
+            elif name in _ADDRESS_ATTRIBUTES:
+                scheme = _IGNORED_IN_SCHEME.sub("", value).split(":", 1)[0].lower()
+                if ":" in value and scheme in _SCRIPT_SCHEMES:
+                    what = f"a {scheme}: address, which runs a script"
+                    self.found.append(ActiveContent(line, what, rf"{scheme}\s*:"))
+
+    return Finder
 
 
 def line_in_source(source: str, found: ActiveContent) -> int:
     """The first line of a template's source that matches what was found; else line 1."""
+    from html import unescape
+
     pattern = re.compile(found.pattern, re.IGNORECASE)
     for number, text in enumerate(source.splitlines(), start=1):
         # As a browser reads it too: "java&#x09;script:" is "javascript:".
