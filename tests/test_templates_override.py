@@ -396,6 +396,33 @@ def test_asset_finds_what_is_there_at_each_call_and_never_follows_a_later_link_o
         asset("fonts/Lato-Regular.ttf")
 
 
+def test_a_dry_run_of_ncpis_templates_reads_no_asset_yet_still_misses_none(project_from):
+    import jinja2
+
+    from ncpi.check.validate import check_project
+    from ncpi.render import templating
+    from ncpi.render.documents import render_documents
+
+    project = project_from()
+    checked = check_project(project, ["essex"], dry_run=False)
+    report, common = checked.reports["essex"], checked.common
+    templating._ASSETS_ENCODED.clear()  # what asset() read and encoded in this process
+    dry = render_documents(report, common, project.templates_dir, dry_run=True)
+    assert dry.report_html.count('url("data:font/woff;base64,")') == 4
+    assert templating._ASSETS_ENCODED == {}  # nothing read: embedded empty, as it is
+    render_documents(report, common, project.templates_dir)
+    assert len(templating._ASSETS_ENCODED) == 4  # a build reads the four fonts
+    # A file that is not there is still a template's mistake in a dry run.
+    asset = templating._asset_function(None)
+    token = templating.EMBED_EMPTY.set(True)
+    try:
+        assert asset("fonts/web/Lato-Bold.woff") == "data:font/woff;base64,"
+        with pytest.raises(jinja2.TemplateRuntimeError, match="no such file"):
+            asset("fonts/web/Lato-Missing.woff")
+    finally:
+        templating.EMBED_EMPTY.reset(token)
+
+
 def test_a_dry_run_of_ncpis_templates_embeds_the_fonts_empty_and_a_projects_whole(project_from):
     from ncpi.check.validate import check_project
     from ncpi.render.documents import render_documents

@@ -427,7 +427,7 @@ def render_template(
     The files the template embedded with asset() are recorded in `assets` (path -> SHA-256).
     """
     env = make_environment(user_templates, context.get("language", "en"))
-    token = ASSETS_READ.set(assets if assets is not None else {})
+    token = ASSETS_READ.set(assets)
     try:
         rendered = with_contents(env.get_template(name).render(context))
         if look_for_active_content and name.endswith(".html.j2"):

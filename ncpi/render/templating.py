@@ -32,8 +32,9 @@ from ncpi.render.watermark import watermark_image
 
 #: The files asset() read during the current render (path -> SHA-256), for the build record.
 ASSETS_READ: ContextVar[dict[str, str] | None] = ContextVar("assets_read", default=None)
-#: Set while a dry run renders only ncpi's templates: asset() checks each file as ever, but
-#: embeds it empty (the same four fonts in every document were a tenth of a dry run's time).
+#: Set while a dry run renders only ncpi's templates: asset() checks each file is there, but
+#: embeds it empty (the same four fonts in every document were a tenth of a dry run's time),
+#: and reads none unless the render records what it read (ASSETS_READ).
 EMBED_EMPTY: ContextVar[bool] = ContextVar("embed_empty", default=False)
 #: The largest image or file a template may embed with asset().
 MAX_ASSET_BYTES = 5_000_000
@@ -375,6 +376,10 @@ def _asset_function(user_templates: Path | None):
                 continue
             if not stat.S_ISREG(info.st_mode):
                 continue
+            kind = ASSET_TYPES.get(os.path.splitext(path)[1].lower(), UNKNOWN_TYPE)
+            if EMBED_EMPTY.get() and ASSETS_READ.get() is None and info.st_size <= MAX_ASSET_BYTES:
+                # A dry run that records nothing embeds no bytes: it need not read them.
+                return Markup(f"data:{kind};base64,")
             key = (path, info.st_mtime_ns, info.st_size)
             if key not in _ASSETS_ENCODED:
                 if len(_ASSETS_ENCODED) > 64:  # a long preview, its assets edited: forget
@@ -383,7 +388,6 @@ def _asset_function(user_templates: Path | None):
                     data = read_bounded(Path(path), limit=MAX_ASSET_BYTES, within=[folder])
                 except (OSError, UnsafeInput) as error:
                     raise jinja2.TemplateRuntimeError(f"asset('{name}'): {error}") from error
-                kind = ASSET_TYPES.get(os.path.splitext(path)[1].lower(), UNKNOWN_TYPE)
                 url = f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
                 _ASSETS_ENCODED[key] = (hashlib.sha256(data).hexdigest(), Markup(url))
             digest, url = _ASSETS_ENCODED[key]
