@@ -45,6 +45,7 @@ _DEFERRED_LIBRARIES = {
     "docx",
     "ctypes",  # ctypes.util, only to load WeasyPrint: it loads subprocess (15 ms)
     "html",  # html.parser, only to look through a project's own templates (2.5 ms)
+    "difflib",  # only to suggest the name meant in a message (0.9 ms)
 }
 _CLI_SHELL = {"ncpi/launch.py", "ncpi/cli.py", "ncpi/cli_options.py", "ncpi/terminal.py"}
 
