@@ -129,7 +129,8 @@ assert gc.get_threshold()[0] == 700 and gc.get_freeze_count() > 10_000
 #: of those a validation needs none of.
 VALIDATE_AND_NAME_MODULES = """
 import atexit, sys
-unneeded = ("importlib.metadata", "logging", "html.parser", "traceback", "difflib", "csv")
+unneeded = ("importlib.metadata", "logging", "html.parser", "traceback", "difflib", "csv",
+            "pydantic.type_adapter")
 atexit.register(lambda: print("loaded:", *[name for name in unneeded if name in sys.modules]))
 sys.argv = ["ncpi", "--root", {project!r}, "validate"]
 {start}
