@@ -190,3 +190,18 @@ def test_pydantic_asks_its_plugin_loader_for_get_plugins_only():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_two_files_models_are_built_at_import_and_their_parts_on_demand():
+    # Built before validate shares the forces out, or both processes would build them; the
+    # parts are validated only inside them, so their own validators are never needed.
+    code = (
+        "import ncpi.model as m\n"
+        "print([m.Report.__pydantic_complete__, m.Common.__pydantic_complete__,"
+        " m.Recommendation.__pydantic_complete__, m.Inspection.__pydantic_complete__])\n"
+        "m.Recommendation.model_validate({'id': 'R1', 'text': 'Review the policy.',"
+        " 'timescale': 'within three months', 'area': 'investigation'})\n"
+        "print(m.Recommendation.__pydantic_complete__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.split("\n")[:2] == ["[True, True, False, False]", "True"], done.stderr
