@@ -232,7 +232,12 @@ def check_and_remember(files, slugs: list[str] | None):
     rendered = built_editions(project, slugs) | rendered_before(project, slugs, before)
     remembered = remembered_forces(project, slugs, before)
     result = check_project(
-        project, slugs, rendered=rendered, remembered=remembered, jobs=default_jobs()
+        project,
+        slugs,
+        rendered=rendered,
+        remembered=remembered,
+        jobs=default_jobs(),
+        keep_reports=False,  # validate says which passed; it renders nothing of theirs
     )
     remember_findings(project, slugs, result, before)
     return result

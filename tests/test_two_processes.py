@@ -224,6 +224,15 @@ def test_two_processes_find_what_one_finds(project_from):
     assert two.by_force == one.by_force
     assert two.reports == one.reports and two.welsh == one.welsh
     assert two.verdicts == one.verdicts
+    # As validate asks: the verdicts alone, so neither process keeps a report, and the copy
+    # sends none back; which editions passed is the same.
+    bare = check_project(project, jobs=2, keep_reports=False)
+    assert bare.reports == {} and bare.welsh == {}
+    assert bare.problems == one.problems and bare.by_force == one.by_force
+    passed = {key for key, verdict in one.verdicts.items() if verdict.passed}
+    assert passed and passed != set(one.verdicts)  # some passed, some did not
+    assert {key for key, verdict in bare.verdicts.items() if verdict.passed} == passed
+    assert all(verdict.edition is None for verdict in bare.verdicts.values())
 
 
 def validate_noting_processes(project, *, one_process: bool):

@@ -46,17 +46,20 @@ class Verdict(NamedTuple):
     report: Report | None
     common: Common | None
     problems: list[Problem]
+    #: Whether the edition's own files passed every check, the dry run included. Its report
+    #: is then `report`, unless the check kept none (check_project's keep_reports).
+    checked: bool
 
     @property
     def edition(self) -> tuple[Report, Common] | None:
-        """The checked report and its common data, if it passed."""
-        if self.report is None or self.common is None or self.problems:
+        """The checked report and its common data, if it passed and was kept."""
+        if not self.passed or self.report is None or self.common is None:
             return None
         return self.report, self.common
 
     @property
     def passed(self) -> bool:
-        return self.edition is not None
+        return self.checked and self.common is not None and not self.problems
 
 
 #: The code of a Welsh file that has no English report beside it.
@@ -82,6 +85,9 @@ class CheckResult(Findings):
     #: The forces whose findings were repeated from `remembered`, not checked: they have no
     #: report and no verdict here.
     repeated: set[str] = field(default_factory=set)
+    #: The editions (force, language) whose own files passed every check: those whose report
+    #: is in `reports` or `welsh`, or would be if the check kept them (keep_reports).
+    passed_own: set[tuple[str, str]] = field(default_factory=set)
 
     def verdict(self, slug: str, language: str = "en") -> Verdict:
         """One edition's verdict (see Verdict)."""
@@ -133,6 +139,7 @@ def check_project(
     rendered: frozenset[tuple[str, str]] = frozenset(),
     remembered: dict[str, Findings] | None = None,
     jobs: int = 1,
+    keep_reports: bool = True,
 ) -> CheckResult:
     """Check the common data and the named reports (all of them by default).
 
@@ -141,6 +148,8 @@ def check_project(
     `remembered`: what checking a force found before, from these very files, templates and
     common data: repeated, not checked again (validate's record; see check_record.py).
     `jobs`: with 2 or more, the forces are shared out between this process and a copy of it.
+    `keep_reports`: False where only the verdicts are wanted (validate): no checked report is
+    kept, so the copy need not send its reports back (2 ms of pickling at the end of a run).
     """
     code_loaded()  # The checker, the model and the templates' code: loaded once for all.
     result = CheckResult()
@@ -184,6 +193,7 @@ def check_project(
         dry_run=dry_run and not template_problems,
         rendered=rendered,
         jobs=jobs,
+        keep_reports=keep_reports,
     )
     for slug in named:  # In the order named, however the forces were shared out.
         if slug in remembered:
@@ -197,6 +207,7 @@ def check_project(
         result.reports.update(own.reports)
         result.welsh.update(own.welsh)
         result.by_force.update(own.by_force)
+        result.passed_own |= own.passed_own
     result.problems.sort(key=_reading_order)
     result.verdicts = _verdicts(project, result, project.report_slugs() if slugs is None else slugs)
     collect_as_usual()  # Checked: what follows (a build, the live preview) makes cycles.
@@ -215,6 +226,7 @@ def _check_forces(
     dry_run: bool,
     rendered: frozenset[tuple[str, str]],
     jobs: int,
+    keep_reports: bool,
 ) -> dict[str, CheckResult]:
     """What checking each force found, each in a CheckResult of its own, by force.
 
@@ -224,7 +236,9 @@ def _check_forces(
     """
 
     def check(slug: str) -> CheckResult:
-        return _check_force(project, slug, common, dry_run=dry_run, rendered=rendered)
+        return _check_force(
+            project, slug, common, dry_run=dry_run, rendered=rendered, keep_reports=keep_reports
+        )
 
     if jobs < 2 or len(slugs) < SIDE_BY_SIDE_FROM:
         return {slug: check(slug) for slug in slugs}
@@ -238,6 +252,7 @@ def _check_force(
     *,
     dry_run: bool,
     rendered: frozenset[tuple[str, str]],
+    keep_reports: bool = True,
 ) -> CheckResult:
     """What checking one force found: its problems, files and (if they passed) its editions.
 
@@ -260,6 +275,9 @@ def _check_force(
                 code="internal-error",
             )
         )
+    own.passed_own = {(slug, "en") for slug in own.reports} | {(slug, "cy") for slug in own.welsh}
+    if not keep_reports:
+        own.reports, own.welsh = {}, {}
     # Not sent back from a copy: the caller has them.
     own.common = own.welsh_common = None
     return own
@@ -317,9 +335,14 @@ def _verdicts(
         if slug in result.repeated:
             continue
         own = [p for p in errors if p.file in own_files[slug]]
-        verdicts[(slug, "en")] = Verdict(result.reports.get(slug), result.common, shared + own)
+        verdicts[(slug, "en")] = Verdict(
+            result.reports.get(slug), result.common, shared + own, (slug, "en") in result.passed_own
+        )
         verdicts[(slug, "cy")] = Verdict(
-            result.welsh.get(slug), result.welsh_common, shared + own + welsh_shared
+            result.welsh.get(slug),
+            result.welsh_common,
+            shared + own + welsh_shared,
+            (slug, "cy") in result.passed_own,
         )
     return verdicts
 
