@@ -131,6 +131,42 @@ def test_without_file_descriptors_for_the_pipes_all_is_worked_out_here():
 
 
 @pytest.mark.process
+def test_a_copy_that_answered_is_collected_later_and_none_is_left_at_exit():
+    # The answer is used as soon as it has come whole; the copy, ending meanwhile, is
+    # collected before the next starts and at exit: never waited for, never left a zombie.
+    done = run_python(
+        """
+        import atexit, os, sys, time
+        def at_exit():  # registered first, so it runs after ncpi's own exit handler
+            try:
+                os.waitpid(-1, os.WNOHANG)
+                print("a child is left")
+            except ChildProcessError:
+                print("no child left")
+        atexit.register(at_exit)
+        from ncpi import processes
+        def state(pid):
+            try:
+                return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                return "gone"
+        def work(item):
+            time.sleep(0.05)  # long enough for the copy to take some
+            return (item, os.getpid())
+        first = processes.shared_out(list(range(8)), work)
+        assert [item for item, _ in first] == list(range(8))
+        copy = {pid for _, pid in first} - {os.getpid()}
+        assert processes._answered == list(copy), (processes._answered, copy)
+        processes.shared_out(list(range(8)), work)
+        assert state(copy.pop()) == "gone"  # collected before the second copy started
+        assert len(processes._answered) == 1
+        print("answered")
+        """
+    )
+    assert done.stdout == "answered\nno child left\n", done.stderr
+
+
+@pytest.mark.process
 def test_an_interruption_here_ends_the_copy_at_once():
     done = run_python(
         """
