@@ -131,6 +131,44 @@ def test_a_deleted_or_edited_output_means_a_rebuild(project_from):
     )
 
 
+def test_an_idle_check_trusts_an_output_written_as_recorded_without_reading_it(project_from):
+    from ncpi.build import incremental
+
+    project = project_from()
+    recorded_build(project)
+    options = BuildOptions().as_record()
+    incremental._hash_cache.clear()  # what this process has read and hashed
+    assert why_stale(project, REPORT, options) is None
+    outputs = {os.stat(path).st_ino for path in output_paths(project, REPORT).values()}
+    hashed = {key[2] for key in incremental._hash_cache}  # (folders, device, inode, …)
+    assert hashed and not hashed & outputs  # the inputs were hashed, no output was
+    # Touched, its status is not the one recorded: read, and found the same, it is up to date.
+    pdf = output_paths(project, REPORT)["report.pdf"]
+    os.utime(pdf)
+    assert why_stale(project, REPORT, options) is None
+    assert os.stat(pdf).st_ino in {key[2] for key in incremental._hash_cache}
+
+
+def test_an_output_edited_in_place_with_its_size_and_time_kept_is_still_seen(project_from):
+    # The change time, which no one can set back, gives the edit away.
+    project = project_from()
+    recorded_build(project)
+    html = output_paths(project, REPORT)["report.html"]
+    before = os.stat(html)
+    with open(html, "r+b") as file:
+        file.write(b"X")  # the first byte, in place: same file, same size
+    os.utime(html, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = os.stat(html)
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (
+        before.st_ino,
+        before.st_size,
+        before.st_mtime_ns,
+    )
+    assert why_stale(project, REPORT, BuildOptions().as_record()) == (
+        "build/essex/essex-report.html is missing or was changed"
+    )
+
+
 def test_a_new_template_override_is_a_change_and_only_for_its_own_target(project_from):
     project = project_from()
     release = Target("essex", "press-release")
@@ -434,8 +472,12 @@ def test_a_missing_include_does_not_hide_the_templates_after_it(project_from):
         lambda r: r.update(outputs={"a": None}),
         lambda r: r.update(templates={"x": ["only one"]}),
         lambda r: r.update(templates={"x": "a string"}),
-        lambda r: r.update(format=2),
+        lambda r: r.update(format=1),  # the record of an earlier ncpi
         lambda r: r.update(options="pdf/ua-1"),
+        lambda r: r.pop("output_status"),
+        lambda r: r.update(output_status={"essex-report.pdf": [1, 2, 3]}),
+        lambda r: r.update(output_status={"essex-report.pdf": [1, 2, 3, "4"]}),
+        lambda r: r.update(output_status={"essex-report.pdf": [1, 2, 3, True]}),
     ],
 )
 def test_a_record_of_the_wrong_shape_means_a_rebuild(project_from, damage):

@@ -7,6 +7,8 @@ import os
 
 import pytest
 
+from ncpi.build.incremental import MANIFEST_FORMAT
+
 from support import make_project, run_ncpi
 
 pytestmark = pytest.mark.process
@@ -94,7 +96,7 @@ def test_a_damaged_build_record_means_rebuild_not_a_traceback(tmp_path, damage):
     done = run_ncpi(project, "build", "essex")
     assert done.returncode == 0 and "Traceback" not in done.stderr
     assert "1 built" in done.stdout + done.stderr
-    assert json.loads(manifest.read_text())["format"] == 1  # A good record again.
+    assert json.loads(manifest.read_text())["format"] == MANIFEST_FORMAT  # A good record again.
 
 
 @pytest.mark.parametrize("named", ["/dev/zero", "fifo", "/etc/passwd"])
